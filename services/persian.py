@@ -1,0 +1,120 @@
+"""Persian text helpers: digit conversion, input normalisation and search folding.
+
+Pure Python (no aiogram) so it can be used from handlers, services and tests alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "fold_for_search",
+    "normalize_digits",
+    "normalize_text",
+    "to_persian_digits",
+]
+
+_ASCII_DIGITS = "0123456789"
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # U+06F0..U+06F9 (Extended Arabic-Indic)
+_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"  # U+0660..U+0669 (Arabic-Indic)
+
+ZWNJ = "\u200c"
+
+_TO_ASCII_DIGITS = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, _ASCII_DIGITS * 2)
+_TO_PERSIAN_DIGITS = str.maketrans(_ASCII_DIGITS, _PERSIAN_DIGITS)
+
+# Invisible characters that carry no meaning in stored user input.  ZWNJ (U+200C) is
+# deliberately absent: it is part of correct Persian spelling and handled separately.
+_INVISIBLE_CHARS = (
+    "\u00ad"  # soft hyphen
+    "\u061c"  # Arabic letter mark
+    "\u200b"  # zero width space
+    "\u200d"  # zero width joiner (usually a mistyped ZWNJ or emoji glue; drop it)
+    "\u200e\u200f"  # LRM / RLM, often pasted around numbers
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings / overrides
+    "\u2060"  # word joiner
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\ufeff"  # BOM / zero width no-break space
+)
+_ARABIC_DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"  # harakat + superscript alef
+_TATWEEL = "\u0640"
+
+# Conservative letter unification: only Arabic code points that render identically to
+# the Persian letter and are produced by Arabic keyboards / old Windows layouts.
+# Letters such as ة, أ, ؤ, ئ are legitimate in Persian spelling (e.g. «مسئول»), so they
+# are left alone here and only folded in fold_for_search().
+_NORMALIZE_TABLE: dict[int, int | str | None] = {
+    ord("ي"): "ی",  # U+064A Arabic yeh
+    ord("ى"): "ی",  # U+0649 Alef maksura
+    ord("ك"): "ک",  # U+0643 Arabic kaf
+}
+_NORMALIZE_TABLE.update(_TO_ASCII_DIGITS)
+_NORMALIZE_TABLE.update(dict.fromkeys(map(ord, _INVISIBLE_CHARS + _ARABIC_DIACRITICS + _TATWEEL)))
+
+# Looser mapping used only for comparison keys, never for stored text.
+_FOLD_TABLE: dict[int, int | str | None] = {
+    ord("آ"): "ا",
+    ord("أ"): "ا",
+    ord("إ"): "ا",
+    ord("ٱ"): "ا",  # alef wasla
+    ord("ؤ"): "و",
+    ord("ئ"): "ی",
+    ord("ة"): "ه",
+    ord("ۀ"): "ه",  # heh with yeh above (ezafe)
+    ord("\u0653"): None,  # combining maddah (decomposed آ)
+    ord("\u0654"): None,  # combining hamza above (decomposed ۀ / أ)
+    ord("\u0655"): None,  # combining hamza below
+    ord(ZWNJ): None,
+}
+
+_WHITESPACE_RE = re.compile(r"\s+")
+_ZWNJ_RUN_RE = re.compile(ZWNJ + "+")
+
+
+def normalize_digits(s: str) -> str:
+    """Convert Persian and Arabic-Indic digits in ``s`` to ASCII digits."""
+    return s.translate(_TO_ASCII_DIGITS)
+
+
+def to_persian_digits(s_or_int: str | int) -> str:
+    """Convert ASCII digits (in a string or an int) to Persian digits for display."""
+    return str(s_or_int).translate(_TO_PERSIAN_DIGITS)
+
+
+def _is_letter(ch: str) -> bool:
+    # Marks count as letters so a ZWNJ after a kept combining sign (e.g. hamza above)
+    # still sits "between letters".
+    return unicodedata.category(ch)[0] in "LM"
+
+
+def _fix_zwnj(match: re.Match[str]) -> str:
+    s = match.string
+    start, end = match.span()
+    if start > 0 and end < len(s) and _is_letter(s[start - 1]) and _is_letter(s[end]):
+        return ZWNJ
+    return ""
+
+
+def normalize_text(s: str) -> str:
+    """Normalise user input for storage and comparison.
+
+    Unifies Arabic yeh/kaf with their Persian forms, drops tatweel, harakat and invisible
+    control characters, converts all digits to ASCII, keeps a single ZWNJ only between two
+    letters and collapses whitespace to single spaces (newlines included).
+    """
+    s = s.translate(_NORMALIZE_TABLE)
+    # ZWNJ before whitespace collapsing: a ZWNJ wedged between spaces is removed and the
+    # spaces around it must then merge into one.
+    s = _ZWNJ_RUN_RE.sub(_fix_zwnj, s)
+    return _WHITESPACE_RE.sub(" ", s).strip()
+
+
+def fold_for_search(s: str) -> str:
+    """Return a loose comparison key: normalised, case-folded, without spaces or ZWNJ.
+
+    "کم برخوردار", "کم‌برخوردار" and "کمبرخوردار" all fold to the same key, because
+    Persian users split compound words inconsistently.
+    """
+    s = normalize_text(s).translate(_FOLD_TABLE).lower()
+    return _WHITESPACE_RE.sub("", s)
