@@ -1,0 +1,63 @@
+"""The one Dispatcher that serves both bots, with its middlewares and routers."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import BotCommand
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.middlewares import DbSessionMiddleware, DeduplicateUpdatesMiddleware, IdentityMiddleware
+from bot.platforms import CAPABILITIES, best_effort
+from bot.settings import Settings
+from handlers import get_routers
+from models.identity import Platform
+from services.accounts import normalized_admin_phones
+from services.clock import Clock
+from services.i18n import SUPPORTED_LOCALES, Translator
+
+COMMANDS = ("start", "help", "cancel", "lang")
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    storage: BaseStorage,
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    clock: Clock,
+    platforms: dict[int, Platform],
+) -> Dispatcher:
+    """One Dispatcher for both bots; middlewares in order: dedupe → session → identity/locale."""
+    dispatcher = Dispatcher(
+        storage=storage,
+        translator=translator,
+        clock=clock,
+        settings=settings,
+        session_factory=session_factory,
+        admin_phones=normalized_admin_phones(settings.admin_phones),
+    )
+    dispatcher.update.outer_middleware(DeduplicateUpdatesMiddleware(session_factory, clock))
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(
+        IdentityMiddleware(translator, clock, platforms, settings.default_locale)
+    )
+    dispatcher.include_routers(*get_routers())
+    return dispatcher
+
+
+async def publish_commands(bot: Bot, platform: Platform, translator: Translator) -> None:
+    """The command menu, per language; optional, so best effort (Bale may not have it)."""
+    if not CAPABILITIES[platform].set_my_commands:
+        return
+    for locale in SUPPORTED_LOCALES:
+        commands = [
+            BotCommand(command=name, description=translator.get(locale, f"command-{name}"))
+            for name in COMMANDS
+        ]
+        await best_effort(
+            f"setMyCommands/{platform.value}/{locale}",
+            lambda commands=commands, locale=locale: bot.set_my_commands(  # type: ignore[misc]
+                commands, language_code=None if locale == "fa" else locale
+            ),
+        )

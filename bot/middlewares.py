@@ -1,0 +1,98 @@
+"""Per-update plumbing: a DB session, exactly-once handling, who is talking, and their language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.types import Chat, TelegramObject, Update, User
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.identity import Platform
+from models.plumbing import ProcessedUpdate
+from services.accounts import identify
+from services.clock import Clock
+from services.i18n import Translator, resolve_locale
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DeduplicateUpdatesMiddleware(BaseMiddleware):
+    """Handles each (bot, update_id) once, even if the server delivers it twice.
+
+    The mark is committed before the handler runs: a redelivered update must not repeat a side
+    effect, and a handler that fails has already told the user so.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        bot: Bot = data["bot"]
+        try:
+            async with self._session_factory() as session, session.begin():
+                session.add(
+                    ProcessedUpdate(bot_id=bot.id, update_id=event.update_id, processed_at=self._clock())
+                )
+        except IntegrityError:
+            log.info("skipping update %s for bot %s: already handled", event.update_id, bot.id)
+            return None
+        return await handler(event, data)
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session per update, closed when the update is done; services own the commits."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._session_factory() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class IdentityMiddleware(BaseMiddleware):
+    """Loads the account, person and roles of the sender and binds their language.
+
+    Sets `viewer`, `platform`, `locale` and `t` (a translator bound to the locale) in the data.
+    """
+
+    def __init__(
+        self, translator: Translator, clock: Clock, platforms: dict[int, Platform], default_locale: str
+    ) -> None:
+        self._translator = translator
+        self._clock = clock
+        self._platforms = platforms
+        self._default_locale = default_locale
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot = data["bot"]
+        platform = self._platforms.get(bot.id, Platform.TELEGRAM)
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        data["platform"] = platform
+        locale = self._default_locale
+        if user is not None and not user.is_bot:
+            viewer = await identify(
+                data["session"],
+                platform=platform,
+                user_id=user.id,
+                chat_id=chat.id if chat else user.id,
+                first_name=user.first_name or None,
+                username=user.username,
+                now=self._clock(),
+            )
+            data["viewer"] = viewer
+            locale = resolve_locale(viewer.stored_locale, user.language_code, self._default_locale)
+        data["locale"] = locale
+        data["t"] = self._translator.bind(locale)
+        return await handler(event, data)

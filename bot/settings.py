@@ -1,0 +1,73 @@
+"""Configuration from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'mahalleyar.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    bale_bot_token: SecretStr | None = None
+    bale_api_base: str = "https://tapi.bale.ai"
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    # Prefix for every Redis key, so tests and several deployments can share one server.
+    redis_prefix: str = "mahalleyar"
+
+    admin_phones: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Tehran"
+    default_locale: str = "fa"
+
+    # Webhook mode (optional; polling is the default).
+    webhook_base_url: str | None = None
+    webhook_path: str = "/webhook"
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+    # Sandbox (the local web chat that runs when no token is configured).
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8080
+
+    # Outbox delivery pace: stay under Telegram's ~30 msg/s overall and 1 msg/s per chat.
+    outbox_global_rate: float = 28.0
+    outbox_per_chat_interval: float = 1.05
+    outbox_max_attempts: int = 8
+    outbox_batch_size: int = 50
+
+    polling_timeout: int = 10
+    log_level: str = "INFO"
+
+    @field_validator("admin_phones", mode="before")
+    @classmethod
+    def _split_phones(cls, value: object) -> object:
+        # Allow ADMIN_PHONES=0912...,0935... besides a JSON list.
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("telegram_bot_token", "bale_bot_token", "redis_url", "webhook_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def has_tokens(self) -> bool:
+        return self.telegram_bot_token is not None or self.bale_bot_token is not None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,23 @@
+"""Last in line: anything no feature understood gets a clear answer, never silence."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+
+from services.i18n import BoundTranslator
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    @router.message()
+    async def not_understood(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("error-unsupported-input"))
+
+    @router.callback_query()
+    async def stale_button(query: CallbackQuery, t: BoundTranslator) -> None:
+        # A button from an old message whose flow has moved on: stop the spinner and explain.
+        await query.answer(t("error-unsupported-input"), show_alert=False)
+
+    return router

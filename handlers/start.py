@@ -1,0 +1,162 @@
+"""/start and onboarding: language, then the person's own contact, then their menu."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, set_locale
+from services.clock import Clock
+from services.i18n import BoundTranslator, Translator
+from services.identity_validation import InvalidPhone
+
+log = logging.getLogger(__name__)
+
+
+class Onboarding(StatesGroup):
+    language = State()
+    contact = State()
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+    # Whether onboarding continues after the choice (from /start) or not (from /lang).
+    onboarding: bool = False
+
+
+def language_keyboard(t: BoundTranslator, onboarding: bool) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("lang-button-fa"),
+                    callback_data=LanguageChoice(code="fa", onboarding=onboarding).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("lang-button-en"),
+                    callback_data=LanguageChoice(code="en", onboarding=onboarding).pack(),
+                ),
+            ]
+        ]
+    )
+
+
+def contact_keyboard(t: BoundTranslator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=t("onboarding-contact-button"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def roles_line(viewer: Viewer, t: BoundTranslator) -> str:
+    if not viewer.roles:
+        return t("start-no-roles")
+    names = list(dict.fromkeys(t(f"role-{grant.role.value}") for grant in viewer.roles))
+    return t("start-your-roles", roles="، ".join(names) if t.locale == "fa" else ", ".join(names))
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(CommandStart())
+    async def start(
+        message: Message, command: CommandObject, state: FSMContext, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()
+        if command.args:
+            # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
+            await state.update_data(start_payload=command.args)
+        if viewer.is_registered:
+            await message.answer(
+                t("start-welcome-back", name=viewer.full_name or "") + "\n" + roles_line(viewer, t),
+                reply_markup=ReplyKeyboardRemove(),
+            )
+            return
+        await message.answer(t("start-welcome", name=viewer.full_name or ""))
+        if viewer.stored_locale is None:
+            await state.set_state(Onboarding.language)
+            await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
+        else:
+            await state.set_state(Onboarding.contact)
+            await message.answer(t("onboarding-share-contact"), reply_markup=contact_keyboard(t))
+
+    @router.callback_query(LanguageChoice.filter())
+    async def choose_language(
+        query: CallbackQuery,
+        callback_data: LanguageChoice,
+        session: AsyncSession,
+        state: FSMContext,
+        viewer: Viewer,
+        translator: Translator,
+    ) -> None:
+        await set_locale(session, viewer.account_id, callback_data.code)
+        t = translator.bind(callback_data.code)
+        await query.answer()
+        if query.message is not None and isinstance(query.message, Message):
+            await query.message.edit_text(t("lang-set"))
+        if callback_data.onboarding and not viewer.is_registered:
+            await state.set_state(Onboarding.contact)
+            await query.bot.send_message(  # type: ignore[union-attr]
+                viewer.chat_id, t("onboarding-share-contact"), reply_markup=contact_keyboard(t)
+            )
+
+    @router.message(StateFilter(Onboarding.contact), F.contact)
+    async def contact_shared(
+        message: Message,
+        session: AsyncSession,
+        state: FSMContext,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+        admin_phones: frozenset[str],
+    ) -> None:
+        contact = message.contact
+        assert contact is not None and message.from_user is not None
+        try:
+            linked = await link_contact(
+                session,
+                account_id=viewer.account_id,
+                sender_user_id=message.from_user.id,
+                contact_user_id=contact.user_id,
+                phone_number=contact.phone_number,
+                contact_name=" ".join(filter(None, [contact.first_name, contact.last_name])) or None,
+                admin_phones=admin_phones,
+                now=clock(),
+            )
+        except NotOwnContact:
+            await message.answer(t("onboarding-contact-not-own"), reply_markup=contact_keyboard(t))
+            return
+        except InvalidPhone:
+            await message.answer(t("onboarding-invalid-phone"), reply_markup=contact_keyboard(t))
+            return
+        await state.set_state(None)
+        await message.answer(
+            t("onboarding-linked", phone=display_phone(linked.phone or "")) + "\n" + roles_line(linked, t),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+
+    @router.message(StateFilter(Onboarding.contact))
+    async def contact_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("onboarding-contact-expected"), reply_markup=contact_keyboard(t))
+
+    @router.message(StateFilter(Onboarding.language))
+    async def language_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
+
+    return router

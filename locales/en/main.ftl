@@ -1,0 +1,47 @@
+# English. Keys are shared with locales/fa/main.ftl; a test keeps them in step.
+
+start-welcome = Hello {$name}! Welcome to Mahalleyar 🌿
+    Here you can send and follow your neighbourhood's requests and complaints, and see what the neighbourhood council does.
+start-welcome-back = Welcome, {$name}.
+start-your-roles = Your roles: {$roles}
+start-no-roles = You have no role yet. If you live in a neighbourhood, join it with your neighbourhood's link.
+
+lang-choose = زبان را انتخاب کنید / Choose your language:
+lang-set = The conversation language is now English.
+lang-button-fa = فارسی
+lang-button-en = English
+
+onboarding-share-contact = To identify you, please send your mobile number with the "Share my number" button. Your number is shown only to the people handling your requests.
+onboarding-contact-button = 📱 Share my number
+onboarding-contact-not-own = That is not your own number. Please send your own number with the "Share my number" button.
+onboarding-contact-expected = Please press the "Share my number" button instead of typing. Send /cancel to stop.
+onboarding-invalid-phone = That number is not valid. Please send your mobile number with the button.
+onboarding-linked = Number {$phone} registered. ✅
+
+role-admin = Administrator
+role-province_official = Province official
+role-county_official = County official
+role-manager = Neighbourhood manager
+role-liaison = Agency liaison
+role-council_member = Council member
+role-committee_head = Committee head
+role-resident = Resident
+
+help-text = Mahalleyar help:
+    /start start and register
+    /help this help
+    /lang change language
+    /cancel cancel the current task
+help-roles = The tasks of your roles will appear in this menu soon.
+
+cancel-done = The current task was cancelled.
+cancel-nothing = There is nothing to cancel.
+
+error-generic = Sorry, something went wrong and your request was not completed. Please try again.
+error-unsupported-input = I can't read this kind of message. Please type text or use the buttons. Help: /help
+error-text-too-long = Your text is too long ({$length} characters). At most {$limit} characters are allowed.
+
+command-start = Start
+command-help = Help
+command-cancel = Cancel
+command-lang = Change language

@@ -1,0 +1,163 @@
+"""Who is talking: messenger accounts, the person behind them (by verified phone) and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.identity import Account, Person, Platform, Role, RoleAssignment, ScopeKind
+from models.repositories import account_by_platform_user, person_by_phone, roles_of
+from services.i18n import SUPPORTED_LOCALES
+from services.identity_validation import normalize_any_phone
+
+# Writing last_seen_at on every message would turn every read into a write; a coarse value is
+# enough to pick "the account last used" for notifications.
+LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+
+
+class NotOwnContact(ValueError):
+    """A shared contact that belongs to someone else (or carries no user id)."""
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    scope_kind: ScopeKind
+    scope_id: int
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person behind the current update, as services and handlers see them."""
+
+    account_id: int
+    platform: Platform
+    chat_id: int
+    person_id: int | None
+    phone: str | None
+    full_name: str | None
+    stored_locale: str | None
+    roles: tuple[RoleGrant, ...]
+
+    @property
+    def is_registered(self) -> bool:
+        return self.person_id is not None
+
+    def has_role(self, role: Role) -> bool:
+        return any(grant.role == role for grant in self.roles)
+
+
+async def identify(
+    session: AsyncSession,
+    *,
+    platform: Platform,
+    user_id: int,
+    chat_id: int,
+    first_name: str | None,
+    username: str | None,
+    now: datetime,
+) -> Viewer:
+    """Load (or, on first contact, create) the account and its person and roles; commits."""
+    account = await account_by_platform_user(session, platform, user_id)
+    if account is None:
+        account = Account(
+            platform=platform,
+            platform_user_id=user_id,
+            chat_id=chat_id,
+            first_name=first_name,
+            username=username,
+            created_at=now,
+            last_seen_at=now,
+        )
+        session.add(account)
+    elif (
+        account.chat_id != chat_id
+        or account.first_name != first_name
+        or account.username != username
+        or now - account.last_seen_at >= LAST_SEEN_RESOLUTION
+    ):
+        account.chat_id, account.first_name, account.username = chat_id, first_name, username
+        account.last_seen_at = now
+    if session.dirty or session.new:
+        await session.commit()
+    return await _viewer(session, account)
+
+
+async def _viewer(session: AsyncSession, account: Account) -> Viewer:
+    person = await session.get(Person, account.person_id) if account.person_id else None
+    grants = await roles_of(session, person.id) if person else []
+    return Viewer(
+        account_id=account.id,
+        platform=account.platform,
+        chat_id=account.chat_id,
+        person_id=person.id if person else None,
+        phone=person.phone if person else None,
+        full_name=person.full_name if person else account.first_name,
+        stored_locale=account.locale,
+        roles=tuple(RoleGrant(g.role, g.scope_kind, g.scope_id) for g in grants),
+    )
+
+
+async def set_locale(session: AsyncSession, account_id: int, locale: str) -> None:
+    """Remember the language the user picked; commits."""
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise LookupError(account_id)
+    account.locale = locale
+    await session.commit()
+
+
+async def link_contact(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    sender_user_id: int,
+    contact_user_id: int | None,
+    phone_number: str,
+    contact_name: str | None,
+    admin_phones: frozenset[str],
+    now: datetime,
+) -> Viewer:
+    """Verify a shared contact and attach the account to the person with that phone; commits.
+
+    Only the sender's own contact counts (the messenger's contact button sets its user id); a
+    person pre-registered by phone (as manager, liaison, …) is found and linked, on either
+    messenger. Raises `NotOwnContact` or `InvalidPhone`; nothing is saved then.
+    """
+    if contact_user_id is None or contact_user_id != sender_user_id:
+        raise NotOwnContact
+    phone = normalize_any_phone(phone_number)
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise LookupError(account_id)
+    person = await person_by_phone(session, phone)
+    if person is None:
+        person = Person(phone=phone, full_name=contact_name or account.first_name, created_at=now)
+        session.add(person)
+        await session.flush()
+    elif not person.full_name and contact_name:
+        person.full_name = contact_name
+    account.person_id = person.id
+    account.last_seen_at = now
+    if phone in admin_phones and not any(g.role == Role.ADMIN for g in await roles_of(session, person.id)):
+        session.add(
+            RoleAssignment(
+                person_id=person.id, role=Role.ADMIN, scope_kind=ScopeKind.GLOBAL, scope_id=0, created_at=now
+            )
+        )
+    await session.commit()
+    return await _viewer(session, account)
+
+
+def normalized_admin_phones(raw: list[str]) -> frozenset[str]:
+    """ADMIN_PHONES as typed by an operator (09…, +989…, Persian digits) in canonical form."""
+    return frozenset(normalize_any_phone(p) for p in raw)
+
+
+def display_phone(phone: str) -> str:
+    """+989121234567 → 09121234567, the way Iranians read and write mobile numbers."""
+    return "0" + phone[3:] if phone.startswith("+98") else phone

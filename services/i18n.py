@@ -1,0 +1,89 @@
+"""Message catalogs (Fluent `.ftl` files under `locales/<lang>/`) and locale resolution."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+SUPPORTED_LOCALES = ("fa", "en")
+DEFAULT_LOCALE = "fa"
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def resolve_locale(stored: str | None, language_code: str | None, default: str = DEFAULT_LOCALE) -> str:
+    """The user's choice wins; then the messenger's language; then the default (fa)."""
+    if stored in SUPPORTED_LOCALES:
+        return stored
+    if language_code:
+        primary = language_code.split("-")[0].lower()
+        if primary in SUPPORTED_LOCALES:
+            return primary
+    return default if default in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+class Translator:
+    """Loads every catalog once; `get(locale, key, **args)` renders a message."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR, default_locale: str = DEFAULT_LOCALE) -> None:
+        self.default_locale = default_locale
+        self._bundles: dict[str, FluentBundle] = {}
+        for locale in SUPPORTED_LOCALES:
+            # Bidi isolation marks (U+2068/2069) show as boxes on some older Android fonts.
+            bundle = FluentBundle([locale], use_isolating=False)
+            for path in sorted((locales_dir / locale).glob("*.ftl")):
+                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+            self._bundles[locale] = bundle
+
+    def has(self, locale: str, key: str) -> bool:
+        return self._bundles[locale].has_message(key)
+
+    def get(self, locale: str, key: str, **args: Any) -> str:
+        bundle = self._bundles.get(locale) or self._bundles[self.default_locale]
+        if not bundle.has_message(key):
+            log.error("missing message %s in %s", key, locale)
+            bundle = self._bundles[self.default_locale]
+            if not bundle.has_message(key):
+                return key
+        message = bundle.get_message(key)
+        if message.value is None:
+            return key
+        text, errors = bundle.format_pattern(message.value, _prepare_args(locale, args))
+        for error in errors:
+            log.error("formatting %s/%s: %s", locale, key, error)
+        return text
+
+    def bind(self, locale: str) -> BoundTranslator:
+        return BoundTranslator(self, locale)
+
+
+@dataclass(frozen=True)
+class BoundTranslator:
+    """A translator fixed to one locale: handlers call `t("key", name=...)`."""
+
+    translator: Translator
+    locale: str
+
+    def __call__(self, key: str, **args: Any) -> str:
+        return self.translator.get(self.locale, key, **args)
+
+
+def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    # Numbers are rendered here, not by Fluent's number formatter, so Persian always gets Persian
+    # digits whatever the installed CLDR data says.
+    prepared: dict[str, Any] = {}
+    for name, value in args.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and locale == "fa" and value.isascii() and any(c.isdigit() for c in value):
+            value = value.translate(_PERSIAN_DIGITS)
+        prepared[name] = value
+    return prepared

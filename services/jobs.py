@@ -1,0 +1,61 @@
+"""Scheduled jobs: idempotent service functions, all registered here.
+
+The scheduler only triggers them (bot/scheduler.py); `python -m bot jobs run NAME --now …` runs
+one by hand. Each job takes a `JobContext` and returns a one-line summary for logs and the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.repositories import delete_processed_updates_before
+
+log = logging.getLogger(__name__)
+
+# Telegram redelivers an update for at most 24 hours; a week of marks is plenty.
+PROCESSED_UPDATES_RETENTION = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    session_factory: async_sessionmaker[AsyncSession]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    run: Callable[[JobContext], Awaitable[str]]
+    # APScheduler CronTrigger fields, in the scheduler's timezone (Asia/Tehran).
+    cron: dict[str, Any] = field(default_factory=dict)
+
+
+async def prune_processed_updates(ctx: JobContext) -> str:
+    """Forget the "already handled" marks of updates older than the retention period."""
+    async with ctx.session_factory() as session, session.begin():
+        removed = await delete_processed_updates_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
+    return f"removed {removed} processed-update marks"
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        name="prune_processed_updates",
+        description="delete processed-update marks older than 7 days",
+        run=prune_processed_updates,
+        cron={"hour": 4, "minute": 10},
+    ),
+)
+
+
+def job_by_name(name: str) -> JobSpec:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)

@@ -1,0 +1,103 @@
+"""Shared fixtures: a fresh migrated database per test (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL is set) and, when TEST_REDIS_URL is set, a Redis key prefix of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from models.db import create_engine, create_session_factory, upgrade_database
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+async def create_postgres_database(server_url: str, template: str | None = None) -> str:
+    """Create a uniquely named database on the server of `server_url`; return its URL."""
+    name = f"mahalleyar_test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            await connection.exec_driver_sql(f'CREATE DATABASE "{name}"{suffix}')
+    finally:
+        await admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(server_url: str, database_url: str) -> None:
+    name = make_url(database_url).database
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per test session; each test then gets a copy (migrating per test is slow)."""
+    if POSTGRES_URL:
+        url = asyncio.run(create_postgres_database(POSTGRES_URL))
+        asyncio.run(upgrade_database(url))
+        yield url
+        asyncio.run(drop_postgres_database(POSTGRES_URL, url))
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(upgrade_database(url))
+        yield url
+
+
+@pytest.fixture
+async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty, migrated database of this test's own; removed afterwards."""
+    if POSTGRES_URL:
+        url = await create_postgres_database(POSTGRES_URL, template=make_url(migrated_template).database)
+        try:
+            yield url
+        finally:
+            await drop_postgres_database(POSTGRES_URL, url)
+    else:
+        target = tmp_path / "test.db"
+        shutil.copyfile(str(make_url(migrated_template).database), target)
+        yield f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_session_factory(engine)
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of this test's own on the test Redis; every key under it is deleted after."""
+    if not REDIS_URL:
+        pytest.skip("Redis not configured: set TEST_REDIS_URL to run Redis cases")
+    from redis.asyncio import Redis
+
+    prefix = f"mahalleyar-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
