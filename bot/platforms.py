@@ -78,7 +78,7 @@ def _walk(node: Any, parent_key: str | None) -> None:
         node.setdefault("first_name", "")
     if parent_key in ("chat", "sender_chat") and "id" in node:
         node.setdefault("type", "private")
-    if parent_key in ("message", "edited_message", "reply_to_message") and "message_id" in node:
+    if "message_id" in node and "chat" in node:
         node.setdefault("date", 0)
     for key, value in node.items():
         _walk(value, key)

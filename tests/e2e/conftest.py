@@ -1,0 +1,127 @@
+"""End-to-end: the real bot process (`python -m bot run`) polling the Bot API emulator over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from emulator import BotAPIEmulator, start_emulator
+from tests.conftest import REDIS_URL
+
+TELEGRAM_TOKEN = "700001:tg-e2e"
+BALE_TOKEN = "700002:bale-e2e"
+TELEGRAM_BOT, BALE_BOT = 700001, 700002
+
+
+@dataclass
+class BotProcess:
+    """Starts, kills and restarts `python -m bot run` with a given environment."""
+
+    env: dict[str, str]
+    log_path: Path
+    emulator: BotAPIEmulator
+    process: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+    _log_files: list[object] = field(default_factory=list)
+
+    async def start(self) -> None:
+        polls_before = {
+            bot: len(self.emulator.calls_for("getUpdates", bot)) for bot in (TELEGRAM_BOT, BALE_BOT)
+        }
+        log = self.log_path.open("ab")
+        self._log_files.append(log)
+        self.process = subprocess.Popen(  # noqa: ASYNC220 (Popen returns at once)
+            [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
+        )
+        self.starts += 1
+        # Ready when both bots are polling.
+        for _ in range(300):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
+            if all(
+                len(self.emulator.calls_for("getUpdates", bot)) > polls_before[bot] for bot in polls_before
+            ):
+                return
+            await asyncio.sleep(0.1)
+        raise TimeoutError(f"bot did not start polling:\n{self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, no cleanup, like a power cut."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu, runner, base_url = await start_emulator()
+    emu.base_url = base_url  # type: ignore[attr-defined]
+    try:
+        yield emu
+    finally:
+        await runner.cleanup()
+
+
+def bot_env(database_url: str, base_url: str, redis_prefix: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BALE_", "REDIS_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+        TELEGRAM_API_BASE=base_url,
+        BALE_BOT_TOKEN=BALE_TOKEN,
+        BALE_API_BASE=base_url,
+        DATABASE_URL=database_url,
+        POLLING_TIMEOUT="2",
+        ADMIN_PHONES="09120000001",
+        LOG_LEVEL="INFO",
+    )
+    if redis_prefix:
+        env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix)
+    return env
+
+
+@pytest.fixture
+def e2e_redis_prefix(request: pytest.FixtureRequest) -> str | None:
+    # FSM state lives in Redis when the suite runs with Redis, else in the database.
+    return request.getfixturevalue("redis_prefix") if REDIS_URL else None
+
+
+@pytest.fixture
+async def bot_process(
+    emulator: BotAPIEmulator, database_url: str, tmp_path: Path, e2e_redis_prefix: str | None
+) -> AsyncIterator[BotProcess]:
+    process = BotProcess(
+        env=bot_env(database_url, emulator.base_url, e2e_redis_prefix),  # type: ignore[attr-defined]
+        log_path=tmp_path / "bot.log",
+        emulator=emulator,
+    )
+    try:
+        yield process
+    finally:
+        if process.process is not None:
+            code = process.stop()
+            log = process.log()
+            assert "Traceback" not in log or "error while handling" in log, log
+            assert code in (0, -signal.SIGKILL, -signal.SIGTERM), log

@@ -1,0 +1,78 @@
+"""The command line: --help lists the subcommands; migrate; jobs list / run with --now."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler import build_scheduler
+from bot.settings import PROJECT_ROOT
+from models import ProcessedUpdate
+from services.clock import fixed_clock
+from services.jobs import JOBS
+
+
+def run_cli(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_lists_the_subcommands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("run", "sandbox", "migrate", "jobs"):
+        assert command in result.stdout
+    assert run_cli("jobs", "run", "--help").returncode == 0
+
+
+def test_migrate_and_jobs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    assert run_cli("migrate", database_url=url).returncode == 0
+    listed = run_cli("jobs", "list", database_url=url)
+    assert listed.returncode == 0 and "prune_processed_updates" in listed.stdout
+    unknown = run_cli("jobs", "run", "no_such_job", database_url=url)
+    assert unknown.returncode == 2 and "unknown job" in unknown.stderr
+    bad_time = run_cli("jobs", "run", "prune_processed_updates", "--now", "yesterday", database_url=url)
+    assert bad_time.returncode == 2 and "ISO 8601" in bad_time.stderr
+
+
+async def test_prune_job_run_by_hand_with_now(
+    database_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    async with session_factory() as session, session.begin():
+        session.add_all(
+            ProcessedUpdate(bot_id=1, update_id=i, processed_at=start + timedelta(days=i)) for i in range(10)
+        )
+    # At Nov 15, marks older than Nov 8 (ids 0..6) go; run twice: the second run removes nothing.
+    first = run_cli("jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url)
+    assert first.returncode == 0, first.stderr
+    assert "removed 7" in first.stdout
+    second = run_cli("jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url)
+    assert "removed 0" in second.stdout
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 3
+
+
+@pytest.mark.skipif(not JOBS, reason="no jobs registered")
+async def test_scheduler_registers_every_job_in_tehran_time(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    scheduler = build_scheduler("Asia/Tehran", session_factory, fixed_clock(datetime(2026, 11, 22, tzinfo=UTC)))
+    scheduler.start(paused=True)
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {spec.name for spec in JOBS}
+        for job in jobs.values():
+            assert str(job.trigger.timezone) == "Asia/Tehran"
+    finally:
+        scheduler.shutdown(wait=False)
