@@ -79,7 +79,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now, ready: asyncio
 
     async def on_startup() -> None:
         for platform, bot in bots.items():
-            await best_effort(f"deleteWebhook/{platform.value}", lambda bot=bot: bot.delete_webhook())
+            await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
             await publish_commands(bot, platform, translator)
         scheduler.start()
         tasks.append(asyncio.create_task(worker.run(stop_delivery), name="outbox-delivery"))

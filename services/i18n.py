@@ -59,7 +59,7 @@ class Translator:
         text, errors = bundle.format_pattern(message.value, _prepare_args(locale, args))
         for error in errors:
             log.error("formatting %s/%s: %s", locale, key, error)
-        return text
+        return str(text)
 
     def bind(self, locale: str) -> BoundTranslator:
         return BoundTranslator(self, locale)

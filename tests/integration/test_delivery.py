@@ -74,8 +74,6 @@ async def api() -> AsyncIterator[Api]:
         await runner.cleanup()
 
 
-
-
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -321,7 +319,9 @@ async def test_kill_and_restart_delivers_everything_once(api: Api, session_facto
     bots = {Platform.TELEGRAM: api.bot}
     settings = make_settings()
 
-    first = DeliveryWorker(session_factory, bots, settings, utc_now, "first", lease_seconds=2, retry_base_delay=0.2)
+    first = DeliveryWorker(
+        session_factory, bots, settings, utc_now, "first", lease_seconds=2, retry_base_delay=0.2
+    )
     task = asyncio.create_task(first.run(asyncio.Event()))
     await wait_for_sent(emu, 60, within=30)
     task.cancel()

@@ -22,7 +22,12 @@ def run_cli(*args: str, database_url: str | None = None) -> subprocess.Completed
     if database_url:
         env["DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -54,10 +59,14 @@ async def test_prune_job_run_by_hand_with_now(
             ProcessedUpdate(bot_id=1, update_id=i, processed_at=start + timedelta(days=i)) for i in range(10)
         )
     # At Nov 15, marks older than Nov 8 (ids 0..6) go; run twice: the second run removes nothing.
-    first = run_cli("jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url)
+    first = run_cli(
+        "jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url
+    )
     assert first.returncode == 0, first.stderr
     assert "removed 7" in first.stdout
-    second = run_cli("jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url)
+    second = run_cli(
+        "jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url
+    )
     assert "removed 0" in second.stdout
     async with session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 3
@@ -67,7 +76,9 @@ async def test_prune_job_run_by_hand_with_now(
 async def test_scheduler_registers_every_job_in_tehran_time(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    scheduler = build_scheduler("Asia/Tehran", session_factory, fixed_clock(datetime(2026, 11, 22, tzinfo=UTC)))
+    scheduler = build_scheduler(
+        "Asia/Tehran", session_factory, fixed_clock(datetime(2026, 11, 22, tzinfo=UTC))
+    )
     scheduler.start(paused=True)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
