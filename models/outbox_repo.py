@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -250,3 +250,14 @@ async def count_by_status(session: AsyncSession) -> OutboxCounts:
         sent=counts.get(OutboxStatus.SENT, 0),
         failed=counts.get(OutboxStatus.FAILED, 0),
     )
+
+
+async def delete_finished_before(session: AsyncSession, moment: datetime) -> int:
+    """Delete sent and failed messages created before `moment`; pending ones are never touched."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
+            OutboxMessage.created_at < moment,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

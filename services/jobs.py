@@ -14,12 +14,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.outbox_repo import delete_finished_before
 from models.repositories import delete_processed_updates_before
 
 log = logging.getLogger(__name__)
 
 # Telegram redelivers an update for at most 24 hours; a week of marks is plenty.
 PROCESSED_UPDATES_RETENTION = timedelta(days=7)
+# Delivered (or given-up) notifications are kept a while for support questions, then dropped.
+OUTBOX_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,25 @@ async def prune_processed_updates(ctx: JobContext) -> str:
     return f"removed {removed} processed-update marks"
 
 
+async def prune_outbox(ctx: JobContext) -> str:
+    """Delete sent and failed outbox messages older than the retention period."""
+    async with ctx.session_factory() as session, session.begin():
+        removed = await delete_finished_before(session, ctx.now - OUTBOX_RETENTION)
+    return f"removed {removed} finished outbox messages"
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         name="prune_processed_updates",
         description="delete processed-update marks older than 7 days",
         run=prune_processed_updates,
         cron={"hour": 4, "minute": 10},
+    ),
+    JobSpec(
+        name="prune_outbox",
+        description="delete sent and failed outbox messages older than 30 days",
+        run=prune_outbox,
+        cron={"hour": 4, "minute": 20},
     ),
 )
 

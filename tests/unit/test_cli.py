@@ -87,3 +87,28 @@ async def test_scheduler_registers_every_job_in_tehran_time(
             assert str(job.trigger.timezone) == "Asia/Tehran"
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_prune_outbox_keeps_pending_messages(
+    database_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    from models import OutboxMessage, OutboxStatus, Platform
+
+    old = datetime(2026, 9, 1, tzinfo=UTC)
+    async with session_factory() as session, session.begin():
+        for status in OutboxStatus:
+            session.add(
+                OutboxMessage(
+                    platform=Platform.TELEGRAM,
+                    chat_id=1,
+                    text=status.value,
+                    status=status,
+                    attempts=0,
+                    next_attempt_at=old,
+                    created_at=old,
+                )
+            )
+    result = run_cli("jobs", "run", "prune_outbox", "--now", "2026-11-22T00:00:00", database_url=database_url)
+    assert "removed 2" in result.stdout, result.stderr
+    async with session_factory() as session:
+        assert list(await session.scalars(select(OutboxMessage.text))) == ["pending"]
