@@ -91,7 +91,8 @@ async def run_polling(settings: Settings, clock: Clock = utc_now, ready: asyncio
         stop_delivery.set()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, timeout=10)
+                # The worker bounds its own wait for requests in flight; this is a last resort.
+                await asyncio.wait_for(task, timeout=60)
         scheduler.shutdown(wait=False)
 
     dispatcher.startup.register(on_startup)

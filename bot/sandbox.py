@@ -27,10 +27,14 @@ async def run_sandbox(settings: Settings) -> None:
         settings.sandbox_port,
         extra_setup=lambda app: setup_web_chat(app, bots=SANDBOX_BOTS),
     )
-    emulator.add_bot(SANDBOX_TELEGRAM_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="telegram")
+    emulator.add_bot(
+        SANDBOX_TELEGRAM_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="telegram"
+    )
     # The Bale bot gets Bale's quirks (missing fields, missing methods), so the sandbox shows
     # the bot coping with them.
-    emulator.add_bot(SANDBOX_BALE_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="bale", odd=True)
+    emulator.add_bot(
+        SANDBOX_BALE_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="bale", odd=True
+    )
     # Like Telegram's, update ids must keep growing across sandbox restarts: the bot remembers
     # the ids it has handled (in the sandbox database) and would skip a reused one.
     first_update_id = int(time.time() * 1000)
@@ -50,7 +54,9 @@ async def run_sandbox(settings: Settings) -> None:
     )
     print(f"Mahalleyar sandbox (محله‌یار) is running at {base_url}/", flush=True)
     print(f"  Web chat: open {base_url}/ in a browser", flush=True)
-    print(f"  Bot API emulator control: {base_url}/_emu/  (Telegram bot 1000001, Bale bot 1000002)", flush=True)
+    print(
+        f"  Bot API emulator control: {base_url}/_emu/  (Telegram bot 1000001, Bale bot 1000002)", flush=True
+    )
     try:
         await run_polling(sandbox_settings)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +20,7 @@ async def start_emulator(
     *,
     emulator: BotAPIEmulator | None = None,
     shutdown_timeout: float = 2.0,
+    extra_setup: Callable[[web.Application], None] | None = None,
     **emulator_kwargs: Any,
 ) -> tuple[BotAPIEmulator, web.AppRunner, str]:
     """Serve an emulator and return ``(emulator, runner, base_url)``.
@@ -27,14 +29,16 @@ async def start_emulator(
     aiogram needs: ``TelegramAPIServer.from_base(base_url)``.  Stop with
     ``await runner.cleanup()`` (pending long polls are released immediately).
     ``emulator_kwargs`` (e.g. ``auto_register=True``) are used when ``emulator`` is None.
+    ``extra_setup`` may add routes to the app before it starts (the sandbox mounts its web chat).
     """
     emu = emulator or BotAPIEmulator(**emulator_kwargs)
     emu.reopen()
     # handler_cancellation: a poller that disconnects (e.g. a killed bot process) must not
     # leave an orphan long-poll behind that would "deliver" updates nobody receives.
-    runner = web.AppRunner(
-        emu.make_app(), shutdown_timeout=shutdown_timeout, access_log=None, handler_cancellation=True
-    )
+    app = emu.make_app()
+    if extra_setup is not None:
+        extra_setup(app)
+    runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout, access_log=None, handler_cancellation=True)
     await runner.setup()
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -6,7 +6,9 @@ start-welcome-back = Welcome, {$name}.
 start-your-roles = Your roles: {$roles}
 start-no-roles = You have no role yet. If you live in a neighbourhood, join it with your neighbourhood's link.
 
-lang-choose = زبان را انتخاب کنید / Choose your language:
+lang-choose =
+    زبان گفتگو را انتخاب کنید:
+    Choose your language:
 lang-set = The conversation language is now English.
 lang-button-fa = فارسی
 lang-button-en = English

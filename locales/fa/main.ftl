@@ -6,7 +6,9 @@ start-welcome-back = {$name} عزیز، خوش آمدید.
 start-your-roles = نقش‌های شما: {$roles}
 start-no-roles = هنوز نقشی برای شما ثبت نشده است. اگر ساکن محله هستید، با پیوند محله‌تان عضو شوید.
 
-lang-choose = زبان را انتخاب کنید / Choose your language:
+lang-choose =
+    زبان گفتگو را انتخاب کنید:
+    Choose your language:
 lang-set = زبان گفتگو فارسی شد.
 lang-button-fa = فارسی
 lang-button-en = English

@@ -60,15 +60,22 @@ class BotProcess:
         self.process.kill()
         self.process.wait(timeout=10)
 
-    def stop(self) -> int:
+    async def stop(self) -> int:
+        """SIGTERM and wait, without blocking the loop: the emulator serving the bot's last
+        requests runs on this same loop."""
         assert self.process is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
+            for _ in range(300):
+                if self.process.poll() is not None:
+                    break
+                await asyncio.sleep(0.1)
+            else:
                 self.process.kill()
                 self.process.wait()
+        for log in self._log_files:
+            log.close()  # type: ignore[attr-defined]
+        self._log_files.clear()
         return self.process.returncode
 
     def log(self) -> str:
@@ -121,7 +128,7 @@ async def bot_process(
         yield process
     finally:
         if process.process is not None:
-            code = process.stop()
+            code = await process.stop()
             log = process.log()
             assert "Traceback" not in log or "error while handling" in log, log
             assert code in (0, -signal.SIGKILL, -signal.SIGTERM), log

@@ -59,7 +59,7 @@ async def test_outbox_survives_a_stop_half_way(
     await bot_process.start()
     await wait_for_sent(emulator, total // 2, timeout=60)
     if how == "sigterm":
-        assert bot_process.stop() == 0
+        assert await bot_process.stop() == 0
     else:
         bot_process.kill()
         # The killed process held 60-second leases: expire them now instead of waiting.
