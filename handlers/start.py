@@ -24,6 +24,7 @@ from services.accounts import NotOwnContact, Viewer, display_phone, link_contact
 from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
 from services.identity_validation import InvalidPhone
+from services.residents import UnknownNeighbourhood, join_neighbourhood, neighbourhood_code_from_payload
 
 log = logging.getLogger(__name__)
 
@@ -71,23 +72,52 @@ def roles_line(viewer: Viewer, t: BoundTranslator) -> str:
     return t("start-your-roles", roles="، ".join(names) if t.locale == "fa" else ", ".join(names))
 
 
+async def act_on_start_payload(
+    message: Message,
+    session: AsyncSession,
+    viewer: Viewer,
+    payload: str | None,
+    t: BoundTranslator,
+    clock: Clock,
+) -> None:
+    """Deep links, once the person is known: `n_<code>` joins a neighbourhood as resident."""
+    code = neighbourhood_code_from_payload(payload)
+    if code is None or viewer.person_id is None:
+        return
+    try:
+        joined = await join_neighbourhood(session, person_id=viewer.person_id, code=code, now=clock())
+    except UnknownNeighbourhood:
+        await message.answer(t("join-unknown-link"))
+        return
+    await message.answer(
+        t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name)
+    )
+
+
 def setup() -> Router:
     router = Router(name=__name__)
 
     @router.message(CommandStart())
     async def start(
-        message: Message, command: CommandObject, state: FSMContext, viewer: Viewer, t: BoundTranslator
+        message: Message,
+        command: CommandObject,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
     ) -> None:
         await state.clear()
-        if command.args:
-            # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
-            await state.update_data(start_payload=command.args)
         if viewer.is_registered:
             await message.answer(
                 t("start-welcome-back", name=viewer.full_name or "") + "\n" + roles_line(viewer, t),
                 reply_markup=ReplyKeyboardRemove(),
             )
+            await act_on_start_payload(message, session, viewer, command.args, t, clock)
             return
+        if command.args:
+            # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
+            await state.update_data(start_payload=command.args)
         await message.answer(t("start-welcome", name=viewer.full_name or ""))
         if viewer.stored_locale is None:
             await state.set_state(Onboarding.language)
@@ -145,11 +175,13 @@ def setup() -> Router:
         except InvalidPhone:
             await message.answer(t("onboarding-invalid-phone"), reply_markup=contact_keyboard(t))
             return
-        await state.set_state(None)
+        payload = (await state.get_data()).get("start_payload")
+        await state.clear()
         await message.answer(
             t("onboarding-linked", phone=display_phone(linked.phone or "")) + "\n" + roles_line(linked, t),
             reply_markup=ReplyKeyboardRemove(),
         )
+        await act_on_start_payload(message, session, linked, payload, t, clock)
 
     @router.message(StateFilter(Onboarding.contact))
     async def contact_expected(message: Message, t: BoundTranslator) -> None:

@@ -20,6 +20,10 @@ onboarding-contact-expected = Please press the "Share my number" button instead 
 onboarding-invalid-phone = That number is not valid. Please send your mobile number with the button.
 onboarding-linked = Number {$phone} registered. ✅
 
+join-done = You joined the neighbourhood "{$name}". Your requests now reach its council, and you will hear about its actions.
+join-already = You are a resident of "{$name}".
+join-unknown-link = This neighbourhood link is not valid. Ask your neighbourhood manager for the right link.
+
 role-admin = Administrator
 role-province_official = Province official
 role-county_official = County official

@@ -20,6 +20,10 @@ onboarding-contact-expected = لطفاً به‌جای نوشتن، دکمهٔ �
 onboarding-invalid-phone = این شماره معتبر نیست. لطفاً شمارهٔ همراه خود را با دکمه بفرستید.
 onboarding-linked = شمارهٔ {$phone} ثبت شد. ✅
 
+join-done = به محلهٔ «{$name}» پیوستید. از این پس درخواست‌هایتان به شورای این محله می‌رسد و از اقدامات آن باخبر می‌شوید.
+join-already = شما ساکن محلهٔ «{$name}» هستید.
+join-unknown-link = این پیوند محله معتبر نیست. پیوند درست را از مدیر محله بگیرید.
+
 role-admin = مدیر سامانه
 role-province_official = مسئول استان
 role-county_official = مسئول شهرستان

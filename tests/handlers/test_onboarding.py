@@ -223,3 +223,43 @@ async def test_no_parse_mode_is_ever_used(harness: Harness) -> None:
     # Handlers never ask for one explicitly (Default means "the bot's default", which is none).
     assert sends and all(r.parse_mode is None or isinstance(r.parse_mode, Default) for r in sends)
     assert make_bot("1:x", "http://127.0.0.1:9").default.parse_mode is None
+
+
+async def add_neighbourhood(session_factory: async_sessionmaker[AsyncSession], code: str = "1001") -> None:
+    from models import County, Neighbourhood, NeighbourhoodKind, Province
+
+    async with session_factory() as session, session.begin():
+        province = Province(name="تهران")
+        county = County(province=province, name="ری")
+        session.add(Neighbourhood(county=county, name="دولت‌آباد", code=code, kind=NeighbourhoodKind.URBAN))
+
+
+async def resident_neighbourhoods(session_factory: async_sessionmaker[AsyncSession]) -> list[int]:
+    async with session_factory() as session:
+        return list(
+            await session.scalars(select(RoleAssignment.scope_id).where(RoleAssignment.role == Role.RESIDENT))
+        )
+
+
+async def test_deep_link_joins_after_onboarding(harness: Harness) -> None:
+    await add_neighbourhood(harness.session_factory)
+    user = resident()
+    await harness.send(harness.updates.message(user, text="/start n_1001"))
+    await harness.send(harness.updates.callback(user, "lang:fa:1"))
+    await harness.send(harness.updates.contact(user, "09123456789", contact_user_id=user.id))
+    assert harness.last_text() == harness.translator.get("fa", "join-done", name="دولت‌آباد")
+    assert len(await resident_neighbourhoods(harness.session_factory)) == 1
+    # The link again: already a resident, nothing duplicated.
+    await harness.send(harness.updates.message(user, text="/start n_1001"))
+    assert harness.last_text() == harness.translator.get("fa", "join-already", name="دولت‌آباد")
+    assert len(await resident_neighbourhoods(harness.session_factory)) == 1
+
+
+async def test_unknown_neighbourhood_link_is_explained(harness: Harness) -> None:
+    await add_neighbourhood(harness.session_factory)
+    user = resident()
+    await start_until_contact(harness, user)
+    await harness.send(harness.updates.contact(user, "09123456789", contact_user_id=user.id))
+    await harness.send(harness.updates.message(user, text="/start n_9999"))
+    assert harness.last_text() == harness.translator.get("fa", "join-unknown-link")
+    assert await resident_neighbourhoods(harness.session_factory) == []
