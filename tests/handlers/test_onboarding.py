@@ -263,3 +263,39 @@ async def test_unknown_neighbourhood_link_is_explained(harness: Harness) -> None
     await harness.send(harness.updates.message(user, text="/start n_9999"))
     assert harness.last_text() == harness.translator.get("fa", "join-unknown-link")
     assert await resident_neighbourhoods(harness.session_factory) == []
+
+
+async def test_pre_registered_committee_head_is_recognised_on_bale(harness: Harness) -> None:
+    from models import CommitteeKey, CommitteeMembership, CouncilMember, CouncilPosition, Neighbourhood
+
+    await add_neighbourhood(harness.session_factory)
+    async with harness.session_factory() as session, session.begin():
+        neighbourhood = await session.scalar(select(Neighbourhood))
+        assert neighbourhood is not None
+        person = Person(phone="+989121110004", full_name="علی رضایی", created_at=NOW)
+        session.add(person)
+        await session.flush()
+        member = CouncilMember(
+            neighbourhood_id=neighbourhood.id,
+            person_id=person.id,
+            position=CouncilPosition.MEMBER,
+            created_at=NOW,
+        )
+        session.add(member)
+        await session.flush()
+        session.add(
+            CommitteeMembership(
+                council_member_id=member.id,
+                neighbourhood_id=neighbourhood.id,
+                committee=CommitteeKey.HEALTH,
+                is_head=True,
+            )
+        )
+    user = resident(user_id=77)
+    await harness.send(harness.updates.message(user, text="/start"), bot=harness.bale)
+    await harness.send(harness.updates.callback(user, "lang:fa:1"), bot=harness.bale)
+    await harness.send(harness.updates.contact(user, "+989121110004", contact_user_id=77), bot=harness.bale)
+    text = harness.last_text(harness.bale_session)
+    assert harness.translator.get("fa", "role-committee_head") in text
+    assert harness.translator.get("fa", "role-council_member") in text
+    assert await count(harness.session_factory, Person) == 1
