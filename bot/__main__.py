@@ -117,9 +117,16 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_sandbox(settings))
         return 0
 
-    from bot.app import run_polling
+    from bot.app import run_polling, run_webhook
 
-    asyncio.run(run_polling(settings))
+    if settings.webhook_base_url and settings.webhook_secret is None:
+        print(
+            "WEBHOOK_BASE_URL is set but WEBHOOK_SECRET is not: refusing to accept unsigned updates",
+            file=sys.stderr,
+        )
+        return 2
+
+    asyncio.run(run_webhook(settings) if settings.webhook_base_url else run_polling(settings))
     return 0
 
 

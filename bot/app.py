@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
-from bot.platforms import best_effort, make_bot
+from bot.platforms import CAPABILITIES, best_effort, make_bot
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory, upgrade_database
@@ -65,40 +67,112 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     return Runtime(engine=engine, session_factory=session_factory, dispatcher=dispatcher, bots=bots)
 
 
-async def run_polling(settings: Settings, clock: Clock = utc_now, ready: asyncio.Event | None = None) -> None:
+class BackgroundWork:
+    """What runs beside the bots in either mode: the outbox delivery worker and the scheduler."""
+
+    def __init__(self, runtime: Runtime, settings: Settings, clock: Clock) -> None:
+        self._scheduler = build_scheduler(settings.timezone, runtime.session_factory, clock)
+        self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._scheduler.start()
+        self._task = asyncio.create_task(self._worker.run(self._stop), name="outbox-delivery")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                # The worker bounds its own wait for requests in flight; this is a last resort.
+                await asyncio.wait_for(self._task, timeout=60)
+        self._scheduler.shutdown(wait=False)
+
+
+def _log_started(bots: dict[Platform, Bot], mode: str) -> None:
+    log.info("started (%s): %s", mode, ", ".join(f"{p.value} bot {b.id}" for p, b in bots.items()))
+
+
+async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     """Run both bots with long polling, the delivery worker and the scheduler until stopped."""
     runtime = await prepare(settings, clock)
     if not runtime.bots:
         raise RuntimeError("no bot token configured")
     dispatcher, bots = runtime.dispatcher, runtime.bots
     translator: Translator = dispatcher["translator"]
-    scheduler = build_scheduler(settings.timezone, runtime.session_factory, clock)
-    worker = DeliveryWorker(runtime.session_factory, bots, settings, clock)
-    stop_delivery = asyncio.Event()
-    tasks: list[asyncio.Task[Any]] = []
+    background = BackgroundWork(runtime, settings, clock)
 
     async def on_startup() -> None:
         for platform, bot in bots.items():
             await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
             await publish_commands(bot, platform, translator)
-        scheduler.start()
-        tasks.append(asyncio.create_task(worker.run(stop_delivery), name="outbox-delivery"))
-        log.info("started: %s", ", ".join(f"{p.value} bot {b.id}" for p, b in bots.items()))
-        if ready is not None:
-            ready.set()
-
-    async def on_shutdown() -> None:
-        stop_delivery.set()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                # The worker bounds its own wait for requests in flight; this is a last resort.
-                await asyncio.wait_for(task, timeout=60)
-        scheduler.shutdown(wait=False)
+        background.start()
+        _log_started(bots, "polling")
 
     dispatcher.startup.register(on_startup)
-    dispatcher.shutdown.register(on_shutdown)
+    dispatcher.shutdown.register(background.stop)
     try:
         await dispatcher.start_polling(*bots.values(), polling_timeout=settings.polling_timeout)
     finally:
+        await dispatcher.storage.close()
+        await runtime.engine.dispose()
+
+
+def webhook_path(settings: Settings, platform: Platform) -> str:
+    """Where a platform's updates arrive. Bale may not send the secret header, so for Bale the
+    secret is part of the path instead."""
+    path = f"{settings.webhook_path.rstrip('/')}/{platform.value}"
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if secret and not CAPABILITIES[platform].webhook_secret_header:
+        path += f"/{secret}"
+    return path
+
+
+async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
+    """Serve both bots' webhooks on one aiohttp server, with the delivery worker and scheduler."""
+    runtime = await prepare(settings, clock)
+    if not runtime.bots:
+        raise RuntimeError("no bot token configured")
+    if not settings.webhook_base_url or settings.webhook_secret is None:
+        # Without a secret anyone who guesses the URL could forge updates.
+        raise RuntimeError("webhook mode needs WEBHOOK_BASE_URL and WEBHOOK_SECRET")
+    dispatcher, bots = runtime.dispatcher, runtime.bots
+    translator: Translator = dispatcher["translator"]
+    background = BackgroundWork(runtime, settings, clock)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = web.Application()
+    for platform, bot in bots.items():
+        header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
+        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=header_secret).register(
+            app, path=webhook_path(settings, platform)
+        )
+    allowed_updates = dispatcher.resolve_used_update_types()
+
+    async def on_startup() -> None:
+        for platform, bot in bots.items():
+            url = settings.webhook_base_url.rstrip("/") + webhook_path(settings, platform)  # type: ignore[union-attr]
+            header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
+            # Not optional: without it no update arrives, so a failure stops the start.
+            await bot.set_webhook(url, secret_token=header_secret, allowed_updates=allowed_updates)
+            await publish_commands(bot, platform, translator)
+        background.start()
+        _log_started(bots, "webhook")
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(background.stop)
+    setup_application(app, dispatcher, bots=list(bots.values()))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        for bot in bots.values():
+            await bot.session.close()
         await dispatcher.storage.close()
         await runtime.engine.dispose()

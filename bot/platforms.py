@@ -84,10 +84,19 @@ def _walk(node: Any, parent_key: str | None) -> None:
         _walk(value, key)
 
 
+def tolerant_json_loads(content: str | bytes) -> Any:
+    """json.loads that completes missing fields; also what webhook requests are parsed with."""
+    return fill_missing_fields(json.loads(content))
+
+
 class TolerantSession(AiohttpSession):
-    """An aiohttp session that fills safe defaults into responses before validation, and drops
-    (logging it) any single update that still can't be read, so one odd update never stalls
-    polling for everyone else."""
+    """An aiohttp session that fills safe defaults into responses (and, through `json_loads`,
+    into webhook updates) before validation, and drops (logging it) any single polled update
+    that still can't be read, so one odd update never stalls polling for everyone else."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("json_loads", tolerant_json_loads)
+        super().__init__(**kwargs)
 
     def check_response(
         self,

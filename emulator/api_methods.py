@@ -16,6 +16,7 @@ from .formatting import apply_parse_mode, utf16_len
 from .media import guess_mime
 from .params import UploadedFile
 from .state import BotState, ChatState, MessageRecord, SimUser
+from .webhook import start_webhook_pusher, stop_webhook_pusher
 
 if TYPE_CHECKING:
     from .server import BotAPIEmulator
@@ -594,18 +595,24 @@ class BotApiMethods:
     async def m_deleteWebhook(self, state: BotState, params: dict[str, Any]) -> Any:
         """deleteWebhook (``drop_pending_updates`` clears the queue)."""
         state.webhook_url = ""
+        stop_webhook_pusher(state)
         if params.get("drop_pending_updates"):
             state.pending.clear()
         return True
 
     async def m_setWebhook(self, state: BotState, params: dict[str, Any]) -> Any:
-        """setWebhook (only recorded: the emulator does not push updates; getUpdates then answers 409)."""
+        """setWebhook: updates are then POSTed to the URL (plain http is allowed, for local
+        tests), with the secret token header unless the bot's quirks drop it; getUpdates answers 409."""
         url = str(params.get("url") or "")
         if url and not url.startswith("https://") and not url.startswith("http://"):
             raise bad_request("bad webhook: HTTPS url must be provided for webhook")
         state.webhook_url = url
+        state.webhook_secret = str(params.get("secret_token") or "")
         if params.get("drop_pending_updates"):
             state.pending.clear()
+        stop_webhook_pusher(state)
+        if url:
+            start_webhook_pusher(self.emu, state)
         return True
 
     async def m_getWebhookInfo(self, state: BotState, params: dict[str, Any]) -> Any:

@@ -46,6 +46,7 @@ from .state import (
     SimUser,
     StoredFile,
 )
+from .webhook import stop_webhook_pusher
 
 logger = logging.getLogger(__name__)
 
@@ -959,6 +960,7 @@ class BotAPIEmulator:
         """Release every long-polling request and waiter (used at server shutdown)."""
         self._closing = True
         for state in self.bots.values():
+            stop_webhook_pusher(state)
             state.updates_notifier.notify()
         self._changes.notify()
 

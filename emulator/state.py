@@ -35,6 +35,8 @@ class Quirks:
     omit_file_unique_id: bool = False
     #: Methods answered with 404 "Not Found: method not found" (lower-case names).
     unsupported_methods: frozenset[str] = frozenset()
+    #: Webhook pushes carry no X-Telegram-Bot-Api-Secret-Token header even when one was set.
+    ignore_webhook_secret: bool = False
 
     @classmethod
     def bale(cls) -> Quirks:
@@ -45,6 +47,7 @@ class Quirks:
             omit_chat_instance=True,
             omit_file_unique_id=True,
             unsupported_methods=BALE_UNSUPPORTED_METHODS,
+            ignore_webhook_secret=True,
         )
 
     @property
@@ -226,6 +229,8 @@ class BotState:
     #: ``{(scope_json, language_code): [BotCommand, ...]}``
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_pusher: Any = None  # the asyncio.Task pushing updates while a webhook is set
     settings: dict[Any, Any] = field(default_factory=dict)
     #: Number of getUpdates requests currently waiting (long polling).
     active_polls: int = 0

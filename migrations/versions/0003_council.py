@@ -242,7 +242,6 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-
     agency = sa.table("agency", sa.column("key"), sa.column("name_fa"), sa.column("name_en"))
     op.bulk_insert(agency, [{"key": k, "name_fa": fa, "name_en": en} for k, fa, en in AGENCIES])
 

@@ -33,9 +33,11 @@ class BotProcess:
     starts: int = 0
     _log_files: list[object] = field(default_factory=list)
 
-    async def start(self) -> None:
+    async def start(self, ready_method: str = "getUpdates") -> None:
+        """Start the process; ready when both bots have called `ready_method` (getUpdates when
+        polling, setWebhook in webhook mode)."""
         polls_before = {
-            bot: len(self.emulator.calls_for("getUpdates", bot)) for bot in (TELEGRAM_BOT, BALE_BOT)
+            bot: len(self.emulator.calls_for(ready_method, bot)) for bot in (TELEGRAM_BOT, BALE_BOT)
         }
         log = self.log_path.open("ab")
         self._log_files.append(log)
@@ -48,7 +50,7 @@ class BotProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if all(
-                len(self.emulator.calls_for("getUpdates", bot)) > polls_before[bot] for bot in polls_before
+                len(self.emulator.calls_for(ready_method, bot)) > polls_before[bot] for bot in polls_before
             ):
                 return
             await asyncio.sleep(0.1)

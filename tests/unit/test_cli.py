@@ -112,3 +112,21 @@ async def test_prune_outbox_keeps_pending_messages(
     assert "removed 2" in result.stdout, result.stderr
     async with session_factory() as session:
         assert list(await session.scalars(select(OutboxMessage.text))) == ["pending"]
+
+
+def test_webhook_mode_needs_a_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env_url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT_ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": env_url,
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "WEBHOOK_BASE_URL": "https://bot.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "WEBHOOK_SECRET" in result.stderr
