@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs] …` (also the `mahalleyar` script)."""
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|seed-demo] …`
+(also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
 
 from __future__ import annotations
 
@@ -6,9 +7,20 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+# The roles `grant` and `revoke` handle; council roles come from registering members.
+GRANT_ROLES = ("admin", "province_official", "county_official", "manager", "liaison")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +58,56 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="pretend it is this moment (ISO 8601; naive means UTC)",
     )
+    regions = commands.add_parser(
+        "import-regions",
+        help="load provinces, counties and neighbourhoods from a CSV file",
+        description=(
+            "Import regions from a UTF-8 CSV with the header province,county,neighbourhood,code,kind "
+            "(kind: urban or rural, or شهری/روستایی). Re-importing updates names and kinds by code and "
+            "never duplicates. If any row is bad, the bad lines are listed and nothing is imported (exit 1)."
+        ),
+    )
+    regions.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file")
+    scopes = (
+        "Scopes: admin none; province_official --province; county_official and liaison --county (with "
+        "--province when the county name exists in several provinces); manager --neighbourhood. A liaison "
+        "also needs --agency."
+    )
+    people_commands = {
+        "grant": (
+            "give a person a role, by phone",
+            "Give the person with this mobile number a role; a person unknown so far is created and linked "
+            "when they first share their contact on Telegram or Bale. Granting twice changes nothing. ",
+        ),
+        "revoke": (
+            "take a role from a person, by phone",
+            "Take a role from the person with this mobile number. Revoking a role they lack changes nothing. ",
+        ),
+    }
+    for name, (summary, description) in people_commands.items():
+        people = commands.add_parser(name, help=summary, description=description + scopes)
+        people.add_argument("phone", metavar="PHONE", help="mobile number, e.g. 09121234567")
+        people.add_argument("role", metavar="ROLE", choices=GRANT_ROLES, help=" | ".join(GRANT_ROLES))
+        people.add_argument("--neighbourhood", metavar="CODE", help="neighbourhood code (manager)")
+        people.add_argument("--county", metavar="NAME", help="county name (county_official, liaison)")
+        people.add_argument(
+            "--province",
+            metavar="NAME",
+            help="province name (province_official; or to tell apart same-named counties)",
+        )
+        people.add_argument(
+            "--agency", metavar="KEY", help="executive agency key (liaison), e.g. health_network"
+        )
+        if name == "grant":
+            people.add_argument("--name", metavar="FULL_NAME", help="the person's name, if not known yet")
+    commands.add_parser(
+        "seed-demo",
+        help="create the demo province, county, neighbourhoods and people (idempotent)",
+        description=(
+            "Create a demo province, county, an urban and a rural neighbourhood, a manager, heads of the six "
+            "committees, a liaison, a county official and residents; print them. Running it again changes nothing."
+        ),
+    )
     return parser
 
 
@@ -81,6 +143,135 @@ async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
         await engine.dispose()
 
 
+async def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` on a session of the configured database (migrating the embedded SQLite first)."""
+    from models.db import create_engine, create_session_factory, upgrade_database
+
+    engine = create_engine(settings.database_url)
+    try:
+        if settings.is_sqlite:
+            await upgrade_database(settings.database_url)
+        async with create_session_factory(engine)() as session:
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+def _import_regions(settings: Settings, path: Path) -> int:
+    from services.authz import OPERATOR
+    from services.clock import utc_now
+    from services.regions import RegionImportError, import_regions
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {path}: {error}", file=sys.stderr)
+        return 1
+    try:
+        report = asyncio.run(
+            _with_session(settings, lambda s: import_regions(s, text, actor=OPERATOR, now=utc_now()))
+        )
+    except RegionImportError as error:
+        print(f"{path}: nothing imported; fix these lines:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.describe()}", file=sys.stderr)
+        return 1
+    print(
+        f"imported {report.rows} rows: {report.provinces_created} provinces, {report.counties_created} counties, "
+        f"{report.neighbourhoods_created} neighbourhoods created; {report.neighbourhoods_updated} updated, "
+        f"{report.neighbourhoods_unchanged} unchanged"
+    )
+    return 0
+
+
+def _change_role(settings: Settings, args: argparse.Namespace) -> int:
+    from models.identity import Role, ScopeKind
+    from services.authz import OPERATOR
+    from services.clock import utc_now
+    from services.identity_validation import InvalidPhone
+    from services.roles import SCOPE_OF_ROLE, AmbiguousScope, grant_role, revoke_role
+
+    role = Role(args.role)
+    kind = SCOPE_OF_ROLE[role]
+    option = {
+        ScopeKind.GLOBAL: None,
+        ScopeKind.PROVINCE: "province",
+        ScopeKind.COUNTY: "county",
+        ScopeKind.NEIGHBOURHOOD: "neighbourhood",
+    }[kind]
+    given = [name for name in ("neighbourhood", "county") if getattr(args, name)]
+    if args.province and kind != ScopeKind.COUNTY:
+        given.append("province")
+    extra = [name for name in given if name != option]
+    if extra:
+        print(
+            f"{role.value} takes {f'--{option}' if option else 'no scope'}, not --{extra[0]}", file=sys.stderr
+        )
+        return 2
+    if option is not None and not getattr(args, option):
+        print(f"{role.value} needs --{option}", file=sys.stderr)
+        return 2
+    granting = args.command == "grant"
+    # Revoking a liaison without --agency releases them from every agency in the county.
+    if role == Role.LIAISON and not args.agency and granting:
+        print("liaison needs --agency KEY (e.g. health_network)", file=sys.stderr)
+        return 2
+    common: dict[str, Any] = {
+        "actor": OPERATOR,
+        "phone": args.phone,
+        "role": role,
+        "scope_kind": kind,
+        "scope_name_or_code": getattr(args, option) if option else None,
+        "province_name": args.province if kind == ScopeKind.COUNTY else None,
+        "agency_key": args.agency,
+    }
+
+    async def work(session: AsyncSession) -> Any:
+        if granting:
+            return await grant_role(session, now=utc_now(), full_name=args.name, **common)
+        return await revoke_role(session, now=utc_now(), **common)
+
+    try:
+        change = asyncio.run(_with_session(settings, work))
+    except InvalidPhone:
+        print(f"not a valid Iranian mobile number: {args.phone}", file=sys.stderr)
+        return 1
+    except AmbiguousScope as error:
+        print(
+            f"county {error.name!r} exists in several provinces: {', '.join(error.candidates)}; "
+            "add --province NAME",
+            file=sys.stderr,
+        )
+        return 1
+    except (LookupError, ValueError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    where = (
+        "" if change.scope.kind == ScopeKind.GLOBAL else f" in {change.scope.kind.value} {change.scope.label}"
+    )
+    verb = "granted" if granting else "revoked"
+    if not change.changed:
+        verb = "already had" if granting else "did not have"
+    created = " (new person, linked when they share their contact)" if change.person_created else ""
+    print(f"{change.phone}{created}: {verb} {role.value}{where}")
+    return 0
+
+
+def _seed_demo(settings: Settings) -> int:
+    from services.clock import utc_now
+    from services.demo import seed_demo
+
+    personas = asyncio.run(_with_session(settings, lambda s: seed_demo(s, now=utc_now())))
+    for persona in personas:
+        role = persona.role.value if persona.role else "-"
+        detail = ", ".join(filter(None, [persona.place, persona.committee, persona.agency_name_fa]))
+        print(
+            f"{persona.phone}\t{persona.platform}\t{persona.name}\t{role}"
+            + (f" ({detail})" if detail else "")
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
@@ -107,6 +298,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(asyncio.run(_run_job(settings, args.name, args.now)))
         return 0
+
+    if command == "import-regions":
+        return _import_regions(settings, args.file)
+
+    if command in ("grant", "revoke"):
+        return _change_role(settings, args)
+
+    if command == "seed-demo":
+        return _seed_demo(settings)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox

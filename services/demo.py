@@ -1,0 +1,268 @@
+"""A demo cast for the sandbox and for trying the bot: a province, a county, an urban and a rural
+neighbourhood, a manager, heads of the six standing committees, a health-network liaison, a county
+official and a few residents — all created through the services, as the operator would.
+
+Seeding is idempotent: run it twice and the second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.council import (
+    STANDING_COMMITTEES,
+    Agency,
+    CommitteeKey,
+    CommitteeMembership,
+    CouncilMember,
+    Liaison,
+)
+from models.identity import (
+    County,
+    Neighbourhood,
+    NeighbourhoodKind,
+    Person,
+    Province,
+    Role,
+    RoleAssignment,
+    ScopeKind,
+)
+from services.authz import OPERATOR
+from services.council import CouncilError, list_members, register_member
+from services.identity_validation import normalize_mobile
+from services.regions import import_regions, neighbourhood_by_code
+from services.roles import ensure_person, ensure_role, grant_role
+
+__all__ = [
+    "DEMO_CAST",
+    "DEMO_COUNTY",
+    "DEMO_PROVINCE",
+    "DemoPerson",
+    "DemoPersona",
+    "demo_personas",
+    "is_fresh",
+    "seed_demo",
+    "seed_demo_if_fresh",
+]
+
+log = logging.getLogger(__name__)
+
+DEMO_PROVINCE = "تهران"
+DEMO_COUNTY = "شهر ری"
+URBAN_CODE, RURAL_CODE = "1001", "1002"
+DEMO_NEIGHBOURHOODS: tuple[tuple[str, str, NeighbourhoodKind], ...] = (
+    ("دولت‌آباد", URBAN_CODE, NeighbourhoodKind.URBAN),
+    ("روستای کهریزک", RURAL_CODE, NeighbourhoodKind.RURAL),
+)
+DEMO_AGENCY = "health_network"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    phone: str
+    role: Role
+    # The neighbourhood code for residents, managers and council members.
+    code: str | None = None
+    head_of: CommitteeKey | None = None
+
+
+DEMO_CAST: tuple[DemoPerson, ...] = (
+    DemoPerson("زهرا احمدی", "09121110001", Role.RESIDENT, URBAN_CODE),
+    DemoPerson("رضا کریمی", "09121110002", Role.RESIDENT, RURAL_CODE),
+    DemoPerson("مریم حسینی", "09121110003", Role.MANAGER, URBAN_CODE),
+    DemoPerson("علی رضایی", "09121110004", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.HEALTH),
+    DemoPerson("فاطمه موسوی", "09121110005", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.LIVELIHOOD),
+    DemoPerson("حسین محمدی", "09121110006", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.SECURITY),
+    DemoPerson("سارا جعفری", "09121110007", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.CULTURE),
+    DemoPerson("محمد صادقی", "09121110008", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.SERVICES),
+    DemoPerson("لیلا نوری", "09121110009", Role.COMMITTEE_HEAD, URBAN_CODE, CommitteeKey.ENVIRONMENT),
+    DemoPerson("احمد کاظمی", "09121110010", Role.LIAISON),
+    DemoPerson("مهدی طاهری", "09121110011", Role.COUNTY_OFFICIAL),
+    DemoPerson("سمیه رحیمی", "09121110012", Role.RESIDENT, URBAN_CODE),
+)
+assert {p.head_of for p in DEMO_CAST if p.head_of} == set(STANDING_COMMITTEES)
+
+# The first two heads also chair the council and keep its minutes.
+_POSITIONS = {CommitteeKey.HEALTH: "chair", CommitteeKey.LIVELIHOOD: "secretary"}
+
+
+# Which role a persona is shown with when they have several.
+_SENIORITY: tuple[Role, ...] = (
+    Role.ADMIN,
+    Role.PROVINCE_OFFICIAL,
+    Role.COUNTY_OFFICIAL,
+    Role.MANAGER,
+    Role.LIAISON,
+    Role.COMMITTEE_HEAD,
+    Role.COUNCIL_MEMBER,
+    Role.RESIDENT,
+)
+
+
+@dataclass(frozen=True)
+class DemoPersona:
+    """One demo person as the sandbox's web chat offers them."""
+
+    name: str
+    phone: str
+    platform: str
+    # The messenger user id the web chat plays them with: their phone's digits, stable.
+    user_id: int
+    # Their most senior role (None if they have none any more) and where it applies.
+    role: Role | None
+    place: str | None
+    committee: CommitteeKey | None
+    agency_name_fa: str | None
+
+
+async def is_fresh(session: AsyncSession) -> bool:
+    """Whether the database has no regions yet (a new sandbox)."""
+    return not await session.scalar(select(func.count()).select_from(Province))
+
+
+async def seed_demo(session: AsyncSession, *, now: datetime) -> list[DemoPersona]:
+    """Create the demo regions and cast through the services, as the operator; commits.
+
+    Idempotent: what exists is left alone. Returns the personas.
+    """
+    csv_text = "province,county,neighbourhood,code,kind\n" + "".join(
+        f"{DEMO_PROVINCE},{DEMO_COUNTY},{name},{code},{kind.value}\n"
+        for name, code, kind in DEMO_NEIGHBOURHOODS
+    )
+    await import_regions(session, csv_text, actor=OPERATOR, now=now)
+    neighbourhoods: dict[str, Neighbourhood] = {}
+    for _, code, _ in DEMO_NEIGHBOURHOODS:
+        found = await neighbourhood_by_code(session, code)
+        assert found is not None
+        neighbourhoods[code] = found
+    members = {
+        m.phone
+        for m in await list_members(session, actor=OPERATOR, neighbourhood_id=neighbourhoods[URBAN_CODE].id)
+    }
+
+    for person in DEMO_CAST:
+        if person.role == Role.MANAGER:
+            await grant_role(
+                session,
+                actor=OPERATOR,
+                phone=person.phone,
+                role=Role.MANAGER,
+                scope_kind=ScopeKind.NEIGHBOURHOOD,
+                scope_name_or_code=person.code,
+                full_name=person.name,
+                now=now,
+            )
+        elif person.role in (Role.COUNTY_OFFICIAL, Role.LIAISON):
+            await grant_role(
+                session,
+                actor=OPERATOR,
+                phone=person.phone,
+                role=person.role,
+                scope_kind=ScopeKind.COUNTY,
+                scope_name_or_code=DEMO_COUNTY,
+                province_name=DEMO_PROVINCE,
+                agency_key=DEMO_AGENCY if person.role == Role.LIAISON else None,
+                full_name=person.name,
+                now=now,
+            )
+        elif person.role == Role.COMMITTEE_HEAD and normalize_mobile(person.phone) not in members:
+            assert person.code is not None and person.head_of is not None
+            try:
+                await register_member(
+                    session,
+                    actor=OPERATOR,
+                    neighbourhood_id=neighbourhoods[person.code].id,
+                    full_name=person.name,
+                    phone=person.phone,
+                    position=_POSITIONS.get(person.head_of, "member"),
+                    committees=[person.head_of],
+                    head_of=person.head_of,
+                    now=now,
+                )
+            except CouncilError as error:
+                # Someone took the seat in the meantime (the demo was played with): leave it so.
+                log.warning("demo: %s not seated: %s", person.name, error)
+        elif person.role == Role.RESIDENT:
+            # Residents join by themselves (a deep link); here the demo stands in for them.
+            assert person.code is not None
+            resident, _ = await ensure_person(session, person.phone, full_name=person.name, now=now)
+            await ensure_role(
+                session,
+                person_id=resident.id,
+                role=Role.RESIDENT,
+                scope_kind=ScopeKind.NEIGHBOURHOOD,
+                scope_id=neighbourhoods[person.code].id,
+                now=now,
+            )
+            await session.commit()
+    return await demo_personas(session)
+
+
+async def seed_demo_if_fresh(session: AsyncSession, *, now: datetime) -> bool:
+    """Seed the demo when the database has no regions yet; whether it did."""
+    if not await is_fresh(session):
+        return False
+    await seed_demo(session, now=now)
+    return True
+
+
+def _phone_digits(phone: str) -> int:
+    return int(re.sub(r"\D", "", phone))
+
+
+async def demo_personas(session: AsyncSession) -> list[DemoPersona]:
+    """The demo cast as it stands in the database (people removed since are left out), with
+    Telegram and Bale alternating."""
+    phones = [normalize_mobile(p.phone) for p in DEMO_CAST]
+    people = {p.phone: p for p in await session.scalars(select(Person).where(Person.phone.in_(phones)))}
+    places = (
+        {(ScopeKind.NEIGHBOURHOOD, n.id): n.name for n in await session.scalars(select(Neighbourhood))}
+        | {(ScopeKind.COUNTY, c.id): c.name for c in await session.scalars(select(County))}
+        | {(ScopeKind.PROVINCE, p.id): p.name for p in await session.scalars(select(Province))}
+    )
+    personas: list[DemoPersona] = []
+    for index, phone in enumerate(phones):
+        person = people.get(phone)
+        if person is None:
+            continue
+        grants = sorted(
+            await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id)),
+            key=lambda g: _SENIORITY.index(g.role),
+        )
+        top = grants[0] if grants else None
+        committee = None
+        if top is not None and top.role == Role.COMMITTEE_HEAD:
+            committee = await session.scalar(
+                select(CommitteeMembership.committee)
+                .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+                .where(CouncilMember.person_id == person.id, CommitteeMembership.is_head.is_(True))
+                .limit(1)
+            )
+        agency = None
+        if top is not None and top.role == Role.LIAISON:
+            agency = await session.scalar(
+                select(Agency.name_fa)
+                .join(Liaison, Liaison.agency_id == Agency.id)
+                .where(Liaison.person_id == person.id)
+                .limit(1)
+            )
+        personas.append(
+            DemoPersona(
+                name=person.full_name or "",
+                phone="0" + person.phone[3:],
+                platform="telegram" if index % 2 == 0 else "bale",
+                user_id=_phone_digits(person.phone),
+                role=top.role if top else None,
+                place=places.get((top.scope_kind, top.scope_id)) if top else None,
+                committee=committee,
+                agency_name_fa=agency,
+            )
+        )
+    return personas

@@ -1,0 +1,382 @@
+"""Provinces, counties and neighbourhoods: importing them from a CSV file and finding them by name.
+
+The CSV header is `province,county,neighbourhood,code,kind` (column order free, extra columns
+ignored); `kind` is `urban`/`rural` or Persian `شهری`/`روستایی`. A neighbourhood is identified by
+its code: re-importing updates its name and kind and never duplicates it. Provinces and counties
+are matched by their folded name, so «شهرری» and «شهر ری» are one county. Every row is checked
+before anything is written; one bad row and nothing at all is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.identity import County, Neighbourhood, NeighbourhoodKind, Province
+from services.authz import Actor, committing, record_audit, require_admin
+from services.persian import fold_for_search, normalize_text
+
+__all__ = [
+    "REGION_COLUMNS",
+    "ImportReport",
+    "NeighbourhoodMatch",
+    "RegionImportError",
+    "RowProblem",
+    "RowProblemKind",
+    "find_neighbourhoods",
+    "import_regions",
+    "neighbourhood_by_code",
+    "normalize_code",
+]
+
+REGION_COLUMNS = ("province", "county", "neighbourhood", "code", "kind")
+
+_KINDS: dict[str, NeighbourhoodKind] = {
+    "urban": NeighbourhoodKind.URBAN,
+    "rural": NeighbourhoodKind.RURAL,
+    "شهری": NeighbourhoodKind.URBAN,
+    "شهر": NeighbourhoodKind.URBAN,
+    "روستایی": NeighbourhoodKind.RURAL,
+    "روستا": NeighbourhoodKind.RURAL,
+}
+# Codes travel in deep links (`/start n_<code>`), whose payload allows only these characters.
+_CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_MAX_LENGTH = {"province": 100, "county": 100, "neighbourhood": 150}
+# A search hit must be at least this similar (difflib ratio on folded text, 0..1).
+_MIN_SIMILARITY = 0.75
+# Rows per IN (…) query or bulk insert: well under the bind-parameter limits of SQLite and asyncpg.
+_QUERY_CHUNK = 500
+
+
+class RowProblemKind(enum.StrEnum):
+    MISSING_COLUMNS = "missing_columns"
+    EMPTY_FILE = "empty_file"
+    FIELD_COUNT = "field_count"
+    EMPTY_FIELD = "empty_field"
+    TOO_LONG = "too_long"
+    BAD_KIND = "bad_kind"
+    BAD_CODE = "bad_code"
+    DUPLICATE_CODE = "duplicate_code"
+    CODE_IN_OTHER_COUNTY = "code_in_other_county"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one line of the file (line 1 is the header)."""
+
+    line: int
+    kind: RowProblemKind
+    field: str | None = None
+    value: str | None = None
+    # The earlier line with the same code, or the place the code already belongs to.
+    other: str | None = None
+
+    def describe(self) -> str:
+        """A one-line English description, for the operator's command line."""
+        text = {
+            RowProblemKind.MISSING_COLUMNS: f"header lacks the column(s) {self.value}",
+            RowProblemKind.EMPTY_FILE: "the file is empty (expected the header "
+            + ",".join(REGION_COLUMNS)
+            + ")",
+            RowProblemKind.FIELD_COUNT: f"expected {len(REGION_COLUMNS)} fields or the header's count, found {self.value}",
+            RowProblemKind.EMPTY_FIELD: f"{self.field} is empty",
+            RowProblemKind.TOO_LONG: f"{self.field} is too long",
+            RowProblemKind.BAD_KIND: f"kind must be urban or rural (شهری/روستایی), not {self.value!r}",
+            RowProblemKind.BAD_CODE: f"code must be 1-32 letters, digits, '_' or '-', not {self.value!r}",
+            RowProblemKind.DUPLICATE_CODE: f"code {self.value} repeats line {self.other}",
+            RowProblemKind.CODE_IN_OTHER_COUNTY: f"code {self.value} already belongs to {self.other}",
+        }[self.kind]
+        return f"line {self.line}: {text}"
+
+
+class RegionImportError(ValueError):
+    """The CSV has bad rows; nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("; ".join(p.describe() for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    rows: int
+    provinces_created: int
+    counties_created: int
+    neighbourhoods_created: int
+    neighbourhoods_updated: int
+    neighbourhoods_unchanged: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    province: str
+    county: str
+    neighbourhood: str
+    code: str
+    kind: NeighbourhoodKind
+
+
+def normalize_code(text: str) -> str:
+    """A neighbourhood code as stored: Persian/Arabic digits to ASCII, invisible marks removed."""
+    return normalize_text(text).replace(" ", "")
+
+
+def _parse(csv_text: str) -> tuple[list[_Row], list[RowProblem]]:
+    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
+    problems: list[RowProblem] = []
+    header: list[str] | None = None
+    rows: list[_Row] = []
+    first_line_of_code: dict[str, int] = {}
+    line = 0
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        if not any(field.strip() for field in record):
+            continue
+        if header is None:
+            header = [normalize_text(name).lower() for name in record]
+            missing = [c for c in REGION_COLUMNS if c not in header]
+            if missing:
+                return [], [RowProblem(start, RowProblemKind.MISSING_COLUMNS, value=",".join(missing))]
+            continue
+        if len(record) != len(header):
+            problems.append(RowProblem(start, RowProblemKind.FIELD_COUNT, value=str(len(record))))
+            continue
+        values = {name: normalize_text(record[header.index(name)]) for name in REGION_COLUMNS}
+        row_problems = [
+            RowProblem(start, RowProblemKind.EMPTY_FIELD, field=name)
+            for name in REGION_COLUMNS
+            if not values[name]
+        ]
+        row_problems += [
+            RowProblem(start, RowProblemKind.TOO_LONG, field=name)
+            for name, limit in _MAX_LENGTH.items()
+            if len(values[name]) > limit
+        ]
+        code = normalize_code(values["code"])
+        kind = _KINDS.get(values["kind"].lower())
+        if values["kind"] and kind is None:
+            row_problems.append(
+                RowProblem(start, RowProblemKind.BAD_KIND, field="kind", value=values["kind"])
+            )
+        if code and not _CODE_RE.fullmatch(code):
+            row_problems.append(
+                RowProblem(start, RowProblemKind.BAD_CODE, field="code", value=values["code"])
+            )
+        elif code in first_line_of_code:
+            row_problems.append(
+                RowProblem(
+                    start,
+                    RowProblemKind.DUPLICATE_CODE,
+                    field="code",
+                    value=code,
+                    other=str(first_line_of_code[code]),
+                )
+            )
+        elif code:
+            first_line_of_code[code] = start
+        if row_problems or kind is None:
+            problems += row_problems
+            continue
+        rows.append(_Row(start, values["province"], values["county"], values["neighbourhood"], code, kind))
+    if header is None:
+        problems.append(RowProblem(1, RowProblemKind.EMPTY_FILE))
+    return rows, problems
+
+
+async def import_regions(
+    session: AsyncSession, csv_text: str, *, actor: Actor, now: datetime
+) -> ImportReport:
+    """Create or update provinces, counties and neighbourhoods from CSV text; commits.
+
+    Only an administrator (or the operator's CLI) may import. Every row is validated first
+    (header, empty fields, kind, code shape, a code repeated in the file, a code that already
+    belongs to a neighbourhood of another county); on any bad row `RegionImportError` lists them
+    all with their line numbers and nothing is written.
+    """
+    require_admin(actor, "import regions")
+    rows, problems = _parse(csv_text)
+    async with committing(session):
+        provinces = {fold_for_search(p.name): p for p in await session.scalars(select(Province))}
+        counties = {
+            (c.province_id, fold_for_search(c.name)): c for c in await session.scalars(select(County))
+        }
+        existing: dict[str, Neighbourhood] = {}
+        codes = [row.code for row in rows]
+        for start in range(0, len(codes), _QUERY_CHUNK):
+            chunk = codes[start : start + _QUERY_CHUNK]
+            for found in await session.scalars(select(Neighbourhood).where(Neighbourhood.code.in_(chunk))):
+                existing[found.code] = found
+        county_by_id = {c.id: c for c in counties.values()}
+        province_by_id = {p.id: p for p in provinces.values()}
+        for row in rows:
+            current = existing.get(row.code)
+            if current is None:
+                continue
+            province = provinces.get(fold_for_search(row.province))
+            county = counties.get((province.id, fold_for_search(row.county))) if province else None
+            if county is None or county.id != current.county_id:
+                where = county_by_id[current.county_id]
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        RowProblemKind.CODE_IN_OTHER_COUNTY,
+                        field="code",
+                        value=row.code,
+                        other=f"{current.name} ({where.name}, {province_by_id[where.province_id].name})",
+                    )
+                )
+        if problems:
+            raise RegionImportError(sorted(problems, key=lambda p: p.line))
+
+        created = {"provinces": 0, "counties": 0, "created": 0, "updated": 0, "unchanged": 0}
+        new_rows: list[dict[str, object]] = []
+        for row in rows:
+            province = provinces.get(fold_for_search(row.province))
+            if province is None:
+                province = Province(name=row.province)
+                session.add(province)
+                await session.flush()
+                provinces[fold_for_search(row.province)] = province
+                created["provinces"] += 1
+            county_key = (province.id, fold_for_search(row.county))
+            county = counties.get(county_key)
+            if county is None:
+                county = County(province_id=province.id, name=row.county)
+                session.add(county)
+                await session.flush()
+                counties[county_key] = county
+                created["counties"] += 1
+            neighbourhood = existing.get(row.code)
+            if neighbourhood is None:
+                new_rows.append(
+                    {"county_id": county.id, "name": row.neighbourhood, "code": row.code, "kind": row.kind}
+                )
+                created["created"] += 1
+            elif neighbourhood.name != row.neighbourhood or neighbourhood.kind != row.kind:
+                neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
+                created["updated"] += 1
+            else:
+                created["unchanged"] += 1
+        # One executemany per chunk: a whole country's villages import in seconds, not minutes.
+        for start in range(0, len(new_rows), _QUERY_CHUNK):
+            await session.execute(insert(Neighbourhood), new_rows[start : start + _QUERY_CHUNK])
+        report = ImportReport(
+            rows=len(rows),
+            provinces_created=created["provinces"],
+            counties_created=created["counties"],
+            neighbourhoods_created=created["created"],
+            neighbourhoods_updated=created["updated"],
+            neighbourhoods_unchanged=created["unchanged"],
+        )
+        if report.rows != report.neighbourhoods_unchanged:
+            record_audit(
+                session,
+                actor,
+                action="regions.import",
+                target_type="regions",
+                target_id=None,
+                details=asdict(report),
+                now=now,
+            )
+    return report
+
+
+async def neighbourhood_by_code(session: AsyncSession, code: str) -> Neighbourhood | None:
+    """The neighbourhood with this code (Persian digits accepted), or None."""
+    return await session.scalar(select(Neighbourhood).where(Neighbourhood.code == normalize_code(code)))
+
+
+@dataclass(frozen=True)
+class NeighbourhoodMatch:
+    id: int
+    name: str
+    code: str
+    kind: NeighbourhoodKind
+    county_name: str
+    province_name: str
+    # 1.0 for an exact (folded) match; lower for partial matches and typos.
+    score: float
+
+
+# Folding every name on every search is most of a search's work; names rarely change.
+_fold = lru_cache(maxsize=200_000)(fold_for_search)
+
+
+def _similarity(matcher: SequenceMatcher[str], query: str, name: str) -> float:
+    """How well `query` matches `name` (both folded, `query` already set as the matcher's seq2):
+    1.0 when equal; just below when it is a part of the name; else the difflib ratio with the
+    whole name or, slightly discounted, with the best window of the name about the query's size
+    (a typo in one word of a longer name). 0.0 when nothing is similar enough."""
+    if query == name:
+        return 1.0
+    size = len(query)
+    if size >= 2 and query in name:
+        return 0.9 + 0.09 * size / len(name)
+    # ratio = 2·matches / (len(a) + len(b)), and matches never exceed the letters the two share:
+    # most names are ruled out by that count alone, before any difflib work.
+    shared = sum(min(count, name.count(letter)) for letter, count in Counter(query).items())
+    whole_possible = 2 * shared >= _MIN_SIMILARITY * (size + len(name))
+    window_possible = size >= 4 and len(name) > size and 2 * shared >= _MIN_SIMILARITY * (2 * size - 1)
+    if not (whole_possible or window_possible):
+        return 0.0
+
+    def ratio(candidate: str) -> float:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < _MIN_SIMILARITY or matcher.quick_ratio() < _MIN_SIMILARITY:
+            return 0.0
+        value = matcher.ratio()
+        return value if value >= _MIN_SIMILARITY else 0.0
+
+    best = ratio(name) if whole_possible else 0.0
+    if window_possible:
+        windows = {name[i : i + w] for w in (size - 1, size, size + 1) for i in range(len(name) - w + 1)}
+        best = max([best, *(0.95 * ratio(window) for window in windows)])
+    return best
+
+
+async def find_neighbourhoods(session: AsyncSession, query: str, limit: int = 5) -> list[NeighbourhoodMatch]:
+    """Neighbourhoods whose name (or code) matches `query`, best first, at most `limit`.
+
+    Tolerant of how Persian is typed: Arabic ي/ك, ZWNJ or space or nothing between word parts,
+    آ/ا, and a letter wrong, missing or extra.
+    """
+    folded = fold_for_search(query)
+    if not folded:
+        return []
+    result = await session.execute(
+        select(
+            Neighbourhood.id,
+            Neighbourhood.name,
+            Neighbourhood.code,
+            Neighbourhood.kind,
+            County.name,
+            Province.name,
+        )
+        .join(County, Neighbourhood.county_id == County.id)
+        .join(Province, County.province_id == Province.id)
+    )
+    code = normalize_code(query)
+    matcher: SequenceMatcher[str] = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(folded)
+    matches: list[NeighbourhoodMatch] = []
+    for id_, name, neighbourhood_code, kind, county_name, province_name in result.tuples():
+        score = 1.0 if neighbourhood_code == code else _similarity(matcher, folded, _fold(name))
+        if score > 0:
+            matches.append(
+                NeighbourhoodMatch(
+                    id_, name, neighbourhood_code, kind, county_name, province_name, round(score, 3)
+                )
+            )
+    matches.sort(key=lambda m: (-m.score, m.name, m.id))
+    return matches[:limit]
