@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -11,6 +12,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.platforms import CAPABILITIES
 from models.identity import Platform
 from models.plumbing import ProcessedUpdate
 from services.accounts import identify
@@ -63,7 +65,8 @@ class DbSessionMiddleware(BaseMiddleware):
 class IdentityMiddleware(BaseMiddleware):
     """Loads the account, person and roles of the sender and binds their language.
 
-    Sets `viewer`, `platform`, `locale` and `t` (a translator bound to the locale) in the data.
+    Sets `viewer`, `platform`, `locale`, `t` (a translator bound to the locale) and `deep_link`
+    (an async function: payload → a /start link to this bot) in the data.
     """
 
     def __init__(
@@ -95,4 +98,11 @@ class IdentityMiddleware(BaseMiddleware):
             locale = resolve_locale(viewer.stored_locale, user.language_code, self._default_locale)
         data["locale"] = locale
         data["t"] = self._translator.bind(locale)
+        data["deep_link"] = partial(_deep_link, bot, platform)
         return await handler(event, data)
+
+
+async def _deep_link(bot: Bot, platform: Platform, payload: str) -> str:
+    """A `/start <payload>` link to this bot on its own messenger (getMe is cached by aiogram)."""
+    me = await bot.me()
+    return CAPABILITIES[platform].start_link(me.username or "", payload)

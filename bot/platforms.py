@@ -37,16 +37,29 @@ class PlatformCapabilities:
     # Whether the server reliably honours the X-Telegram-Bot-Api-Secret-Token webhook header.
     webhook_secret_header: bool
     max_message_length: int
+    # How a deep link to the bot is written: {username} and {payload} are filled in.
+    deep_link: str
+
+    def start_link(self, username: str, payload: str) -> str:
+        return self.deep_link.format(username=username, payload=payload)
 
 
 CAPABILITIES: dict[Platform, PlatformCapabilities] = {
     Platform.TELEGRAM: PlatformCapabilities(
-        set_my_commands=True, chat_action=True, webhook_secret_header=True, max_message_length=4096
+        set_my_commands=True,
+        chat_action=True,
+        webhook_secret_header=True,
+        max_message_length=4096,
+        deep_link="https://t.me/{username}?start={payload}",
     ),
     # Bale documents setMyCommands and sendChatAction as missing or unreliable; we still try them
     # best effort in case a server supports them, but never depend on them.
     Platform.BALE: PlatformCapabilities(
-        set_my_commands=False, chat_action=False, webhook_secret_header=False, max_message_length=4096
+        set_my_commands=False,
+        chat_action=False,
+        webhook_secret_header=False,
+        max_message_length=4096,
+        deep_link="https://ble.ir/{username}?start={payload}",
     ),
 }
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, errors, fallback, start
+from handlers import common, council, errors, fallback, start
 
 
 def get_routers() -> list[Router]:
     # Order matters: commands that work in every state come before the flows, the fallback last.
-    return [errors.setup(), common.setup(), start.setup(), fallback.setup()]
+    return [errors.setup(), common.setup(), start.setup(), council.setup(), fallback.setup()]

@@ -22,9 +22,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, set_locale
 from services.clock import Clock
+from services.council import (
+    AlreadyMember,
+    HeadSeatTaken,
+    InvitationExpired,
+    InvitationNotFound,
+    InvitationUsed,
+    PositionTaken,
+    accept_invitation,
+)
 from services.i18n import BoundTranslator, Translator
 from services.identity_validation import InvalidPhone
-from services.residents import UnknownNeighbourhood, join_neighbourhood, neighbourhood_code_from_payload
+from services.regions import neighbourhood_name
+from services.residents import (
+    UnknownNeighbourhood,
+    invitation_token_from_payload,
+    join_neighbourhood,
+    neighbourhood_code_from_payload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +95,15 @@ async def act_on_start_payload(
     t: BoundTranslator,
     clock: Clock,
 ) -> None:
-    """Deep links, once the person is known: `n_<code>` joins a neighbourhood as resident."""
+    """Deep links, once the person is known: `n_<code>` joins a neighbourhood as resident,
+    `i_<token>` accepts a council invitation."""
+    if viewer.person_id is None:
+        return
+    if (token := invitation_token_from_payload(payload)) is not None:
+        await message.answer(await _accept_invitation(session, viewer.person_id, token, t, clock))
+        return
     code = neighbourhood_code_from_payload(payload)
-    if code is None or viewer.person_id is None:
+    if code is None:
         return
     try:
         joined = await join_neighbourhood(session, person_id=viewer.person_id, code=code, now=clock())
@@ -92,6 +113,25 @@ async def act_on_start_payload(
     await message.answer(
         t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name)
     )
+
+
+async def _accept_invitation(
+    session: AsyncSession, person_id: int, token: str, t: BoundTranslator, clock: Clock
+) -> str:
+    try:
+        member = await accept_invitation(session, token, person_id, clock())
+    except InvitationNotFound:
+        return t("invite-unknown")
+    except InvitationExpired:
+        return t("invite-expired")
+    except InvitationUsed:
+        return t("invite-used")
+    except AlreadyMember:
+        return t("invite-already-member")
+    except (PositionTaken, HeadSeatTaken):
+        return t("invite-seat-taken")
+    name = await neighbourhood_name(session, member.neighbourhood_id)
+    return t("invite-accepted", name=name, position=t(f"position-{member.position.value}"))
 
 
 def setup() -> Router:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.council import CommitteeMembership, CouncilMember
 from models.identity import Account, Person, Platform, Role, RoleAssignment, ScopeKind
 from models.repositories import account_by_platform_user, person_by_phone, roles_of
 from services.i18n import SUPPORTED_LOCALES
@@ -89,13 +87,12 @@ async def identify(
 
 async def _viewer(session: AsyncSession, account: Account) -> Viewer:
     person = await session.get(Person, account.person_id) if account.person_id else None
+    # Council seats are kept in step as council_member / committee_head role assignments.
     grants = (
         [RoleGrant(g.role, g.scope_kind, g.scope_id) for g in await roles_of(session, person.id)]
         if person
         else []
     )
-    if person is not None:
-        grants.extend(await council_grants(session, person.id))
     return Viewer(
         account_id=account.id,
         platform=account.platform,
@@ -106,21 +103,6 @@ async def _viewer(session: AsyncSession, account: Account) -> Viewer:
         stored_locale=account.locale,
         roles=tuple(grants),
     )
-
-
-async def council_grants(session: AsyncSession, person_id: int) -> list[RoleGrant]:
-    """Council seats count as roles too: a member of a council, and the head of a committee."""
-    rows = await session.execute(
-        select(CouncilMember.neighbourhood_id, CommitteeMembership.is_head)
-        .outerjoin(CommitteeMembership, CommitteeMembership.council_member_id == CouncilMember.id)
-        .where(CouncilMember.person_id == person_id, CouncilMember.active.is_(True))
-    )
-    grants: dict[RoleGrant, None] = {}
-    for neighbourhood_id, is_head in rows:
-        grants[RoleGrant(Role.COUNCIL_MEMBER, ScopeKind.NEIGHBOURHOOD, neighbourhood_id)] = None
-        if is_head:
-            grants[RoleGrant(Role.COMMITTEE_HEAD, ScopeKind.NEIGHBOURHOOD, neighbourhood_id)] = None
-    return list(grants)
 
 
 async def set_locale(session: AsyncSession, account_id: int, locale: str) -> None:

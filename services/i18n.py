@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,14 +77,18 @@ class BoundTranslator:
         return self.translator.get(self.locale, key, **args)
 
 
+_NUMERIC = re.compile(r"[0-9][0-9 +\-/:.,]*")
+
+
 def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
     # Numbers are rendered here, not by Fluent's number formatter, so Persian always gets Persian
-    # digits whatever the installed CLDR data says.
+    # digits. Only values that are wholly numeric (counts, phones, dates) are converted: a link or
+    # a token with digits in it must reach the user exactly as it is.
     prepared: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if isinstance(value, str) and locale == "fa" and value.isascii() and any(c.isdigit() for c in value):
+        if isinstance(value, str) and locale == "fa" and _NUMERIC.fullmatch(value):
             value = value.translate(_PERSIAN_DIGITS)
         prepared[name] = value
     return prepared

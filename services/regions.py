@@ -380,3 +380,19 @@ async def find_neighbourhoods(session: AsyncSession, query: str, limit: int = 5)
             )
     matches.sort(key=lambda m: (-m.score, m.name, m.id))
     return matches[:limit]
+
+
+async def neighbourhood_name(session: AsyncSession, neighbourhood_id: int) -> str:
+    """The neighbourhood's name (for messages); raises `LookupError` for an unknown id."""
+    name = await session.scalar(select(Neighbourhood.name).where(Neighbourhood.id == neighbourhood_id))
+    if name is None:
+        raise LookupError(neighbourhood_id)
+    return name
+
+
+async def neighbourhood_code(session: AsyncSession, neighbourhood_id: int) -> str:
+    """The neighbourhood's code (for its joining link); raises `LookupError` for an unknown id."""
+    code = await session.scalar(select(Neighbourhood.code).where(Neighbourhood.id == neighbourhood_id))
+    if code is None:
+        raise LookupError(neighbourhood_id)
+    return code

@@ -12,6 +12,7 @@ from models.identity import Neighbourhood, Role, RoleAssignment, ScopeKind
 from services.persian import normalize_digits
 
 NEIGHBOURHOOD_LINK_PREFIX = "n_"
+INVITATION_LINK_PREFIX = "i_"
 
 
 class UnknownNeighbourhood(LookupError):
@@ -29,6 +30,13 @@ def neighbourhood_code_from_payload(payload: str | None) -> str | None:
     """The code in a `/start n_<code>` payload, or None for any other payload."""
     if payload and payload.startswith(NEIGHBOURHOOD_LINK_PREFIX):
         return normalize_digits(payload[len(NEIGHBOURHOOD_LINK_PREFIX) :]).strip() or None
+    return None
+
+
+def invitation_token_from_payload(payload: str | None) -> str | None:
+    """The token in a `/start i_<token>` payload, or None for any other payload."""
+    if payload and payload.startswith(INVITATION_LINK_PREFIX):
+        return payload[len(INVITATION_LINK_PREFIX) :].strip() or None
     return None
 
 

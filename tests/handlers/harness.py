@@ -11,7 +11,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
+from aiogram.methods import GetMe, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import UNSET_PARSE_MODE, Chat, Contact, Message, Update, User
 
@@ -40,6 +40,9 @@ class RecordingSession(BaseSession):
 
     def _plausible(self, bot: Bot, method: TelegramMethod[Any]) -> Response[Any]:
         chat_id = getattr(method, "chat_id", None)
+        if isinstance(method, GetMe):
+            me = User(id=bot.id, is_bot=True, first_name="Mahalleyar", username="mahalleyar_bot")
+            return Response[User](ok=True, result=me)
         if method.__returning__ is Message or "Message" in str(method.__returning__):
             message = Message(
                 message_id=next(self._message_ids),

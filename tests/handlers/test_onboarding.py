@@ -2,72 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Sticker, User
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatcher import build_dispatcher
-from bot.fsm_storage import SqlAlchemyStorage
 from bot.platforms import make_bot
-from bot.settings import Settings
 from models import Account, Person, Platform, ProcessedUpdate, Role, RoleAssignment
-from services.clock import fixed_clock
-from services.i18n import Translator
-from tests.handlers.harness import NOW, RecordingSession, UpdateFactory, make_test_bot
-
-TG_BOT_ID, BALE_BOT_ID = 5001, 5002
-
-
-@dataclass
-class Harness:
-    dispatcher: Dispatcher
-    tg: Bot
-    tg_session: RecordingSession
-    bale: Bot
-    bale_session: RecordingSession
-    updates: UpdateFactory
-    translator: Translator
-    session_factory: async_sessionmaker[AsyncSession]
-
-    async def send(self, update, bot: Bot | None = None) -> None:  # type: ignore[no-untyped-def]
-        await self.dispatcher.feed_update(bot or self.tg, update)
-
-    def last_text(self, session: RecordingSession | None = None) -> str:
-        return (session or self.tg_session).sent_texts()[-1]
-
-
-@pytest.fixture
-def harness(session_factory: async_sessionmaker[AsyncSession]) -> Harness:
-    translator = Translator()
-    tg, tg_session = make_test_bot(TG_BOT_ID)
-    bale, bale_session = make_test_bot(BALE_BOT_ID)
-    clock = fixed_clock(NOW)
-    dispatcher = build_dispatcher(
-        settings=Settings(admin_phones=["09120000001"], _env_file=None),  # type: ignore[call-arg]
-        storage=SqlAlchemyStorage(session_factory, clock),
-        session_factory=session_factory,
-        translator=translator,
-        clock=clock,
-        platforms={TG_BOT_ID: Platform.TELEGRAM, BALE_BOT_ID: Platform.BALE},
-    )
-    return Harness(
-        dispatcher, tg, tg_session, bale, bale_session, UpdateFactory(), translator, session_factory
-    )
-
-
-def resident(user_id: int = 42, language_code: str | None = None) -> User:
-    return User(id=user_id, is_bot=False, first_name="Zahra", language_code=language_code)
-
-
-async def count(session_factory: async_sessionmaker[AsyncSession], model: type) -> int:
-    async with session_factory() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
+from tests.handlers.harness import NOW
 
 
 async def test_start_greets_in_persian_and_asks_for_language(harness: Harness) -> None:
@@ -225,15 +170,6 @@ async def test_no_parse_mode_is_ever_used(harness: Harness) -> None:
     assert make_bot("1:x", "http://127.0.0.1:9").default.parse_mode is None
 
 
-async def add_neighbourhood(session_factory: async_sessionmaker[AsyncSession], code: str = "1001") -> None:
-    from models import County, Neighbourhood, NeighbourhoodKind, Province
-
-    async with session_factory() as session, session.begin():
-        province = Province(name="تهران")
-        county = County(province=province, name="ری")
-        session.add(Neighbourhood(county=county, name="دولت‌آباد", code=code, kind=NeighbourhoodKind.URBAN))
-
-
 async def resident_neighbourhoods(session_factory: async_sessionmaker[AsyncSession]) -> list[int]:
     async with session_factory() as session:
         return list(
@@ -266,30 +202,23 @@ async def test_unknown_neighbourhood_link_is_explained(harness: Harness) -> None
 
 
 async def test_pre_registered_committee_head_is_recognised_on_bale(harness: Harness) -> None:
-    from models import CommitteeKey, CommitteeMembership, CouncilMember, CouncilPosition, Neighbourhood
+    from models import CommitteeKey, Neighbourhood
+    from services.authz import OPERATOR
+    from services.council import register_member
 
     await add_neighbourhood(harness.session_factory)
-    async with harness.session_factory() as session, session.begin():
+    async with harness.session_factory() as session:
         neighbourhood = await session.scalar(select(Neighbourhood))
         assert neighbourhood is not None
-        person = Person(phone="+989121110004", full_name="علی رضایی", created_at=NOW)
-        session.add(person)
-        await session.flush()
-        member = CouncilMember(
+        await register_member(
+            session,
+            actor=OPERATOR,
             neighbourhood_id=neighbourhood.id,
-            person_id=person.id,
-            position=CouncilPosition.MEMBER,
-            created_at=NOW,
-        )
-        session.add(member)
-        await session.flush()
-        session.add(
-            CommitteeMembership(
-                council_member_id=member.id,
-                neighbourhood_id=neighbourhood.id,
-                committee=CommitteeKey.HEALTH,
-                is_head=True,
-            )
+            full_name="علی رضایی",
+            phone="09121110004",
+            now=NOW,
+            committees=[CommitteeKey.HEALTH],
+            head_of=CommitteeKey.HEALTH,
         )
     user = resident(user_id=77)
     await harness.send(harness.updates.message(user, text="/start"), bot=harness.bale)

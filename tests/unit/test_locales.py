@@ -59,10 +59,14 @@ def test_every_message_renders_without_errors(locale: str) -> None:
         assert text and text != key
 
 
-def test_persian_gets_persian_digits() -> None:
+def test_persian_gets_persian_digits_but_links_stay_intact() -> None:
     translator = Translator()
     assert "۰۹۱۲۳۴۵۶۷۸۹" in translator.get("fa", "onboarding-linked", phone="09123456789")
     assert "09123456789" in translator.get("en", "onboarding-linked", phone="09123456789")
+    assert "۴۲" in translator.get("fa", "error-text-too-long", length=42, limit="4096")
+    link = "https://t.me/mahalleyar_bot?start=i_Ab12"
+    text = translator.get("fa", "invite-created", name="x", expires="y", link=link, resident_link=link)
+    assert text.count(link) == 2
 
 
 @pytest.mark.parametrize(

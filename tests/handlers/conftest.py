@@ -1,0 +1,76 @@
+"""Handler-test fixtures: the real Dispatcher with two recording bots (Telegram and Bale)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import User
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatcher import build_dispatcher
+from bot.fsm_storage import SqlAlchemyStorage
+from bot.settings import Settings
+from models import Platform
+from services.clock import fixed_clock
+from services.i18n import Translator
+from tests.handlers.harness import NOW, RecordingSession, UpdateFactory, make_test_bot
+
+TG_BOT_ID, BALE_BOT_ID = 5001, 5002
+
+
+@dataclass
+class Harness:
+    dispatcher: Dispatcher
+    tg: Bot
+    tg_session: RecordingSession
+    bale: Bot
+    bale_session: RecordingSession
+    updates: UpdateFactory
+    translator: Translator
+    session_factory: async_sessionmaker[AsyncSession]
+
+    async def send(self, update, bot: Bot | None = None) -> None:  # type: ignore[no-untyped-def]
+        await self.dispatcher.feed_update(bot or self.tg, update)
+
+    def last_text(self, session: RecordingSession | None = None) -> str:
+        return (session or self.tg_session).sent_texts()[-1]
+
+
+@pytest.fixture
+def harness(session_factory: async_sessionmaker[AsyncSession]) -> Harness:
+    translator = Translator()
+    tg, tg_session = make_test_bot(TG_BOT_ID)
+    bale, bale_session = make_test_bot(BALE_BOT_ID)
+    clock = fixed_clock(NOW)
+    dispatcher = build_dispatcher(
+        settings=Settings(admin_phones=["09120000001"], _env_file=None),  # type: ignore[call-arg]
+        storage=SqlAlchemyStorage(session_factory, clock),
+        session_factory=session_factory,
+        translator=translator,
+        clock=clock,
+        platforms={TG_BOT_ID: Platform.TELEGRAM, BALE_BOT_ID: Platform.BALE},
+    )
+    return Harness(
+        dispatcher, tg, tg_session, bale, bale_session, UpdateFactory(), translator, session_factory
+    )
+
+
+def resident(user_id: int = 42, language_code: str | None = None) -> User:
+    return User(id=user_id, is_bot=False, first_name="Zahra", language_code=language_code)
+
+
+async def count(session_factory: async_sessionmaker[AsyncSession], model: type) -> int:
+    async with session_factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def add_neighbourhood(session_factory: async_sessionmaker[AsyncSession], code: str = "1001") -> None:
+    from models import County, Neighbourhood, NeighbourhoodKind, Province
+
+    async with session_factory() as session, session.begin():
+        province = Province(name="تهران")
+        county = County(province=province, name="ری")
+        session.add(Neighbourhood(county=county, name="دولت‌آباد", code=code, kind=NeighbourhoodKind.URBAN))

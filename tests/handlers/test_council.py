@@ -1,0 +1,199 @@
+"""The manager's council tools through the real Dispatcher: /add_member, /members, /invite."""
+
+from __future__ import annotations
+
+from aiogram.types import User
+from sqlalchemy import select
+
+from models import CommitteeKey, CommitteeMembership, CouncilMember, Neighbourhood, Person, Role, ScopeKind
+from services.authz import OPERATOR
+from services.council import register_member
+from services.roles import grant_role
+from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
+from tests.handlers.harness import NOW
+
+MANAGER_PHONE = "09120000011"
+
+
+async def onboard(harness: Harness, user: User, phone: str) -> None:
+    await harness.send(harness.updates.message(user, text="/start"))
+    await harness.send(harness.updates.callback(user, "lang:fa:1"))
+    await harness.send(harness.updates.contact(user, phone, contact_user_id=user.id))
+
+
+async def manager(harness: Harness) -> User:
+    await add_neighbourhood(harness.session_factory)
+    async with harness.session_factory() as session:
+        await grant_role(
+            session,
+            actor=OPERATOR,
+            phone=MANAGER_PHONE,
+            role=Role.MANAGER,
+            scope_kind=ScopeKind.NEIGHBOURHOOD,
+            scope_name_or_code="1001",
+            now=NOW,
+        )
+    user = resident(user_id=500)
+    await onboard(harness, user, MANAGER_PHONE)
+    assert harness.translator.get("fa", "role-manager") in harness.last_text()
+    return user
+
+
+def last_keyboard(harness: Harness) -> list[list[str]]:
+    markup = next(
+        r.reply_markup  # type: ignore[attr-defined]
+        for r in reversed(harness.tg_session.requests)
+        if getattr(r, "reply_markup", None) is not None
+    )
+    return [[button.callback_data for button in row] for row in markup.inline_keyboard]
+
+
+async def fill_form(harness: Harness, user: User, name: str, phone: str, head: str) -> None:
+    await harness.send(harness.updates.message(user, text="/add_member"))
+    await harness.send(harness.updates.message(user, text=name))
+    await harness.send(harness.updates.message(user, text=phone))
+    await harness.send(harness.updates.callback(user, "cm_pos:member"))
+    await harness.send(harness.updates.callback(user, f"cm_com:{head}"))
+    await harness.send(harness.updates.callback(user, "cm_com:done"))
+    await harness.send(harness.updates.callback(user, f"cm_head:{head}"))
+
+
+async def test_manager_registers_a_committee_head(harness: Harness) -> None:
+    user = await manager(harness)
+    t = harness.translator
+    await harness.send(harness.updates.message(user, text="/add_member"))
+    assert harness.last_text() == t.get("fa", "member-ask-name")
+    await harness.send(harness.updates.message(user, text="ك"))  # too short, Arabic kaf
+    assert harness.last_text() == t.get("fa", "member-bad-name", limit=100)
+    await harness.send(harness.updates.message(user, text="مريم  كريمي"))
+    assert harness.last_text() == t.get("fa", "member-ask-phone", name="مریم کریمی")
+    await harness.send(harness.updates.message(user, text="۰۹۱۲۳"))
+    assert harness.last_text() == t.get("fa", "member-bad-phone")
+    await harness.send(harness.updates.message(user, text="۰۹۱۲ ۳۴۵ ۶۷۸۹"))
+    assert harness.last_text() == t.get("fa", "member-ask-position", name="مریم کریمی")
+    await harness.send(harness.updates.callback(user, "cm_pos:member"))
+    await harness.send(harness.updates.callback(user, "cm_com:health"))
+    await harness.send(harness.updates.callback(user, "cm_com:culture"))
+    await harness.send(harness.updates.callback(user, "cm_com:culture"))  # toggled off again
+    await harness.send(harness.updates.callback(user, "cm_com:done"))
+    assert last_keyboard(harness) == [["cm_head:health"], ["cm_head:none"]]
+    await harness.send(harness.updates.callback(user, "cm_head:health"))
+    await harness.send(harness.updates.message(user, text="1234567890"))
+    assert harness.last_text() == t.get("fa", "member-bad-national-code")
+    assert await count(harness.session_factory, CouncilMember) == 0
+    await harness.send(harness.updates.callback(user, "cm_nc"))
+    assert "مریم کریمی" in harness.last_text() and "۰۹۱۲۳۴۵۶۷۸۹" in harness.last_text()
+    await harness.send(harness.updates.callback(user, "cm_ok:1"))
+    assert harness.last_text().startswith(t.get("fa", "member-saved", name="مریم کریمی").splitlines()[0])
+    async with harness.session_factory() as session:
+        seats = list(await session.scalars(select(CommitteeMembership)))
+        person = await session.scalar(select(Person).where(Person.phone == "+989123456789"))
+    assert [(s.committee, s.is_head) for s in seats] == [(CommitteeKey.HEALTH, True)]
+    assert person is not None and person.full_name == "مریم کریمی"
+
+
+async def test_a_second_head_is_refused_and_the_form_goes_back_to_the_choice(harness: Harness) -> None:
+    user = await manager(harness)
+    await fill_form(harness, user, "علی رضایی", "09121110001", "health")
+    await harness.send(harness.updates.callback(user, "cm_nc"))
+    await harness.send(harness.updates.callback(user, "cm_ok:1"))
+    await fill_form(harness, user, "رضا محمدی", "09121110002", "health")
+    await harness.send(harness.updates.callback(user, "cm_nc"))
+    await harness.send(harness.updates.callback(user, "cm_ok:1"))
+    expected = harness.translator.get(
+        "fa",
+        "member-head-taken",
+        committee=harness.translator.get("fa", "committee-health"),
+        holder="علی رضایی",
+    )
+    assert harness.last_text() == expected
+    assert await count(harness.session_factory, CouncilMember) == 1
+    await harness.send(harness.updates.callback(user, "cm_head:none"))
+    await harness.send(harness.updates.callback(user, "cm_nc"))
+    await harness.send(harness.updates.callback(user, "cm_ok:1"))
+    assert await count(harness.session_factory, CouncilMember) == 2
+
+
+async def test_cancel_in_the_middle_saves_nothing(harness: Harness) -> None:
+    user = await manager(harness)
+    await harness.send(harness.updates.message(user, text="/add_member"))
+    await harness.send(harness.updates.message(user, text="علی رضایی"))
+    await harness.send(harness.updates.message(user, text="/cancel"))
+    assert harness.last_text() == harness.translator.get("fa", "cancel-done")
+    await harness.send(harness.updates.message(user, text="09121110001"))
+    assert await count(harness.session_factory, CouncilMember) == 0
+
+
+async def test_a_resident_cannot_reach_the_manager_tools(harness: Harness) -> None:
+    await add_neighbourhood(harness.session_factory)
+    user = resident(user_id=600)
+    await onboard(harness, user, "09125550000")
+    for command in ("/add_member", "/members", "/invite"):
+        await harness.send(harness.updates.message(user, text=command))
+        assert harness.last_text() == harness.translator.get("fa", "council-not-manager")
+    # A forged button press from an old keyboard does nothing either.
+    await harness.send(harness.updates.callback(user, "cm_off:1"))
+    assert await count(harness.session_factory, CouncilMember) == 0
+
+
+async def test_members_list_and_staffing(harness: Harness) -> None:
+    user = await manager(harness)
+    async with harness.session_factory() as session:
+        neighbourhood_id = await session.scalar(select(Neighbourhood.id))
+        assert neighbourhood_id is not None
+        await register_member(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=neighbourhood_id,
+            full_name="زهرا احمدی",
+            phone="09121110003",
+            now=NOW,
+            committees=[CommitteeKey.HEALTH],
+            head_of=CommitteeKey.HEALTH,
+        )
+    await harness.send(harness.updates.message(user, text="/members"))
+    text = harness.last_text()
+    assert "زهرا احمدی" in text and "۰۹۱۲۱۱۱۰۰۰۳" in text
+    t = harness.translator
+    assert (
+        t.get("fa", "staffing-line", committee=t.get("fa", "committee-health"), head="زهرا احمدی", count=1)
+        in text
+    )
+    assert (
+        t.get(
+            "fa",
+            "staffing-line",
+            committee=t.get("fa", "committee-culture"),
+            head=t.get("fa", "staffing-no-head"),
+            count=0,
+        )
+        in text
+    )
+    member_id = last_keyboard(harness)[0][0].split(":")[1]
+    await harness.send(harness.updates.callback(user, f"cm_off:{member_id}"))
+    assert harness.last_text() == t.get("fa", "member-deactivated", name="زهرا احمدی")
+
+
+async def test_invitation_link_is_single_use(harness: Harness) -> None:
+    user = await manager(harness)
+    await harness.send(harness.updates.message(user, text="/invite"))
+    text = harness.last_text()
+    link = next(line for line in text.splitlines() if "start=i_" in line)
+    assert link.startswith("https://t.me/mahalleyar_bot?start=i_")
+    assert "https://t.me/mahalleyar_bot?start=n_1001" in text
+    payload = link.split("start=")[1]
+    guest = resident(user_id=700)
+    await harness.send(harness.updates.message(guest, text=f"/start {payload}"))
+    await harness.send(harness.updates.callback(guest, "lang:fa:1"))
+    await harness.send(harness.updates.contact(guest, "09127770000", contact_user_id=guest.id))
+    t = harness.translator
+    assert harness.last_text() == t.get(
+        "fa", "invite-accepted", name="دولت‌آباد", position=t.get("fa", "position-member")
+    )
+    other = resident(user_id=701)
+    await onboard(harness, other, "09127770001")
+    await harness.send(harness.updates.message(other, text=f"/start {payload}"))
+    assert harness.last_text() == t.get("fa", "invite-used")
+    await harness.send(harness.updates.message(other, text="/start i_nonsense"))
+    assert harness.last_text() == t.get("fa", "invite-unknown")
+    assert await count(harness.session_factory, CouncilMember) == 1
