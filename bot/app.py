@@ -150,12 +150,16 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
 
     async def on_startup() -> None:
         for platform, bot in bots.items():
+            await publish_commands(bot, platform, translator)
+        background.start()
+
+    async def register_webhooks() -> None:
+        # Only once the server listens: updates may arrive as soon as the webhook is set.
+        for platform, bot in bots.items():
             url = settings.webhook_base_url.rstrip("/") + webhook_path(settings, platform)  # type: ignore[union-attr]
             header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
             # Not optional: without it no update arrives, so a failure stops the start.
             await bot.set_webhook(url, secret_token=header_secret, allowed_updates=allowed_updates)
-            await publish_commands(bot, platform, translator)
-        background.start()
         _log_started(bots, "webhook")
 
     dispatcher.startup.register(on_startup)
@@ -164,6 +168,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await register_webhooks()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -14,6 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.menu import MenuPress
 from models.council import CommitteeKey, CouncilPosition
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer, display_phone
@@ -190,7 +191,106 @@ async def _message_of(query: CallbackQuery) -> Message | None:
 def setup() -> Router:
     router = Router(name=__name__)
 
+    # Commands first, so they work in the middle of a form.
+    @router.message(Command("members"))
+    @router.message(MenuPress("members"))
+    async def members(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()  # a command ends whatever form was open
+        neighbourhood_id = managed_neighbourhood(viewer)
+        if neighbourhood_id is None:
+            await message.answer(t("council-not-manager"))
+            return
+        actor = Actor.from_viewer(viewer)
+        try:
+            council = await list_members(session, actor=actor, neighbourhood_id=neighbourhood_id)
+            staffing = await committee_staffing(session, actor, neighbourhood_id)
+        except PermissionDenied:
+            await message.answer(t("council-not-manager"))
+            return
+        lines = [t("members-title", name=await neighbourhood_name(session, neighbourhood_id))]
+        lines += [member_line(m, t) for m in council] or [t("members-empty")]
+        lines += ["", t("staffing-title")]
+        lines += [
+            t(
+                "staffing-line",
+                committee=t(f"committee-{s.committee.value}"),
+                head=s.head_name or t("staffing-no-head"),
+                count=s.members,
+            )
+            for s in staffing
+        ]
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    text=t("button-deactivate", name=m.full_name or "—"),
+                    callback_data=DeactivateMember(member_id=m.id).pack(),
+                )
+            ]
+            for m in council
+        ]
+        await message.answer(
+            "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
+        )
+
+    @router.callback_query(DeactivateMember.filter())
+    async def deactivate(
+        query: CallbackQuery,
+        callback_data: DeactivateMember,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        try:
+            member = await deactivate_member(
+                session, actor=Actor.from_viewer(viewer), member_id=callback_data.member_id, now=clock()
+            )
+        except PermissionDenied:
+            await query.answer(t("council-not-manager"), show_alert=True)
+            return
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.answer(t("member-deactivated", name=member.full_name or "—"))
+
+    @router.message(Command("invite"))
+    @router.message(MenuPress("invite"))
+    async def invite(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+        deep_link: DeepLink,
+    ) -> None:
+        await state.clear()  # a command ends whatever form was open
+        neighbourhood_id = managed_neighbourhood(viewer)
+        if neighbourhood_id is None:
+            await message.answer(t("council-not-manager"))
+            return
+        now = clock()
+        try:
+            token = await create_invitation(
+                session, actor=Actor.from_viewer(viewer), neighbourhood_id=neighbourhood_id, now=now
+            )
+        except PermissionDenied:
+            await message.answer(t("council-not-manager"))
+            return
+        code = await neighbourhood_code(session, neighbourhood_id)
+        await message.answer(
+            t(
+                "invite-created",
+                name=await neighbourhood_name(session, neighbourhood_id),
+                expires=format_datetime(now + INVITATION_DEFAULT_VALIDITY, t.locale),
+                link=await deep_link(f"{INVITATION_LINK_PREFIX}{token}"),
+                resident_link=await deep_link(f"{NEIGHBOURHOOD_LINK_PREFIX}{code}"),
+            )
+        )
+
     @router.message(Command("add_member"))
+    @router.message(MenuPress("add_member"))
     async def add_member(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
         neighbourhood_id = managed_neighbourhood(viewer)
         if neighbourhood_id is None:
@@ -384,95 +484,5 @@ def setup() -> Router:
             await message.answer(t("member-bad-national-code"), reply_markup=skip_keyboard(t))
         else:
             await message.answer(t("council-use-buttons"))
-
-    @router.message(Command("members"))
-    async def members(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
-        neighbourhood_id = managed_neighbourhood(viewer)
-        if neighbourhood_id is None:
-            await message.answer(t("council-not-manager"))
-            return
-        actor = Actor.from_viewer(viewer)
-        try:
-            council = await list_members(session, actor=actor, neighbourhood_id=neighbourhood_id)
-            staffing = await committee_staffing(session, actor, neighbourhood_id)
-        except PermissionDenied:
-            await message.answer(t("council-not-manager"))
-            return
-        lines = [t("members-title", name=await neighbourhood_name(session, neighbourhood_id))]
-        lines += [member_line(m, t) for m in council] or [t("members-empty")]
-        lines += ["", t("staffing-title")]
-        lines += [
-            t(
-                "staffing-line",
-                committee=t(f"committee-{s.committee.value}"),
-                head=s.head_name or t("staffing-no-head"),
-                count=s.members,
-            )
-            for s in staffing
-        ]
-        buttons = [
-            [
-                InlineKeyboardButton(
-                    text=t("button-deactivate", name=m.full_name or "—"),
-                    callback_data=DeactivateMember(member_id=m.id).pack(),
-                )
-            ]
-            for m in council
-        ]
-        await message.answer(
-            "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
-        )
-
-    @router.callback_query(DeactivateMember.filter())
-    async def deactivate(
-        query: CallbackQuery,
-        callback_data: DeactivateMember,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-    ) -> None:
-        try:
-            member = await deactivate_member(
-                session, actor=Actor.from_viewer(viewer), member_id=callback_data.member_id, now=clock()
-            )
-        except PermissionDenied:
-            await query.answer(t("council-not-manager"), show_alert=True)
-            return
-        await query.answer()
-        if (message := await _message_of(query)) is not None:
-            await message.answer(t("member-deactivated", name=member.full_name or "—"))
-
-    @router.message(Command("invite"))
-    async def invite(
-        message: Message,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-        deep_link: DeepLink,
-    ) -> None:
-        neighbourhood_id = managed_neighbourhood(viewer)
-        if neighbourhood_id is None:
-            await message.answer(t("council-not-manager"))
-            return
-        now = clock()
-        try:
-            token = await create_invitation(
-                session, actor=Actor.from_viewer(viewer), neighbourhood_id=neighbourhood_id, now=now
-            )
-        except PermissionDenied:
-            await message.answer(t("council-not-manager"))
-            return
-        code = await neighbourhood_code(session, neighbourhood_id)
-        await message.answer(
-            t(
-                "invite-created",
-                name=await neighbourhood_name(session, neighbourhood_id),
-                expires=format_datetime(now + INVITATION_DEFAULT_VALIDITY, t.locale),
-                link=await deep_link(f"{INVITATION_LINK_PREFIX}{token}"),
-                resident_link=await deep_link(f"{NEIGHBOURHOOD_LINK_PREFIX}{code}"),
-            )
-        )
 
     return router

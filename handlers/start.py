@@ -16,10 +16,10 @@ from aiogram.types import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.menu import main_menu
 from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, set_locale
 from services.clock import Clock
 from services.council import (
@@ -82,7 +82,7 @@ def contact_keyboard(t: BoundTranslator) -> ReplyKeyboardMarkup:
 
 def roles_line(viewer: Viewer, t: BoundTranslator) -> str:
     if not viewer.roles:
-        return t("start-no-roles")
+        return t("start-no-roles") + "\n" + t("join-hint")
     names = list(dict.fromkeys(t(f"role-{grant.role.value}") for grant in viewer.roles))
     return t("start-your-roles", roles="، ".join(names) if t.locale == "fa" else ", ".join(names))
 
@@ -151,7 +151,7 @@ def setup() -> Router:
         if viewer.is_registered:
             await message.answer(
                 t("start-welcome-back", name=viewer.full_name or "") + "\n" + roles_line(viewer, t),
-                reply_markup=ReplyKeyboardRemove(),
+                reply_markup=main_menu(viewer, t),
             )
             await act_on_start_payload(message, session, viewer, command.args, t, clock)
             return
@@ -219,7 +219,7 @@ def setup() -> Router:
         await state.clear()
         await message.answer(
             t("onboarding-linked", phone=display_phone(linked.phone or "")) + "\n" + roles_line(linked, t),
-            reply_markup=ReplyKeyboardRemove(),
+            reply_markup=main_menu(linked, t),
         )
         await act_on_start_payload(message, session, linked, payload, t, clock)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from services.authz import (
     can_manage_neighbourhood,
     committing,
     record_audit,
+    require,
     require_can_see_council,
     require_county_official,
     require_neighbourhood_manager,
@@ -103,7 +105,7 @@ INVITATION_DEFAULT_VALIDITY = timedelta(days=7)
 INVITATION_MAX_VALIDITY = timedelta(days=30)
 _MAX_COUNT = 10_000_000
 _MAX_AREA_HECTARES = 1_000_000.0
-_MAX_PROBLEMS_LENGTH = 4000
+MAX_PROBLEMS_LENGTH = 4000
 _TEHRAN = ZoneInfo("Asia/Tehran")
 
 
@@ -921,7 +923,8 @@ def _count(field: str, value: object, limit: int = _MAX_COUNT) -> int | None:
         raise InvalidProfile(field, "not_a_number")
     if isinstance(value, str):
         text = normalize_digits(value).strip().replace(",", "").replace("٬", "")
-        if not text.lstrip("-").isdigit():
+        # isdigit() would accept "²"; and a huge string must not reach int().
+        if len(text) > 32 or not re.fullmatch(r"-?[0-9]+", text):
             raise InvalidProfile(field, "not_a_number")
         value = int(text)
     if not isinstance(value, int):
@@ -986,13 +989,16 @@ async def update_profile(
 ) -> ProfileView:
     """Change fields of the neighbourhood's profile (see `ProfileChanges`); commits.
 
-    For the neighbourhood's manager and the officials above it. Counts are non-negative integers,
+    For the neighbourhood's manager (and administrators): officials read the profile, the
+    manager keeps it. Counts are non-negative integers,
     facilities are among `FACILITY_KEYS`, programmes among `PROGRAMME_KEYS`, households never
     exceed the population, the council's formation date is not in the future. Raises
     `PermissionDenied` or `InvalidProfile` (with the field and the reason); nothing is saved then.
     """
     async with committing(session):
-        await require_neighbourhood_manager(session, actor, neighbourhood_id, "update profile")
+        await require(
+            session, actor, ScopeKind.NEIGHBOURHOOD, neighbourhood_id, (Role.MANAGER,), "update profile"
+        )
         neighbourhood = await session.get(Neighbourhood, neighbourhood_id)
         assert neighbourhood is not None
         unknown = set(changes) - set(ProfileChanges.__annotations__)
@@ -1025,7 +1031,7 @@ async def update_profile(
             if text is not None and not isinstance(text, str):
                 raise InvalidProfile("main_problems", "not_text")
             text = text.strip() if text else None
-            if text and len(text) > _MAX_PROBLEMS_LENGTH:
+            if text and len(text) > MAX_PROBLEMS_LENGTH:
                 raise InvalidProfile("main_problems", "too_long")
             values["main_problems"] = text or None
         if "programmes" in changes:

@@ -35,10 +35,11 @@ role-resident = Resident
 
 help-text = Mahalleyar help:
     /start start and register
+    /join join your neighbourhood by searching its name
     /help this help
     /lang change language
     /cancel cancel the current task
-help-roles = The tasks of your roles will appear in this menu soon.
+help-roles = Neighbourhood manager: /members council and committees, /add_member register a member, /invite invitation link, /profile neighbourhood profile. County and province officials: /profile with a neighbourhood code.
 
 cancel-done = The current task was cancelled.
 cancel-nothing = There is nothing to cancel.
@@ -46,6 +47,14 @@ cancel-nothing = There is nothing to cancel.
 error-generic = Sorry, something went wrong and your request was not completed. Please try again.
 error-unsupported-input = I can't read this kind of message. Please type text or use the buttons. Help: /help
 error-text-too-long = Your text is too long ({$length} characters). At most {$limit} characters are allowed.
+
+menu-members = 👥 Council members
+menu-add-member = ➕ New member
+menu-invite = 🔗 Invitation and links
+menu-profile = 📋 Neighbourhood profile
+menu-join = 🏘 My neighbourhood
+menu-help = ❓ Help
+menu-lang = 🌐 زبان / Language
 
 command-start = Start
 command-help = Help

@@ -35,10 +35,11 @@ role-resident = ساکن محله
 
 help-text = راهنمای محله‌یار:
     /start شروع و ثبت‌نام
+    /join پیوستن به محله با جستجوی نام آن
     /help همین راهنما
     /lang تغییر زبان
     /cancel انصراف از کار جاری
-help-roles = کارهایی که با نقش‌های شما در دسترس است به‌زودی در همین منو اضافه می‌شود.
+help-roles = مدیر محله: /members اعضای شورا و کمیته‌ها، /add_member ثبت عضو، /invite پیوند دعوت، /profile شناسنامه محله. مسئولان شهرستان و استان: /profile کد محله.
 
 cancel-done = کار جاری لغو شد.
 cancel-nothing = کاری در جریان نیست که لغو شود.
@@ -46,6 +47,14 @@ cancel-nothing = کاری در جریان نیست که لغو شود.
 error-generic = متأسفیم، مشکلی پیش آمد و کار شما انجام نشد. لطفاً دوباره تلاش کنید.
 error-unsupported-input = این نوع پیام را نمی‌توانم بخوانم. لطفاً متن بنویسید یا از دکمه‌ها استفاده کنید. راهنما: /help
 error-text-too-long = متن شما بیش از حد طولانی است ({$length} نویسه). حداکثر {$limit} نویسه مجاز است.
+
+menu-members = 👥 اعضای شورا
+menu-add-member = ➕ عضو تازه
+menu-invite = 🔗 دعوت و پیوند محله
+menu-profile = 📋 شناسنامه محله
+menu-join = 🏘 محلهٔ من
+menu-help = ❓ راهنما
+menu-lang = 🌐 زبان / Language
 
 command-start = شروع
 command-help = راهنما

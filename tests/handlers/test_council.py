@@ -197,3 +197,32 @@ async def test_invitation_link_is_single_use(harness: Harness) -> None:
     await harness.send(harness.updates.message(other, text="/start i_nonsense"))
     assert harness.last_text() == t.get("fa", "invite-unknown")
     assert await count(harness.session_factory, CouncilMember) == 1
+
+
+async def test_the_manager_gets_a_menu_and_its_buttons_work(harness: Harness) -> None:
+    user = await manager(harness)
+    t = harness.translator
+    menu = harness.tg_session.requests[-1].reply_markup  # type: ignore[attr-defined]
+    labels = [button.text for row in menu.keyboard for button in row]
+    assert t.get("fa", "menu-members") in labels and t.get("fa", "menu-help") in labels
+    await harness.send(harness.updates.message(user, text=t.get("fa", "menu-add-member")))
+    assert harness.last_text() == t.get("fa", "member-ask-name")
+    # A menu button (here in English: the keyboard may predate /lang) or a command mid-form
+    # is never taken as the member's name.
+    await harness.send(harness.updates.message(user, text=t.get("en", "menu-members")))
+    assert harness.last_text().startswith(t.get("fa", "members-title", name="دولت‌آباد"))
+    await harness.send(harness.updates.message(user, text="/add_member"))
+    await harness.send(harness.updates.message(user, text="/invite"))
+    assert "start=i_" in harness.last_text()
+    await harness.send(harness.updates.message(user, text="علی"))
+    assert harness.last_text() == t.get("fa", "error-unsupported-input")
+    assert await count(harness.session_factory, CouncilMember) == 0
+
+
+async def test_a_resident_menu_has_no_manager_buttons(harness: Harness) -> None:
+    await add_neighbourhood(harness.session_factory)
+    await onboard(harness, resident(user_id=601), "09125550001")
+    menu = harness.tg_session.requests[-1].reply_markup  # type: ignore[attr-defined]
+    labels = [button.text for row in menu.keyboard for button in row]
+    assert harness.translator.get("fa", "menu-members") not in labels
+    assert harness.translator.get("fa", "menu-help") in labels

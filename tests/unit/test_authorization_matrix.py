@@ -295,7 +295,8 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "set_liaison": (nothing, set_liaison_call, COUNTY),
     "list_liaisons": (nothing, list_liaisons_call, COUNTY),
     "get_profile": (nothing, get_profile_call, MANAGE),
-    "update_profile": (nothing, update_profile_call, MANAGE),
+    # Officials read the profile; the neighbourhood's manager keeps it.
+    "update_profile": (nothing, update_profile_call, ADMINS | {"manager"}),
 }
 
 

@@ -1,0 +1,61 @@
+"""The main menu: a reply keyboard built from the person's roles. Each button stands for a
+command, and the command keeps working when typed (and on clients that hide keyboards)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+
+from models.identity import Role
+from services.accounts import Viewer
+from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
+
+# (command, label key) per role, in the order the buttons appear; everyone gets EVERYONE.
+MANAGER_MENU = (
+    ("members", "menu-members"),
+    ("add_member", "menu-add-member"),
+    ("invite", "menu-invite"),
+    ("profile", "menu-profile"),
+)
+OFFICIAL_MENU = (("profile", "menu-profile"),)
+EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))
+ROLE_MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.MANAGER: MANAGER_MENU,
+    Role.COUNTY_OFFICIAL: OFFICIAL_MENU,
+    Role.PROVINCE_OFFICIAL: OFFICIAL_MENU,
+}
+
+
+def menu_items(viewer: Viewer) -> list[tuple[str, str]]:
+    items: dict[str, str] = {}
+    for grant in viewer.roles:
+        for command, label in ROLE_MENUS.get(grant.role, ()):
+            items.setdefault(command, label)
+    for command, label in EVERYONE_MENU:
+        items.setdefault(command, label)
+    return list(items.items())
+
+
+def main_menu(viewer: Viewer, t: BoundTranslator) -> ReplyKeyboardMarkup:
+    """Two buttons a row, short labels: readable on a small phone."""
+    buttons = [KeyboardButton(text=t(label)) for _command, label in menu_items(viewer)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+class MenuPress(Filter):
+    """Matches the menu button of `command` in any language (the keyboard may predate /lang)."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.label_key = next(
+            label for menu in (*ROLE_MENUS.values(), EVERYONE_MENU) for cmd, label in menu if cmd == command
+        )
+
+    async def __call__(self, message: Message, translator: Translator, **_: Any) -> bool:
+        text = message.text
+        return text is not None and any(
+            text == translator.get(loc, self.label_key) for loc in SUPPORTED_LOCALES
+        )
