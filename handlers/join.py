@@ -82,17 +82,17 @@ def setup() -> Router:
     @router.message(MenuPress("join"))
     async def join(
         message: Message,
-        command: CommandObject,
         state: FSMContext,
         session: AsyncSession,
         viewer: Viewer,
         t: BoundTranslator,
+        command: CommandObject | None = None,
     ) -> None:
         await state.clear()
         if not viewer.is_registered:
             await message.answer(t("join-register-first"))
             return
-        if command.args:
+        if command is not None and command.args:
             await search(message, state, session, command.args, t)
             return
         await state.set_state(Join.name)

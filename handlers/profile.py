@@ -287,14 +287,14 @@ def setup() -> Router:
     @router.message(MenuPress("profile"))
     async def profile(
         message: Message,
-        command: CommandObject,
         state: FSMContext,
         session: AsyncSession,
         viewer: Viewer,
         t: BoundTranslator,
+        command: CommandObject | None = None,
     ) -> None:
         await state.clear()
-        args = normalize_text(command.args or "")
+        args = normalize_text(command.args or "") if command is not None else ""
         managed = managed_neighbourhood(viewer)
         official = any(grant.role in OFFICIALS for grant in viewer.roles)
         if args.lower() in EDIT_ARGS:

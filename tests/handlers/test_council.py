@@ -5,7 +5,16 @@ from __future__ import annotations
 from aiogram.types import User
 from sqlalchemy import select
 
-from models import CommitteeKey, CommitteeMembership, CouncilMember, Neighbourhood, Person, Role, ScopeKind
+from models import (
+    CommitteeKey,
+    CommitteeMembership,
+    CouncilMember,
+    Neighbourhood,
+    Person,
+    Platform,
+    Role,
+    ScopeKind,
+)
 from services.authz import OPERATOR
 from services.council import register_member
 from services.roles import grant_role
@@ -226,3 +235,20 @@ async def test_a_resident_menu_has_no_manager_buttons(harness: Harness) -> None:
     labels = [button.text for row in menu.keyboard for button in row]
     assert harness.translator.get("fa", "menu-members") not in labels
     assert harness.translator.get("fa", "menu-help") in labels
+
+
+async def test_every_menu_button_of_a_manager_answers(harness: Harness) -> None:
+    from handlers.menu import menu_items
+    from services.accounts import RoleGrant, Viewer
+
+    user = await manager(harness)
+    viewer = Viewer(
+        1, Platform.TELEGRAM, 1, 1, None, None, None, (RoleGrant(Role.MANAGER, ScopeKind.NEIGHBOURHOOD, 1),)
+    )
+    apology = harness.translator.get("fa", "error-generic")
+    unknown = harness.translator.get("fa", "error-unsupported-input")
+    for _command, label in menu_items(viewer):
+        before = len(harness.tg_session.sent_texts())
+        await harness.send(harness.updates.message(user, text=harness.translator.get("fa", label)))
+        answers = harness.tg_session.sent_texts()[before:]
+        assert answers and apology not in answers and unknown not in answers, label
