@@ -215,7 +215,11 @@ def test_web_chat_onboarding_in_persian(sandbox: str) -> None:
             linked = page.locator(".msg.in .text", has_text="ثبت شد")
             expect(linked).to_have_count(1)
             expect(linked).to_contain_text(T.get("fa", "onboarding-linked", phone="۰۹۱۲۳۴۵۶۷۸۹"))
-            expect(page.locator("#reply-kb")).to_be_hidden()
+            # The contact button is gone; the main menu of a registered person replaces it.
+            expect(
+                page.locator("#reply-kb button", has_text=T.get("fa", "onboarding-contact-button"))
+            ).to_have_count(0)
+            expect(page.locator("#reply-kb button", has_text=T.get("fa", "menu-help"))).to_be_visible()
 
             # Persian typography: times in Persian digits, bidi-safe text, user right and bot left.
             times = page.locator(".msg .time").all_text_contents()
