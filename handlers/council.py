@@ -92,7 +92,7 @@ def managed_neighbourhood(viewer: Viewer) -> int | None:
 
 
 def _committee_names(keys: list[str], t: BoundTranslator) -> str:
-    return "، ".join(t(f"committee-{key}") for key in keys) if keys else t("member-none")
+    return t.join(t(f"committee-{key}") for key in keys) if keys else t("member-none")
 
 
 def position_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
@@ -170,7 +170,7 @@ def member_line(member: MemberView, t: BoundTranslator) -> str:
         t(f"committee-{seat.committee.value}") + (" " + t("member-head-mark") if seat.is_head else "")
         for seat in member.committees
     ]
-    committees = (" — " + "، ".join(seats)) if seats else ""
+    committees = (" — " + t.join(seats)) if seats else ""
     position = t(f"position-{member.position.value}")
     name = member.full_name or "—"
     if member.phone:

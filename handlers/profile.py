@@ -125,7 +125,7 @@ def _field_value(profile: ProfileView, field: str, t: BoundTranslator) -> str:
         return _number(count, t.locale) if count is not None else not_set
     if field == "programmes":
         names = [t(f"programme-{key}") for key in profile.programmes]
-        return ("، " if t.locale == "fa" else ", ").join(names) if names else t("profile-no-programmes")
+        return t.join(names) if names else t("profile-no-programmes")
     if field == "council_formed_on":
         formed = profile.council_formed_on
         return format_jalali_date(formed, t.locale) if formed is not None else not_set

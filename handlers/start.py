@@ -84,7 +84,7 @@ def roles_line(viewer: Viewer, t: BoundTranslator) -> str:
     if not viewer.roles:
         return t("start-no-roles") + "\n" + t("join-hint")
     names = list(dict.fromkeys(t(f"role-{grant.role.value}") for grant in viewer.roles))
-    return t("start-your-roles", roles="، ".join(names) if t.locale == "fa" else ", ".join(names))
+    return t("start-your-roles", roles=t.join(names))
 
 
 async def act_on_start_payload(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SUPPORTED_LOCALES = ("fa", "en")
 DEFAULT_LOCALE = "fa"
+
+LIST_SEPARATORS = {"fa": "، ", "en": ", "}
 
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
@@ -75,6 +77,10 @@ class BoundTranslator:
 
     def __call__(self, key: str, **args: Any) -> str:
         return self.translator.get(self.locale, key, **args)
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list as the language writes it: «الف، ب» in Persian, "a, b" in English."""
+        return LIST_SEPARATORS.get(self.locale, ", ").join(items)
 
 
 _NUMERIC = re.compile(r"[0-9][0-9 +\-/:.,]*")

@@ -252,3 +252,23 @@ async def test_every_menu_button_of_a_manager_answers(harness: Harness) -> None:
         await harness.send(harness.updates.message(user, text=harness.translator.get("fa", label)))
         answers = harness.tg_session.sent_texts()[before:]
         assert answers and apology not in answers and unknown not in answers, label
+
+
+async def test_english_lists_use_english_commas(harness: Harness) -> None:
+    user = await manager(harness)
+    await harness.send(harness.updates.callback(user, "lang:en:0"))
+    async with harness.session_factory() as session:
+        neighbourhood_id = await session.scalar(select(Neighbourhood.id))
+        assert neighbourhood_id is not None
+        await register_member(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=neighbourhood_id,
+            full_name="Sara",
+            phone="09121110005",
+            now=NOW,
+            committees=[CommitteeKey.HEALTH, CommitteeKey.CULTURE],
+        )
+    await harness.send(harness.updates.message(user, text="/members"))
+    assert "Health & treatment, Cultural affairs" in harness.last_text()
+    assert "،" not in harness.last_text()

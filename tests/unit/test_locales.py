@@ -75,3 +75,9 @@ def test_persian_gets_persian_digits_but_links_stay_intact() -> None:
 )
 def test_locale_resolution(stored: str | None, language_code: str | None, expected: str) -> None:
     assert resolve_locale(stored, language_code) == expected
+
+
+def test_lists_are_joined_the_way_each_language_writes_them() -> None:
+    translator = Translator()
+    assert translator.bind("fa").join(["الف", "ب"]) == "الف، ب"
+    assert translator.bind("en").join(["a", "b"]) == "a, b"
