@@ -1,0 +1,309 @@
+"""services.routing: the shipped training data, normalisation, the trained router, emergency
+terms, and the `python -m bot route` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from models.council import CommitteeKey
+from services.routing import (
+    COMMITTEES,
+    CONFIDENCE_THRESHOLD,
+    ROUTING_DATA_DIR,
+    LabelledExample,
+    RequestRouter,
+    is_emergency,
+    load_emergency_terms,
+    load_examples,
+    normalise_for_routing,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ZWNJ = "\u200c"
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[LabelledExample]:
+    return load_examples()
+
+
+@pytest.fixture(scope="module")
+def router(examples: list[LabelledExample]) -> RequestRouter:
+    return RequestRouter.train(examples)
+
+
+# --- the shipped data -----------------------------------------------------------------------
+
+
+def test_committees_are_the_enum_keys() -> None:
+    assert COMMITTEES == tuple(k.value for k in CommitteeKey)
+    assert len(COMMITTEES) == 7
+    assert 0 < CONFIDENCE_THRESHOLD < 1
+
+
+def test_shipped_data_is_valid(examples: list[LabelledExample]) -> None:
+    assert len(examples) >= 700
+    counts = Counter(e.committee for e in examples)
+    assert set(counts) == set(COMMITTEES)
+    assert min(counts.values()) >= 60, counts
+    assert all(e.text.strip() and normalise_for_routing(e.text) for e in examples)
+
+
+def test_shipped_data_has_no_duplicate_texts(examples: list[LabelledExample]) -> None:
+    seen: dict[str, LabelledExample] = {}
+    duplicates = []
+    for example in examples:
+        key = normalise_for_routing(example.text)
+        if key in seen:
+            duplicates.append((seen[key], example))
+        seen.setdefault(key, example)
+    assert not duplicates, duplicates[:10]
+
+
+def test_shipped_emergency_terms() -> None:
+    terms = load_emergency_terms()
+    assert len(terms) >= 10
+    assert all(t == normalise_for_routing(t) and t for t in terms)
+    assert not any(t.startswith("#") for t in terms)
+
+
+# --- loading errors -------------------------------------------------------------------------
+
+
+def test_load_examples_names_the_bad_line(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(
+        'committee,text\nhealth,درمانگاه تعطیل است\nhealth,"دارو، گران"\npolice,دزدی شده\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"a\.csv:4: unknown committee 'police'"):
+        load_examples(tmp_path)
+
+
+def test_load_examples_rejects_empty_text_and_reads_good_files(tmp_path: Path) -> None:
+    (tmp_path / "good.csv").write_text(
+        'committee,text\ncrisis,"آتش، کمک"\n\nculture,کلاس قرآن\n', encoding="utf-8"
+    )
+    assert load_examples(tmp_path) == [
+        LabelledExample(text="آتش، کمک", committee="crisis"),
+        LabelledExample(text="کلاس قرآن", committee="culture"),
+    ]
+    (tmp_path / "more.csv").write_text("committee,text\nservices,  \n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"more\.csv:2: empty text"):
+        load_examples(tmp_path)
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("می خواهم", "میخواهم"),
+        (f"می{ZWNJ}خواهم", "میخواهم"),
+        ("نمی آید", f"نمی{ZWNJ}آید"),
+        ("خانه ها", "خانهها"),
+        (f"خانه{ZWNJ}های ما", "خانه های ما"),
+        ("كوچه ي ما", "کوچه ی ما"),  # Arabic kaf and yeh
+        ("پلاک ۱۲ و ٣٤", "پلاک 12 و 34"),
+        ("آب", "اب"),
+        ("سلااااام!!! کوچه،", "سلام کوچه"),
+        ("بِسمِ اللّه", "بسم الله"),
+        ("خیـــابان", "خیابان"),  # tatweel
+        ("  چند   خط\nمتن  ", "چند خط متن"),
+    ],
+)
+def test_normalise_variants_meet(a: str, b: str) -> None:
+    assert normalise_for_routing(a) == normalise_for_routing(b)
+
+
+def test_normalise_output() -> None:
+    assert normalise_for_routing(f"می{ZWNJ}خواهم ABC  ۱۲۳") == "میخواهم abc 123"
+    assert normalise_for_routing("ZWNJ\u200cبین") == "zwnj بین"
+    assert normalise_for_routing("") == ""
+    assert normalise_for_routing("؟!،") == ""
+    # Distinct words stay distinct.
+    assert normalise_for_routing("سیل") != normalise_for_routing("سیلو")
+
+
+# --- the router -----------------------------------------------------------------------------
+
+UNSEEN_REQUESTS = [
+    ("health", "مادربزرگم دیابت داره و داروهاش تو داروخانه محل پیدا نمیشه"),
+    ("health", "خانه بهداشت روستا هفته ای فقط یک روز پزشك دارد"),
+    ("livelihood", "همسرم بیکار شده و نمی تونیم اجاره خونه رو بدیم، کمک میخوایم"),
+    ("livelihood", "سبد کالا به خانواده های نیازمند محله ما نرسیده"),
+    ("security", "شبا چند تا معتاد تو پارک جمع میشن و مواد میفروشن"),
+    ("security", "دیشب موتور همسایه رو از جلوی در دزدیدن"),
+    ("culture", "برای بچه های محل کلاس قرآن و کتابخوانی تابستانی برگزار کنید"),
+    ("culture", "لطفاً یک مسابقه فوتبال بین جوانان محله ها برگزار شود"),
+    ("services", "چاله بزرگ وسط خیابان اصلی ماشینها رو خراب میکنه، آسفالت کنید"),
+    ("services", "چراغ های کوچه ۳ سوخته و شب ها تاریکه"),
+    ("environment", "زباله ها سه روزه جمع نشده و بوی بد گرفته"),
+    ("environment", "سگ های ولگرد تو کوچه زیاد شدن"),
+    ("crisis", "بوی گاز شدید تو راه پله ساختمان میاد، کمک کنید"),
+    ("crisis", "سیل اومده و آب وارد خونه ها شده"),
+]
+
+
+@pytest.mark.parametrize(("committee", "text"), UNSEEN_REQUESTS)
+def test_router_routes_unseen_requests(router: RequestRouter, committee: str, text: str) -> None:
+    guess = router.route(text)
+    assert guess.committee == committee, guess
+
+
+def test_route_guess_shape(router: RequestRouter) -> None:
+    guess = router.route("خيابان ما خيلي خاكي است و آسفالت نشده")  # Arabic yeh and kaf
+    assert 0.0 <= guess.confidence <= 1.0
+    assert [c for c, _ in guess.ranking] and {c for c, _ in guess.ranking} == set(COMMITTEES)
+    assert len(guess.ranking) == 7
+    assert guess.ranking[0] == (guess.committee, guess.confidence)
+    scores = [p for _, p in guess.ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert sum(scores) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_route_agrees_with_route_many(router: RequestRouter, examples: list[LabelledExample]) -> None:
+    # route() computes the model by hand for speed; route_many() goes through scikit-learn.
+    texts = [e.text for e in examples[::25]] + [t for _, t in UNSEEN_REQUESTS]
+    texts += ["", "!!!", "x" * 5000, "سلام " * 300, "بوی گاز بوی گاز بوی گاز"]
+    for single, batch in zip([router.route(t) for t in texts], router.route_many(texts), strict=True):
+        assert single.committee == batch.committee
+        assert dict(single.ranking) == pytest.approx(dict(batch.ranking), abs=1e-9)
+    assert all(g.committee in COMMITTEES and 0 <= g.confidence <= 1 for g in router.route_many(texts))
+    assert router.route_many([]) == []
+
+
+def test_missing_zwnj_and_arabic_letters_do_not_change_the_answer(router: RequestRouter) -> None:
+    proper = router.route(f"می{ZWNJ}خواهم برای بچه{ZWNJ}های محله کلاس ورزشی بگذارید")
+    sloppy = router.route("ميخواهم براي بچه هاي محله كلاس ورزشي بگذاريد")
+    assert proper == sloppy
+
+
+def test_training_is_deterministic(examples: list[LabelledExample], router: RequestRouter) -> None:
+    again = RequestRouter.train(examples)
+    text = "آب لوله کشی روستا چند روزه قطعه"
+    assert again.route(text) == router.route(text)
+
+
+def test_train_rejects_unknown_committee() -> None:
+    with pytest.raises(ValueError, match="unknown committee"):
+        RequestRouter.train([LabelledExample("x", "health"), LabelledExample("y", "police")])
+
+
+def test_committee_missing_from_training_still_ranked() -> None:
+    small = RequestRouter.train(
+        [
+            LabelledExample("درمانگاه دکتر ندارد", "health"),
+            LabelledExample("دارو گران است", "health"),
+            LabelledExample("دزدی در کوچه", "security"),
+            LabelledExample("موتور دزدیدند", "security"),
+        ]
+    )
+    guess = small.route("دکتر درمانگاه")
+    assert guess.committee == "health"
+    assert len(guess.ranking) == 7 and dict(guess.ranking)["crisis"] == 0.0
+    assert dict(small.route_many(["دکتر درمانگاه"])[0].ranking) == pytest.approx(dict(guess.ranking))
+
+
+def test_training_with_a_single_example_of_a_committee() -> None:
+    tiny = RequestRouter.train(
+        [
+            LabelledExample("درمانگاه دکتر ندارد", "health"),
+            LabelledExample("دارو گران است", "health"),
+            LabelledExample("دزدی در کوچه", "security"),
+        ]
+    )
+    guess = tiny.route("دزدی")
+    assert guess.committee in ("health", "security")
+    assert sum(p for _, p in guess.ranking) == pytest.approx(1.0)
+
+
+# --- emergencies ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "بوی گاز میاد",
+        "آتيش گرفته",
+        "بوي گاز مياد توي ساختمان",
+        "خونه همسایه آتش گرفته کمک کنید",
+        "سیل اومده",
+        "سيلاب راه افتاده",
+        "آتشسوزی تو انبار",
+    ],
+)
+def test_is_emergency_true(text: str) -> None:
+    assert is_emergency(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کلاس آموزش آتش نشانی برای بچه ها",
+        f"کلاس آموزش آتش{ZWNJ}نشانی برای بچه ها",
+        "کلاس آموزش آتشنشانی برای بچه ها",
+        "وسیله نقلیه عمومی به روستا نمیاد",
+        "سیلو گندم روستا",
+        "یه پسر تو کوچه به بچه من سیلی زد",
+        "شیر آتش نشانی کوچه خرابه",
+        "قبض آب امسال خیلی زیاد شده",
+        "",
+    ],
+)
+def test_is_emergency_false(text: str) -> None:
+    assert not is_emergency(text)
+
+
+def test_is_emergency_with_given_terms() -> None:
+    terms = ["سیل", "بوی گاز", "آتش"]
+    assert is_emergency("سيل آمد", terms)
+    assert is_emergency("بوی  گاز", terms)
+    assert not is_emergency("وسیله", terms)
+    assert not is_emergency("سیلو", terms)
+    assert is_emergency("سیلاب", terms) and is_emergency("سیلها", terms)
+    assert is_emergency("بویگاز میاد", terms)  # a term of several words, written as one
+    assert not is_emergency("آتش نشانی محل خوب است", terms)
+    assert is_emergency("ماشین آتش نشانی نیامد و انبار آتش گرفت", terms)
+    assert not is_emergency("هر چیزی", [])
+
+
+def test_load_emergency_terms_skips_comments(tmp_path: Path) -> None:
+    path = tmp_path / "terms.txt"
+    path.write_text("# comment\n\nآتش سوزی\nبوي گاز  # Arabic yeh\nآتش سوزی\n", encoding="utf-8")
+    assert load_emergency_terms(path) == (normalise_for_routing("آتش سوزی"), normalise_for_routing("بوی گاز"))
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_cli_route_reads_lines_and_writes_json(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "route"],
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db"},
+        input="زباله ها رو جمع نمیکنن\n\nدزد اومده خونمون\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, result.stdout
+    answers = [json.loads(line) for line in lines]
+    for answer in answers:
+        assert set(answer) == {"committee", "confidence"}
+        assert answer["committee"] in COMMITTEES
+        assert 0 <= answer["confidence"] <= 1
+        assert answer["confidence"] == round(answer["confidence"], 3)
+    assert [a["committee"] for a in answers] == ["environment", "security"]
+
+
+def test_routing_data_dir_is_in_the_repo() -> None:
+    assert ROUTING_DATA_DIR == REPO_ROOT / "data" / "routing"
