@@ -6,7 +6,8 @@ Trains on a stratified 80 % of data/routing/*.csv and prints, for the other 20 %
 macro-F1, per-class precision/recall/F1, the confusion matrix, how many requests clear
 CONFIDENCE_THRESHOLD and how accurate those are, and the latency of single route() calls; then
 k-fold cross-validated accuracy (with and without the committee lexicon) and the misrouted
-held-out requests. Prints figures only; exit 0.
+held-out requests; finally the accuracy on data/routing_blind/, a set written separately and never
+trained on. Prints figures only; exit 0.
 """
 
 from __future__ import annotations
@@ -171,6 +172,35 @@ def _cross_validated(examples: list[LabelledExample], folds: int, seed: int, lex
         )
 
 
+BLIND_DIR = ROUTING_DATA_DIR.parent / "routing_blind"
+
+
+def _blind(examples: list[LabelledExample]) -> None:
+    """Trained on all the shipped examples, tested on a set written separately, without looking
+    at the training rows or the committee lexicon, and never used for training."""
+    blind = load_examples(BLIND_DIR)
+    print(
+        f"\nblind set ({len(blind)} requests in {BLIND_DIR.name}/, never trained on), trained on all {len(examples)}:"
+    )
+    for lexicon in (True, False):
+        router = RequestRouter.train(examples, lexicon=lexicon)
+        guesses = [router.route(e.text) for e in blind]
+        truth = [e.committee for e in blind]
+        predicted = [g.committee for g in guesses]
+        above = [
+            (g.committee, t)
+            for g, t in zip(guesses, truth, strict=True)
+            if g.confidence >= CONFIDENCE_THRESHOLD
+        ]
+        right_above = sum(p == t for p, t in above)
+        print(
+            f"  {'with' if lexicon else 'without'} the lexicon: accuracy {accuracy_score(truth, predicted):.1%}, "
+            f"macro-F1 {f1_score(truth, predicted, average='macro'):.3f}; "
+            f"{len(above) / len(blind):.1%} at or above {CONFIDENCE_THRESHOLD:.2f}, "
+            f"{right_above / max(len(above), 1):.1%} of those right"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     examples = load_examples()
@@ -180,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     _held_out(examples, args)
     _cross_validated(examples, args.folds, args.seed, lexicon=True)
     _cross_validated(examples, args.folds, args.seed, lexicon=False)
+    _blind(examples)
     return 0
 
 

@@ -307,3 +307,10 @@ def test_cli_route_reads_lines_and_writes_json(tmp_path: Path) -> None:
 
 def test_routing_data_dir_is_in_the_repo() -> None:
     assert ROUTING_DATA_DIR == REPO_ROOT / "data" / "routing"
+
+
+def test_the_blind_set_is_separate_from_the_training_data(examples: list[LabelledExample]) -> None:
+    blind = load_examples(REPO_ROOT / "data" / "routing_blind")
+    assert len(blind) >= 200 and {e.committee for e in blind} == set(COMMITTEES)
+    trained = {normalise_for_routing(e.text) for e in examples}
+    assert not [e.text for e in blind if normalise_for_routing(e.text) in trained]
