@@ -16,7 +16,7 @@ from services.accounts import normalized_admin_phones
 from services.clock import Clock
 from services.i18n import SUPPORTED_LOCALES, Translator
 
-COMMANDS = ("start", "join", "help", "cancel", "lang")
+COMMANDS = ("start", "report", "join", "help", "cancel", "lang")
 
 
 def build_dispatcher(

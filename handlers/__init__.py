@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, council, errors, fallback, join, profile, start
+from handlers import admin, common, council, errors, fallback, join, liaisons, poster, profile, report, start
 
 
 def get_routers() -> list[Router]:
@@ -14,7 +14,12 @@ def get_routers() -> list[Router]:
         common.setup(),
         start.setup(),
         council.setup(),
+        # Before the flows that take free text, so the officials' menu buttons work in their middle.
+        report.setup(),
+        liaisons.setup(),
         join.setup(),
         profile.setup(),
+        poster.setup(),
+        admin.setup(),
         fallback.setup(),
     ]

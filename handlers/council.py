@@ -1,5 +1,6 @@
 """The manager's council tools: /add_member (a short guided form), /members (the list, committee
-staffing and deactivation) and /invite (a council invitation and the residents' joining link)."""
+staffing, editing a member in a form like /add_member's, and deactivation) and /invite (a council
+invitation and the residents' joining link)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import MenuPress
+from handlers.menu import AnyMenuPress, MenuPress
+from handlers.poster import poster_keyboard
 from models.council import CommitteeKey, CouncilPosition
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer, display_phone
@@ -24,11 +26,15 @@ from services.council import (
     INVITATION_DEFAULT_VALIDITY,
     AlreadyMember,
     HeadSeatTaken,
+    MemberInactive,
     MemberView,
     PositionTaken,
+    UnknownMember,
     committee_staffing,
     create_invitation,
     deactivate_member,
+    edit_member,
+    get_member,
     list_members,
     register_member,
 )
@@ -45,11 +51,24 @@ from services.regions import neighbourhood_code, neighbourhood_name
 from services.residents import INVITATION_LINK_PREFIX, NEIGHBOURHOOD_LINK_PREFIX
 
 NAME_LIMIT = 100
+# What the edit form can change, in the order of its buttons ("committees" includes the head seat).
+EDITABLE_MEMBER_FIELDS = ("name", "phone", "position", "committees", "national_code")
 
 DeepLink = Callable[[str], Awaitable[str]]
 
 
 class AddMember(StatesGroup):
+    name = State()
+    phone = State()
+    position = State()
+    committees = State()
+    head = State()
+    national_code = State()
+    confirm = State()
+
+
+class EditMemberForm(StatesGroup):
+    field = State()  # choosing what to change (also after each change, via "change something else")
     name = State()
     phone = State()
     position = State()
@@ -83,12 +102,28 @@ class DeactivateMember(CallbackData, prefix="cm_off"):
     member_id: int
 
 
+class EditMember(CallbackData, prefix="cm_edit"):
+    member_id: int
+
+
+class EditField(CallbackData, prefix="cm_fld"):
+    field: str  # one of EDITABLE_MEMBER_FIELDS, "more" (back to the choice) or "cancel"
+
+
 def managed_neighbourhood(viewer: Viewer) -> int | None:
     """The neighbourhood this person manages (the first, if several)."""
     for grant in viewer.roles:
         if grant.role == Role.MANAGER and grant.scope_kind == ScopeKind.NEIGHBOURHOOD:
             return grant.scope_id
     return None
+
+
+def member_name(text: str) -> str | None:
+    """A person's name as typed, normalised (Arabic letters, spaces); None if it cannot be one."""
+    name = normalize_text(text)
+    if len(name) < 2 or len(name) > NAME_LIMIT or name.startswith("/") or not any(c.isalpha() for c in name):
+        return None
+    return name
 
 
 def _committee_names(keys: list[str], t: BoundTranslator) -> str:
@@ -133,11 +168,10 @@ def head_keyboard(selected: list[str], t: BoundTranslator) -> InlineKeyboardMark
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def skip_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
+def skip_keyboard(t: BoundTranslator, label: str = "button-skip") -> InlineKeyboardMarkup:
+    """No national code: skipped when adding a member, removed when editing one."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=t("button-skip"), callback_data=SkipNationalCode().pack())]
-        ]
+        inline_keyboard=[[InlineKeyboardButton(text=t(label), callback_data=SkipNationalCode().pack())]]
     )
 
 
@@ -150,6 +184,37 @@ def confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def edit_fields_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=t(f"member-field-{field}"), callback_data=EditField(field=field).pack())]
+        for field in EDITABLE_MEMBER_FIELDS
+    ]
+    rows.append(
+        [InlineKeyboardButton(text=t("button-cancel"), callback_data=EditField(field="cancel").pack())]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def edit_confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
+    more = InlineKeyboardButton(text=t("button-edit-more"), callback_data=EditField(field="more").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*confirm_keyboard(t).inline_keyboard, [more]])
+
+
+def member_form_data(member: MemberView) -> dict[str, Any]:
+    """The edit form starts from the member as they are, in the shape /add_member's form fills."""
+    return {
+        "member_id": member.id,
+        "neighbourhood_id": member.neighbourhood_id,
+        "name": member.full_name or "—",
+        "phone": member.phone,
+        "position": member.position.value,
+        "committees": [seat.committee.value for seat in member.committees],
+        "head_of": member.heads[0].value if member.heads else None,
+        "national_code": member.national_code,
+        "changed": [],
+    }
 
 
 def summary(data: dict[str, Any], t: BoundTranslator) -> str:
@@ -188,6 +253,36 @@ async def _message_of(query: CallbackQuery) -> Message | None:
     return query.message if isinstance(query.message, Message) else None
 
 
+async def reopen_seat_choice(
+    taken: HeadSeatTaken | PositionTaken,
+    message: Message | None,
+    state: FSMContext,
+    committees: list[str],
+    t: BoundTranslator,
+    form: type[AddMember] | type[EditMemberForm],
+) -> None:
+    """Someone else holds the head seat or position asked for: back to that choice, with the rest
+    of the form (adding or editing) kept as it was."""
+    if isinstance(taken, HeadSeatTaken):
+        await state.set_state(form.head)
+        text = t(
+            "member-head-taken",
+            committee=t(f"committee-{taken.committee.value}"),
+            holder=taken.holder_name or "—",
+        )
+        keyboard = head_keyboard(committees, t)
+    else:
+        await state.set_state(form.position)
+        text = t(
+            "member-position-taken",
+            position=t(f"position-{taken.position.value}"),
+            holder=taken.holder_name or "—",
+        )
+        keyboard = position_keyboard(t)
+    if message is not None:
+        await message.answer(text, reply_markup=keyboard)
+
+
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -224,9 +319,13 @@ def setup() -> Router:
         buttons = [
             [
                 InlineKeyboardButton(
+                    text=t("button-edit", name=m.full_name or "—"),
+                    callback_data=EditMember(member_id=m.id).pack(),
+                ),
+                InlineKeyboardButton(
                     text=t("button-deactivate", name=m.full_name or "—"),
                     callback_data=DeactivateMember(member_id=m.id).pack(),
-                )
+                ),
             ]
             for m in council
         ]
@@ -286,7 +385,9 @@ def setup() -> Router:
                 expires=format_datetime(now + INVITATION_DEFAULT_VALIDITY, t.locale),
                 link=await deep_link(f"{INVITATION_LINK_PREFIX}{token}"),
                 resident_link=await deep_link(f"{NEIGHBOURHOOD_LINK_PREFIX}{code}"),
-            )
+            ),
+            # Under the residents' link: the same link as a QR poster to print.
+            reply_markup=poster_keyboard(neighbourhood_id, t),
         )
 
     @router.message(Command("add_member"))
@@ -303,13 +404,8 @@ def setup() -> Router:
 
     @router.message(StateFilter(AddMember.name), F.text)
     async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        name = normalize_text(message.text or "")
-        if (
-            len(name) < 2
-            or len(name) > NAME_LIMIT
-            or name.startswith("/")
-            or not any(c.isalpha() for c in name)
-        ):
+        name = member_name(message.text or "")
+        if name is None:
             await message.answer(t("member-bad-name", limit=NAME_LIMIT))
             return
         await state.update_data(name=name)
@@ -438,30 +534,8 @@ def setup() -> Router:
                 head_of=data.get("head_of"),
                 national_code=data.get("national_code"),
             )
-        except HeadSeatTaken as taken:
-            # Back to the head choice: the rest of the form stays filled in.
-            await state.set_state(AddMember.head)
-            if message is not None:
-                await message.answer(
-                    t(
-                        "member-head-taken",
-                        committee=t(f"committee-{taken.committee.value}"),
-                        holder=taken.holder_name or "—",
-                    ),
-                    reply_markup=head_keyboard(data.get("committees", []), t),
-                )
-            return
-        except PositionTaken as taken:
-            await state.set_state(AddMember.position)
-            if message is not None:
-                await message.answer(
-                    t(
-                        "member-position-taken",
-                        position=t(f"position-{taken.position.value}"),
-                        holder=taken.holder_name or "—",
-                    ),
-                    reply_markup=position_keyboard(t),
-                )
+        except (HeadSeatTaken, PositionTaken) as taken:
+            await reopen_seat_choice(taken, message, state, data.get("committees", []), t, AddMember)
             return
         except AlreadyMember:
             reply = t("member-already")
@@ -482,6 +556,259 @@ def setup() -> Router:
             await message.answer(t("member-bad-phone"))
         elif current == AddMember.national_code.state:
             await message.answer(t("member-bad-national-code"), reply_markup=skip_keyboard(t))
+        else:
+            await message.answer(t("council-use-buttons"))
+
+    # ---- editing a member: the same steps and checks as /add_member, one field at a time ----
+
+    @router.callback_query(EditMember.filter())
+    async def edit_open(
+        query: CallbackQuery,
+        callback_data: EditMember,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        # Asked of the service first, so a forged or stale button opens nothing.
+        try:
+            member = await get_member(
+                session, actor=Actor.from_viewer(viewer), member_id=callback_data.member_id
+            )
+        except PermissionDenied:
+            await query.answer(t("council-not-manager"), show_alert=True)
+            return
+        except UnknownMember:
+            await query.answer(t("member-edit-unavailable"), show_alert=True)
+            return
+        if not member.active:
+            await query.answer(t("member-edit-unavailable"), show_alert=True)
+            return
+        await query.answer()
+        await state.clear()
+        await state.set_state(EditMemberForm.field)
+        data = await state.update_data(member_form_data(member))
+        if (message := await _message_of(query)) is not None:
+            await message.answer(
+                t("member-edit-choose", name=data["name"]), reply_markup=edit_fields_keyboard(t)
+            )
+
+    @router.callback_query(StateFilter(EditMemberForm), EditField.filter())
+    async def edit_choose_field(
+        query: CallbackQuery, callback_data: EditField, state: FSMContext, t: BoundTranslator
+    ) -> None:
+        data = await state.get_data()
+        name, field = data["name"], callback_data.field
+        message = await _message_of(query)
+        await query.answer()
+        if message is not None:
+            await message.edit_reply_markup(reply_markup=None)
+        if field == "cancel":
+            await state.clear()
+            if message is not None:
+                await message.answer(t("cancel-done"))
+            return
+        if field not in EDITABLE_MEMBER_FIELDS:  # "more": back to the choice
+            await state.set_state(EditMemberForm.field)
+            if message is not None:
+                await message.answer(t("member-edit-choose", name=name), reply_markup=edit_fields_keyboard(t))
+            return
+        question: str
+        keyboard: InlineKeyboardMarkup | None = None
+        if field == "name":
+            await state.set_state(EditMemberForm.name)
+            question = t("member-edit-ask-name", name=name)
+        elif field == "phone":
+            await state.set_state(EditMemberForm.phone)
+            question = t("member-ask-phone", name=name)
+        elif field == "position":
+            await state.set_state(EditMemberForm.position)
+            question, keyboard = t("member-ask-position", name=name), position_keyboard(t)
+        elif field == "committees":
+            # Toggled apart from the member's committees, so that leaving half-way changes nothing.
+            picked = list(data.get("committees", []))
+            await state.update_data(picked=picked)
+            await state.set_state(EditMemberForm.committees)
+            question, keyboard = t("member-ask-committees", name=name), committees_keyboard(picked, t)
+        else:
+            await state.set_state(EditMemberForm.national_code)
+            question = t("member-edit-ask-national-code", name=name)
+            keyboard = skip_keyboard(t, "button-clear-national-code")
+        if message is not None:
+            await message.answer(question, reply_markup=keyboard)
+
+    async def edit_summary(
+        message: Message, state: FSMContext, t: BoundTranslator, field: str, **values: Any
+    ) -> None:
+        """Keep the new value (nothing is saved yet) and show the member as they would be."""
+        changed = list((await state.get_data()).get("changed", []))
+        if field not in changed:
+            changed.append(field)
+        data = await state.update_data(changed=changed, **values)
+        await state.set_state(EditMemberForm.confirm)
+        fields = t.join(t(f"member-field-{f}") for f in changed)
+        await message.answer(
+            summary(data, t) + "\n\n" + t("member-edit-changed", fields=fields),
+            reply_markup=edit_confirm_keyboard(t),
+        )
+
+    @router.message(StateFilter(EditMemberForm.name), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def edit_got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        name = member_name(message.text or "")
+        if name is None:
+            await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+            return
+        await edit_summary(message, state, t, "name", name=name)
+
+    @router.message(
+        StateFilter(EditMemberForm.phone), F.text | F.contact, ~F.text.startswith("/"), ~AnyMenuPress()
+    )
+    async def edit_got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        raw = message.contact.phone_number if message.contact else (message.text or "")
+        try:
+            phone = normalize_mobile(raw)
+        except InvalidPhone:
+            await message.answer(t("member-bad-phone"))
+            return
+        await edit_summary(message, state, t, "phone", phone=phone)
+
+    @router.callback_query(StateFilter(EditMemberForm.position), PositionPick.filter())
+    async def edit_got_position(
+        query: CallbackQuery, callback_data: PositionPick, state: FSMContext, t: BoundTranslator
+    ) -> None:
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=None)
+            position = CouncilPosition(callback_data.value).value
+            await edit_summary(message, state, t, "position", position=position)
+
+    @router.callback_query(StateFilter(EditMemberForm.committees), CommitteeToggle.filter())
+    async def edit_toggle_committee(
+        query: CallbackQuery, callback_data: CommitteeToggle, state: FSMContext, t: BoundTranslator
+    ) -> None:
+        data = await state.get_data()
+        picked: list[str] = list(data.get("picked", []))
+        message = await _message_of(query)
+        await query.answer()
+        if message is None:
+            return
+        if callback_data.key == "done":
+            await message.edit_reply_markup(reply_markup=None)
+            if picked:
+                await state.set_state(EditMemberForm.head)
+                await message.answer(
+                    t("member-ask-head", name=data["name"]), reply_markup=head_keyboard(picked, t)
+                )
+            else:
+                await edit_summary(message, state, t, "committees", committees=[], head_of=None)
+            return
+        key = CommitteeKey(callback_data.key).value
+        picked = [k for k in picked if k != key] if key in picked else [*picked, key]
+        await state.update_data(picked=picked)
+        await message.edit_reply_markup(reply_markup=committees_keyboard(picked, t))
+
+    @router.callback_query(StateFilter(EditMemberForm.head), HeadPick.filter())
+    async def edit_got_head(
+        query: CallbackQuery, callback_data: HeadPick, state: FSMContext, t: BoundTranslator
+    ) -> None:
+        data = await state.get_data()
+        picked: list[str] = list(data.get("picked", data.get("committees", [])))
+        head = None if callback_data.key == "none" else CommitteeKey(callback_data.key).value
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=None)
+            await edit_summary(message, state, t, "committees", committees=picked, head_of=head)
+
+    @router.message(
+        StateFilter(EditMemberForm.national_code), F.text, ~F.text.startswith("/"), ~AnyMenuPress()
+    )
+    async def edit_got_national_code(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        try:
+            code = normalize_national_code(message.text or "")
+        except InvalidNationalCode:
+            await message.answer(
+                t("member-edit-bad-national-code"),
+                reply_markup=skip_keyboard(t, "button-clear-national-code"),
+            )
+            return
+        await edit_summary(message, state, t, "national_code", national_code=code)
+
+    @router.callback_query(StateFilter(EditMemberForm.national_code), SkipNationalCode.filter())
+    async def edit_cleared_national_code(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=None)
+            await edit_summary(message, state, t, "national_code", national_code=None)
+
+    @router.callback_query(StateFilter(EditMemberForm.confirm), ConfirmMember.filter())
+    async def edit_confirmed(
+        query: CallbackQuery,
+        callback_data: ConfirmMember,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        data = await state.get_data()
+        message = await _message_of(query)
+        await query.answer()
+        if message is not None:
+            await message.edit_reply_markup(reply_markup=None)
+        if not callback_data.save:
+            await state.clear()
+            if message is not None:
+                await message.answer(t("cancel-done"))
+            return
+        # Only what was changed is sent; the rest stays as the service has it (KEEP).
+        changed = set(data.get("changed", []))
+        changes: dict[str, Any] = {}
+        if "name" in changed:
+            changes["full_name"] = data["name"]
+        if "phone" in changed:
+            changes["phone"] = data["phone"]
+        if "position" in changed:
+            changes["position"] = data["position"]
+        if "committees" in changed:
+            changes["committees"], changes["head_of"] = data["committees"], data["head_of"]
+        if "national_code" in changed:
+            changes["national_code"] = data["national_code"]
+        reply: str
+        try:
+            member = await edit_member(
+                session, actor=Actor.from_viewer(viewer), member_id=data["member_id"], now=clock(), **changes
+            )
+        except (HeadSeatTaken, PositionTaken) as taken:
+            await reopen_seat_choice(taken, message, state, data.get("committees", []), t, EditMemberForm)
+            return
+        except AlreadyMember:
+            await state.set_state(EditMemberForm.phone)
+            if message is not None:
+                await message.answer(t("member-edit-phone-taken"))
+            return
+        except (MemberInactive, UnknownMember):
+            reply = t("member-edit-unavailable")
+        except PermissionDenied:
+            reply = t("council-not-manager")
+        else:
+            reply = t("member-edited", name=member.full_name or data["name"])
+        await state.clear()
+        if message is not None:
+            await message.answer(reply)
+
+    # Commands and menu buttons go on to their own routers; anything else is answered here.
+    @router.message(StateFilter(EditMemberForm), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def edit_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        current = await state.get_state()
+        if current == EditMemberForm.name.state:
+            await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+        elif current == EditMemberForm.phone.state:
+            await message.answer(t("member-bad-phone"))
+        elif current == EditMemberForm.national_code.state:
+            await message.answer(
+                t("member-edit-bad-national-code"),
+                reply_markup=skip_keyboard(t, "button-clear-national-code"),
+            )
         else:
             await message.answer(t("council-use-buttons"))
 

@@ -19,12 +19,19 @@ MANAGER_MENU = (
     ("invite", "menu-invite"),
     ("profile", "menu-profile"),
 )
-OFFICIAL_MENU = (("profile", "menu-profile"),)
+OFFICIAL_MENU = (
+    ("report", "menu-report"),
+    ("liaisons", "menu-liaisons"),
+    ("profile", "menu-profile"),
+    ("grant", "menu-grant"),
+)
+ADMIN_MENU = (("grant", "menu-grant"), ("import_regions", "menu-import-regions"))
 EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))
 ROLE_MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.MANAGER: MANAGER_MENU,
     Role.COUNTY_OFFICIAL: OFFICIAL_MENU,
     Role.PROVINCE_OFFICIAL: OFFICIAL_MENU,
+    Role.ADMIN: ADMIN_MENU,
 }
 
 
@@ -58,4 +65,18 @@ class MenuPress(Filter):
         text = message.text
         return text is not None and any(
             text == translator.get(loc, self.label_key) for loc in SUPPORTED_LOCALES
+        )
+
+
+class AnyMenuPress(Filter):
+    """Matches every menu button in any language: a form that asks for text lets these through,
+    so a button pressed in the middle of a form opens its command instead of becoming an answer."""
+
+    async def __call__(self, message: Message, translator: Translator, **_: Any) -> bool:
+        text = message.text
+        return text is not None and any(
+            text == translator.get(loc, label)
+            for menu in (*ROLE_MENUS.values(), EVERYONE_MENU)
+            for _command, label in menu
+            for loc in SUPPORTED_LOCALES
         )

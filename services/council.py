@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Final, TypedDict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import (
@@ -31,9 +31,11 @@ from models.council import (
     Liaison,
     NeighbourhoodProfile,
 )
-from models.identity import Neighbourhood, NeighbourhoodKind, Person, Role, ScopeKind
+from models.identity import County, Neighbourhood, NeighbourhoodKind, Person, Province, Role, ScopeKind
 from services.authz import (
+    OFFICIALS,
     Actor,
+    PermissionDenied,
     can_manage_neighbourhood,
     committing,
     record_audit,
@@ -41,6 +43,7 @@ from services.authz import (
     require_can_see_council,
     require_county_official,
     require_neighbourhood_manager,
+    require_province_official,
 )
 from services.identity_validation import normalize_mobile, normalize_national_code
 from services.persian import normalize_digits
@@ -60,11 +63,15 @@ __all__ = [
     "INVITATION_MAX_VALIDITY",
     "KEEP",
     "PROGRAMME_KEYS",
+    "AgencyLiaison",
     "AgencyView",
     "AlreadyMember",
     "CommitteeSeat",
     "CommitteeStaffing",
     "CouncilError",
+    "CountyLiaisons",
+    "CountyRef",
+    "CountyStaffing",
     "HeadSeatTaken",
     "InvalidInvitation",
     "InvalidProfile",
@@ -75,20 +82,29 @@ __all__ = [
     "LiaisonView",
     "MemberInactive",
     "MemberView",
+    "NeighbourhoodStaffing",
+    "OverseenRegions",
     "PositionTaken",
     "ProfileChanges",
     "ProfileView",
+    "ProvinceRef",
+    "ProvinceStaffing",
     "UnknownCommittee",
     "UnknownMember",
     "accept_invitation",
     "committee_staffing",
+    "county_liaisons",
+    "county_staffing_report",
     "create_invitation",
     "deactivate_member",
     "edit_member",
+    "get_member",
     "get_profile",
     "list_agencies",
     "list_liaisons",
     "list_members",
+    "overseen_regions",
+    "province_staffing_report",
     "register_member",
     "set_liaison",
     "update_profile",
@@ -244,6 +260,93 @@ class LiaisonView:
     person_id: int
     full_name: str | None
     phone: str
+
+
+@dataclass(frozen=True)
+class ProvinceRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CountyRef:
+    id: int
+    name: str
+    province_id: int
+    province_name: str
+
+
+@dataclass(frozen=True)
+class OverseenRegions:
+    """What an official oversees: `provinces` covered whole (province officials, admins) and every
+    county covered, those of `provinces` included; both sorted by name."""
+
+    provinces: tuple[ProvinceRef, ...]
+    counties: tuple[CountyRef, ...]
+
+
+@dataclass(frozen=True)
+class AgencyLiaison:
+    agency: AgencyView
+    liaison: LiaisonView | None
+
+
+@dataclass(frozen=True)
+class CountyLiaisons:
+    """Every executive agency with its liaison in the county (None where none is named yet)."""
+
+    county: CountyRef
+    agencies: tuple[AgencyLiaison, ...]
+
+
+@dataclass(frozen=True)
+class NeighbourhoodStaffing:
+    """How far a neighbourhood's council is set up: active members, the six standing committees
+    (head and members each) and whether its profile has been written."""
+
+    neighbourhood_id: int
+    name: str
+    code: str
+    members: int
+    committees: tuple[CommitteeStaffing, ...]
+    profile_written: bool
+
+    @property
+    def council_formed(self) -> bool:
+        return self.members > 0
+
+    @property
+    def committees_headed(self) -> int:
+        return sum(1 for c in self.committees if c.has_head)
+
+
+@dataclass(frozen=True)
+class CountyStaffing:
+    county: CountyRef
+    neighbourhoods: tuple[NeighbourhoodStaffing, ...]
+
+    @property
+    def councils_formed(self) -> int:
+        return sum(1 for n in self.neighbourhoods if n.council_formed)
+
+    @property
+    def committees_headed(self) -> int:
+        return sum(n.committees_headed for n in self.neighbourhoods)
+
+    @property
+    def committee_seats(self) -> int:
+        """Standing committees in the county (six per neighbourhood): the most that can have a head."""
+        return len(STANDING_COMMITTEES) * len(self.neighbourhoods)
+
+    @property
+    def profiles_written(self) -> int:
+        return sum(1 for n in self.neighbourhoods if n.profile_written)
+
+
+@dataclass(frozen=True)
+class ProvinceStaffing:
+    province: ProvinceRef
+    counties: tuple[CountyStaffing, ...]
 
 
 @dataclass(frozen=True)
@@ -548,6 +651,14 @@ async def _load_member(session: AsyncSession, member_id: int) -> CouncilMember:
     return member
 
 
+async def get_member(session: AsyncSession, *, actor: Actor, member_id: int) -> MemberView:
+    """One council member with phone and national code, for the neighbourhood's manager and the
+    officials above it (what an edit form starts from). Raises `UnknownMember`, `PermissionDenied`."""
+    member = await _load_member(session, member_id)
+    await require_neighbourhood_manager(session, actor, member.neighbourhood_id, "read council member")
+    return await _view(session, member, private=True)
+
+
 async def edit_member(
     session: AsyncSession,
     *,
@@ -600,7 +711,10 @@ async def edit_member(
         old_person = await session.get(Person, old_person_id)
         assert old_person is not None
         if not isinstance(phone, _Keep) and normalize_mobile(phone) != old_person.phone:
-            person, _ = await ensure_person(session, phone, full_name=new_name, now=now)
+            # A corrected number is the same human: a person created for it keeps their name.
+            person, _ = await ensure_person(
+                session, phone, full_name=new_name or old_person.full_name, now=now
+            )
             other = await _member_of(session, member.neighbourhood_id, person.id)
             if other is not None:
                 raise AlreadyMember(other.id)
@@ -741,6 +855,167 @@ async def committee_staffing(
         )
         for committee in STANDING_COMMITTEES
     ]
+
+
+# ---- what officials oversee: regions and staffing reports ----
+
+
+async def _county_refs(session: AsyncSession, *conditions: Any) -> list[CountyRef]:
+    rows = await session.execute(
+        select(County.id, County.name, Province.id, Province.name)
+        .join(Province, Province.id == County.province_id)
+        .where(*conditions)
+    )
+    refs = [CountyRef(cid, name, pid, pname) for cid, name, pid, pname in rows.tuples()]
+    # Sorted here rather than by the database, whose collation differs between backends.
+    return sorted(refs, key=lambda c: (c.province_name, c.name, c.id))
+
+
+async def overseen_regions(session: AsyncSession, *, actor: Actor) -> OverseenRegions:
+    """The provinces and counties whose staffing reports and liaisons the actor may see.
+
+    An admin oversees everything, a province official their province with all its counties, a
+    county official their county. Raises `PermissionDenied` for anyone who oversees nothing.
+    """
+    official = [grant for grant in actor.grants if grant.role in OFFICIALS]
+    everything = actor.is_admin or any(grant.scope_kind == ScopeKind.GLOBAL for grant in official)
+    province_ids = {g.scope_id for g in official if g.scope_kind == ScopeKind.PROVINCE}
+    county_ids = {g.scope_id for g in official if g.scope_kind == ScopeKind.COUNTY}
+    if not (everything or province_ids or county_ids):
+        raise PermissionDenied("see overseen regions")
+    province_query = select(Province.id, Province.name)
+    county_conditions: list[Any] = []
+    if not everything:
+        province_query = province_query.where(Province.id.in_(province_ids))
+        county_conditions.append(County.province_id.in_(province_ids) | County.id.in_(county_ids))
+    provinces = sorted(
+        (ProvinceRef(pid, name) for pid, name in (await session.execute(province_query)).tuples()),
+        key=lambda p: (p.name, p.id),
+    )
+    return OverseenRegions(tuple(provinces), tuple(await _county_refs(session, *county_conditions)))
+
+
+def _profile_written(profile: NeighbourhoodProfile) -> bool:
+    """A profile counts as written once any of its fields holds something."""
+    return any(
+        value not in (None, "", [], {})
+        for value in (
+            profile.population,
+            profile.households,
+            profile.area_hectares,
+            profile.facilities,
+            profile.main_problems,
+            profile.programmes,
+            profile.council_formed_on,
+        )
+    )
+
+
+async def _staffing(session: AsyncSession, counties: list[CountyRef]) -> list[CountyStaffing]:
+    """The staffing of every neighbourhood of `counties`, in five queries whatever their number."""
+    county_ids = [county.id for county in counties]
+    in_scope = select(Neighbourhood.id).where(Neighbourhood.county_id.in_(county_ids))
+    neighbourhoods = (
+        await session.execute(
+            select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.code, Neighbourhood.county_id).where(
+                Neighbourhood.county_id.in_(county_ids)
+            )
+        )
+    ).tuples()
+    members: dict[int, int] = {
+        nid: count
+        for nid, count in (
+            await session.execute(
+                select(CouncilMember.neighbourhood_id, func.count())
+                .where(CouncilMember.active.is_(True), CouncilMember.neighbourhood_id.in_(in_scope))
+                .group_by(CouncilMember.neighbourhood_id)
+            )
+        ).tuples()
+    }
+    seats: dict[tuple[int, CommitteeKey], int] = {
+        (nid, committee): count
+        for nid, committee, count in (
+            await session.execute(
+                select(CommitteeMembership.neighbourhood_id, CommitteeMembership.committee, func.count())
+                .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+                .where(CouncilMember.active.is_(True), CommitteeMembership.neighbourhood_id.in_(in_scope))
+                .group_by(CommitteeMembership.neighbourhood_id, CommitteeMembership.committee)
+            )
+        ).tuples()
+    }
+    heads: dict[tuple[int, CommitteeKey], tuple[int, str | None]] = {
+        (nid, committee): (member_id, name)
+        for nid, committee, member_id, name in (
+            await session.execute(
+                select(
+                    CommitteeMembership.neighbourhood_id,
+                    CommitteeMembership.committee,
+                    CouncilMember.id,
+                    Person.full_name,
+                )
+                .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+                .join(Person, Person.id == CouncilMember.person_id)
+                .where(
+                    CommitteeMembership.is_head.is_(True),
+                    CouncilMember.active.is_(True),
+                    CommitteeMembership.neighbourhood_id.in_(in_scope),
+                )
+            )
+        ).tuples()
+    }
+    written = {
+        profile.neighbourhood_id
+        for profile in await session.scalars(
+            select(NeighbourhoodProfile).where(NeighbourhoodProfile.neighbourhood_id.in_(in_scope))
+        )
+        if _profile_written(profile)
+    }
+    by_county: dict[int, list[NeighbourhoodStaffing]] = {county_id: [] for county_id in county_ids}
+    for nid, name, code, county_id in neighbourhoods:
+        committees = tuple(
+            CommitteeStaffing(
+                committee=committee,
+                head_member_id=heads[nid, committee][0] if (nid, committee) in heads else None,
+                head_name=heads[nid, committee][1] if (nid, committee) in heads else None,
+                members=seats.get((nid, committee), 0),
+            )
+            for committee in STANDING_COMMITTEES
+        )
+        by_county[county_id].append(
+            NeighbourhoodStaffing(nid, name, code, members.get(nid, 0), committees, nid in written)
+        )
+    return [
+        CountyStaffing(
+            county, tuple(sorted(by_county[county.id], key=lambda n: (n.code, n.neighbourhood_id)))
+        )
+        for county in counties
+    ]
+
+
+async def county_staffing_report(session: AsyncSession, *, actor: Actor, county_id: int) -> CountyStaffing:
+    """For each neighbourhood of the county: is its council formed (has active members), which of
+    the six standing committees have a head and how many members, is its profile written.
+
+    For the county's officials and those above it; raises `PermissionDenied` (or `UnknownScope`).
+    """
+    await require_county_official(session, actor, county_id, "county staffing report")
+    return (await _staffing(session, await _county_refs(session, County.id == county_id)))[0]
+
+
+async def province_staffing_report(
+    session: AsyncSession, *, actor: Actor, province_id: int
+) -> ProvinceStaffing:
+    """`county_staffing_report` for every county of the province, in one go (the same few queries).
+
+    For the province's officials and admins; raises `PermissionDenied` (or `UnknownScope`).
+    """
+    await require_province_official(session, actor, province_id, "province staffing report")
+    province = await session.get(Province, province_id)
+    assert province is not None
+    counties = await _county_refs(session, County.province_id == province_id)
+    return ProvinceStaffing(
+        ProvinceRef(province.id, province.name), tuple(await _staffing(session, counties))
+    )
 
 
 # ---- invitations ----
@@ -900,6 +1175,10 @@ async def set_liaison(
 async def list_liaisons(session: AsyncSession, *, actor: Actor, county_id: int) -> list[LiaisonView]:
     """The county's liaisons, by agency; for the county's officials and those above."""
     await require_county_official(session, actor, county_id, "list liaisons")
+    return await _liaisons_of(session, county_id)
+
+
+async def _liaisons_of(session: AsyncSession, county_id: int) -> list[LiaisonView]:
     rows = await session.execute(
         select(Liaison, Agency, Person)
         .join(Agency, Agency.id == Liaison.agency_id)
@@ -911,6 +1190,17 @@ async def list_liaisons(session: AsyncSession, *, actor: Actor, county_id: int) 
         LiaisonView(_agency_view(agency), county_id, person.id, person.full_name, person.phone)
         for _, agency, person in rows.tuples()
     ]
+
+
+async def county_liaisons(session: AsyncSession, *, actor: Actor, county_id: int) -> CountyLiaisons:
+    """Every executive agency, in its seeded order, with its liaison in the county (None where
+    none is named yet); for the county's officials and those above. Raises `PermissionDenied`."""
+    await require_county_official(session, actor, county_id, "list liaisons")
+    county = (await _county_refs(session, County.id == county_id))[0]
+    named = {view.agency.id: view for view in await _liaisons_of(session, county_id)}
+    return CountyLiaisons(
+        county, tuple(AgencyLiaison(agency, named.get(agency.id)) for agency in await list_agencies(session))
+    )
 
 
 # ---- the neighbourhood profile ----

@@ -68,3 +68,21 @@ invite-expired = This invitation has expired. Ask your neighbourhood manager for
 invite-used = This invitation was already used. Ask your neighbourhood manager for a new one.
 invite-already-member = You are already a member of this council.
 invite-seat-taken = The seat this invitation was for is no longer free. Ask your neighbourhood manager for a new invitation.
+
+# Editing a member from /members.
+button-edit = ✏️ Edit {$name}
+button-edit-more = ✏️ Change something else
+button-clear-national-code = No national code
+member-field-name = Name
+member-field-phone = Mobile number
+member-field-position = Position
+member-field-committees = Committees and head
+member-field-national_code = National code
+member-edit-choose = Editing {$name}: what do you want to change? (/cancel to stop)
+member-edit-ask-name = Write the new name for {$name}:
+member-edit-ask-national-code = Write {$name}'s national code, or press "No national code" to remove it:
+member-edit-bad-national-code = That national code is not valid (10 digits with the right check digit). Write it again or press "No national code":
+member-edit-changed = Changes: {$fields}
+member-edit-phone-taken = This number belongs to another council member. Write another number, or send /cancel to stop:
+member-edit-unavailable = This member is no longer active on the council. To bring them back, register them again with /add_member.
+member-edited = Changes to {$name} saved ✅

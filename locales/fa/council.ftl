@@ -68,3 +68,21 @@ invite-expired = مهلت این پیوند دعوت تمام شده است. ا�
 invite-used = این پیوند دعوت قبلاً استفاده شده است. از مدیر محله پیوند تازه بخواهید.
 invite-already-member = شما هم‌اکنون عضو این شورا هستید.
 invite-seat-taken = سمتی که این دعوت برای آن بود دیگر خالی نیست. از مدیر محله دعوت تازه بخواهید.
+
+# Editing a member from /members.
+button-edit = ✏️ ویرایش {$name}
+button-edit-more = ✏️ تغییر مورد دیگر
+button-clear-national-code = بدون کد ملی
+member-field-name = نام
+member-field-phone = شمارهٔ همراه
+member-field-position = سمت
+member-field-committees = کمیته‌ها و ریاست
+member-field-national_code = کد ملی
+member-edit-choose = ویرایش «{$name}»: چه چیزی را تغییر می‌دهید؟ (برای انصراف /cancel)
+member-edit-ask-name = نام تازهٔ «{$name}» را بنویسید:
+member-edit-ask-national-code = کد ملی «{$name}» را بنویسید، یا برای پاک کردن آن «بدون کد ملی» را بزنید:
+member-edit-bad-national-code = این کد ملی درست نیست (۱۰ رقم با رقم کنترل درست). دوباره بنویسید یا «بدون کد ملی» را بزنید:
+member-edit-changed = تغییرها: {$fields}
+member-edit-phone-taken = این شماره متعلق به عضو دیگری از شوراست. شمارهٔ دیگری بنویسید یا برای انصراف /cancel را بفرستید:
+member-edit-unavailable = این عضو دیگر در شورا فعال نیست. برای بازگرداندنش او را دوباره با /add_member ثبت کنید.
+member-edited = تغییرهای «{$name}» ثبت شد ✅

@@ -11,9 +11,9 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import GetMe, TelegramMethod
+from aiogram.methods import GetFile, GetMe, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import UNSET_PARSE_MODE, Chat, Contact, Message, Update, User
+from aiogram.types import UNSET_PARSE_MODE, Chat, Contact, File, Message, Update, User
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
@@ -24,6 +24,8 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.queued: deque[Response[Any]] = deque()
         self._message_ids = itertools.count(1000)
+        # Files users "uploaded" (file_id → bytes): getFile knows them and downloads stream them.
+        self.files: dict[str, bytes] = {}
 
     def queue(self, response: Response[Any]) -> None:
         self.queued.append(response)
@@ -43,6 +45,15 @@ class RecordingSession(BaseSession):
         if isinstance(method, GetMe):
             me = User(id=bot.id, is_bot=True, first_name="Mahalleyar", username="mahalleyar_bot")
             return Response[User](ok=True, result=me)
+        if isinstance(method, GetFile):
+            data = self.files.get(method.file_id)
+            if data is None:
+                return Response[File](ok=False, error_code=400, description="Bad Request: invalid file_id")
+            path = f"documents/{method.file_id}"
+            found = File(
+                file_id=method.file_id, file_unique_id=method.file_id, file_size=len(data), file_path=path
+            )
+            return Response[File](ok=True, result=found)
         if method.__returning__ is Message or "Message" in str(method.__returning__):
             message = Message(
                 message_id=next(self._message_ids),
@@ -57,10 +68,12 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def stream_content(
-        self, *args: Any, **kwargs: Any
-    ) -> AsyncGenerator[bytes, None]:  # pragma: no cover
-        yield b""
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        url = str(kwargs.get("url", args[0] if args else ""))
+        data = next((d for file_id, d in self.files.items() if url.endswith(f"/documents/{file_id}")), b"")
+        size = int(kwargs.get("chunk_size") or 65536)
+        for start in range(0, len(data), size):
+            yield data[start : start + size]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [

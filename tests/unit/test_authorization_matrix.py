@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Base, CommitteeKey, Role, ScopeKind
+from models import Base, CommitteeKey, County, Role, ScopeKind
 from services import council
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.regions import import_regions, neighbourhood_by_code
@@ -58,6 +58,7 @@ COUNCIL = MANAGE | {"council_member", "committee_head", "resident"}
 class World:
     n1: int
     c1: int
+    p1: int
     actors: dict[str, Actor]
     serial: itertools.count[int]
 
@@ -128,7 +129,9 @@ async def build_world(session: AsyncSession) -> World:
     )
     actors = {"operator": OPERATOR} | {name: await load_actor(session, pid) for name, pid in people.items()}
     assert set(actors) == set(CALLERS)
-    return World(n1=n1.id, c1=n1.county_id, actors=actors, serial=itertools.count(1))
+    county = await session.get(County, n1.county_id)
+    assert county is not None
+    return World(n1=n1.id, c1=county.id, p1=county.province_id, actors=actors, serial=itertools.count(1))
 
 
 # An operation: `prepare` runs as the operator and returns what `call` needs (e.g. a member to edit).
@@ -265,6 +268,31 @@ async def update_profile_call(session: AsyncSession, world: World, actor: Actor,
     )
 
 
+async def get_member_call(session: AsyncSession, world: World, actor: Actor, member_id: int) -> Any:
+    return await council.get_member(session, actor=actor, member_id=member_id)
+
+
+async def county_liaisons_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await council.county_liaisons(session, actor=actor, county_id=world.c1)
+
+
+async def county_report_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await council.county_staffing_report(session, actor=actor, county_id=world.c1)
+
+
+async def province_report_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await council.province_staffing_report(session, actor=actor, province_id=world.p1)
+
+
+async def overseen_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    regions = await council.overseen_regions(session, actor=actor)
+    assert regions.counties, "an official oversees at least their own county"
+    return regions
+
+
+# Operations that only read: even an allowed call must leave the database as it was.
+READS = ("list", "get", "committee", "county_", "province_staffing", "overseen")
+
 OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "import_regions": (nothing, import_call, ADMINS),
     "grant_admin": (nothing, grant(Role.ADMIN, ScopeKind.GLOBAL, None), ADMINS),
@@ -297,6 +325,16 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "get_profile": (nothing, get_profile_call, MANAGE),
     # Officials read the profile; the neighbourhood's manager keeps it.
     "update_profile": (nothing, update_profile_call, ADMINS | {"manager"}),
+    "get_member": (a_member, get_member_call, MANAGE),
+    "county_liaisons": (nothing, county_liaisons_call, COUNTY),
+    "county_staffing_report": (nothing, county_report_call, COUNTY),
+    "province_staffing_report": (nothing, province_report_call, PROVINCE),
+    # Every official, wherever: it lists their own provinces and counties, nobody else's.
+    "overseen_regions": (
+        nothing,
+        overseen_call,
+        COUNTY | {"province_official_elsewhere", "county_official_elsewhere"},
+    ),
 }
 
 
@@ -333,7 +371,7 @@ async def test_only_allowed_callers_succeed(
             else:
                 if caller not in allowed:
                     wrong.append(f"{caller}: allowed but should be refused")
-                elif operation.startswith(("list", "get", "committee")) and await dump(session) != before:
+                elif operation.startswith(READS) and await dump(session) != before:
                     wrong.append(f"{caller}: a read changed the database")
     assert not wrong, f"{operation}:\n" + "\n".join(wrong)
 

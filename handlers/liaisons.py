@@ -1,0 +1,348 @@
+"""/liaisons: the executive agencies' liaisons (رابطان) in a county, for the county's officials and
+those above it. Every agency is listed with its liaison; pressing an agency names or replaces its
+liaison in a short form: the liaison's phone (typed or a shared contact), their name, confirm."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name
+from handlers.menu import AnyMenuPress, MenuPress
+from services.accounts import Viewer, display_phone
+from services.authz import Actor, PermissionDenied
+from services.clock import Clock
+from services.council import (
+    AgencyView,
+    CountyLiaisons,
+    CountyRef,
+    county_liaisons,
+    overseen_regions,
+    set_liaison,
+)
+from services.i18n import BoundTranslator
+from services.identity_validation import InvalidPhone, normalize_mobile
+from services.roles import UnknownAgency
+
+
+class LiaisonForm(StatesGroup):
+    phone = State()
+    name = State()
+    confirm = State()
+
+
+class LiaisonProvince(CallbackData, prefix="li_prv"):
+    province_id: int
+
+
+class LiaisonCounty(CallbackData, prefix="li_cty"):
+    county_id: int
+
+
+class LiaisonAgency(CallbackData, prefix="li_ag"):
+    county_id: int
+    agency: str  # the agency's key
+
+
+class LiaisonUseName(CallbackData, prefix="li_nm"):
+    pass
+
+
+def agency_name(agency: AgencyView, t: BoundTranslator) -> str:
+    return agency.name_fa if t.locale == "fa" else agency.name_en
+
+
+def render_liaisons(liaisons: CountyLiaisons, t: BoundTranslator) -> str:
+    lines = [t("liaisons-title", county=liaisons.county.name)]
+    for entry in liaisons.agencies:
+        name = agency_name(entry.agency, t)
+        if entry.liaison is None:
+            lines.append(t("liaisons-line-empty", agency=name))
+        else:
+            lines.append(
+                t(
+                    "liaisons-line",
+                    agency=name,
+                    name=entry.liaison.full_name or "—",
+                    phone=display_phone(entry.liaison.phone),
+                )
+            )
+    lines += ["", t("liaisons-hint")]
+    return "\n".join(lines)
+
+
+def _two_a_row(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def agencies_keyboard(liaisons: CountyLiaisons, t: BoundTranslator) -> InlineKeyboardMarkup:
+    return _two_a_row(
+        [
+            InlineKeyboardButton(
+                text=agency_name(entry.agency, t),
+                callback_data=LiaisonAgency(county_id=liaisons.county.id, agency=entry.agency.key).pack(),
+            )
+            for entry in liaisons.agencies
+        ]
+    )
+
+
+def counties_keyboard(counties: list[CountyRef]) -> InlineKeyboardMarkup:
+    return _two_a_row(
+        [
+            InlineKeyboardButton(text=county.name, callback_data=LiaisonCounty(county_id=county.id).pack())
+            for county in counties
+        ]
+    )
+
+
+def provinces_keyboard(counties: list[CountyRef]) -> InlineKeyboardMarkup:
+    provinces = dict.fromkeys((county.province_id, county.province_name) for county in counties)
+    return _two_a_row(
+        [
+            InlineKeyboardButton(text=name, callback_data=LiaisonProvince(province_id=province_id).pack())
+            for province_id, name in provinces
+        ]
+    )
+
+
+def use_name_keyboard(name: str, t: BoundTranslator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("liaisons-button-use-name", name=name), callback_data=LiaisonUseName().pack()
+                )
+            ]
+        ]
+    )
+
+
+async def _message_of(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    async def show(
+        message: Message, session: AsyncSession, viewer: Viewer, county_id: int, t: BoundTranslator
+    ) -> None:
+        """The county's agencies and liaisons, with a button per agency to name its liaison."""
+        try:
+            liaisons = await county_liaisons(session, actor=Actor.from_viewer(viewer), county_id=county_id)
+        except (PermissionDenied, LookupError):
+            await message.answer(t("liaisons-not-allowed"))
+            return
+        await message.answer(render_liaisons(liaisons, t), reply_markup=agencies_keyboard(liaisons, t))
+
+    @router.message(Command("liaisons"))
+    @router.message(MenuPress("liaisons"))
+    async def liaisons(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()  # a command ends whatever form was open
+        try:
+            overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
+        except PermissionDenied:
+            await message.answer(t("liaisons-not-official"))
+            return
+        counties = list(overseen.counties)
+        if not counties:
+            await message.answer(t("liaisons-no-counties"))
+        elif len(counties) == 1:
+            await show(message, session, viewer, counties[0].id, t)
+        elif len({county.province_id for county in counties}) > 1:
+            await message.answer(t("liaisons-pick-province"), reply_markup=provinces_keyboard(counties))
+        else:
+            await message.answer(t("liaisons-pick-county"), reply_markup=counties_keyboard(counties))
+
+    @router.callback_query(LiaisonProvince.filter())
+    async def picked_province(
+        query: CallbackQuery,
+        callback_data: LiaisonProvince,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        await query.answer()
+        message = await _message_of(query)
+        if message is None:
+            return
+        try:
+            overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
+        except PermissionDenied:
+            await message.answer(t("liaisons-not-official"))
+            return
+        counties = [c for c in overseen.counties if c.province_id == callback_data.province_id]
+        if not counties:
+            await message.answer(t("liaisons-not-allowed"))
+            return
+        await message.answer(t("liaisons-pick-county"), reply_markup=counties_keyboard(counties))
+
+    @router.callback_query(LiaisonCounty.filter())
+    async def picked_county(
+        query: CallbackQuery,
+        callback_data: LiaisonCounty,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        await query.answer()
+        await state.clear()
+        if (message := await _message_of(query)) is not None:
+            await show(message, session, viewer, callback_data.county_id, t)
+
+    @router.callback_query(LiaisonAgency.filter())
+    async def picked_agency(
+        query: CallbackQuery,
+        callback_data: LiaisonAgency,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        # Asked of the service first, so a forged or stale button starts no form.
+        try:
+            liaisons = await county_liaisons(
+                session, actor=Actor.from_viewer(viewer), county_id=callback_data.county_id
+            )
+        except (PermissionDenied, LookupError):
+            await state.clear()
+            await query.answer(t("liaisons-not-allowed"), show_alert=True)
+            return
+        entry = next((e for e in liaisons.agencies if e.agency.key == callback_data.agency), None)
+        if entry is None:
+            await query.answer(t("liaisons-unknown-agency"), show_alert=True)
+            return
+        await query.answer()
+        await state.clear()
+        await state.set_state(LiaisonForm.phone)
+        data = await state.update_data(
+            county_id=liaisons.county.id,
+            county=liaisons.county.name,
+            agency_key=entry.agency.key,
+            agency=agency_name(entry.agency, t),
+            current_name=(entry.liaison.full_name or "—") if entry.liaison else None,
+            current_phone=entry.liaison.phone if entry.liaison else None,
+        )
+        if (message := await _message_of(query)) is not None:
+            await message.answer(t("liaisons-ask-phone", agency=data["agency"], county=data["county"]))
+
+    @router.message(
+        StateFilter(LiaisonForm.phone), F.text | F.contact, ~F.text.startswith("/"), ~AnyMenuPress()
+    )
+    async def got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        contact = message.contact
+        try:
+            phone = normalize_mobile(contact.phone_number if contact else (message.text or ""))
+        except InvalidPhone:
+            await message.answer(t("member-bad-phone"))
+            return
+        # A shared contact carries a name: offered as the answer to the next question.
+        contact_name = (
+            member_name(" ".join(filter(None, (contact.first_name, contact.last_name)))) if contact else None
+        )
+        await state.update_data(phone=phone, contact_name=contact_name)
+        await state.set_state(LiaisonForm.name)
+        await message.answer(
+            t("liaisons-ask-name"), reply_markup=use_name_keyboard(contact_name, t) if contact_name else None
+        )
+
+    async def show_summary(message: Message, state: FSMContext, t: BoundTranslator, name: str) -> None:
+        data = await state.update_data(name=name)
+        await state.set_state(LiaisonForm.confirm)
+        text = t(
+            "liaisons-summary",
+            agency=data["agency"],
+            county=data["county"],
+            name=name,
+            phone=display_phone(data["phone"]),
+        )
+        if data.get("current_phone") and data["current_phone"] != data["phone"]:
+            text += "\n" + t("liaisons-replaces", name=data["current_name"])
+        await message.answer(text, reply_markup=confirm_keyboard(t))
+
+    @router.message(StateFilter(LiaisonForm.name), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        name = member_name(message.text or "")
+        if name is None:
+            await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+            return
+        await show_summary(message, state, t, name)
+
+    @router.callback_query(StateFilter(LiaisonForm.name), LiaisonUseName.filter())
+    async def used_contact_name(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
+        name = (await state.get_data()).get("contact_name")
+        await query.answer()
+        if (message := await _message_of(query)) is not None and name:
+            await message.edit_reply_markup(reply_markup=None)
+            await show_summary(message, state, t, name)
+
+    @router.callback_query(StateFilter(LiaisonForm.confirm), ConfirmMember.filter())
+    async def confirmed(
+        query: CallbackQuery,
+        callback_data: ConfirmMember,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        data = await state.get_data()
+        message = await _message_of(query)
+        await query.answer()
+        await state.clear()
+        if message is None:
+            return
+        await message.edit_reply_markup(reply_markup=None)
+        if not callback_data.save:
+            await message.answer(t("cancel-done"))
+            return
+        try:
+            liaison = await set_liaison(
+                session,
+                actor=Actor.from_viewer(viewer),
+                county_id=data["county_id"],
+                agency_key=data["agency_key"],
+                phone=data["phone"],
+                full_name=data["name"],
+                now=clock(),
+            )
+        except (PermissionDenied, LookupError) as refused:
+            key = "liaisons-unknown-agency" if isinstance(refused, UnknownAgency) else "liaisons-not-allowed"
+            await message.answer(t(key))
+            return
+        await message.answer(
+            t(
+                "liaisons-saved",
+                name=liaison.full_name or data["name"],
+                agency=data["agency"],
+                county=data["county"],
+            )
+        )
+        await show(message, session, viewer, data["county_id"], t)
+
+    # Commands and menu buttons go on to their own routers; anything else is answered here.
+    @router.message(StateFilter(LiaisonForm), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def form_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        current = await state.get_state()
+        if current == LiaisonForm.phone.state:
+            await message.answer(t("member-bad-phone"))
+        elif current == LiaisonForm.name.state:
+            data = await state.get_data()
+            name = data.get("contact_name")
+            await message.answer(
+                t("member-bad-name", limit=NAME_LIMIT),
+                reply_markup=use_name_keyboard(name, t) if name else None,
+            )
+        else:
+            await message.answer(t("council-use-buttons"))
+
+    return router

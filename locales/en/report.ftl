@@ -1,0 +1,30 @@
+# /report: how far the councils of a county (or of every county of a province) are set up.
+
+menu-report = 📊 Councils report
+report-not-official = This report is for county and province officials only.
+report-not-allowed = This report is not in your area.
+report-pick = A report for which province or county?
+report-county-title = 📊 Neighbourhood councils of the county of {$county} ({$province})
+report-county-totals = Councils formed: {$formed} of {$total} · committees with a head: {$headed} of {$committees} · profiles written: {$profiles} of {$total}
+report-county-empty = No neighbourhood is registered in this county yet.
+report-legend = Committees: ✅ has a head · ⚠️ no head · the number: its members
+report-neighbourhood = 🏘 {$name} ({$code}) — council: {$council} — profile: {$profile}
+report-council-formed = {$members} members, {$heads} of {$total} committees with a head
+report-council-none = not formed ⚠️
+report-profile-written = ✅
+report-profile-missing = not written ⚠️
+report-committee = {$committee} {$mark}{$count}
+report-head-yes = ✅
+report-head-no = ⚠️
+report-short-health = Health
+report-short-livelihood = Livelihood
+report-short-security = Security
+report-short-culture = Culture
+report-short-services = Services
+report-short-environment = Environment
+report-province-title = 📊 Neighbourhood councils of the province of {$province}
+report-province-county = • {$county}: councils {$formed} of {$total} · committees with a head {$headed} of {$committees} · profiles {$profiles} of {$total}
+report-province-empty = No county is registered in this province yet.
+report-province-pick = Pick a county to see its neighbourhoods:
+report-county-button = {$county} — {$province}
+command-report = Councils report (officials)

@@ -1,0 +1,30 @@
+# /report: how far the councils of a county (or of every county of a province) are set up.
+
+menu-report = 📊 گزارش شوراها
+report-not-official = این گزارش فقط برای مسئولان شهرستان و استان است.
+report-not-allowed = این گزارش در حوزهٔ شما نیست.
+report-pick = گزارش کدام استان یا شهرستان؟
+report-county-title = 📊 وضعیت شوراهای محلات شهرستان «{$county}» ({$province})
+report-county-totals = شورای تشکیل‌شده: {$formed} از {$total} · کمیتهٔ دارای رئیس: {$headed} از {$committees} · شناسنامهٔ نوشته‌شده: {$profiles} از {$total}
+report-county-empty = هنوز محله‌ای در این شهرستان ثبت نشده است.
+report-legend = کمیته‌ها: ✅ رئیس دارد · ⚠️ رئیس ندارد · عدد: تعداد اعضا
+report-neighbourhood = 🏘 {$name} ({$code}) — شورا: {$council} — شناسنامه: {$profile}
+report-council-formed = {$members} عضو، {$heads} از {$total} کمیته با رئیس
+report-council-none = تشکیل نشده ⚠️
+report-profile-written = ✅
+report-profile-missing = نوشته نشده ⚠️
+report-committee = {$committee} {$mark}{$count}
+report-head-yes = ✅
+report-head-no = ⚠️
+report-short-health = بهداشت
+report-short-livelihood = معیشت
+report-short-security = امنیت
+report-short-culture = فرهنگی
+report-short-services = عمران
+report-short-environment = محیط‌زیست
+report-province-title = 📊 وضعیت شوراهای محلات استان «{$province}»
+report-province-county = • {$county}: شورا {$formed} از {$total} · کمیتهٔ با رئیس {$headed} از {$committees} · شناسنامه {$profiles} از {$total}
+report-province-empty = هنوز شهرستانی در این استان ثبت نشده است.
+report-province-pick = برای دیدن محله‌ها، شهرستان را انتخاب کنید:
+report-county-button = {$county} — {$province}
+command-report = گزارش شوراها (مسئولان)
