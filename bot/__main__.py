@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|seed-demo] …`
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo] …`
 (also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
 
 from __future__ import annotations
@@ -101,6 +101,16 @@ def _parser() -> argparse.ArgumentParser:
         if name == "grant":
             people.add_argument("--name", metavar="FULL_NAME", help="the person's name, if not known yet")
     commands.add_parser(
+        "route",
+        help="suggest a committee for each request text read from stdin",
+        description=(
+            "Train the routing model on data/routing/*.csv and the reroutes stored in the database, then read request texts from standard input, "
+            'one per line (blank lines are skipped), and write one JSON object per line: {"committee": '
+            '"<key>", "confidence": <0..1>}, where <key> is one of health, livelihood, security, culture, '
+            "services, environment, crisis."
+        ),
+    )
+    commands.add_parser(
         "seed-demo",
         help="create the demo province, county, neighbourhoods and people (idempotent)",
         description=(
@@ -129,6 +139,7 @@ def _configure_logging(level: str) -> None:
 
 async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
     from models.db import create_engine, create_session_factory, upgrade_database
+    from models.outbox_repo import due_now_after, highest_id
     from services.clock import utc_now
     from services.jobs import JobContext, job_by_name
 
@@ -137,8 +148,15 @@ async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
     try:
         if settings.is_sqlite:
             await upgrade_database(settings.database_url)
-        ctx = JobContext(session_factory=create_session_factory(engine), now=now or utc_now())
-        return await spec.run(ctx)
+        session_factory = create_session_factory(engine)
+        async with session_factory() as session:
+            newest = await highest_id(session)
+        summary = await spec.run(JobContext(session_factory=session_factory, now=now or utc_now()))
+        if now is not None:
+            # Run as if it were `now`, but what the job queued is to be sent at once.
+            async with session_factory() as session, session.begin():
+                await due_now_after(session, newest, utc_now())
+        return summary
     finally:
         await engine.dispose()
 
@@ -272,6 +290,37 @@ def _seed_demo(settings: Settings) -> int:
     return 0
 
 
+def _route(settings: Settings) -> int:
+    """`route`: one JSON line per non-blank stdin line, flushed as each is answered."""
+    import io
+    import json
+
+    from services.requests import routing_corrections
+    from services.routing import RequestRouter, load_examples
+
+    try:
+        # Reroutes stored by managers are training examples too (when the database answers).
+        corrections = asyncio.run(_with_session(settings, routing_corrections))
+    except Exception as error:  # the shipped examples alone still make a good model
+        print(f"routing corrections not loaded ({error}); using the shipped examples only", file=sys.stderr)
+        corrections = []
+    try:
+        router = RequestRouter.train(load_examples() + corrections)
+    except (OSError, ValueError) as error:
+        print(f"cannot train the routing model: {error}", file=sys.stderr)
+        return 1
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+    for line in iter(sys.stdin.readline, ""):
+        if not line.strip():
+            continue
+        guess = router.route(line)
+        answer = {"committee": guess.committee, "confidence": round(guess.confidence, 3)}
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
@@ -304,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command in ("grant", "revoke"):
         return _change_role(settings, args)
+
+    if command == "route":
+        return _route(settings)
 
     if command == "seed-demo":
         return _seed_demo(settings)

@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
@@ -23,6 +25,7 @@ from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
 from services.i18n import Translator
+from services.requests import RoutingModel
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class Runtime:
     session_factory: async_sessionmaker[AsyncSession]
     dispatcher: Dispatcher
     bots: dict[Platform, Bot]
+    translator: Translator
+    routing: RoutingModel
 
 
 async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
@@ -56,22 +61,43 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     session_factory = create_session_factory(engine)
     bots = build_bots(settings)
     storage = build_fsm_storage(settings.redis_url, settings.redis_prefix, session_factory, clock)
+    translator = Translator(default_locale=settings.default_locale)
+    routing = RoutingModel()
+    async with session_factory() as session:
+        examples = await routing.retrain(session)
+    log.info("request router trained on %s examples", examples)
     dispatcher = build_dispatcher(
         settings=settings,
         storage=storage,
         session_factory=session_factory,
-        translator=Translator(default_locale=settings.default_locale),
+        translator=translator,
         clock=clock,
         platforms={bot.id: platform for platform, bot in bots.items()},
+        routing=routing,
     )
-    return Runtime(engine=engine, session_factory=session_factory, dispatcher=dispatcher, bots=bots)
+    return Runtime(
+        engine=engine,
+        session_factory=session_factory,
+        dispatcher=dispatcher,
+        bots=bots,
+        translator=translator,
+        routing=routing,
+    )
 
 
 class BackgroundWork:
     """What runs beside the bots in either mode: the outbox delivery worker and the scheduler."""
 
     def __init__(self, runtime: Runtime, settings: Settings, clock: Clock) -> None:
-        self._scheduler = build_scheduler(settings.timezone, runtime.session_factory, clock)
+        self._scheduler = build_scheduler(settings.timezone, runtime.session_factory, clock, runtime.translator)
+        self._scheduler.add_job(
+            _retrain_routing(runtime),
+            CronTrigger(timezone=settings.timezone, hour=3, minute=30),
+            id="retrain_routing",
+            name="retrain the request router with the day's reroutes",
+            coalesce=True,
+            max_instances=1,
+        )
         self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -87,6 +113,19 @@ class BackgroundWork:
                 # The worker bounds its own wait for requests in flight; this is a last resort.
                 await asyncio.wait_for(self._task, timeout=60)
         self._scheduler.shutdown(wait=False)
+
+
+def _retrain_routing(runtime: Runtime) -> Callable[[], Awaitable[None]]:
+    # Process-local (the model lives in this process), so not one of services.jobs.JOBS.
+    async def retrain() -> None:
+        try:
+            async with runtime.session_factory() as session:
+                examples = await runtime.routing.retrain(session)
+            log.info("request router retrained on %s examples", examples)
+        except Exception:
+            log.exception("retraining the request router failed; the previous model stays")
+
+    return retrain
 
 
 def _log_started(bots: dict[Platform, Bot], mode: str) -> None:

@@ -15,8 +15,9 @@ from models.identity import Platform
 from services.accounts import normalized_admin_phones
 from services.clock import Clock
 from services.i18n import SUPPORTED_LOCALES, Translator
+from services.requests import RoutingModel
 
-COMMANDS = ("start", "report", "join", "help", "cancel", "lang")
+COMMANDS = ("start", "request", "track", "inbox", "report", "join", "help", "cancel", "lang")
 
 
 def build_dispatcher(
@@ -27,11 +28,16 @@ def build_dispatcher(
     translator: Translator,
     clock: Clock,
     platforms: dict[int, Platform],
+    routing: RoutingModel | None = None,
 ) -> Dispatcher:
-    """One Dispatcher for both bots; middlewares in order: dedupe → session → identity/locale."""
+    """One Dispatcher for both bots; middlewares in order: dedupe → session → identity/locale.
+
+    Without a trained `routing` model one is trained from the shipped examples on first use.
+    """
     dispatcher = Dispatcher(
         storage=storage,
         translator=translator,
+        routing=routing or RoutingModel(),
         clock=clock,
         settings=settings,
         session_factory=session_factory,

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_batch_size: int = 50
 
+    # Requests a resident may submit per day (Tehran calendar day); emergencies are never limited.
+    request_daily_limit: int = 5
+
     polling_timeout: int = 10
     log_level: str = "INFO"
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, common, council, errors, fallback, join, liaisons, poster, profile, report, start
+from handlers import (
+    admin,
+    common,
+    council,
+    errors,
+    fallback,
+    inbox,
+    join,
+    liaisons,
+    poster,
+    profile,
+    report,
+    requests,
+    start,
+)
 
 
 def get_routers() -> list[Router]:
@@ -19,6 +33,8 @@ def get_routers() -> list[Router]:
         liaisons.setup(),
         join.setup(),
         profile.setup(),
+        requests.setup(),
+        inbox.setup(),
         poster.setup(),
         admin.setup(),
         fallback.setup(),

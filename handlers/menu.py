@@ -14,6 +14,7 @@ from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 
 # (command, label key) per role, in the order the buttons appear; everyone gets EVERYONE.
 MANAGER_MENU = (
+    ("inbox", "menu-inbox"),
     ("members", "menu-members"),
     ("add_member", "menu-add-member"),
     ("invite", "menu-invite"),
@@ -27,7 +28,12 @@ OFFICIAL_MENU = (
 )
 ADMIN_MENU = (("grant", "menu-grant"), ("import_regions", "menu-import-regions"))
 EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))
+RESIDENT_MENU = (("request", "menu-request"), ("my_requests", "menu-my-requests"))
+COMMITTEE_MENU = (("inbox", "menu-inbox"),)
 ROLE_MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.RESIDENT: RESIDENT_MENU,
+    Role.COMMITTEE_HEAD: COMMITTEE_MENU,
+    Role.COUNCIL_MEMBER: COMMITTEE_MENU,
     Role.MANAGER: MANAGER_MENU,
     Role.COUNTY_OFFICIAL: OFFICIAL_MENU,
     Role.PROVINCE_OFFICIAL: OFFICIAL_MENU,

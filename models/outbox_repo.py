@@ -261,3 +261,23 @@ async def delete_finished_before(session: AsyncSession, moment: datetime) -> int
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def highest_id(session: AsyncSession) -> int:
+    """The id of the newest outbox message (0 when empty)."""
+    return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
+
+
+async def due_now_after(session: AsyncSession, after_id: int, now: datetime) -> int:
+    """Make every message newer than `after_id` that is due later than `now` due at `now`.
+
+    For `jobs run --now <a future time>`: the job runs as if it were then, but what it queues is
+    meant to be sent now, not when the simulated time comes around.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id > after_id, OutboxMessage.next_attempt_at > now)
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

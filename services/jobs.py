@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox_repo import delete_finished_before
 from models.repositories import delete_processed_updates_before
+from services.i18n import Translator
+from services.requests import run_sla_reminders
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ OUTBOX_RETENTION = timedelta(days=30)
 class JobContext:
     session_factory: async_sessionmaker[AsyncSession]
     now: datetime
+    # Messages are rendered in each recipient's language.
+    translator: Translator = field(default_factory=Translator)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,23 @@ async def prune_outbox(ctx: JobContext) -> str:
     return f"removed {removed} finished outbox messages"
 
 
+async def request_sla(ctx: JobContext) -> str:
+    """Remind committee heads of requests past their SLA; escalate at 2× and 3× the target."""
+    async with ctx.session_factory() as session:
+        summary = await run_sla_reminders(session, ctx.translator, now=ctx.now)
+    return (
+        f"checked {summary.checked} open requests: {summary.reminders} reminders/escalations, "
+        f"{summary.messages} messages queued"
+    )
+
+
 JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        name="request_sla",
+        description="remind and escalate requests past their first-response or resolution target",
+        run=request_sla,
+        cron={"minute": "*/15"},
+    ),
     JobSpec(
         name="prune_processed_updates",
         description="delete processed-update marks older than 7 days",

@@ -1,0 +1,291 @@
+"""The committee's side of requests: /inbox and the buttons under every request notification —
+acknowledge, in progress, resolved (with a note), reject (with a reason), reroute."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.menu import AnyMenuPress, MenuPress
+from handlers.requests import committee_keyboard, track_text
+from models.council import CommitteeKey
+from services.accounts import Viewer
+from services.authz import Actor, PermissionDenied
+from services.clock import Clock
+from services.i18n import BoundTranslator, Translator
+from services.jalali import format_datetime
+from services.notify import inline_keyboard
+from services.requests import (
+    MAX_TEXT_LENGTH,
+    NOTE_REQUIRED,
+    HandlerAction,
+    InvalidTransition,
+    NoteRequired,
+    RequestView,
+    TextTooLong,
+    UnknownRequest,
+    act_on_request,
+    format_tracking_code,
+    handler_buttons,
+    inbox,
+    request_for_handler,
+    reroute_request,
+)
+
+
+class NoteForm(StatesGroup):
+    note = State()
+
+
+class RequestAction(CallbackData, prefix="rq"):
+    # Matches services.requests.handler_buttons: "rq:<ack|start|resolve|reject|route>:<id>"
+    action: str
+    request_id: int
+
+
+class RerouteTo(CallbackData, prefix="rqx"):
+    committee: str
+    request_id: int
+
+
+class OpenRequest(CallbackData, prefix="rqo"):
+    request_id: int
+
+
+def _handler_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup.model_validate(inline_keyboard(t, handler_buttons(request_id)))
+
+
+async def _message_of(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+def _inbox_line(t: BoundTranslator, view: RequestView) -> str:
+    return t(
+        "inbox-line",
+        urgent="urgent" if view.urgent else "normal",
+        code=format_tracking_code(view.code, t.locale),
+        committee=t(f"committee-{view.committee.value}"),
+        status=t(f"request-status-{view.status.value}"),
+        when=format_datetime(view.created_at, t.locale),
+    )
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(Command("inbox"))
+    @router.message(MenuPress("inbox"))
+    async def show_inbox(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()
+        views = await inbox(session, actor=Actor.from_viewer(viewer))
+        if not views:
+            await message.answer(t("inbox-empty"))
+            return
+        lines = [t("inbox-title", count=len(views))] + [_inbox_line(t, v) for v in views]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=t("request-button-details", code=format_tracking_code(v.code, t.locale)),
+                    callback_data=OpenRequest(request_id=v.id).pack(),
+                )
+            ]
+            for v in views
+        ]
+        await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+    @router.callback_query(OpenRequest.filter())
+    async def open_request(
+        query: CallbackQuery,
+        callback_data: OpenRequest,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        try:
+            view = await request_for_handler(
+                session, actor=Actor.from_viewer(viewer), request_id=callback_data.request_id
+            )
+        except (PermissionDenied, UnknownRequest):
+            await query.answer(t("inbox-not-allowed"), show_alert=True)
+            return
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view.id))
+
+    @router.callback_query(RequestAction.filter())
+    async def request_action(
+        query: CallbackQuery,
+        callback_data: RequestAction,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        actor = Actor.from_viewer(viewer)
+        message = await _message_of(query)
+        if callback_data.action == "route":
+            try:
+                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
+            except (PermissionDenied, UnknownRequest):
+                await query.answer(t("inbox-not-allowed"), show_alert=True)
+                return
+            await query.answer()
+            if message is not None:
+                await message.answer(
+                    t("inbox-choose-committee", code=format_tracking_code(view.code, t.locale)),
+                    reply_markup=committee_keyboard(
+                        t, lambda key: RerouteTo(committee=key, request_id=view.id).pack()
+                    ),
+                )
+            return
+        try:
+            action = HandlerAction(callback_data.action)
+        except ValueError:
+            await query.answer()
+            return
+        if action in NOTE_REQUIRED:
+            # Check now, so nobody types a note for a request they can't touch.
+            try:
+                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
+            except (PermissionDenied, UnknownRequest):
+                await query.answer(t("inbox-not-allowed"), show_alert=True)
+                return
+            await query.answer()
+            await state.set_state(NoteForm.note)
+            await state.update_data(request_id=view.id, action=action.value)
+            if message is not None:
+                key = (
+                    "inbox-ask-resolve-note" if action is HandlerAction.RESOLVE else "inbox-ask-reject-reason"
+                )
+                await message.answer(t(key, code=format_tracking_code(view.code, t.locale)))
+            return
+        await apply(
+            query, message, session, actor, t, translator, clock, callback_data.request_id, action, None
+        )
+
+    async def apply(
+        query: CallbackQuery | None,
+        message: Message | None,
+        session: AsyncSession,
+        actor: Actor,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+        request_id: int,
+        action: HandlerAction,
+        note: str | None,
+    ) -> bool:
+        async def say(text: str) -> None:
+            if query is not None:
+                await query.answer(text, show_alert=True)
+            elif message is not None:
+                await message.answer(text)
+
+        try:
+            view = await act_on_request(
+                session, translator, actor=actor, request_id=request_id, action=action, now=clock(), note=note
+            )
+        except (PermissionDenied, UnknownRequest):
+            await say(t("inbox-not-allowed"))
+            return True
+        except InvalidTransition as error:
+            await say(t("request-invalid-state", status=t(f"request-status-{error.status.value}")))
+            return True
+        except NoteRequired:
+            await say(t("inbox-note-expected"))
+            return False
+        except TextTooLong:
+            await say(t("request-text-too-long", length=len(note or ""), max=MAX_TEXT_LENGTH))
+            return False
+        if query is not None:
+            await query.answer()
+        if message is not None:
+            await message.answer(
+                t(
+                    "inbox-updated",
+                    code=format_tracking_code(view.code, t.locale),
+                    status=t(f"request-status-{view.status.value}"),
+                )
+            )
+        return True
+
+    @router.message(StateFilter(NoteForm.note), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def note_typed(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        data = await state.get_data()
+        done = await apply(
+            None,
+            message,
+            session,
+            Actor.from_viewer(viewer),
+            t,
+            translator,
+            clock,
+            int(data["request_id"]),
+            HandlerAction(data["action"]),
+            message.text,
+        )
+        if done:
+            await state.clear()
+
+    @router.message(StateFilter(NoteForm.note), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def note_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("inbox-note-expected"))
+
+    @router.callback_query(RerouteTo.filter())
+    async def rerouted(
+        query: CallbackQuery,
+        callback_data: RerouteTo,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        try:
+            committee = CommitteeKey(callback_data.committee)
+            view = await reroute_request(
+                session,
+                translator,
+                actor=Actor.from_viewer(viewer),
+                request_id=callback_data.request_id,
+                committee=committee,
+                now=clock(),
+            )
+        except (PermissionDenied, UnknownRequest, ValueError):
+            await query.answer(t("inbox-not-allowed"), show_alert=True)
+            return
+        except InvalidTransition as error:
+            await query.answer(
+                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+            )
+            return
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(
+                t(
+                    "inbox-rerouted",
+                    code=format_tracking_code(view.code, t.locale),
+                    committee=t(f"committee-{committee.value}"),
+                )
+            )
+
+    return router

@@ -1,0 +1,675 @@
+"""Residents' side of requests: /request (a short guided form), /track CODE, "my requests", and
+the answers to "was it really fixed?" and the rating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers.menu import AnyMenuPress, MenuPress, main_menu
+from models.council import CommitteeKey
+from services.accounts import Viewer
+from services.authz import Actor
+from services.clock import Clock
+from services.emergency import emergency_numbers_text
+from services.i18n import BoundTranslator, Translator
+from services.notify import inline_keyboard
+from services.requests import (
+    MAX_PHOTOS,
+    MAX_TEXT_LENGTH,
+    MIN_TEXT_LENGTH,
+    DailyLimitReached,
+    InvalidRating,
+    InvalidTransition,
+    NewRequest,
+    NotAResident,
+    Photo,
+    RequestView,
+    RoutingModel,
+    TextTooLong,
+    TextTooShort,
+    UnknownRequest,
+    check_can_submit,
+    clean_request_text,
+    confirm_fixed,
+    describe_history,
+    describe_request,
+    find_similar_open,
+    follow_request,
+    format_tracking_code,
+    my_requests,
+    parse_tracking_code,
+    rate_request,
+    rating_buttons,
+    submit_request,
+    track_request,
+)
+from services.routing import CONFIDENCE_THRESHOLD, RouteGuess, is_emergency
+
+
+class RequestForm(StatesGroup):
+    text = State()
+    committee = State()
+    duplicate = State()
+    extras = State()
+    privacy = State()
+
+
+class TrackForm(StatesGroup):
+    code = State()
+
+
+class CommitteePick(CallbackData, prefix="rqc"):
+    # "ok" accepts the proposal, "other" shows every committee, else a committee key.
+    choice: str
+
+
+class DuplicateChoice(CallbackData, prefix="rqd"):
+    follow: bool
+    request_id: int
+
+
+class ExtrasDone(CallbackData, prefix="rqn"):
+    pass
+
+
+class Privacy(CallbackData, prefix="rqp"):
+    anonymous: bool
+
+
+class FixedAnswer(CallbackData, prefix="rqf"):
+    # Matches services.requests.fixed_buttons: "rqf:y:<id>" / "rqf:n:<id>"
+    answer: str
+    request_id: int
+
+
+class Rating(CallbackData, prefix="rqr"):
+    # Matches services.requests.rating_buttons: "rqr:<stars>:<id>"
+    stars: int
+    request_id: int
+
+
+class TrackPick(CallbackData, prefix="rqt"):
+    code: str
+
+
+def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows
+        ]
+    )
+
+
+def committee_keyboard(t: BoundTranslator, pack: Any) -> InlineKeyboardMarkup:
+    """Every committee as a button, two a row (crisis last)."""
+    buttons = [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
+    return _keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _photo_of(message: Message, viewer: Viewer) -> Photo | None:
+    if not message.photo:
+        return None
+    return Photo(platform=viewer.platform.value, file_id=message.photo[-1].file_id)
+
+
+async def _message_of(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+async def _drop_buttons(query: CallbackQuery) -> Message | None:
+    message = await _message_of(query)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+    return message
+
+
+def track_text(t: BoundTranslator, view: RequestView) -> str:
+    history = describe_history(t, view)
+    return describe_request(t, view) + (
+        "\n\n" + t("request-history-title") + "\n" + history if history else ""
+    )
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    # ---- commands (first, so they also work in the middle of a form) ----
+
+    @router.message(Command("request"))
+    @router.message(MenuPress("request"))
+    async def start_request(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        await state.clear()
+        if viewer.person_id is None:
+            await message.answer(t("join-register-first"))
+            return
+        try:
+            await check_can_submit(
+                session, person_id=viewer.person_id, now=clock(), daily_limit=settings.request_daily_limit
+            )
+        except NotAResident:
+            await message.answer(t("request-need-join"))
+            return
+        except DailyLimitReached as error:
+            await message.answer(
+                t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t)
+            )
+            return
+        await state.set_state(RequestForm.text)
+        await state.update_data(photos=[])
+        await message.answer(t("request-ask-text", min=MIN_TEXT_LENGTH))
+
+    @router.message(Command("track"))
+    async def track(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        command: CommandObject,
+    ) -> None:
+        await state.clear()
+        if command.args:
+            await show_tracked(message, session, viewer, t, command.args)
+            return
+        await state.set_state(TrackForm.code)
+        await message.answer(t("request-track-ask"))
+
+    @router.message(Command("my_requests"))
+    @router.message(MenuPress("my_requests"))
+    async def mine(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()
+        if viewer.person_id is None:
+            await message.answer(t("join-register-first"))
+            return
+        views = await my_requests(session, person_id=viewer.person_id)
+        if not views:
+            await message.answer(t("request-my-empty"))
+            return
+        lines = [t("request-my-title")] + [
+            t(
+                "request-my-line",
+                code=format_tracking_code(v.code, t.locale),
+                committee=t(f"committee-{v.committee.value}"),
+                status=t(f"request-status-{v.status.value}"),
+            )
+            for v in views
+        ]
+        rows = [
+            [
+                (
+                    t("request-button-details", code=format_tracking_code(v.code, t.locale)),
+                    TrackPick(code=v.code).pack(),
+                )
+            ]
+            for v in views
+        ]
+        await message.answer("\n".join(lines), reply_markup=_keyboard(rows))
+
+    async def show_tracked(
+        message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator, text: str
+    ) -> None:
+        code = parse_tracking_code(text)
+        try:
+            if code is None:
+                raise UnknownRequest(text)
+            view = await track_request(session, actor=Actor.from_viewer(viewer), code=code)
+        except UnknownRequest:
+            await message.answer(t("request-track-unknown"))
+            return
+        await message.answer(track_text(t, view))
+
+    @router.message(StateFilter(TrackForm.code), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def track_code_typed(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        if parse_tracking_code(message.text or "") is not None:
+            await state.clear()
+        await show_tracked(message, session, viewer, t, message.text or "")
+
+    @router.message(StateFilter(TrackForm.code), ~AnyMenuPress())
+    async def track_code_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("request-track-ask"))
+
+    @router.callback_query(TrackPick.filter())
+    async def track_picked(
+        query: CallbackQuery,
+        callback_data: TrackPick,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+    ) -> None:
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await show_tracked(message, session, viewer, t, callback_data.code)
+
+    # ---- the form ----
+
+    @router.message(StateFilter(RequestForm.text), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    @router.message(StateFilter(RequestForm.text), F.photo)
+    @router.message(StateFilter(RequestForm.text), F.location)
+    async def got_text(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+        routing: RoutingModel,
+    ) -> None:
+        data = await state.get_data()
+        if (photo := _photo_of(message, viewer)) is not None:
+            data["photos"] = [*data.get("photos", []), [photo.platform, photo.file_id]][:MAX_PHOTOS]
+        if message.location is not None:
+            data["location"] = [message.location.latitude, message.location.longitude]
+        await state.set_data(data)
+        raw = message.text or message.caption
+        if not raw:
+            await message.answer(t("request-attachment-needs-text"))
+            return
+        try:
+            text = clean_request_text(raw)
+        except TextTooShort:
+            await message.answer(t("request-text-too-short", min=MIN_TEXT_LENGTH))
+            return
+        except TextTooLong as error:
+            await message.answer(t("request-text-too-long", length=len(str(error)), max=MAX_TEXT_LENGTH))
+            return
+        assert viewer.person_id is not None  # only registered people reach the form
+        if is_emergency(text):
+            await submit_emergency(message, state, session, viewer, t, translator, clock, text)
+            return
+        guess = routing.guess(text)
+        await state.update_data(text=text, guess=[guess.committee, guess.confidence])
+        await state.set_state(RequestForm.committee)
+        if guess.confidence >= CONFIDENCE_THRESHOLD:
+            await message.answer(
+                t("request-propose-committee", committee=t(f"committee-{guess.committee}")),
+                reply_markup=_keyboard(
+                    [
+                        [(t("request-button-yes-committee"), CommitteePick(choice="ok").pack())],
+                        [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
+                    ]
+                ),
+            )
+        else:
+            await message.answer(
+                t("request-choose-committee"),
+                reply_markup=committee_keyboard(t, lambda k: CommitteePick(choice=k).pack()),
+            )
+
+    @router.message(StateFilter(RequestForm.text), ~AnyMenuPress())
+    async def text_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("request-text-expected"))
+
+    async def submit_emergency(
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+        text: str,
+    ) -> None:
+        # The numbers come first: a person in danger must not wait for anything else.
+        await message.answer(t("request-emergency") + "\n" + emergency_numbers_text(t))
+        draft = _draft(
+            await state.get_data(), text=text, committee=CommitteeKey.CRISIS, anonymous=False, emergency=True
+        )
+        assert viewer.person_id is not None
+        try:
+            submitted = await submit_request(
+                session, translator, person_id=viewer.person_id, draft=draft, now=clock()
+            )
+        except NotAResident:
+            await state.clear()
+            await message.answer(t("request-need-join"))
+            return
+        await state.clear()
+        key = (
+            "request-emergency-sent-crisis"
+            if submitted.crisis_committee
+            else "request-emergency-sent-manager"
+        )
+        await message.answer(
+            t(key, code=format_tracking_code(submitted.code, t.locale)), reply_markup=main_menu(viewer, t)
+        )
+
+    @router.callback_query(StateFilter(RequestForm.committee), CommitteePick.filter())
+    async def committee_picked(
+        query: CallbackQuery,
+        callback_data: CommitteePick,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        if message is None:
+            return
+        data = await state.get_data()
+        if callback_data.choice == "other":
+            await message.answer(
+                t("request-choose-committee"),
+                reply_markup=committee_keyboard(t, lambda k: CommitteePick(choice=k).pack()),
+            )
+            return
+        committee = data["guess"][0] if callback_data.choice == "ok" else callback_data.choice
+        try:
+            committee_key = CommitteeKey(committee)
+        except ValueError:
+            return
+        await state.update_data(committee=committee_key.value)
+        assert viewer.person_id is not None
+        try:
+            neighbourhood_id = await check_can_submit(
+                session, person_id=viewer.person_id, now=clock(), daily_limit=10**6
+            )
+        except NotAResident:
+            await state.clear()
+            await message.answer(t("request-need-join"))
+            return
+        similar = await find_similar_open(
+            session,
+            neighbourhood_id=neighbourhood_id,
+            committee=committee_key,
+            text=data["text"],
+            now=clock(),
+        )
+        if similar is not None:
+            await state.set_state(RequestForm.duplicate)
+            await message.answer(
+                t("request-similar-found", card=describe_request(t, similar)),
+                reply_markup=_keyboard(
+                    [
+                        [
+                            (
+                                t("request-button-follow"),
+                                DuplicateChoice(follow=True, request_id=similar.id).pack(),
+                            )
+                        ],
+                        [
+                            (
+                                t("request-button-new-anyway"),
+                                DuplicateChoice(follow=False, request_id=similar.id).pack(),
+                            )
+                        ],
+                    ]
+                ),
+            )
+            return
+        await ask_extras(message, state, t)
+
+    async def ask_extras(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await state.set_state(RequestForm.extras)
+        await message.answer(
+            t("request-ask-extras", max=MAX_PHOTOS),
+            reply_markup=_keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
+        )
+
+    @router.callback_query(StateFilter(RequestForm.duplicate), DuplicateChoice.filter())
+    async def duplicate_choice(
+        query: CallbackQuery,
+        callback_data: DuplicateChoice,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        if message is None:
+            return
+        if not callback_data.follow:
+            await ask_extras(message, state, t)
+            return
+        assert viewer.person_id is not None
+        try:
+            view = await follow_request(
+                session,
+                translator,
+                person_id=viewer.person_id,
+                request_id=callback_data.request_id,
+                now=clock(),
+            )
+        except (UnknownRequest, InvalidTransition):
+            # Closed in the meantime: the resident's own request goes ahead.
+            await message.answer(t("request-similar-gone"))
+            await ask_extras(message, state, t)
+            return
+        await state.clear()
+        await message.answer(
+            t("request-following", code=format_tracking_code(view.code, t.locale)),
+            reply_markup=main_menu(viewer, t),
+        )
+
+    @router.message(StateFilter(RequestForm.extras), F.photo)
+    async def extra_photo(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+        photos = (await state.get_data()).get("photos", [])
+        photo = _photo_of(message, viewer)
+        if len(photos) >= MAX_PHOTOS or photo is None:
+            await message.answer(t("request-photo-limit", max=MAX_PHOTOS))
+            return
+        photos = [*photos, [photo.platform, photo.file_id]]
+        await state.update_data(photos=photos)
+        await message.answer(t("request-photo-added", count=len(photos)))
+
+    @router.message(StateFilter(RequestForm.extras), F.location)
+    async def extra_location(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        assert message.location is not None
+        await state.update_data(location=[message.location.latitude, message.location.longitude])
+        await message.answer(t("request-location-added"))
+
+    @router.message(StateFilter(RequestForm.extras), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def extras_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(
+            t("request-extras-expected"),
+            reply_markup=_keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
+        )
+
+    @router.callback_query(StateFilter(RequestForm.extras), ExtrasDone.filter())
+    async def extras_done(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        if message is None:
+            return
+        await state.set_state(RequestForm.privacy)
+        await message.answer(
+            t("request-ask-privacy"),
+            reply_markup=_keyboard(
+                [
+                    [(t("request-button-public"), Privacy(anonymous=False).pack())],
+                    [(t("request-button-anonymous"), Privacy(anonymous=True).pack())],
+                ]
+            ),
+        )
+
+    @router.message(
+        StateFilter(RequestForm.committee, RequestForm.duplicate, RequestForm.privacy),
+        ~F.text.startswith("/"),
+        ~AnyMenuPress(),
+    )
+    async def button_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("request-button-expected"))
+
+    @router.callback_query(StateFilter(RequestForm.privacy), Privacy.filter())
+    async def privacy_chosen(
+        query: CallbackQuery,
+        callback_data: Privacy,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        if message is None:
+            return
+        data = await state.get_data()
+        draft = _draft(
+            data,
+            text=data["text"],
+            committee=CommitteeKey(data["committee"]),
+            anonymous=callback_data.anonymous,
+        )
+        assert viewer.person_id is not None
+        try:
+            submitted = await submit_request(
+                session,
+                translator,
+                person_id=viewer.person_id,
+                draft=draft,
+                now=clock(),
+                daily_limit=settings.request_daily_limit,
+            )
+        except NotAResident:
+            await state.clear()
+            await message.answer(t("request-need-join"))
+            return
+        except DailyLimitReached as error:
+            await state.clear()
+            await message.answer(t("request-daily-limit", limit=error.limit))
+            return
+        await state.clear()
+        await message.answer(
+            t(
+                "request-submitted",
+                code=format_tracking_code(submitted.code, t.locale),
+                committee=t(f"committee-{submitted.committee.value}"),
+            ),
+            reply_markup=main_menu(viewer, t),
+        )
+
+    # A button from a form that is no longer open (answered already, or /cancel).
+    @router.callback_query(CommitteePick.filter())
+    @router.callback_query(DuplicateChoice.filter())
+    @router.callback_query(ExtrasDone.filter())
+    @router.callback_query(Privacy.filter())
+    async def stale_form_button(query: CallbackQuery, t: BoundTranslator) -> None:
+        await query.answer(t("request-form-closed"), show_alert=True)
+        await _drop_buttons(query)
+
+    # ---- closing the loop (buttons on the outbox notification) ----
+
+    @router.callback_query(FixedAnswer.filter())
+    async def fixed_answer(
+        query: CallbackQuery,
+        callback_data: FixedAnswer,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        if viewer.person_id is None:
+            await query.answer(t("join-register-first"), show_alert=True)
+            return
+        fixed = callback_data.answer == "y"
+        try:
+            view = await confirm_fixed(
+                session,
+                translator,
+                person_id=viewer.person_id,
+                request_id=callback_data.request_id,
+                fixed=fixed,
+                now=clock(),
+            )
+        except UnknownRequest:
+            await query.answer(t("request-not-found"), show_alert=True)
+            return
+        except InvalidTransition as error:
+            await query.answer(
+                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+            )
+            await _drop_buttons(query)
+            return
+        await query.answer()
+        message = await _drop_buttons(query)
+        if message is None:
+            return
+        code = format_tracking_code(view.code, t.locale)
+        if fixed:
+            await message.answer(
+                t("request-closed-thanks", code=code),
+                reply_markup=InlineKeyboardMarkup.model_validate(inline_keyboard(t, rating_buttons(view.id))),
+            )
+        else:
+            await message.answer(t("request-reopened", code=code))
+
+    @router.callback_query(Rating.filter())
+    async def rated(
+        query: CallbackQuery,
+        callback_data: Rating,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        if viewer.person_id is None:
+            await query.answer(t("join-register-first"), show_alert=True)
+            return
+        try:
+            await rate_request(
+                session,
+                person_id=viewer.person_id,
+                request_id=callback_data.request_id,
+                rating=callback_data.stars,
+                now=clock(),
+            )
+        except (UnknownRequest, InvalidRating):
+            await query.answer(t("request-not-found"), show_alert=True)
+            return
+        except InvalidTransition as error:
+            await query.answer(
+                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+            )
+            return
+        await query.answer()
+        if (message := await _drop_buttons(query)) is not None:
+            await message.answer(t("request-rated", rating=callback_data.stars))
+
+    return router
+
+
+def _draft(
+    data: dict[str, Any], *, text: str, committee: CommitteeKey, anonymous: bool, emergency: bool = False
+) -> NewRequest:
+    guess = data.get("guess")
+    location = data.get("location")
+    return NewRequest(
+        text=text,
+        committee=committee,
+        suggestion=RouteGuess(committee=guess[0], confidence=guess[1], ranking=()) if guess else None,
+        photos=tuple(Photo(platform, file_id) for platform, file_id in data.get("photos", [])),
+        latitude=location[0] if location else None,
+        longitude=location[1] if location else None,
+        anonymous=anonymous,
+        emergency=emergency,
+    )
