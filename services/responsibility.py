@@ -1,0 +1,113 @@
+"""Who answers for a resolution, and once-only reminder marks.
+
+A resolution's responsible body is a committee (its head answers; the managers when it has no
+head), an executive agency (its liaison in the neighbourhood's county) or a named council member.
+Every reminder and digest about resolutions goes to the people `responsible_people` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.council import CommitteeMembership, CouncilMember, Liaison
+from models.identity import Neighbourhood
+from models.resolutions import ReminderMark, Resolution, ResponsibleKind
+from services.requests import committee_heads, county_officials_of, managers_of
+
+
+async def county_of(session: AsyncSession, neighbourhood_id: int) -> int | None:
+    county_id: int | None = await session.scalar(
+        select(Neighbourhood.county_id).where(Neighbourhood.id == neighbourhood_id)
+    )
+    return county_id
+
+
+async def responsible_people(session: AsyncSession, resolution: Resolution) -> list[int]:
+    """The person ids who answer for `resolution` (empty only when nobody can be found: then the
+    managers are told by the callers that escalate)."""
+    if resolution.responsible_kind is ResponsibleKind.MEMBER and resolution.responsible_member_id is not None:
+        person_id = await session.scalar(
+            select(CouncilMember.person_id).where(
+                CouncilMember.id == resolution.responsible_member_id, CouncilMember.active.is_(True)
+            )
+        )
+        if person_id is not None:
+            return [person_id]
+        return await managers_of(session, resolution.neighbourhood_id)
+    if resolution.responsible_kind is ResponsibleKind.AGENCY and resolution.responsible_agency_id is not None:
+        county_id = await county_of(session, resolution.neighbourhood_id)
+        liaison = await session.scalar(
+            select(Liaison.person_id).where(
+                Liaison.agency_id == resolution.responsible_agency_id, Liaison.county_id == county_id
+            )
+        )
+        if liaison is not None:
+            return [liaison]
+        return await managers_of(session, resolution.neighbourhood_id)
+    if resolution.responsible_committee is not None:
+        heads = await committee_heads(session, resolution.neighbourhood_id, resolution.responsible_committee)
+        if heads:
+            return heads
+    return await managers_of(session, resolution.neighbourhood_id)
+
+
+async def is_responsible(session: AsyncSession, resolution: Resolution, person_id: int) -> bool:
+    """Whether the person answers for the resolution: one of `responsible_people`, or any active
+    member of the responsible committee."""
+    if person_id in await responsible_people(session, resolution):
+        return True
+    if (
+        resolution.responsible_kind is ResponsibleKind.COMMITTEE
+        and resolution.responsible_committee is not None
+    ):
+        member = await session.scalar(
+            select(CouncilMember.id)
+            .join(CommitteeMembership, CommitteeMembership.council_member_id == CouncilMember.id)
+            .where(
+                CouncilMember.person_id == person_id,
+                CouncilMember.active.is_(True),
+                CommitteeMembership.neighbourhood_id == resolution.neighbourhood_id,
+                CommitteeMembership.committee == resolution.responsible_committee,
+            )
+        )
+        return member is not None
+    return False
+
+
+async def escalation_people(session: AsyncSession, neighbourhood_id: int, level: int) -> list[int]:
+    """Level 1: the neighbourhood's managers; level 2: the county's officials."""
+    if level == 1:
+        return await managers_of(session, neighbourhood_id)
+    return await county_officials_of(session, neighbourhood_id)
+
+
+async def claim_mark(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record that the reminder `key` is being sent, in the caller's transaction; False when it was
+    already (by an earlier run, before a restart, or by another instance racing this one)."""
+    values = {"key": key, "sent_at": now}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt: Insert = (
+            insert_fn(ReminderMark)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ReminderMark.id)
+        )
+        return (await session.scalars(stmt)).one_or_none() is not None
+    try:
+        async with session.begin_nested():
+            session.add(ReminderMark(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unique(people: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(people))
