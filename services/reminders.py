@@ -1,0 +1,691 @@
+"""Reminders about resolutions that no one can ignore: the morning digest, the escalations and the
+weekly county digest. Scheduled jobs (services/jobs.py) call these; all dates are Tehran dates.
+
+- Every morning each responsible person (`services.responsibility.responsible_people`) gets ONE
+  message listing their overdue resolutions (most overdue first) and those due within a few days.
+- A resolution overdue by more than `escalate_manager_days` is escalated to the neighbourhood's
+  managers, by more than `escalate_county_days` to the county's officials; each recipient gets one
+  message per run listing every resolution newly escalated to them.
+- Once a week each county official gets a digest of their county.
+
+Each reminder is claimed with `claim_mark` in the transaction that queues its message(s), so a
+rerun, a restart or a second instance sends nothing new. A message longer than the platform's
+limit becomes a short numbered series, split at line boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.council import Agency, CouncilMember
+from models.identity import Account, County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
+from models.requests import OPEN_STATUSES, CitizenRequest, CommitteeSla
+from models.resolutions import (
+    OPEN_RESOLUTION_STATUSES,
+    ReminderMark,
+    Resolution,
+    ResolutionStatus,
+    ResponsibleKind,
+)
+from services.authz import committing
+from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
+from services.jalali import format_jalali_date, tehran_today
+from services.notify import last_account
+from services.outbox import enqueue
+from services.responsibility import claim_mark, escalation_people, responsible_people, unique
+
+log = logging.getLogger(__name__)
+
+# Telegram's limit is 4096 characters; stay clear of it (Bale's is similar).
+MESSAGE_LIMIT = 4000
+# A resolution's text is shortened to about this many characters in a list line.
+TEXT_PREVIEW = 80
+# The worst overdue resolutions named in a county digest.
+COUNTY_WORST = 5
+# A request is overdue once open longer than its committee's resolution target (this by default).
+DEFAULT_REQUEST_DAYS = 14
+# APScheduler's day names, Monday first like Python's `date.weekday()`.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """How the reminders behave (from the settings; these are the programme's defaults)."""
+
+    # "Due soon": the deadline is within this many days from today.
+    due_soon_days: int = 3
+    # Escalate when overdue by MORE than this many days.
+    escalate_manager_days: int = 7
+    escalate_county_days: int = 14
+    # The county digest's day (Python weekday: Saturday is 5); its week starts on that day.
+    county_digest_weekday: int = 5
+
+
+DEFAULT_POLICY = ReminderPolicy()
+
+
+# ---- what a line is made of ----
+
+
+@dataclass(frozen=True)
+class ResponsibleLabel:
+    """Who answers for a resolution, as shown to officials."""
+
+    kind: ResponsibleKind
+    committee: str | None = None
+    agency_fa: str | None = None
+    agency_en: str | None = None
+    member_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolutionLine:
+    """One resolution as listed in a reminder."""
+
+    resolution_id: int
+    neighbourhood: str
+    text: str
+    deadline: date
+    progress: int
+    # Positive: days past the deadline; zero or negative: due today or in that many days.
+    days_overdue: int
+    responsible: ResponsibleLabel | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+def shorten(text: str, limit: int = TEXT_PREVIEW) -> str:
+    """The text on one line, cut at a word boundary near `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ،,.;:-–—") + "…"
+
+
+def split_message(
+    header: Callable[[int, int], str], lines: Sequence[str], footer: str = "", limit: int = MESSAGE_LIMIT
+) -> list[str]:
+    """The header, the lines and the footer as one message, or as a numbered series of messages
+    each at most `limit` characters, split only between lines. `header(part, total)` renders the
+    heading of each part (with "(1/3)" when total > 1); the footer ends the last part."""
+    whole = "\n".join([header(1, 1), *lines] + ([footer] if footer else []))
+    if len(whole) <= limit:
+        return [whole]
+    # Room for the widest heading a series of up to 99 parts can have.
+    budget = limit - len(header(99, 99)) - 1
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        if len(line) >= budget:
+            line = line[: budget - 2] + "…"
+        if chunks[-1] and used + len(line) + 1 > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(line)
+        used += len(line) + 1
+    if footer:
+        if used + len(footer) + 1 > budget:
+            chunks.append([])
+        chunks[-1].append(footer)
+    total = len(chunks)
+    return ["\n".join([header(i, total), *chunk]) for i, chunk in enumerate(chunks, start=1)]
+
+
+def _part_marker(t: BoundTranslator, part: int, total: int) -> str:
+    return "" if total == 1 else " " + t("reminder-part", part=part, total=total)
+
+
+def _responsible_name(t: BoundTranslator, who: ResponsibleLabel | None) -> str | None:
+    if who is None:
+        return None
+    if who.kind is ResponsibleKind.COMMITTEE and who.committee:
+        return t("reminder-responsible-committee", committee=t(f"committee-{who.committee}"))
+    if who.kind is ResponsibleKind.AGENCY and who.agency_fa:
+        return (who.agency_fa if t.locale == "fa" else who.agency_en) or who.agency_fa
+    if who.kind is ResponsibleKind.MEMBER and who.member_name:
+        return who.member_name
+    return None
+
+
+def _deadline_note(t: BoundTranslator, line: ResolutionLine) -> str:
+    if line.days_overdue > 0:
+        return t("reminder-days-overdue", days=line.days_overdue)
+    if line.days_overdue == 0:
+        return t("reminder-due-today")
+    return t("reminder-days-left", days=-line.days_overdue)
+
+
+def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: bool = False) -> str:
+    """`• Neighbourhood: text… — due 15 Mehr 1403 (3 day(s) overdue) — 30% done`, in t's language;
+    officials also see who is responsible."""
+    args = {
+        "neighbourhood": line.neighbourhood,
+        "text": shorten(line.text),
+        "deadline": format_jalali_date(line.deadline, t.locale),
+        "note": _deadline_note(t, line),
+        "progress": line.progress,
+    }
+    responsible = _responsible_name(t, line.responsible) if with_responsible else None
+    if responsible:
+        return t("reminder-line-with-responsible", responsible=responsible, **args)
+    return t("reminder-line", **args)
+
+
+# ---- loading resolutions ----
+
+
+async def _open_resolutions(
+    session: AsyncSession, *, due_by: date, county_id: int | None = None
+) -> list[tuple[Resolution, str]]:
+    stmt = (
+        select(Resolution, Neighbourhood.name)
+        .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
+        .where(Resolution.status.in_(OPEN_RESOLUTION_STATUSES), Resolution.deadline <= due_by)
+        .order_by(Resolution.deadline, Resolution.id)
+    )
+    if county_id is not None:
+        stmt = stmt.where(Neighbourhood.county_id == county_id)
+    return [(resolution, name) for resolution, name in (await session.execute(stmt)).all()]
+
+
+class _Responsibles:
+    """Responsible people and labels per responsible body, looked up once per run."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._people: dict[tuple[object, ...], list[int]] = {}
+        self._agencies: dict[int, tuple[str, str]] | None = None
+        self._members: dict[int, str | None] = {}
+
+    @staticmethod
+    def _key(resolution: Resolution) -> tuple[object, ...]:
+        return (
+            resolution.neighbourhood_id,
+            resolution.responsible_kind,
+            resolution.responsible_committee,
+            resolution.responsible_agency_id,
+            resolution.responsible_member_id,
+        )
+
+    async def people(self, resolution: Resolution) -> list[int]:
+        key = self._key(resolution)
+        if key not in self._people:
+            self._people[key] = unique(await responsible_people(self._session, resolution))
+        return self._people[key]
+
+    async def label(self, resolution: Resolution) -> ResponsibleLabel:
+        kind = resolution.responsible_kind
+        if kind is ResponsibleKind.AGENCY and resolution.responsible_agency_id is not None:
+            if self._agencies is None:
+                rows = await self._session.execute(select(Agency.id, Agency.name_fa, Agency.name_en))
+                self._agencies = {row.id: (row.name_fa, row.name_en) for row in rows}
+            fa, en = self._agencies.get(resolution.responsible_agency_id, ("", ""))
+            return ResponsibleLabel(kind, agency_fa=fa, agency_en=en)
+        if kind is ResponsibleKind.MEMBER and resolution.responsible_member_id is not None:
+            member_id = resolution.responsible_member_id
+            if member_id not in self._members:
+                self._members[member_id] = await self._session.scalar(
+                    select(Person.full_name)
+                    .join(CouncilMember, CouncilMember.person_id == Person.id)
+                    .where(CouncilMember.id == member_id)
+                )
+            return ResponsibleLabel(kind, member_name=self._members[member_id])
+        committee = resolution.responsible_committee
+        return ResponsibleLabel(ResponsibleKind.COMMITTEE, committee=committee.value if committee else None)
+
+
+def _line(
+    resolution: Resolution, neighbourhood: str, today: date, responsible: ResponsibleLabel | None = None
+) -> ResolutionLine:
+    return ResolutionLine(
+        resolution_id=resolution.id,
+        neighbourhood=neighbourhood,
+        text=resolution.text,
+        deadline=resolution.deadline,
+        progress=resolution.progress,
+        days_overdue=(today - resolution.deadline).days,
+        responsible=responsible,
+    )
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Where a person's messages go (the account they used last) and in which language."""
+
+    person_id: int
+    account: Account
+    t: BoundTranslator
+
+
+async def _recipient(session: AsyncSession, translator: Translator, person_id: int) -> _Recipient | None:
+    """None when the person has no messenger account yet: nothing can reach them, so the caller
+    claims nothing and they get it once they open the bot."""
+    account = await last_account(session, person_id)
+    if account is None:
+        return None
+    # The same choice as services.notify.notify_person.
+    locale = account.locale if account.locale in SUPPORTED_LOCALES else translator.default_locale
+    return _Recipient(person_id, account, translator.bind(locale))
+
+
+async def _queue_series(
+    session: AsyncSession, recipient: _Recipient, parts: Sequence[str], *, dedup_prefix: str, now: datetime
+) -> int:
+    """Queue the parts in order through the outbox (in the caller's transaction); how many."""
+    queued = 0
+    for number, text in enumerate(parts, start=1):
+        message = await enqueue(
+            session,
+            platform=recipient.account.platform,
+            chat_id=recipient.account.chat_id,
+            text=text,
+            person_id=recipient.person_id,
+            now=now,
+            dedup_key=f"{dedup_prefix}:{number}",
+        )
+        queued += message is not None
+    return queued
+
+
+async def _claimed(session: AsyncSession, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` were claimed already: a rerun skips those without looking anything up
+    (`claim_mark` still decides, in the transaction, for runs racing each other)."""
+    pending = list(keys)
+    found: set[str] = set()
+    for i in range(0, len(pending), 500):
+        chunk = pending[i : i + 500]
+        found.update(await session.scalars(select(ReminderMark.key).where(ReminderMark.key.in_(chunk))))
+    return found
+
+
+# ---- the morning digest ----
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    # People with something overdue or due soon; of them, those sent their digest in this run.
+    people: int
+    digests: int
+    messages: int
+
+    def line(self) -> str:
+        return f"digest: {self.digests} of {self.people} people, {self.messages} messages queued"
+
+
+def render_digest(
+    t: BoundTranslator, lines: Sequence[ResolutionLine], today: date, policy: ReminderPolicy = DEFAULT_POLICY
+) -> list[str]:
+    """One person's digest: a heading with counts, overdue first (most overdue first), then due
+    soon; a numbered series when it passes the message limit."""
+    overdue = sorted((x for x in lines if x.overdue), key=lambda x: (-x.days_overdue, x.resolution_id))
+    soon = sorted((x for x in lines if not x.overdue), key=lambda x: (x.deadline, x.resolution_id))
+    body: list[str] = []
+    if overdue:
+        body += ["", t("reminder-digest-overdue-title", count=len(overdue))]
+        body += [render_line(t, x) for x in overdue]
+    if soon:
+        body += ["", t("reminder-digest-soon-title", count=len(soon), days=policy.due_soon_days)]
+        body += [render_line(t, x) for x in soon]
+    body.append("")
+
+    def header(part: int, total: int) -> str:
+        title = t("reminder-digest-title", date=format_jalali_date(today, t.locale))
+        counts = t("reminder-digest-counts", overdue=len(overdue), soon=len(soon), days=policy.due_soon_days)
+        return title + _part_marker(t, part, total) + "\n" + counts
+
+    return split_message(header, body, t("reminder-digest-hint"))
+
+
+async def run_resolution_digest(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
+) -> DigestSummary:
+    """Send each responsible person one digest of their overdue and due-soon resolutions, once per
+    Tehran day (`digest:<person>:<date>`). Commits once per person."""
+    today = tehran_today(now)
+    rows = await _open_resolutions(session, due_by=today + timedelta(days=policy.due_soon_days))
+    responsibles = _Responsibles(session)
+    by_person: dict[int, list[ResolutionLine]] = defaultdict(list)
+    for resolution, neighbourhood in rows:
+        line = _line(resolution, neighbourhood, today)
+        for person_id in await responsibles.people(resolution):
+            by_person[person_id].append(line)
+    keys = {person_id: f"digest:{person_id}:{today.isoformat()}" for person_id in by_person}
+    done = await _claimed(session, keys.values())
+    # End the read before the per-person transactions (no snapshot held while others write).
+    await session.commit()
+    digests = messages = 0
+    for person_id, lines in sorted(by_person.items()):
+        if keys[person_id] in done:
+            continue
+        async with committing(session):
+            recipient = await _recipient(session, translator, person_id)
+            if recipient is None or not await claim_mark(session, keys[person_id], now):
+                continue
+            parts = render_digest(recipient.t, lines, today, policy)
+            messages += await _queue_series(session, recipient, parts, dedup_prefix=keys[person_id], now=now)
+            digests += 1
+    log.info("resolution digest for %s: %s of %s people", today, digests, len(by_person))
+    return DigestSummary(people=len(by_person), digests=digests, messages=messages)
+
+
+# ---- escalations ----
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    # (resolution, level) pairs escalated in this run, and the messages queued for them.
+    escalated: int
+    recipients: int
+    messages: int
+
+    def line(self) -> str:
+        return (
+            f"escalations: {self.escalated} new, {self.recipients} recipients, "
+            f"{self.messages} messages queued"
+        )
+
+
+ESCALATION_LEVELS = (1, 2)
+
+
+def render_escalation(
+    t: BoundTranslator,
+    by_level: dict[int, list[ResolutionLine]],
+    policy: ReminderPolicy = DEFAULT_POLICY,
+) -> list[str]:
+    """One recipient's escalation message: the resolutions newly escalated to them, by level
+    (1: as the neighbourhood's manager, 2: as a county official), most overdue first."""
+    total = sum(len(lines) for lines in by_level.values())
+    body: list[str] = []
+    for level in sorted(by_level):
+        days = policy.escalate_manager_days if level == 1 else policy.escalate_county_days
+        lines = sorted(by_level[level], key=lambda x: (-x.days_overdue, x.resolution_id))
+        body += ["", t(f"reminder-escalation-level-{level}", count=len(lines), days=days)]
+        body += [render_line(t, x, with_responsible=True) for x in lines]
+    body.append("")
+
+    def header(part: int, parts: int) -> str:
+        return t("reminder-escalation-title", count=total) + _part_marker(t, part, parts)
+
+    return split_message(header, body, t("reminder-escalation-hint"))
+
+
+async def run_resolution_escalations(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
+) -> EscalationSummary:
+    """Escalate resolutions overdue by more than the policy's days: level 1 to the neighbourhood's
+    managers, level 2 to the county's officials; each (resolution, level) once ever
+    (`resolution-escalation:<id>:<level>`). Each recipient gets one message (or a short series)
+    listing all resolutions newly escalated to them. One transaction: the marks and the messages
+    commit together. A level with nobody who has opened the bot yet is not claimed, so it is
+    escalated once someone there can be reached."""
+    today = tehran_today(now)
+    thresholds = {1: policy.escalate_manager_days, 2: policy.escalate_county_days}
+    rows = await _open_resolutions(session, due_by=today - timedelta(days=min(thresholds.values()) + 1))
+    rows.sort(key=lambda row: row[0].id)  # claim in one order: two instances never deadlock
+    due = [
+        (resolution, neighbourhood, level, f"resolution-escalation:{resolution.id}:{level}")
+        for resolution, neighbourhood in rows
+        for level in ESCALATION_LEVELS
+        if (today - resolution.deadline).days > thresholds[level]
+    ]
+    done = await _claimed(session, (key for *_, key in due))
+    await session.commit()
+    responsibles = _Responsibles(session)
+    escalated = messages = 0
+    people_at: dict[tuple[int, int], list[int]] = {}
+    reachable_people: dict[int, _Recipient | None] = {}
+    recipients: dict[int, dict[int, list[ResolutionLine]]] = defaultdict(lambda: defaultdict(list))
+    async with committing(session):
+        for resolution, neighbourhood, level, key in due:
+            if key in done:
+                continue
+            place = (resolution.neighbourhood_id, level)
+            if place not in people_at:
+                people_at[place] = unique(
+                    await escalation_people(session, resolution.neighbourhood_id, level)
+                )
+            for person_id in people_at[place]:
+                if person_id not in reachable_people:
+                    reachable_people[person_id] = await _recipient(session, translator, person_id)
+            reachable = [p for p in people_at[place] if reachable_people[p] is not None]
+            if not reachable:
+                # Not claimed: it goes out once someone at this level has opened the bot.
+                log.warning(
+                    "resolution %s: nobody reachable to escalate to at level %s", resolution.id, level
+                )
+                continue
+            if not await claim_mark(session, key, now):
+                continue
+            escalated += 1
+            line = _line(resolution, neighbourhood, today, await responsibles.label(resolution))
+            for person_id in reachable:
+                recipients[person_id][level].append(line)
+        for person_id, by_level in sorted(recipients.items()):
+            recipient = reachable_people[person_id]
+            assert recipient is not None
+            ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
+            # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
+            digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
+            messages += await _queue_series(
+                session,
+                recipient,
+                render_escalation(recipient.t, by_level, policy),
+                dedup_prefix=f"resolution-escalation:{person_id}:{digest}",
+                now=now,
+            )
+    return EscalationSummary(escalated=escalated, recipients=len(recipients), messages=messages)
+
+
+# ---- the weekly county digest ----
+
+
+@dataclass(frozen=True)
+class NeighbourhoodStats:
+    name: str
+    open: int = 0
+    overdue: int = 0
+    done_this_week: int = 0
+    requests_open: int = 0
+    requests_overdue: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.open or self.done_this_week or self.requests_open)
+
+
+@dataclass(frozen=True)
+class CountyStats:
+    county: str
+    neighbourhoods: list[NeighbourhoodStats]
+    worst: list[ResolutionLine]
+
+    @property
+    def empty(self) -> bool:
+        return all(n.empty for n in self.neighbourhoods)
+
+    def total(self, field: str) -> int:
+        return sum(int(getattr(n, field)) for n in self.neighbourhoods)
+
+
+def week_start(today: date, weekday: int) -> date:
+    """The latest day on or before `today` that falls on `weekday` (the digest's week start)."""
+    return today - timedelta(days=(today.weekday() - weekday) % 7)
+
+
+async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) -> CountyStats:
+    """Per neighbourhood: open, overdue and done-in-the-last-7-days resolutions, open and overdue
+    requests; and the county's most overdue resolutions."""
+    today = tehran_today(now)
+    week_ago = now - timedelta(days=7)
+    county = await session.scalar(select(County.name).where(County.id == county_id)) or ""
+    names: dict[int, str] = {
+        row.id: row.name
+        for row in await session.execute(
+            select(Neighbourhood.id, Neighbourhood.name)
+            .where(Neighbourhood.county_id == county_id)
+            .order_by(Neighbourhood.name)
+        )
+    }
+    counts: dict[int, dict[str, int]] = {nid: defaultdict(int) for nid in names}
+    is_open = Resolution.status.in_(OPEN_RESOLUTION_STATUSES)
+    resolution_rows = await session.execute(
+        select(
+            Resolution.neighbourhood_id,
+            func.sum(case((is_open, 1), else_=0)),
+            func.sum(case((is_open & (Resolution.deadline < today), 1), else_=0)),
+            func.sum(
+                case(
+                    (
+                        (Resolution.status == ResolutionStatus.DONE) & (Resolution.completed_at >= week_ago),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
+        .where(Neighbourhood.county_id == county_id)
+        .group_by(Resolution.neighbourhood_id)
+    )
+    for nid, open_count, overdue, done in resolution_rows.all():
+        counts[nid]["open"] = int(open_count or 0)
+        counts[nid]["overdue"] = int(overdue or 0)
+        counts[nid]["done_this_week"] = int(done or 0)
+    targets = {
+        row.committee: timedelta(days=row.resolution_days)
+        for row in await session.scalars(select(CommitteeSla))
+    }
+    request_rows = await session.execute(
+        select(CitizenRequest.neighbourhood_id, CitizenRequest.committee, CitizenRequest.sla_started_at)
+        .join(Neighbourhood, Neighbourhood.id == CitizenRequest.neighbourhood_id)
+        .where(Neighbourhood.county_id == county_id, CitizenRequest.status.in_(OPEN_STATUSES))
+    )
+    for nid, committee, started in request_rows.all():
+        counts[nid]["requests_open"] += 1
+        target = targets.get(committee, timedelta(days=DEFAULT_REQUEST_DAYS))
+        if started is not None and now - started > target:
+            counts[nid]["requests_overdue"] += 1
+    overdue_rows = await _open_resolutions(session, due_by=today - timedelta(days=1), county_id=county_id)
+    responsibles = _Responsibles(session)
+    worst = [
+        _line(resolution, neighbourhood, today, await responsibles.label(resolution))
+        for resolution, neighbourhood in overdue_rows[:COUNTY_WORST]
+    ]
+    neighbourhoods = [NeighbourhoodStats(name=names[nid], **counts[nid]) for nid in names]
+    return CountyStats(county=county, neighbourhoods=neighbourhoods, worst=worst)
+
+
+def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], week_of: date) -> list[str]:
+    """One official's weekly digest: per county its totals, every neighbourhood with something
+    open or done (most overdue first), and the worst overdue resolutions."""
+    body: list[str] = []
+    for stats in counties:
+        body += [
+            "",
+            t("reminder-county-title", county=stats.county),
+            t(
+                "reminder-county-totals",
+                open=stats.total("open"),
+                overdue=stats.total("overdue"),
+                done=stats.total("done_this_week"),
+            ),
+            t(
+                "reminder-county-requests",
+                open=stats.total("requests_open"),
+                overdue=stats.total("requests_overdue"),
+            ),
+        ]
+        active = sorted(
+            (n for n in stats.neighbourhoods if not n.empty), key=lambda n: (-n.overdue, -n.open, n.name)
+        )
+        if active:
+            body.append(t("reminder-county-neighbourhoods-title"))
+            body += [
+                t(
+                    "reminder-county-neighbourhood",
+                    name=n.name,
+                    open=n.open,
+                    overdue=n.overdue,
+                    done=n.done_this_week,
+                    requests=n.requests_open,
+                    requests_overdue=n.requests_overdue,
+                )
+                for n in active
+            ]
+        quiet = len(stats.neighbourhoods) - len(active)
+        if quiet:
+            body.append(t("reminder-county-quiet", count=quiet))
+        if stats.worst:
+            body.append(t("reminder-county-worst-title", count=len(stats.worst)))
+            body += [render_line(t, x, with_responsible=True) for x in stats.worst]
+    body.append("")
+
+    def header(part: int, total: int) -> str:
+        return t("reminder-county-digest-title", date=format_jalali_date(week_of, t.locale)) + _part_marker(
+            t, part, total
+        )
+
+    return split_message(header, body, t("reminder-county-hint"))
+
+
+@dataclass(frozen=True)
+class CountyDigestSummary:
+    officials: int
+    digests: int
+    messages: int
+
+    def line(self) -> str:
+        return f"county digest: {self.digests} of {self.officials} officials, {self.messages} messages queued"
+
+
+async def run_county_digest(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
+) -> CountyDigestSummary:
+    """Send each county official one digest of their county (or counties) once per week
+    (`county-digest:<person>:<week start>`); counties with nothing open or done are left out, and
+    an official with nothing to report gets nothing. Commits once per official."""
+    today = tehran_today(now)
+    week_of = week_start(today, policy.county_digest_weekday)
+    assignments = (
+        await session.execute(
+            select(RoleAssignment.person_id, RoleAssignment.scope_id).where(
+                RoleAssignment.role == Role.COUNTY_OFFICIAL, RoleAssignment.scope_kind == ScopeKind.COUNTY
+            )
+        )
+    ).all()
+    counties_of: dict[int, list[int]] = defaultdict(list)
+    for person_id, county_id in assignments:
+        counties_of[person_id].append(county_id)
+    stats: dict[int, CountyStats] = {}
+    for county_id in sorted({c for ids in counties_of.values() for c in ids}):
+        stats[county_id] = await county_stats(session, county_id, now=now)
+    await session.commit()
+    digests = messages = 0
+    for person_id, county_ids in sorted(counties_of.items()):
+        mine = [stats[c] for c in sorted(set(county_ids)) if not stats[c].empty]
+        if not mine:
+            continue
+        async with committing(session):
+            recipient = await _recipient(session, translator, person_id)
+            key = f"county-digest:{person_id}:{week_of.isoformat()}"
+            if recipient is None or not await claim_mark(session, key, now):
+                continue
+            parts = render_county_digest(recipient.t, mine, week_of)
+            messages += await _queue_series(session, recipient, parts, dedup_prefix=key, now=now)
+            digests += 1
+    return CountyDigestSummary(officials=len(counties_of), digests=digests, messages=messages)
