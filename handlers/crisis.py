@@ -1,0 +1,331 @@
+"""/crisis: the manager sees whether crisis mode is on; switches it on with a short description
+(then confirms), or off with an optional note (then confirms). The reply says how many people are
+being told; the broadcast itself goes through the outbox (services.crisis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.council import managed_neighbourhood
+from handlers.menu import AnyMenuPress, MenuPress, main_menu
+from services.accounts import Viewer
+from services.authz import Actor, PermissionDenied
+from services.clock import Clock
+from services.crisis import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_NOTE_LENGTH,
+    MIN_DESCRIPTION_LENGTH,
+    CrisisAlreadyActive,
+    CrisisNotActive,
+    DescriptionTooLong,
+    DescriptionTooShort,
+    NoteTooLong,
+    clean_description,
+    clean_note,
+    crisis_state,
+    end_crisis,
+    start_crisis,
+)
+from services.i18n import BoundTranslator, Translator
+from services.jalali import format_datetime
+
+
+class CrisisForm(StatesGroup):
+    description = State()
+    confirm_start = State()
+    note = State()
+    confirm_end = State()
+
+
+class CrisisPress(CallbackData, prefix="crs"):
+    # "open" (the reminder's button, like /crisis), "on" (confirm start), "end" (begin ending),
+    # "skip" (no note), "off" (confirm end), "cancel".
+    action: str
+
+
+def _keyboard(t: BoundTranslator, *buttons: tuple[str, str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=t(label), callback_data=CrisisPress(action=action).pack())]
+            for label, action in buttons
+        ]
+    )
+
+
+async def _message_of(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+async def _drop_buttons(query: CallbackQuery) -> Message | None:
+    message = await _message_of(query)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+    return message
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+
+    # ---- the command (first, so it also works in the middle of a form) ----
+
+    @router.message(Command("crisis"))
+    @router.message(MenuPress("crisis"))
+    async def crisis_command(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await state.clear()
+        await show_state(message, state, session, viewer, t)
+
+    @router.callback_query(CrisisPress.filter(F.action == "open"))
+    async def opened_from_reminder(
+        query: CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        await query.answer()
+        if (message := await _message_of(query)) is not None:
+            await state.clear()
+            await show_state(message, state, session, viewer, t)
+
+    async def show_state(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        neighbourhood_id = managed_neighbourhood(viewer)
+        if neighbourhood_id is None:
+            await message.answer(t("crisis-not-manager"))
+            return
+        try:
+            view = await crisis_state(
+                session, actor=Actor.from_viewer(viewer), neighbourhood_id=neighbourhood_id
+            )
+        except PermissionDenied:
+            await message.answer(t("crisis-not-manager"))
+            return
+        if view.active is None:
+            await state.set_state(CrisisForm.description)
+            await state.update_data(
+                neighbourhood_id=neighbourhood_id,
+                neighbourhood=view.neighbourhood_name,
+                audience=view.audience,
+            )
+            await message.answer(
+                t("crisis-off-status", neighbourhood=view.neighbourhood_name, audience=view.audience)
+                + "\n\n"
+                + t("crisis-ask-description", min=MIN_DESCRIPTION_LENGTH, max=MAX_DESCRIPTION_LENGTH)
+            )
+            return
+        await message.answer(
+            t(
+                "crisis-on-status",
+                neighbourhood=view.neighbourhood_name,
+                since=format_datetime(view.active.started_at, t.locale),
+                description=view.active.description,
+                audience=view.audience,
+            ),
+            reply_markup=_keyboard(t, ("crisis-button-end", "end")),
+        )
+
+    # ---- switching on ----
+
+    @router.message(StateFilter(CrisisForm.description), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def description_typed(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        try:
+            description = clean_description(message.text or "")
+        except DescriptionTooShort:
+            await message.answer(t("crisis-description-too-short", min=MIN_DESCRIPTION_LENGTH))
+            return
+        except DescriptionTooLong as error:
+            await message.answer(
+                t("crisis-description-too-long", length=error.length, max=MAX_DESCRIPTION_LENGTH)
+            )
+            return
+        data = await state.update_data(description=description)
+        await state.set_state(CrisisForm.confirm_start)
+        await message.answer(
+            t(
+                "crisis-confirm-start",
+                neighbourhood=data["neighbourhood"],
+                audience=data["audience"],
+                description=description,
+            ),
+            reply_markup=_keyboard(
+                t, ("crisis-button-confirm-start", "on"), ("crisis-button-cancel", "cancel")
+            ),
+        )
+
+    @router.message(StateFilter(CrisisForm.description), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def description_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("crisis-description-expected"))
+
+    @router.callback_query(StateFilter(CrisisForm.confirm_start), CrisisPress.filter(F.action == "on"))
+    async def confirmed_start(
+        query: CallbackQuery,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        data = await state.get_data()
+        await state.clear()
+        reply: str
+        try:
+            switched = await start_crisis(
+                session,
+                translator,
+                actor=Actor.from_viewer(viewer),
+                neighbourhood_id=int(data["neighbourhood_id"]),
+                description=str(data["description"]),
+                now=clock(),
+            )
+        except PermissionDenied:
+            reply = t("crisis-not-manager")
+        except CrisisAlreadyActive as error:
+            reply = t("crisis-already-on", since=format_datetime(error.since, t.locale))
+        except (DescriptionTooShort, DescriptionTooLong):
+            reply = t("crisis-form-closed")
+        else:
+            reply = t("crisis-started", told=switched.told)
+            if not switched.has_crisis_head:
+                reply += "\n\n" + t("crisis-started-no-head")
+        if message is not None:
+            await message.answer(reply, reply_markup=main_menu(viewer, t))
+
+    # ---- switching off ----
+
+    @router.callback_query(CrisisPress.filter(F.action == "end"))
+    async def end_pressed(
+        query: CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
+        neighbourhood_id = managed_neighbourhood(viewer)
+        try:
+            if neighbourhood_id is None:
+                raise PermissionDenied("crisis")
+            view = await crisis_state(
+                session, actor=Actor.from_viewer(viewer), neighbourhood_id=neighbourhood_id
+            )
+        except PermissionDenied:
+            await query.answer(t("crisis-not-manager"), show_alert=True)
+            return
+        if view.active is None:
+            await query.answer(t("crisis-not-on"), show_alert=True)
+            await _drop_buttons(query)
+            return
+        await query.answer()
+        message = await _drop_buttons(query)
+        await state.set_state(CrisisForm.note)
+        await state.set_data(
+            {
+                "neighbourhood_id": neighbourhood_id,
+                "neighbourhood": view.neighbourhood_name,
+                "audience": view.audience,
+            }
+        )
+        if message is not None:
+            await message.answer(
+                t("crisis-ask-note", max=MAX_NOTE_LENGTH),
+                reply_markup=_keyboard(
+                    t, ("crisis-button-no-note", "skip"), ("crisis-button-cancel", "cancel")
+                ),
+            )
+
+    async def confirm_end(message: Message, state: FSMContext, t: BoundTranslator, note: str | None) -> None:
+        data = await state.update_data(note=note)
+        await state.set_state(CrisisForm.confirm_end)
+        text = t("crisis-confirm-end", neighbourhood=data["neighbourhood"], audience=data["audience"])
+        if note:
+            text += "\n" + t("crisis-confirm-end-note", note=note)
+        await message.answer(
+            text,
+            reply_markup=_keyboard(
+                t, ("crisis-button-confirm-end", "off"), ("crisis-button-cancel", "cancel")
+            ),
+        )
+
+    @router.message(StateFilter(CrisisForm.note), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def note_typed(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        try:
+            note = clean_note(message.text)
+        except NoteTooLong as error:
+            await message.answer(t("crisis-note-too-long", length=error.length, max=MAX_NOTE_LENGTH))
+            return
+        await confirm_end(message, state, t, note)
+
+    @router.message(StateFilter(CrisisForm.note), ~F.text.startswith("/"), ~AnyMenuPress())
+    async def note_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("crisis-note-expected"))
+
+    @router.callback_query(StateFilter(CrisisForm.note), CrisisPress.filter(F.action == "skip"))
+    async def no_note(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
+        await query.answer()
+        if (message := await _drop_buttons(query)) is not None:
+            await confirm_end(message, state, t, None)
+
+    @router.callback_query(StateFilter(CrisisForm.confirm_end), CrisisPress.filter(F.action == "off"))
+    async def confirmed_end(
+        query: CallbackQuery,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        await query.answer()
+        message = await _drop_buttons(query)
+        data: dict[str, Any] = await state.get_data()
+        await state.clear()
+        reply: str
+        try:
+            switched = await end_crisis(
+                session,
+                translator,
+                actor=Actor.from_viewer(viewer),
+                neighbourhood_id=int(data["neighbourhood_id"]),
+                note=data.get("note"),
+                now=clock(),
+            )
+        except PermissionDenied:
+            reply = t("crisis-not-manager")
+        except CrisisNotActive:
+            reply = t("crisis-not-on")
+        except NoteTooLong:
+            reply = t("crisis-form-closed")
+        else:
+            reply = t("crisis-ended", told=switched.told)
+        if message is not None:
+            await message.answer(reply, reply_markup=main_menu(viewer, t))
+
+    # ---- cancelling, buttons expected, stale buttons ----
+
+    @router.callback_query(StateFilter(CrisisForm), CrisisPress.filter(F.action == "cancel"))
+    async def cancelled(query: CallbackQuery, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+        await state.clear()
+        await query.answer()
+        if (message := await _drop_buttons(query)) is not None:
+            await message.answer(t("crisis-cancelled"), reply_markup=main_menu(viewer, t))
+
+    @router.message(
+        StateFilter(CrisisForm.confirm_start, CrisisForm.confirm_end),
+        ~F.text.startswith("/"),
+        ~AnyMenuPress(),
+    )
+    async def button_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("crisis-button-expected"))
+
+    # A button of a form that is no longer open (answered already, cancelled, or another step).
+    @router.callback_query(CrisisPress.filter())
+    async def stale_button(query: CallbackQuery, t: BoundTranslator) -> None:
+        await query.answer(t("crisis-form-closed"), show_alert=True)
+        await _drop_buttons(query)
+
+    return router
