@@ -138,6 +138,7 @@ def _configure_logging(level: str) -> None:
 
 
 async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
+    from bot.scheduler import reminder_policy
     from models.db import create_engine, create_session_factory, upgrade_database
     from models.outbox_repo import due_now_after, highest_id
     from services.clock import utc_now
@@ -151,7 +152,10 @@ async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
         session_factory = create_session_factory(engine)
         async with session_factory() as session:
             newest = await highest_id(session)
-        summary = await spec.run(JobContext(session_factory=session_factory, now=now or utc_now()))
+        context = JobContext(
+            session_factory=session_factory, now=now or utc_now(), reminders=reminder_policy(settings)
+        )
+        summary = await spec.run(context)
         if now is not None:
             # Run as if it were `now`, but what the job queued is to be sent at once.
             async with session_factory() as session, session.begin():
@@ -335,11 +339,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if command == "jobs":
+        from bot.scheduler import effective_cron, job_schedules
         from services.jobs import JOBS
 
         if args.jobs_command == "list":
             for job in JOBS:
-                schedule = " ".join(f"{k}={v}" for k, v in job.cron.items())
+                cron = effective_cron(job, job_schedules(settings))
+                schedule = " ".join(f"{k}={v}" for k, v in cron.items())
                 print(f"{job.name}\t{schedule}\t{job.description}")
             return 0
         if args.name not in {job.name for job in JOBS}:

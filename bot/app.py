@@ -19,7 +19,7 @@ from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
 from bot.platforms import CAPABILITIES, best_effort, make_bot
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
@@ -89,7 +89,17 @@ class BackgroundWork:
     """What runs beside the bots in either mode: the outbox delivery worker and the scheduler."""
 
     def __init__(self, runtime: Runtime, settings: Settings, clock: Clock) -> None:
-        self._scheduler = build_scheduler(settings.timezone, runtime.session_factory, clock, runtime.translator)
+        self._schedules = job_schedules(settings)
+        self._scheduler = build_scheduler(
+            settings.timezone,
+            runtime.session_factory,
+            clock,
+            runtime.translator,
+            schedules=self._schedules,
+            reminders=reminder_policy(settings),
+        )
+        self._timezone = settings.timezone
+        self._clock = clock
         self._scheduler.add_job(
             _retrain_routing(runtime),
             CronTrigger(timezone=settings.timezone, hour=3, minute=30),
@@ -104,6 +114,8 @@ class BackgroundWork:
 
     def start(self) -> None:
         self._scheduler.start()
+        # A digest missed while the bot was down runs now (its marks make a repeat harmless).
+        catch_up(self._scheduler, self._clock(), self._timezone, self._schedules)
         self._task = asyncio.create_task(self._worker.run(self._stop), name="outbox-delivery")
 
     async def stop(self) -> None:

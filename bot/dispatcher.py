@@ -17,7 +17,22 @@ from services.clock import Clock
 from services.i18n import SUPPORTED_LOCALES, Translator
 from services.requests import RoutingModel
 
-COMMANDS = ("start", "request", "track", "inbox", "report", "join", "help", "cancel", "lang")
+COMMANDS = (
+    "start",
+    "request",
+    "track",
+    "feed",
+    "inbox",
+    "action",
+    "meeting",
+    "resolutions",
+    "report",
+    "crisis",
+    "join",
+    "help",
+    "cancel",
+    "lang",
+)
 
 
 def build_dispatcher(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,6 +50,17 @@ class Settings(BaseSettings):
 
     # Requests a resident may submit per day (Tehran calendar day); emergencies are never limited.
     request_daily_limit: int = 5
+
+    # Reminders about resolutions (Tehran time): the morning digest to each responsible person,
+    # escalation thresholds (overdue by more than N days), the weekly county digest.
+    digest_hour: int = Field(default=9, ge=0, le=23)
+    digest_minute: int = Field(default=0, ge=0, le=59)
+    resolution_due_soon_days: int = Field(default=3, ge=0)
+    resolution_escalate_manager_days: int = Field(default=7, ge=0)
+    resolution_escalate_county_days: int = Field(default=14, ge=0)
+    county_digest_day: Literal["sat", "sun", "mon", "tue", "wed", "thu", "fri"] = "sat"
+    county_digest_hour: int = Field(default=9, ge=0, le=23)
+    county_digest_minute: int = Field(default=30, ge=0, le=59)
 
     polling_timeout: int = 10
     log_level: str = "INFO"

@@ -5,18 +5,24 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    actions,
     admin,
     common,
     council,
+    crisis,
     errors,
     fallback,
+    feed,
     inbox,
+    jalali_calendar,
     join,
     liaisons,
+    meetings,
     poster,
     profile,
     report,
     requests,
+    resolutions,
     start,
 )
 
@@ -26,11 +32,19 @@ def get_routers() -> list[Router]:
     return [
         errors.setup(),
         common.setup(),
+        # Month navigation of every form's Jalali calendar, in any state.
+        jalali_calendar.setup(),
         start.setup(),
         council.setup(),
         # Before the flows that take free text, so the officials' menu buttons work in their middle.
         report.setup(),
         liaisons.setup(),
+        crisis.setup(),
+        # Before the free-text flows too: their menu buttons (feed, action) work mid-form.
+        actions.setup(),
+        feed.setup(),
+        meetings.setup(),
+        resolutions.setup(),
         join.setup(),
         profile.setup(),
         requests.setup(),

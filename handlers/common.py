@@ -9,8 +9,19 @@ from aiogram.types import Message, ReplyKeyboardRemove
 
 from handlers.menu import MenuPress, main_menu
 from handlers.start import language_keyboard
+from models.identity import Role
 from services.accounts import Viewer
 from services.i18n import BoundTranslator
+
+# (roles, catalog key): the help sections, in the order they are shown.
+HELP_SECTIONS: tuple[tuple[frozenset[Role], str], ...] = (
+    (frozenset({Role.RESIDENT}), "help-resident"),
+    (frozenset({Role.COUNCIL_MEMBER, Role.COMMITTEE_HEAD}), "help-council"),
+    (frozenset({Role.MANAGER}), "help-manager"),
+    (frozenset({Role.LIAISON}), "help-liaison"),
+    (frozenset({Role.COUNTY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.ADMIN}), "help-official"),
+    (frozenset({Role.ADMIN}), "help-admin"),
+)
 
 
 def setup() -> Router:
@@ -18,8 +29,11 @@ def setup() -> Router:
 
     @router.message(Command("help"))
     @router.message(MenuPress("help"))
-    async def show_help(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("help-text") + "\n\n" + t("help-roles"))
+    async def show_help(message: Message, viewer: Viewer, t: BoundTranslator) -> None:
+        # Everyone's commands, then only the sections of the roles this person has.
+        held = {grant.role for grant in viewer.roles}
+        sections = [t(key) for roles, key in HELP_SECTIONS if held & roles]
+        await message.answer("\n\n".join([t("help-text"), *sections]))
 
     @router.message(Command("cancel"))
     async def cancel(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:

@@ -19,21 +19,28 @@ MANAGER_MENU = (
     ("add_member", "menu-add-member"),
     ("invite", "menu-invite"),
     ("profile", "menu-profile"),
+    ("crisis", "menu-crisis"),
+    ("action", "menu-action"),
+    ("meeting", "menu-meeting"),
+    ("resolutions", "menu-resolutions"),
 )
 OFFICIAL_MENU = (
     ("report", "menu-report"),
     ("liaisons", "menu-liaisons"),
     ("profile", "menu-profile"),
     ("grant", "menu-grant"),
+    ("resolutions", "menu-resolutions"),
 )
 ADMIN_MENU = (("grant", "menu-grant"), ("import_regions", "menu-import-regions"))
 EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))
-RESIDENT_MENU = (("request", "menu-request"), ("my_requests", "menu-my-requests"))
-COMMITTEE_MENU = (("inbox", "menu-inbox"),)
+RESIDENT_MENU = (("request", "menu-request"), ("my_requests", "menu-my-requests"), ("feed", "menu-feed"))
+COMMITTEE_MENU = (("inbox", "menu-inbox"), ("action", "menu-action"), ("resolutions", "menu-resolutions"))
+LIAISON_MENU = (("resolutions", "menu-resolutions"),)
 ROLE_MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.RESIDENT: RESIDENT_MENU,
     Role.COMMITTEE_HEAD: COMMITTEE_MENU,
     Role.COUNCIL_MEMBER: COMMITTEE_MENU,
+    Role.LIAISON: LIAISON_MENU,
     Role.MANAGER: MANAGER_MENU,
     Role.COUNTY_OFFICIAL: OFFICIAL_MENU,
     Role.PROVINCE_OFFICIAL: OFFICIAL_MENU,

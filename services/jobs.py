@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox_repo import delete_finished_before
 from models.repositories import delete_processed_updates_before
+from services.crisis import run_crisis_reminders
 from services.i18n import Translator
+from services.reminders import (
+    ReminderPolicy,
+    run_county_digest,
+    run_resolution_digest,
+    run_resolution_escalations,
+)
 from services.requests import run_sla_reminders
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,8 @@ class JobContext:
     now: datetime
     # Messages are rendered in each recipient's language.
     translator: Translator = field(default_factory=Translator)
+    # Due-soon window, escalation thresholds and the county digest's week (from the settings).
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,9 @@ class JobSpec:
     run: Callable[[JobContext], Awaitable[str]]
     # APScheduler CronTrigger fields, in the scheduler's timezone (Asia/Tehran).
     cron: dict[str, Any] = field(default_factory=dict)
+    # Run once at start when the bot was down at the scheduled time (bot.scheduler.should_catch_up);
+    # only for jobs whose marks make a second run harmless.
+    catch_up: bool = False
 
 
 async def prune_processed_updates(ctx: JobContext) -> str:
@@ -68,12 +80,59 @@ async def request_sla(ctx: JobContext) -> str:
     )
 
 
+async def crisis_reminder(ctx: JobContext) -> str:
+    """Remind the managers, once per crisis, to close a crisis still on after 72 hours."""
+    async with ctx.session_factory() as session:
+        summary = await run_crisis_reminders(session, ctx.translator, now=ctx.now)
+    return f"checked {summary.checked} long crises: {summary.reminded} reminders, {summary.messages} messages queued"
+
+
+async def resolution_digest(ctx: JobContext) -> str:
+    """The morning digest of overdue and due-soon resolutions to each responsible person, then
+    the escalations of resolutions long overdue to the managers and the county officials."""
+    async with ctx.session_factory() as session:
+        digest = await run_resolution_digest(session, ctx.translator, now=ctx.now, policy=ctx.reminders)
+        escalations = await run_resolution_escalations(
+            session, ctx.translator, now=ctx.now, policy=ctx.reminders
+        )
+    return f"{digest.line()}; {escalations.line()}"
+
+
+async def county_digest(ctx: JobContext) -> str:
+    """The weekly digest of each county's resolutions and requests to its officials."""
+    async with ctx.session_factory() as session:
+        summary = await run_county_digest(session, ctx.translator, now=ctx.now, policy=ctx.reminders)
+    return summary.line()
+
+
 JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        name="resolution_digest",
+        description="morning digest of overdue and due-soon resolutions; escalate long-overdue ones",
+        run=resolution_digest,
+        # DIGEST_HOUR / DIGEST_MINUTE override this (bot.scheduler.job_schedules).
+        cron={"hour": 9, "minute": 0},
+        catch_up=True,
+    ),
+    JobSpec(
+        name="county_digest",
+        description="weekly digest of each county's resolutions and requests to its officials",
+        run=county_digest,
+        # COUNTY_DIGEST_DAY / _HOUR / _MINUTE override this.
+        cron={"day_of_week": "sat", "hour": 9, "minute": 30},
+        catch_up=True,
+    ),
     JobSpec(
         name="request_sla",
         description="remind and escalate requests past their first-response or resolution target",
         run=request_sla,
         cron={"minute": "*/15"},
+    ),
+    JobSpec(
+        name="crisis_reminder",
+        description="remind managers to close a crisis still on 72 hours after it started",
+        run=crisis_reminder,
+        cron={"minute": 5},
     ),
     JobSpec(
         name="prune_processed_updates",

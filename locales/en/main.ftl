@@ -39,7 +39,34 @@ help-text = Mahalleyar help:
     /help this help
     /lang change language
     /cancel cancel the current task
-help-roles = Neighbourhood manager: /members council and committees, /add_member register a member, /invite invitation link, /profile neighbourhood profile. County and province officials: /profile with a neighbourhood code.
+help-resident = Residents:
+    /request submit a request or complaint
+    /track follow a request by its code
+    /my_requests my requests
+    /feed the council's actions and resolutions' progress; comment
+help-council = Council and committee members:
+    /inbox your committee's requests
+    /action log an action
+    /resolutions resolutions and progress reports
+help-manager = Neighbourhood manager:
+    /members council and committees
+    /add_member register a member
+    /invite invitation and joining links
+    /poster the neighbourhood's QR poster
+    /profile neighbourhood profile
+    /meeting record a meeting and its resolutions
+    /resolutions resolutions
+    /crisis crisis mode
+help-liaison = Agency liaisons:
+    /resolutions the resolutions your agency answers for, and progress reports
+help-official = County and province officials:
+    /report councils and committees
+    /liaisons agency liaisons
+    /grant appoint by mobile number
+    /profile CODE a neighbourhood's profile
+    /resolutions CODE a neighbourhood's resolutions
+help-admin = Administrators:
+    /import_regions load provinces, counties and neighbourhoods (CSV file)
 
 cancel-done = The current task was cancelled.
 cancel-nothing = There is nothing to cancel.

@@ -82,7 +82,9 @@ async def submit_health_request(emulator: BotAPIEmulator, user: int, text: str =
     await emulator.wait_for_message(TELEGRAM_BOT, user, fa("request-ask-privacy")[:20], after=mark)
     mark = emulator.last_message_id(TELEGRAM_BOT, user)
     await emulator.click(TELEGRAM_BOT, emulator.user(user), fa("request-button-public"))
-    done = await emulator.wait_for_message(TELEGRAM_BOT, user, fa("request-submitted", code="", committee="")[:10], after=mark)
+    done = await emulator.wait_for_message(
+        TELEGRAM_BOT, user, fa("request-submitted", code="", committee="")[:10], after=mark
+    )
     return tracking_code(done["text"])
 
 
@@ -131,7 +133,9 @@ async def test_an_emergency_and_a_duplicate(
     mark_manager = emulator.last_message_id(TELEGRAM_BOT, MANAGER)
     await say(emulator, TELEGRAM_BOT, RESIDENT, "/request", fa("request-ask-text", min=10))
     await say(emulator, TELEGRAM_BOT, RESIDENT, "بوی گاز خیلی شدید تو کوچه میاد کمک کنید", "۱۹۴")
-    sent = await emulator.wait_for_message(TELEGRAM_BOT, RESIDENT, fa("request-emergency-sent-manager", code="")[:20])
+    sent = await emulator.wait_for_message(
+        TELEGRAM_BOT, RESIDENT, fa("request-emergency-sent-manager", code="")[:20]
+    )
     code = tracking_code(sent["text"])
     await emulator.wait_for_message(
         TELEGRAM_BOT, MANAGER, fa("request-notice-emergency", code=code), after=mark_manager, timeout=15
@@ -142,7 +146,9 @@ async def test_an_emergency_and_a_duplicate(
     await onboard(emulator, TELEGRAM_BOT, NEIGHBOUR, "همسایه", "09124440032", start="/start n_1001")
     await say(emulator, TELEGRAM_BOT, NEIGHBOUR, "/request", fa("request-ask-text", min=10))
     proposal = fa("request-propose-committee", committee=fa("committee-health"))
-    await say(emulator, TELEGRAM_BOT, NEIGHBOUR, "درمانگاه محله ما پزشک نداره بیمارها باید تا شهر برن", proposal)
+    await say(
+        emulator, TELEGRAM_BOT, NEIGHBOUR, "درمانگاه محله ما پزشک نداره بیمارها باید تا شهر برن", proposal
+    )
     mark = emulator.last_message_id(TELEGRAM_BOT, NEIGHBOUR)
     await emulator.click(TELEGRAM_BOT, emulator.user(NEIGHBOUR), fa("request-button-yes-committee"))
     offer = await emulator.wait_for_message(TELEGRAM_BOT, NEIGHBOUR, first, after=mark)
@@ -154,7 +160,9 @@ async def test_an_emergency_and_a_duplicate(
     # The follower hears of the next change too.
     mark = emulator.last_message_id(TELEGRAM_BOT, NEIGHBOUR)
     notice = await emulator.wait_for_message(BALE_BOT, HEAD, first, timeout=15)
-    await emulator.click(BALE_BOT, emulator.user(HEAD), fa("request-button-start"), message_id=notice["message_id"])
+    await emulator.click(
+        BALE_BOT, emulator.user(HEAD), fa("request-button-start"), message_id=notice["message_id"]
+    )
     await emulator.wait_for_message(
         TELEGRAM_BOT,
         NEIGHBOUR,

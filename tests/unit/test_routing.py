@@ -286,7 +286,11 @@ def test_cli_route_reads_lines_and_writes_json(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "route"],
         cwd=REPO_ROOT,
-        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": "/tmp",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
+        },
         input="زباله ها رو جمع نمیکنن\n\nدزد اومده خونمون\n",
         capture_output=True,
         text=True,
