@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.settings import Settings
+from models.council import CommitteeKey
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,6 +111,18 @@ def _parser() -> argparse.ArgumentParser:
             "services, environment, crisis."
         ),
     )
+    sla = commands.add_parser(
+        "sla",
+        help="show or set a committee's request targets",
+        description=(
+            "Without arguments, list each committee's targets: hours to a first response and days to "
+            "resolve. With COMMITTEE and both options, set that committee's targets. Reminders go to the "
+            "committee at 1x the target, the manager at 2x and the county at 3x (job request_sla)."
+        ),
+    )
+    sla.add_argument("committee", nargs="?", choices=[c.value for c in CommitteeKey], metavar="COMMITTEE")
+    sla.add_argument("--first-response-hours", type=int, metavar="HOURS")
+    sla.add_argument("--resolution-days", type=int, metavar="DAYS")
     commands.add_parser(
         "seed-demo",
         help="create the demo province, county, neighbourhoods and people (idempotent)",
@@ -294,6 +307,32 @@ def _seed_demo(settings: Settings) -> int:
     return 0
 
 
+def _sla(settings: Settings, args: argparse.Namespace) -> int:
+    from services.requests import committee_slas, set_committee_sla
+
+    if args.committee is not None:
+        hours, days = args.first_response_hours, args.resolution_days
+        if hours is None or days is None or hours < 1 or days < 1:
+            print("give both --first-response-hours and --resolution-days, each at least 1", file=sys.stderr)
+            return 2
+        asyncio.run(
+            _with_session(
+                settings,
+                lambda s: set_committee_sla(
+                    s,
+                    committee=CommitteeKey(args.committee),
+                    first_response_hours=hours,
+                    resolution_days=days,
+                ),
+            )
+        )
+    for row in asyncio.run(_with_session(settings, committee_slas)):
+        print(
+            f"{row.committee.value}\t{row.first_response_hours} h to respond\t{row.resolution_days} d to resolve"
+        )
+    return 0
+
+
 def _route(settings: Settings) -> int:
     """`route`: one JSON line per non-blank stdin line, flushed as each is answered."""
     import io
@@ -359,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command in ("grant", "revoke"):
         return _change_role(settings, args)
+
+    if command == "sla":
+        return _sla(settings, args)
 
     if command == "route":
         return _route(settings)

@@ -130,3 +130,23 @@ def test_webhook_mode_needs_a_secret(tmp_path) -> None:  # type: ignore[no-untyp
         timeout=60,
     )
     assert result.returncode == 2 and "WEBHOOK_SECRET" in result.stderr
+
+
+def test_sla_lists_and_sets_a_committees_targets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sla.db'}"
+    listed = run_cli("sla", database_url=url)
+    assert listed.returncode == 0, listed.stderr
+    assert "health\t48 h to respond\t14 d to resolve" in listed.stdout
+    assert "crisis\t2 h to respond\t3 d to resolve" in listed.stdout
+    changed = run_cli(
+        "sla", "health", "--first-response-hours", "24", "--resolution-days", "7", database_url=url
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "health\t24 h to respond\t7 d to resolve" in run_cli("sla", database_url=url).stdout
+    assert (
+        run_cli(
+            "sla", "health", "--first-response-hours", "0", "--resolution-days", "7", database_url=url
+        ).returncode
+        == 2
+    )
+    assert run_cli("sla", "nonsense", database_url=url).returncode == 2
