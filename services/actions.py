@@ -30,7 +30,7 @@ from models.resolutions import (
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, record_audit, region_of
 from services.council import PROGRAMME_KEYS
 from services.jalali import tehran_today
-from services.persian import normalize_text
+from services.persian import normalize_prose
 from services.requests import Photo
 from services.responsibility import is_responsible
 
@@ -122,7 +122,7 @@ class ResolutionChoice:
 
 def clean_title(text: str) -> str:
     """The title as stored; raises `TitleTooShort` / `TitleTooLong`."""
-    title = normalize_text(text)
+    title = normalize_prose(text).replace("\n", " ")
     if len(title) < MIN_TITLE_LENGTH:
         raise TitleTooShort(title)
     if len(title) > MAX_TITLE_LENGTH:
@@ -134,7 +134,7 @@ def clean_description(text: str | None) -> str | None:
     """The description as stored (None when empty); raises `DescriptionTooLong`."""
     if text is None:
         return None
-    description = normalize_text(text)
+    description = normalize_prose(text)
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise DescriptionTooLong(description)
     return description or None

@@ -36,7 +36,7 @@ from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_datetime
 from services.notify import Button, notify_person
 from services.outbox import enqueue
-from services.persian import normalize_text
+from services.persian import normalize_prose
 from services.requests import committee_heads, county_officials_of, managers_of
 from services.responsibility import claim_mark
 
@@ -153,7 +153,7 @@ class ReminderSummary:
 
 def clean_description(text: str) -> str:
     """The description as stored; raises `DescriptionTooShort`/`DescriptionTooLong`."""
-    cleaned = normalize_text(text)
+    cleaned = normalize_prose(text)
     if len(cleaned) < MIN_DESCRIPTION_LENGTH:
         raise DescriptionTooShort(cleaned)
     if len(cleaned) > MAX_DESCRIPTION_LENGTH:
@@ -163,7 +163,7 @@ def clean_description(text: str) -> str:
 
 def clean_note(text: str | None) -> str | None:
     """The closing note as stored (None when empty); raises `NoteTooLong`."""
-    cleaned = normalize_text(text or "")
+    cleaned = normalize_prose(text or "")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise NoteTooLong(len(cleaned))
     return cleaned or None

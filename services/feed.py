@@ -38,7 +38,7 @@ from services.authz import (
 from services.i18n import Translator
 from services.jalali import tehran_today
 from services.notify import Button, notify_person
-from services.persian import normalize_text
+from services.persian import normalize_prose, normalize_text
 from services.requests import Photo, county_officials_of, managers_of, resident_neighbourhood
 from services.responsibility import claim_mark
 
@@ -155,7 +155,7 @@ class CommentsPage:
 
 def clean_comment(text: str) -> str:
     """The comment as stored; raises `CommentTooShort` / `CommentTooLong`."""
-    cleaned = normalize_text(text)
+    cleaned = normalize_prose(text)
     if len(cleaned) < MIN_COMMENT_LENGTH:
         raise CommentTooShort(cleaned)
     if len(cleaned) > MAX_COMMENT_LENGTH:

@@ -52,6 +52,13 @@ _NORMALIZE_TABLE: dict[int, int | str | None] = {
 _NORMALIZE_TABLE.update(_TO_ASCII_DIGITS)
 _NORMALIZE_TABLE.update(dict.fromkeys(map(ord, _INVISIBLE_CHARS + _ARABIC_DIACRITICS + _TATWEEL)))
 
+# Prose (requests, notes, resolutions, comments) keeps the writer's digits: a Persian reader who
+# typed «۵۰ نهال» must see it back in Persian digits. Arabic-Indic digits become the Persian forms.
+_PROSE_TABLE: dict[int, int | str | None] = {
+    key: value for key, value in _NORMALIZE_TABLE.items() if chr(key) not in _PERSIAN_DIGITS + _ARABIC_DIGITS
+}
+_PROSE_TABLE.update(str.maketrans(_ARABIC_DIGITS, _PERSIAN_DIGITS))
+
 # Looser mapping used only for comparison keys, never for stored text.
 _FOLD_TABLE: dict[int, int | str | None] = {
     ord("آ"): "ا",
@@ -108,6 +115,23 @@ def normalize_text(s: str) -> str:
     # spaces around it must then merge into one.
     s = _ZWNJ_RUN_RE.sub(_fix_zwnj, s)
     return _WHITESPACE_RE.sub(" ", s).strip()
+
+
+_BLANKS_RE = re.compile(r"[^\S\n]+")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+def normalize_prose(s: str) -> str:
+    """Normalise free text written by people (a request, a note, a comment) for storage.
+
+    Like `normalize_text` (yeh/kaf unified, invisible marks, tatweel and harakat dropped, ZWNJ only
+    between letters) but the digits stay as typed (Arabic-Indic ones become Persian) and line
+    breaks are kept: runs of spaces become one, and at most one blank line separates paragraphs.
+    """
+    s = s.translate(_PROSE_TABLE).replace("\r\n", "\n").replace("\r", "\n")
+    s = _ZWNJ_RUN_RE.sub(_fix_zwnj, s)
+    lines = [_BLANKS_RE.sub(" ", line).strip() for line in s.split("\n")]
+    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
 def fold_for_search(s: str) -> str:

@@ -46,7 +46,7 @@ from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime
 from services.notify import Button, notify_person
-from services.persian import fold_for_search, normalize_digits, normalize_text, to_persian_digits
+from services.persian import fold_for_search, normalize_digits, normalize_prose, to_persian_digits
 from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
 
 log = logging.getLogger(__name__)
@@ -215,7 +215,7 @@ def parse_tracking_code(text: str) -> str | None:
 
 def clean_request_text(text: str) -> str:
     """The text as stored; raises `TextTooShort`/`TextTooLong`."""
-    cleaned = normalize_text(text)
+    cleaned = normalize_prose(text)
     if len(cleaned) < MIN_TEXT_LENGTH:
         raise TextTooShort(cleaned)
     if len(cleaned) > MAX_TEXT_LENGTH:
@@ -865,7 +865,7 @@ async def act_on_request(
         sources, target, kind = _TRANSITIONS[action]
         if request.status not in sources:
             raise InvalidTransition(request.status)
-        note = normalize_text(note) if note else None
+        note = normalize_prose(note) if note else None
         if action in NOTE_REQUIRED and not note:
             raise NoteRequired(action.value)
         if note and len(note) > MAX_TEXT_LENGTH:

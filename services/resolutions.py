@@ -53,7 +53,7 @@ from services.council import AgencyView
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
 from services.notify import Button, notify_person
-from services.persian import normalize_digits, normalize_text
+from services.persian import normalize_digits, normalize_prose, normalize_text
 from services.requests import Photo, managers_of
 from services.responsibility import is_responsible, responsible_people, unique
 
@@ -302,7 +302,7 @@ class ResolutionView:
 
 
 def _clean(text: str | None, field_name: str, minimum: int, maximum: int) -> str:
-    cleaned = normalize_text(text or "")
+    cleaned = normalize_prose(text or "")
     if len(cleaned) < minimum:
         raise TextTooShort(field_name, minimum)
     if len(cleaned) > maximum:
@@ -317,7 +317,7 @@ def clean_resolution_text(text: str | None) -> str:
 
 def clean_guests(text: str | None) -> str | None:
     """Guests as typed (None when empty); raises `TextTooLong`."""
-    cleaned = normalize_text(text or "")
+    cleaned = normalize_prose(text or "")
     if len(cleaned) > MAX_GUESTS_LENGTH:
         raise TextTooLong("guests", len(cleaned), MAX_GUESTS_LENGTH)
     return cleaned or None
@@ -325,7 +325,7 @@ def clean_guests(text: str | None) -> str | None:
 
 def clean_minutes(text: str | None) -> str | None:
     """Minutes keep their line breaks (only each line is normalised); raises `TextTooLong`."""
-    lines = [normalize_text(line) for line in (text or "").splitlines()]
+    lines = [normalize_prose(line) for line in (text or "").splitlines()]
     cleaned = "\n".join(line for line in lines if line).strip()
     if len(cleaned) > MAX_MINUTES_LENGTH:
         raise TextTooLong("minutes", len(cleaned), MAX_MINUTES_LENGTH)
@@ -333,7 +333,7 @@ def clean_minutes(text: str | None) -> str | None:
 
 
 def clean_note(text: str | None) -> str | None:
-    cleaned = normalize_text(text or "")
+    cleaned = normalize_prose(text or "")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise TextTooLong("note", len(cleaned), MAX_NOTE_LENGTH)
     return cleaned or None

@@ -162,7 +162,7 @@ async def test_the_manager_logs_a_public_action_that_completes_a_resolution(harn
         harness, "action-logged-public", title="لایروبی جوی خیابان اصلی"
     ) + "\n" + t(harness, "action-logged-completed")
     action = await only_action(harness)
-    assert action.title == "لایروبی جوی خیابان اصلی" and action.description == "با کمک 5 کارگر شهرداری"
+    assert action.title == "لایروبی جوی خیابان اصلی" and action.description == "با کمک ۵ کارگر شهرداری"
     assert action.committee is CommitteeKey.SERVICES and action.programme == "karamat"
     assert action.done_on == TODAY - timedelta(days=3) and action.public
     assert action.photos == [

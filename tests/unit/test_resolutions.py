@@ -216,7 +216,7 @@ async def test_the_manager_records_a_meeting_with_attendance_and_minutes(
         )
         assert view.attendee_names == ("head", "member")
         assert view.guests == "نمایندهٔ شبکهٔ بهداشت"
-        assert view.minutes_text == "بند 1: واکسیناسیون\nبند 2: آب‌رسانی"
+        assert view.minutes_text == "بند ۱: واکسیناسیون\nبند ۲: آب‌رسانی"
         meeting = await session.get(Meeting, view.id)
         assert meeting is not None and meeting.committee is CommitteeKey.HEALTH
         assert meeting.minutes_photo == {"platform": "telegram", "file_id": "signed-page"}
