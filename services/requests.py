@@ -586,10 +586,12 @@ async def _notify_residents(
     """Tell the resident (and the followers) of a change, each in their language."""
     people = [request.person_id, *await _followers(session, request.id)]
     for person_id in dict.fromkeys(people):
+        # Followers are told the same, but only the resident who wrote it is asked "fixed?".
+        message_key = key if person_id == request.person_id or not owner_buttons else f"{key}-follower"
 
-        def render(t: BoundTranslator) -> str:
+        def render(t: BoundTranslator, message_key: str = message_key) -> str:
             return t(
-                key,
+                message_key,
                 code=format_tracking_code(request.code, t.locale),
                 committee=t(f"committee-{request.committee.value}"),
                 note=note or "",

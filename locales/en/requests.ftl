@@ -129,6 +129,8 @@ request-told-in_progress = 🛠 Work on request {$code} has started in the {$com
 request-told-resolved = ✅ The {$committee} committee says request {$code} is resolved.
     Note: {$note}
     Is it really fixed?
+request-told-resolved-follower = ✅ The {$committee} committee says request {$code}, which you follow, is resolved.
+    Note: {$note}
 request-told-rejected = ❌ The {$committee} committee rejected request {$code}.
     Reason: {$note}
 request-told-rerouted = ↪️ Request {$code} was sent to the {$committee} committee to handle.

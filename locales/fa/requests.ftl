@@ -129,6 +129,8 @@ request-told-in_progress = 🛠 پیگیری درخواست {$code} در کمی�
 request-told-resolved = ✅ کمیتهٔ «{$committee}» می‌گوید درخواست {$code} رفع شده است.
     توضیح: {$note}
     آیا واقعاً رفع شد؟
+request-told-resolved-follower = ✅ کمیتهٔ «{$committee}» می‌گوید درخواست {$code} که دنبال می‌کنید رفع شده است.
+    توضیح: {$note}
 request-told-rejected = ❌ کمیتهٔ «{$committee}» درخواست {$code} را رد کرد.
     دلیل: {$note}
 request-told-rerouted = ↪️ درخواست {$code} برای رسیدگی به کمیتهٔ «{$committee}» فرستاده شد.

@@ -295,9 +295,19 @@ async def test_a_similar_open_request_is_offered_to_follow(harness: Harness) -> 
     )
     assert await count(harness.session_factory, CitizenRequest) == 1
     assert await count(harness.session_factory, RequestFollower) == 1
-    # The follower is told of the next change too.
+    # The follower is told of the next changes too, but only the author is asked "fixed?".
     await harness.send(harness.updates.callback(head, f"rq:start:{request.id}"), harness.bale)
     assert (await outbox_to(harness, neighbour.id))[-1].text.startswith("🛠")
+    await harness.send(harness.updates.callback(head, f"rq:resolve:{request.id}"), harness.bale)
+    await harness.send(harness.updates.message(head, text="پزشک آمد"), harness.bale)
+    followed = (await outbox_to(harness, neighbour.id))[-1]
+    code = format_tracking_code(request.code, "fa")
+    committee = t(harness, "committee-health")
+    assert followed.text == t(
+        harness, "request-told-resolved-follower", code=code, committee=committee, note="پزشک آمد"
+    )
+    assert followed.reply_markup is None
+    assert (await outbox_to(harness, citizen.id))[-1].reply_markup is not None
 
 
 async def test_mine_is_different_goes_on_with_a_new_request(harness: Harness) -> None:
