@@ -526,7 +526,9 @@
   function textNode(text, fromBot) {
     const node = el('div', 'text');
     node.dir = 'auto';
-    const pattern = /(https?:\/\/[^\s<>«»]+)|(^|[\s(«])(\/[a-z][a-z0-9_]*)(?![\w/])/gi;
+    // A command may follow a left-to-right mark (U+200E): the Persian catalogs put one before
+    // each /command so that it reads '/join' and not 'join/' inside a right-to-left sentence.
+    const pattern = /(https?:\/\/[^\s<>«»]+)|(^|[\s(«\u200e])(\/[a-z][a-z0-9_]*)(?![\w/])/gi;
     let last = 0;
     for (const match of text.matchAll(pattern)) {
       const [whole, url, lead, command] = match;

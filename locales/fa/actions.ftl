@@ -1,14 +1,14 @@
-# اقدامات شورا (/action). Keys are shared with locales/en/actions.ftl.
+# اقدامات شورا (‎/action). Keys are shared with locales/en/actions.ftl.
 
 menu-action = ✅ ثبت اقدام
 command-action = ثبت اقدام شورا (اعضای شورا و مدیر)
 
 action-not-allowed = ثبت اقدام فقط برای مدیر محله و اعضای شورای محله است.
-action-form-closed = این فرم بسته شده است. برای ثبت اقدام تازه /action را بفرستید.
-action-button-expected = لطفاً یکی از دکمه‌های زیر را بزنید (برای انصراف /cancel).
+action-form-closed = این فرم بسته شده است. برای ثبت اقدام تازه ‎/action را بفرستید.
+action-button-expected = لطفاً یکی از دکمه‌های زیر را بزنید (برای انصراف ‎/cancel).
 
 action-ask-title = ✅ ثبت اقدام شورا
-    عنوان کوتاه اقدام را بنویسید ({$min} تا {$max} نویسه)، مثلاً «لایروبی جوی خیابان شهید رجایی». برای انصراف /cancel.
+    عنوان کوتاه اقدام را بنویسید ({$min} تا {$max} نویسه)، مثلاً «لایروبی جوی خیابان شهید رجایی». برای انصراف ‎/cancel.
 action-title-too-short = عنوان خیلی کوتاه است؛ دست‌کم {$min} نویسه بنویسید.
 action-title-too-long = عنوان {$length} نویسه است؛ حداکثر {$max} نویسه مجاز است. کوتاه‌ترش کنید و دوباره بفرستید.
 action-title-expected = لطفاً عنوان اقدام را به صورت متن بنویسید ({$min} تا {$max} نویسه).
@@ -69,7 +69,7 @@ action-button-save = ✅ ثبت
 action-button-discard = ✖️ انصراف
 
 action-discarded = اقدام ثبت نشد.
-action-link-gone = آن مصوبه دیگر باز نیست یا پیدا نشد؛ اقدام ثبت نشد. لطفاً دوباره /action را بفرستید.
-action-logged-public = ✅ اقدام «{$title}» ثبت شد و در تابلوی محله (/feed) به ساکنان نشان داده می‌شود.
+action-link-gone = آن مصوبه دیگر باز نیست یا پیدا نشد؛ اقدام ثبت نشد. لطفاً دوباره ‎/action را بفرستید.
+action-logged-public = ✅ اقدام «{$title}» ثبت شد و در تابلوی محله (‎/feed) به ساکنان نشان داده می‌شود.
 action-logged-internal = ✅ اقدام «{$title}» به صورت داخلی ثبت شد.
 action-logged-completed = 📋 مصوبهٔ مربوط انجام‌شده (۱۰۰٪) ثبت شد.

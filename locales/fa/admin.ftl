@@ -1,11 +1,11 @@
-# Officials in the chat: /grant and /revoke (appointing people by phone), /import_regions (the regions CSV).
+# Officials in the chat: ‎/grant and ‎/revoke (appointing people by phone), ‎/import_regions (the regions CSV).
 
 menu-grant = 👤 دادن نقش
 menu-import-regions = 🗺 ورود محدوده‌ها
 
 admin-not-allowed = فقط مدیر سامانه و مسئولان استان و شهرستان می‌توانند نقش بدهند یا بگیرند.
-admin-ask-phone-grant = شمارهٔ همراه کسی را که می‌خواهید به او نقش بدهید بنویسید (مانند ۰۹۱۲۳۴۵۶۷۸۹) یا مخاطب او را بفرستید. برای انصراف /cancel را بفرستید.
-admin-ask-phone-revoke = شمارهٔ همراه کسی را که می‌خواهید نقشی را از او بگیرید بنویسید (مانند ۰۹۱۲۳۴۵۶۷۸۹) یا مخاطب او را بفرستید. برای انصراف /cancel را بفرستید.
+admin-ask-phone-grant = شمارهٔ همراه کسی را که می‌خواهید به او نقش بدهید بنویسید (مانند ۰۹۱۲۳۴۵۶۷۸۹) یا مخاطب او را بفرستید. برای انصراف ‎/cancel را بفرستید.
+admin-ask-phone-revoke = شمارهٔ همراه کسی را که می‌خواهید نقشی را از او بگیرید بنویسید (مانند ۰۹۱۲۳۴۵۶۷۸۹) یا مخاطب او را بفرستید. برای انصراف ‎/cancel را بفرستید.
 admin-bad-phone = این شمارهٔ همراه معتبر نیست؛ با ۰۹ شروع می‌شود و ۱۱ رقم دارد. دوباره بنویسید یا مخاطب را بفرستید:
 admin-ask-role-grant = به {$phone} کدام نقش داده شود؟
 admin-ask-role-revoke = کدام نقش از {$phone} گرفته شود؟
@@ -14,8 +14,8 @@ admin-ask-county = کدام شهرستان؟
 admin-ask-neighbourhood = کد محله یا نام آن را بنویسید:
 admin-no-neighbourhood = محله‌ای با نام یا کد «{$query}» پیدا نشد. نام یا کد دیگری بنویسید:
 admin-pick-neighbourhood = کدام محله؟
-admin-outside-scope = این محل در حوزهٔ شما نیست؛ این نقش را فقط در حوزهٔ خودتان می‌توانید بدهید یا بگیرید. محل دیگری را برگزینید یا /cancel را بفرستید.
-admin-no-places = هنوز هیچ استان یا شهرستانی در حوزهٔ شما ثبت نشده است. ابتدا محدوده‌ها باید وارد شوند (/import_regions).
+admin-outside-scope = این محل در حوزهٔ شما نیست؛ این نقش را فقط در حوزهٔ خودتان می‌توانید بدهید یا بگیرید. محل دیگری را برگزینید یا ‎/cancel را بفرستید.
+admin-no-places = هنوز هیچ استان یا شهرستانی در حوزهٔ شما ثبت نشده است. ابتدا محدوده‌ها باید وارد شوند (‎/import_regions).
 admin-ask-agency = رابط کدام دستگاه اجرایی؟
 admin-agency-all = همهٔ دستگاه‌ها
 
@@ -44,14 +44,14 @@ admin-import-not-admin = فقط مدیر سامانه می‌تواند استا
 admin-import-ask =
     پروندهٔ CSV محدوده‌ها را به‌صورت «فایل» بفرستید (UTF-8، حداکثر {$limit} مگابایت). سطر اول باید این ستون‌ها را داشته باشد:
     province,county,neighbourhood,code,kind
-    ستون kind: urban یا rural (شهری یا روستایی). اگر سطری نادرست باشد هیچ چیز وارد نمی‌شود. برای انصراف /cancel را بفرستید.
-admin-import-send-document = لطفاً پروندهٔ CSV را به‌صورت فایل بفرستید، نه عکس یا متن. برای انصراف /cancel را بفرستید.
+    ستون kind: urban یا rural (شهری یا روستایی). اگر سطری نادرست باشد هیچ چیز وارد نمی‌شود. برای انصراف ‎/cancel را بفرستید.
+admin-import-send-document = لطفاً پروندهٔ CSV را به‌صورت فایل بفرستید، نه عکس یا متن. برای انصراف ‎/cancel را بفرستید.
 admin-import-not-csv = این پرونده CSV نیست ({$name}). پرونده‌ای با پسوند ‎.csv بفرستید:
 admin-import-too-large = این پرونده بزرگ‌تر از {$limit} مگابایت است. آن را به چند پرونده تقسیم کنید و هر کدام را جداگانه بفرستید.
 admin-import-not-utf8 = این پرونده با UTF-8 ذخیره نشده است. در اکسل هنگام ذخیره «CSV UTF-8» را برگزینید و دوباره بفرستید.
 admin-import-download-failed = دریافت پرونده ممکن نشد. لطفاً دوباره بفرستید.
 admin-import-done = ✅ {$rows} سطر وارد شد: {$provinces} استان، {$counties} شهرستان و {$created} محلهٔ تازه ساخته شد؛ {$updated} محله به‌روز شد و {$unchanged} محله بدون تغییر ماند.
-admin-import-failed = هیچ چیز وارد نشد. این سطرها را درست کنید و پرونده را دوباره بفرستید (یا /cancel):
+admin-import-failed = هیچ چیز وارد نشد. این سطرها را درست کنید و پرونده را دوباره بفرستید (یا ‎/cancel):
 admin-import-more = … و {$count} مورد دیگر
 admin-import-problem-missing_columns = سطر {$line}: ستون‌های {$value} در سطر عنوان نیست
 admin-import-problem-empty_file = سطر {$line}: پرونده خالی است؛ سطر عنوان باید province,county,neighbourhood,code,kind باشد

@@ -20,7 +20,7 @@ button-no-head = رئیس هیچ کمیته‌ای نیست
 button-deactivate = غیرفعال کردن {$name}
 
 council-not-manager = این کار فقط برای مدیر محله است.
-council-use-buttons = لطفاً یکی از دکمه‌های پیام بالا را بزنید، یا برای انصراف /cancel را بفرستید.
+council-use-buttons = لطفاً یکی از دکمه‌های پیام بالا را بزنید، یا برای انصراف ‎/cancel را بفرستید.
 
 member-ask-name = نام و نام خانوادگی عضو تازهٔ شورا را بنویسید:
 member-bad-name = نام باید دست‌کم دو حرف و حداکثر {$limit} نویسه باشد. دوباره بنویسید:
@@ -45,10 +45,10 @@ member-saved = «{$name}» در شورا ثبت شد ✅
 member-head-taken = کمیتهٔ «{$committee}» رئیس دارد ({$holder}). کمیتهٔ دیگری انتخاب کنید یا «رئیس هیچ کمیته‌ای نیست» را بزنید.
 member-position-taken = شورا «{$position}» دارد ({$holder}). سمت دیگری انتخاب کنید.
 member-already = این شماره متعلق به یکی از اعضای فعلی شوراست. چیزی ثبت نشد.
-member-not-saved = ثبت انجام نشد و چیزی ذخیره نشد. دوباره با /add_member شروع کنید.
+member-not-saved = ثبت انجام نشد و چیزی ذخیره نشد. دوباره با ‎/add_member شروع کنید.
 
 members-title = اعضای شورای محلهٔ «{$name}»:
-members-empty = هنوز عضوی ثبت نشده است. با /add_member عضو اضافه کنید.
+members-empty = هنوز عضوی ثبت نشده است. با ‎/add_member عضو اضافه کنید.
 member-line = • {$name} — {$position}{$committees}
 member-line-phone = • {$name} — {$position}{$committees} — {$phone}
 member-head-mark = (رئیس)
@@ -69,7 +69,7 @@ invite-used = این پیوند دعوت قبلاً استفاده شده است
 invite-already-member = شما هم‌اکنون عضو این شورا هستید.
 invite-seat-taken = سمتی که این دعوت برای آن بود دیگر خالی نیست. از مدیر محله دعوت تازه بخواهید.
 
-# Editing a member from /members.
+# Editing a member from ‎/members.
 button-edit = ✏️ ویرایش {$name}
 button-edit-more = ✏️ تغییر مورد دیگر
 button-clear-national-code = بدون کد ملی
@@ -78,11 +78,11 @@ member-field-phone = شمارهٔ همراه
 member-field-position = سمت
 member-field-committees = کمیته‌ها و ریاست
 member-field-national_code = کد ملی
-member-edit-choose = ویرایش «{$name}»: چه چیزی را تغییر می‌دهید؟ (برای انصراف /cancel)
+member-edit-choose = ویرایش «{$name}»: چه چیزی را تغییر می‌دهید؟ (برای انصراف ‎/cancel)
 member-edit-ask-name = نام تازهٔ «{$name}» را بنویسید:
 member-edit-ask-national-code = کد ملی «{$name}» را بنویسید، یا برای پاک کردن آن «بدون کد ملی» را بزنید:
 member-edit-bad-national-code = این کد ملی درست نیست (۱۰ رقم با رقم کنترل درست). دوباره بنویسید یا «بدون کد ملی» را بزنید:
 member-edit-changed = تغییرها: {$fields}
-member-edit-phone-taken = این شماره متعلق به عضو دیگری از شوراست. شمارهٔ دیگری بنویسید یا برای انصراف /cancel را بفرستید:
-member-edit-unavailable = این عضو دیگر در شورا فعال نیست. برای بازگرداندنش او را دوباره با /add_member ثبت کنید.
+member-edit-phone-taken = این شماره متعلق به عضو دیگری از شوراست. شمارهٔ دیگری بنویسید یا برای انصراف ‎/cancel را بفرستید:
+member-edit-unavailable = این عضو دیگر در شورا فعال نیست. برای بازگرداندنش او را دوباره با ‎/add_member ثبت کنید.
 member-edited = تغییرهای «{$name}» ثبت شد ✅

@@ -1,4 +1,4 @@
-# Crisis mode (/crisis): the manager switches it on and off; residents, council members and the
+# Crisis mode (‎/crisis): the manager switches it on and off; residents, council members and the
 # crisis committee are told; the manager is reminded to close it after 72 hours.
 
 menu-crisis = 🚨 حالت بحران
@@ -10,7 +10,7 @@ crisis-not-manager = فقط مدیر محله می‌تواند حالت بحر�
 crisis-off-status = 🟢 حالت بحران در محلهٔ {$neighbourhood} خاموش است.
     با روشن کردن آن، کمیتهٔ مدیریت بحران فعال می‌شود، گزارش‌های اضطراری به آن می‌رسد و به {$audience} نفر از ساکنان و اعضای شورا خبر داده می‌شود.
 crisis-ask-description = ✍️ برای روشن کردن حالت بحران، کوتاه بنویسید چه شده و ساکنان چه کنند (دست‌کم {$min} و حداکثر {$max} حرف). این متن با شماره‌های امدادی برای همه فرستاده می‌شود.
-    برای انصراف: /cancel
+    برای انصراف: ‎/cancel
 crisis-description-expected = لطفاً توضیح را به صورت متن بنویسید (چه شده و ساکنان چه کنند).
 crisis-description-too-short = توضیح خیلی کوتاه است؛ لطفاً دست‌کم {$min} حرف بنویسید تا ساکنان بدانند چه شده و چه کنند.
 crisis-description-too-long = توضیح بلند است ({$length} حرف)؛ لطفاً آن را در کمتر از {$max} حرف خلاصه کنید.
@@ -38,8 +38,8 @@ crisis-button-confirm-end = ✅ بله، خاموش شود
 crisis-ended = ✅ حالت بحران خاموش شد. به {$told} نفر خبر داده می‌شود که وضعیت عادی شده است.
 crisis-not-on = حالت بحران در این محله روشن نیست.
 crisis-cancelled = انصراف داده شد؛ چیزی تغییر نکرد.
-crisis-button-expected = لطفاً یکی از دکمه‌های بالا را بزنید (یا /cancel).
-crisis-form-closed = این فرم دیگر باز نیست؛ دوباره /crisis را بزنید.
+crisis-button-expected = لطفاً یکی از دکمه‌های بالا را بزنید (یا ‎/cancel).
+crisis-form-closed = این فرم دیگر باز نیست؛ دوباره ‎/crisis را بزنید.
 
 ## What residents, council members and the crisis committee receive
 
@@ -51,13 +51,13 @@ crisis-notice-start = 🚨 حالت بحران در محلهٔ {$neighbourhood} 
     اگر جان کسی در خطر است، همین حالا تماس بگیرید:
     {$numbers}
 
-    برای گزارش فوری به کمیتهٔ بحران محله: /request
+    برای گزارش فوری به کمیتهٔ بحران محله: ‎/request
 crisis-notice-team = 🚨 حالت بحران در محلهٔ {$neighbourhood} اعلام شد و کمیتهٔ مدیریت بحران از همین حالا فعال است.
     «{$description}»
 
-    گزارش‌های اضطراری ساکنان به رئیس کمیته می‌رسد؛ آن‌ها را در /inbox ببینید و فوراً پیگیری کنید.
+    گزارش‌های اضطراری ساکنان به رئیس کمیته می‌رسد؛ آن‌ها را در ‎/inbox ببینید و فوراً پیگیری کنید.
 crisis-notice-end = ✅ حالت بحران در محلهٔ {$neighbourhood} پایان یافت و وضعیت عادی شده است. از همراهی شما سپاسگزاریم.
 crisis-notice-end-note = یادداشت مدیر محله: «{$note}»
 crisis-reminder = ⏰ حالت بحران در محلهٔ {$neighbourhood} از {$since} ({$hours} ساعت) روشن است.
-    اگر وضعیت عادی شده، آن را خاموش کنید تا ساکنان باخبر شوند: /crisis
+    اگر وضعیت عادی شده، آن را خاموش کنید تا ساکنان باخبر شوند: ‎/crisis
 crisis-button-open = 🚨 حالت بحران

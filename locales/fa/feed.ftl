@@ -1,9 +1,9 @@
-# تابلوی محله (/feed): اقدامات عمومی، پیشرفت مصوبات، نظرها. Keys are shared with locales/en/feed.ftl.
+# تابلوی محله (‎/feed): اقدامات عمومی، پیشرفت مصوبات، نظرها. Keys are shared with locales/en/feed.ftl.
 
 menu-feed = 📰 تابلوی محله
 command-feed = اقدامات شورا و پیشرفت مصوبات محله
 
-feed-need-join = برای دیدن تابلوی محله، اول به محلهٔ خود بپیوندید (/join یا پیوند محله).
+feed-need-join = برای دیدن تابلوی محله، اول به محلهٔ خود بپیوندید (‎/join یا پیوند محله).
 feed-empty = هنوز اقدام یا مصوبه‌ای در تابلوی محلهٔ «{$name}» نیست. به‌زودی کارهای شورا اینجا نشان داده می‌شود.
 feed-not-allowed = این کار برای شما ممکن نیست.
 feed-header = 📰 تابلوی محلهٔ {$name} — {$page} از {$pages}
@@ -50,10 +50,10 @@ feed-comments-more = نظرهای قدیمی‌تر هم هست.
 feed-button-older-comments = نظرهای قدیمی‌تر
 feed-button-show-all-comments = نمایش نظرها
 
-feed-ask-comment = نظر خود را دربارهٔ «{$title}» بنویسید (حداکثر {$max} نویسه). نظر شما با نام کوچکتان به ساکنان محله نشان داده می‌شود. برای انصراف /cancel.
+feed-ask-comment = نظر خود را دربارهٔ «{$title}» بنویسید (حداکثر {$max} نویسه). نظر شما با نام کوچکتان به ساکنان محله نشان داده می‌شود. برای انصراف ‎/cancel.
 feed-comment-too-short = نظر خیلی کوتاه است. لطفاً کامل‌تر بنویسید.
 feed-comment-too-long = نظر شما {$length} نویسه است؛ حداکثر {$max} نویسه مجاز است. کوتاه‌ترش کنید و دوباره بفرستید.
-feed-comment-expected = لطفاً نظرتان را به صورت متن بنویسید (حداکثر {$max} نویسه)، یا /cancel.
+feed-comment-expected = لطفاً نظرتان را به صورت متن بنویسید (حداکثر {$max} نویسه)، یا ‎/cancel.
 feed-comment-added = ✅ نظر شما ثبت شد. سپاس از همراهی‌تان.
 feed-comment-gone = این نظر دیگر نمایش داده نمی‌شود.
 

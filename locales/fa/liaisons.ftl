@@ -1,4 +1,4 @@
-# /liaisons: the executive agencies' liaisons in a county, for county and province officials.
+# ‎/liaisons: the executive agencies' liaisons in a county, for county and province officials.
 
 menu-liaisons = 🤝 رابطان دستگاه‌ها
 liaisons-not-official = رابطان دستگاه‌ها را فقط مسئولان شهرستان و استان می‌بینند.
@@ -20,4 +20,4 @@ liaisons-summary =
     رابط: {$name} — {$phone}
 liaisons-replaces = به‌جای رابط فعلی: {$name}
 liaisons-saved = «{$name}» رابط «{$agency}» در شهرستان «{$county}» شد ✅
-liaisons-unknown-agency = این دستگاه شناخته نیست. دوباره /liaisons را بفرستید.
+liaisons-unknown-agency = این دستگاه شناخته نیست. دوباره ‎/liaisons را بفرستید.

@@ -1,4 +1,4 @@
-# /poster: the printable poster of a neighbourhood's joining link (QR code).
+# ‎/poster: the printable poster of a neighbourhood's joining link (QR code).
 
 # On the poster itself (in the deployment's default language, whatever the manager's).
 poster-brand = محله‌یار

@@ -1,8 +1,8 @@
-# /profile: the neighbourhood profile (شناسنامه محله), read by the manager and officials, edited by the manager.
+# ‎/profile: the neighbourhood profile (شناسنامه محله), read by the manager and officials, edited by the manager.
 
 profile-not-allowed = شناسنامهٔ محله را فقط مدیر همان محله و مسئولان شهرستان و استانِ آن می‌بینند.
 profile-not-manager = ویرایش شناسنامهٔ محله فقط کار مدیر همان محله است. چیزی تغییر نکرد.
-profile-ask-neighbourhood = شناسنامهٔ کدام محله را می‌خواهید؟ کد یا نام محله را بنویسید (برای انصراف /cancel):
+profile-ask-neighbourhood = شناسنامهٔ کدام محله را می‌خواهید؟ کد یا نام محله را بنویسید (برای انصراف ‎/cancel):
 profile-no-match = محله‌ای با نام یا کد «{$query}» پیدا نشد. کد یا نام دیگری بنویسید:
 profile-pick = کدام محله؟
 
@@ -38,12 +38,12 @@ programme-salam_behzisti = سلام بهزیستی
 programme-tan_mehrab = تن محراب
 
 profile-edit-button = ✏️ {$field}
-profile-ask-number = «{$field}» را به عدد بنویسید (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف /cancel:
-profile-ask-area = مساحت محله را به هکتار بنویسید، مثلاً ۱۲۰ یا ۱۲۰٫۵ (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف /cancel:
-profile-ask-date = تاریخ تشکیل شورا را به تاریخ شمسی بنویسید، مثلاً ۱۴۰۲/۰۷/۱۵ (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف /cancel:
-profile-ask-problems = مسائل اصلی محله را بنویسید (حداکثر {$limit} نویسه؛ هر مسئله در یک خط). متن تازه جای متن قبلی را می‌گیرد. برای پاک کردن «-» بفرستید، برای انصراف /cancel:
+profile-ask-number = «{$field}» را به عدد بنویسید (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف ‎/cancel:
+profile-ask-area = مساحت محله را به هکتار بنویسید، مثلاً ۱۲۰ یا ۱۲۰٫۵ (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف ‎/cancel:
+profile-ask-date = تاریخ تشکیل شورا را به تاریخ شمسی بنویسید، مثلاً ۱۴۰۲/۰۷/۱۵ (اکنون: {$current}). برای پاک کردن «-» بفرستید، برای انصراف ‎/cancel:
+profile-ask-problems = مسائل اصلی محله را بنویسید (حداکثر {$limit} نویسه؛ هر مسئله در یک خط). متن تازه جای متن قبلی را می‌گیرد. برای پاک کردن «-» بفرستید، برای انصراف ‎/cancel:
 profile-ask-programmes = برنامه‌های ملی فعال در محله را بزنید، بعد «ثبت» را بزنید:
-profile-value-expected = لطفاً مقدار را به‌صورت متن بنویسید، یا برای انصراف /cancel را بفرستید.
+profile-value-expected = لطفاً مقدار را به‌صورت متن بنویسید، یا برای انصراف ‎/cancel را بفرستید.
 
 profile-bad-number = این عدد نیست. فقط عدد بنویسید (مثلاً ۱۲۵۰۰)، بدون واحد و حروف:
 profile-bad-negative = عدد منفی پذیرفته نیست. عددی از صفر به بالا بنویسید:

@@ -17,14 +17,14 @@ reminder-digest-title = ⏰ یادآوری مصوبات شما — {$date}
 reminder-digest-counts = از موعد گذشته: {$overdue} — موعد در {$days} روز آینده: {$soon}
 reminder-digest-overdue-title = ⛔ گذشته از موعد ({$count}):
 reminder-digest-soon-title = ⏳ موعد در {$days} روز آینده ({$count}):
-reminder-digest-hint = برای ثبت پیشرفت یا تغییر وضعیت هر مصوبه: /resolutions
+reminder-digest-hint = برای ثبت پیشرفت یا تغییر وضعیت هر مصوبه: ‎/resolutions
 
 ## Escalations (one message per recipient and run)
 
 reminder-escalation-title = ⚠️ ارجاع مصوبات عقب‌افتاده ({$count} مصوبه)
 reminder-escalation-level-1 = به‌عنوان مدیر محله — بیش از {$days} روز از موعد گذشته ({$count}):
 reminder-escalation-level-2 = به‌عنوان مسئول شهرستان — بیش از {$days} روز از موعد گذشته ({$count}):
-reminder-escalation-hint = مسئولان این مصوبات هر روز یادآوری گرفته‌اند و کار هنوز انجام نشده است. لطفاً پیگیری کنید؛ فهرست مصوبات: /resolutions
+reminder-escalation-hint = مسئولان این مصوبات هر روز یادآوری گرفته‌اند و کار هنوز انجام نشده است. لطفاً پیگیری کنید؛ فهرست مصوبات: ‎/resolutions
 
 ## The weekly county digest
 
@@ -36,4 +36,4 @@ reminder-county-neighbourhoods-title = به تفکیک محله:
 reminder-county-neighbourhood = • {$name}: {$open} باز، {$overdue} عقب‌افتاده، {$done} انجام‌شده — درخواست‌ها: {$requests} باز، {$requests_overdue} گذشته از مهلت
 reminder-county-quiet = {$count} محلهٔ دیگر مصوبه یا درخواست بازی ندارند.
 reminder-county-worst-title = 🔻 بیشترین تأخیر ({$count}):
-reminder-county-hint = گزارش کامل شهرستان: /report
+reminder-county-hint = گزارش کامل شهرستان: ‎/report

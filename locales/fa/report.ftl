@@ -1,4 +1,4 @@
-# /report: how far the councils of a county (or of every county of a province) are set up.
+# ‎/report: how far the councils of a county (or of every county of a province) are set up.
 
 menu-report = 📊 گزارش شوراها
 report-not-official = این گزارش فقط برای مسئولان شهرستان و استان است.

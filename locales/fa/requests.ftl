@@ -52,10 +52,10 @@ request-unnamed = (بی‌نام)
 
 ## The form
 
-request-need-join = برای ثبت درخواست، اول محلهٔ خود را انتخاب کنید: /join
+request-need-join = برای ثبت درخواست، اول محلهٔ خود را انتخاب کنید: ‎/join
 request-daily-limit = امروز {$limit} درخواست ثبت کرده‌اید و این بیشترین تعداد در یک روز است. فردا دوباره می‌توانید درخواست بدهید. اگر موضوع اضطراری است، همین حالا تماس بگیرید:
 request-ask-text = 📝 مشکل یا درخواست خود را بنویسید: چه شده و کجا؟ (می‌توانید عکس هم با توضیح بفرستید.)
-    برای انصراف: /cancel
+    برای انصراف: ‎/cancel
 request-text-too-short = توضیح خیلی کوتاه است؛ لطفاً دست‌کم {$min} حرف بنویسید تا کمیته بداند چه شده است.
 request-text-too-long = توضیح بلند است ({$length} حرف)؛ لطفاً آن را در کمتر از {$max} حرف خلاصه کنید.
 request-text-expected = لطفاً مشکل را با متن بنویسید (یا عکسی همراه با توضیح بفرستید).
@@ -79,14 +79,14 @@ request-photo-added = 📷 عکس {$count} دریافت شد.
 request-photo-limit = بیش از {$max} عکس نمی‌شود؛ «ادامه» را بزنید.
 request-location-added = 📍 موقعیت دریافت شد.
 request-extras-expected = اینجا عکس یا موقعیت بفرستید، یا «ادامه» را بزنید.
-request-button-expected = لطفاً یکی از دکمه‌های بالا را بزنید، یا برای انصراف /cancel
+request-button-expected = لطفاً یکی از دکمه‌های بالا را بزنید، یا برای انصراف ‎/cancel
 request-ask-privacy = نام و شمارهٔ شما فقط به رسیدگی‌کنندگان درخواست نشان داده می‌شود. آیا نامتان در گزارش‌ها و فهرست‌های عمومی محله هم بیاید؟
 request-button-public = 👤 بله، با نام من
 request-button-anonymous = 🙈 نه، بی‌نام
 request-submitted = ✅ درخواست شما ثبت شد و به کمیتهٔ «{$committee}» رسید.
     کد پیگیری: {$code}
-    هر تغییری به شما خبر داده می‌شود؛ وضعیت را هم با /track و همین کد می‌بینید.
-request-form-closed = این فرم بسته شده است؛ برای درخواست تازه /request را بزنید.
+    هر تغییری به شما خبر داده می‌شود؛ وضعیت را هم با ‎/track و همین کد می‌بینید.
+request-form-closed = این فرم بسته شده است؛ برای درخواست تازه ‎/request را بزنید.
 
 ## Emergencies
 
@@ -108,7 +108,7 @@ request-track-ask = کد پیگیری را بفرستید (مثلاً ۱۲۳-۴�
 request-track-unknown = درخواستی با این کد پیدا نشد. کد ۹ رقمی را دوباره بررسی کنید.
 request-my-title = 📂 درخواست‌های شما:
 request-my-line = • {$code} — {$committee} — {$status}
-request-my-empty = هنوز درخواستی ثبت نکرده‌اید. برای ثبت: /request
+request-my-empty = هنوز درخواستی ثبت نکرده‌اید. برای ثبت: ‎/request
 request-button-details = 🔎 {$code}
 
 ## Closing the loop
@@ -171,7 +171,7 @@ inbox-empty = 📭 درخواست بازی برای شما نیست.
 inbox-not-allowed = رسیدگی به این درخواست با شما نیست.
 inbox-ask-resolve-note = ✍️ در یک جمله بنویسید برای درخواست {$code} چه کاری انجام شد (برای ساکن فرستاده می‌شود):
 inbox-ask-reject-reason = ✍️ دلیل رد درخواست {$code} را بنویسید (برای ساکن فرستاده می‌شود):
-inbox-note-expected = لطفاً توضیح را با متن بنویسید، یا برای انصراف /cancel
+inbox-note-expected = لطفاً توضیح را با متن بنویسید، یا برای انصراف ‎/cancel
 inbox-updated = ✅ درخواست {$code}: {$status}. به ساکن خبر داده شد.
 inbox-choose-committee = درخواست {$code} به کدام کمیته برود؟
 inbox-rerouted = ↪️ درخواست {$code} به کمیتهٔ «{$committee}» فرستاده شد. این اصلاح برای آموزش بعدی مسیریاب نگه داشته می‌شود.

@@ -1,4 +1,4 @@
-# Meetings and resolutions: /meeting, /resolutions, progress reports, and the Jalali calendar.
+# Meetings and resolutions: ‎/meeting, ‎/resolutions, progress reports, and the Jalali calendar.
 
 menu-meeting = 🗓 ثبت جلسه
 menu-resolutions = 📌 مصوبات
@@ -28,7 +28,7 @@ meeting-kind-official_visit = بازدید مسئولان (سفر استاندا
 
 meeting-not-manager = ثبت جلسه فقط برای مدیر محله است.
 meeting-ask-kind = 🗓 ثبت جلسهٔ تازه. چه جلسه‌ای بود؟
-    برای انصراف: /cancel
+    برای انصراف: ‎/cancel
 meeting-ask-committee = جلسهٔ کدام کمیته بود؟
 meeting-ask-date = جلسه چه روزی برگزار شد؟ تاریخ شمسی را بنویسید (مثلاً {$example}) یا روز را از تقویم بزنید:
 meeting-date-expected = لطفاً تاریخ جلسه را بنویسید (مثلاً {$example}) یا روز را از تقویم بالا بزنید.
@@ -57,7 +57,7 @@ meeting-attendance-changed = فهرست اعضای شورا در این فاصل
 meeting-saved = ✅ {$kind} در تاریخ {$date} با {$attendees} عضو حاضر ثبت شد.
     مصوبات این جلسه را یکی‌یکی اضافه کنید:
 meeting-offer-more = مصوبهٔ دیگری از این جلسه مانده است؟
-meeting-finished = ثبت جلسه تمام شد. این جلسه {$count} مصوبه دارد؛ فهرست همهٔ مصوبات: /resolutions
+meeting-finished = ثبت جلسه تمام شد. این جلسه {$count} مصوبه دارد؛ فهرست همهٔ مصوبات: ‎/resolutions
 
 meeting-card-title = 🗓 {$kind} — {$date}
 meeting-card-attendees = حاضران: {$names}
@@ -71,9 +71,9 @@ meeting-card-no-minutes = صورت‌جلسه ثبت نشده است.
 resolution-not-manager = افزودن مصوبه فقط برای مدیر محله است.
 resolution-meeting-label = {$kind} {$date}
 resolution-ask-text = 📌 متن مصوبه را بنویسید: چه کاری باید انجام شود؟
-    برای انصراف: /cancel
+    برای انصراف: ‎/cancel
 resolution-ask-text-meeting = 📌 مصوبهٔ تازه برای «{$meeting}». متن مصوبه را بنویسید: چه کاری باید انجام شود؟
-    برای انصراف: /cancel
+    برای انصراف: ‎/cancel
 resolution-text-limits = (دست‌کم {$min} و حداکثر {$max} حرف)
 resolution-text-expected = لطفاً متن مصوبه را به صورت نوشته بفرستید.
 resolution-text-too-short = متن مصوبه خیلی کوتاه است؛ دست‌کم {$min} حرف بنویسید.
@@ -92,7 +92,7 @@ resolution-deadline-expected = لطفاً مهلت را به صورت تاریخ
 resolution-deadline-too-old = این مهلت بیش از یک سال پیش است (پیش از {$limit}). شاید سال اشتباه نوشته شده؛ دوباره بنویسید یا از تقویم بزنید:
 resolution-deadline-too-far = این مهلت خیلی دور است (بعد از {$limit}). مهلتی نزدیک‌تر بنویسید یا از تقویم بزنید:
 resolution-ask-priority = مهلت: {$deadline}. اولویت این مصوبه چیست؟
-resolution-use-buttons = لطفاً یکی از دکمه‌های پیام بالا را بزنید، یا برای انصراف /cancel را بفرستید.
+resolution-use-buttons = لطفاً یکی از دکمه‌های پیام بالا را بزنید، یا برای انصراف ‎/cancel را بفرستید.
 resolution-summary =
     لطفاً بررسی و تأیید کنید:
     مصوبه: {$text}
@@ -175,7 +175,7 @@ resolution-button-update = 📈 ثبت پیشرفت
 resolution-button-history = 🗂 تاریخچه
 resolution-button-open = 🔎 {$id}
 
-## /resolutions
+## ‎/resolutions
 
 resolutions-title = 📌 مصوبات محلهٔ «{$name}» — {$filter}
 resolutions-title-committee = 🏷 کمیتهٔ {$committee}
@@ -197,7 +197,7 @@ resolutions-button-next = بعدی ›
 resolutions-button-add = ➕ مصوبهٔ تازه
 resolutions-not-allowed = شما به این مصوبات دسترسی ندارید.
 resolutions-unknown-code = محله‌ای با کد «{$code}» پیدا نشد.
-resolutions-official-hint = برای دیدن مصوبات یک محله، کد آن را بعد از فرمان بنویسید، مثلاً: /resolutions 1001
+resolutions-official-hint = برای دیدن مصوبات یک محله، کد آن را بعد از فرمان بنویسید، مثلاً: ‎/resolutions 1001
 
 ## Reporting progress
 
