@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +33,12 @@ from models.identity import (
     RoleAssignment,
     ScopeKind,
 )
+from models.requests import CitizenRequest
+from models.resolutions import MeetingKind, Resolution
 from services.authz import OPERATOR
 from services.council import CouncilError, list_members, register_member
 from services.identity_validation import normalize_mobile
+from services.jalali import tehran_today
 from services.regions import import_regions, neighbourhood_by_code
 from services.roles import ensure_person, ensure_role, grant_role
 
@@ -202,7 +205,136 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> list[DemoPersona
                 now=now,
             )
             await session.commit()
+    await _seed_activity(session, neighbourhoods[URBAN_CODE].id, now=now)
     return await demo_personas(session)
+
+
+async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: datetime) -> None:
+    """A little life in the urban neighbourhood, so every persona has something to open: two
+    requests (one already seen), a council meeting with three resolutions (one overdue with the
+    health network's liaison, one due soon, one done) and two public actions. Only on a first run."""
+    # Imported here: the demo is the only service that drives all the others.
+    from services.actions import log_action
+    from services.authz import load_actor
+    from services.i18n import Translator
+    from services.requests import HandlerAction, NewRequest, act_on_request, submit_request
+    from services.resolutions import Responsible, add_resolution, create_meeting, update_progress
+
+    if await session.scalar(select(func.count(CitizenRequest.id))) or await session.scalar(
+        select(func.count(Resolution.id))
+    ):
+        return
+    translator = Translator()
+    people = {
+        p.phone: p.id
+        for p in await session.scalars(
+            select(Person).where(Person.phone.in_([normalize_mobile(d.phone) for d in DEMO_CAST]))
+        )
+    }
+
+    def person(phone: str) -> int:
+        return people[normalize_mobile(phone)]
+
+    resident = person("09121110001")
+    await submit_request(
+        session,
+        translator,
+        person_id=resident,
+        draft=NewRequest(
+            text="چراغ‌های کوچهٔ شهید رجایی یک هفته است خاموش است و شب‌ها کوچه تاریک است.",
+            committee=CommitteeKey.SERVICES,
+        ),
+        now=now - timedelta(days=3),
+        daily_limit=10,
+    )
+    clinic = await submit_request(
+        session,
+        translator,
+        person_id=resident,
+        draft=NewRequest(
+            text="درمانگاه محله عصرها پزشک ندارد و باید تا شهر برویم.", committee=CommitteeKey.HEALTH
+        ),
+        now=now - timedelta(days=2),
+        daily_limit=10,
+    )
+    health_head = await load_actor(session, person("09121110004"))
+    await act_on_request(
+        session,
+        translator,
+        actor=health_head,
+        request_id=clinic.id,
+        action=HandlerAction.ACKNOWLEDGE,
+        now=now - timedelta(days=1),
+    )
+
+    today = tehran_today(now)
+    meeting = await create_meeting(
+        session,
+        actor=OPERATOR,
+        neighbourhood_id=neighbourhood_id,
+        kind=MeetingKind.COUNCIL,
+        held_on=today - timedelta(days=20),
+        minutes_text="بررسی کمبود پزشک عصر در درمانگاه، روشنایی معابر و کلاس‌های تابستانی کودکان.",
+        now=now - timedelta(days=20),
+    )
+    agency_id = await session.scalar(select(Agency.id).where(Agency.key == DEMO_AGENCY))
+    assert agency_id is not None
+    plans = [
+        ("تأمین پزشک عصر برای درمانگاه محله", Responsible.of_agency(agency_id), today - timedelta(days=4)),
+        (
+            "تعمیر چراغ‌های معابر اصلی محله",
+            Responsible.of_committee(CommitteeKey.SERVICES),
+            today + timedelta(days=2),
+        ),
+        ("راه‌اندازی کلاس قرآن کودکان در مسجد محله", Responsible.of_committee(CommitteeKey.CULTURE), today),
+    ]
+    created = []
+    for text, responsible, deadline in plans:
+        created.append(
+            await add_resolution(
+                session,
+                translator,
+                actor=OPERATOR,
+                neighbourhood_id=neighbourhood_id,
+                text=text,
+                responsible=responsible,
+                deadline=deadline,
+                meeting_id=meeting.id,
+                now=now - timedelta(days=20),
+            )
+        )
+    await update_progress(
+        session,
+        translator,
+        actor=OPERATOR,
+        resolution_id=created[1].id,
+        progress=40,
+        now=now - timedelta(days=5),
+    )
+    await log_action(
+        session,
+        actor=OPERATOR,
+        neighbourhood_id=neighbourhood_id,
+        title="برگزاری کلاس قرآن کودکان",
+        description="کلاس‌ها شنبه‌ها و سه‌شنبه‌ها ساعت ۱۷ در مسجد محله برگزار می‌شود.",
+        committee=CommitteeKey.CULTURE,
+        programme="eslami",
+        done_on=today - timedelta(days=2),
+        resolution_id=created[2].id,
+        completes_resolution=True,
+        now=now - timedelta(days=2),
+    )
+    await log_action(
+        session,
+        actor=OPERATOR,
+        neighbourhood_id=neighbourhood_id,
+        title="کاشت ۵۰ نهال در پارک محله",
+        description="با همراهی دانش‌آموزان مدرسهٔ محله و شهرداری.",
+        committee=CommitteeKey.ENVIRONMENT,
+        programme=None,
+        done_on=today - timedelta(days=6),
+        now=now - timedelta(days=6),
+    )
 
 
 async def seed_demo_if_fresh(session: AsyncSession, *, now: datetime) -> bool:

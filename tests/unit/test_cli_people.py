@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -230,3 +231,20 @@ async def test_seed_demo_twice_is_idempotent(
     assert second.returncode == 0, second.stderr
     assert second.stdout == first.stdout
     assert {model.__name__: await count(session_factory, model) for model in (*models, AuditEntry)} == before
+
+
+async def test_seed_demo_brings_requests_resolutions_and_actions_once(
+    database_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    from models import Action, CitizenRequest, Resolution, ResolutionStatus
+
+    for _ in range(2):
+        result = await asyncio.to_thread(run_cli, "seed-demo", database_url=database_url)
+        assert result.returncode == 0, result.stderr
+    async with session_factory() as session:
+        statuses = sorted(s.value for s in await session.scalars(select(Resolution.status)))
+        assert statuses == sorted(
+            [ResolutionStatus.OPEN, ResolutionStatus.IN_PROGRESS, ResolutionStatus.DONE]
+        )
+        assert await session.scalar(select(func.count(CitizenRequest.id))) == 2
+        assert await session.scalar(select(func.count(Action.id))) == 2
