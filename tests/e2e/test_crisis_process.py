@@ -31,7 +31,8 @@ from tests.e2e.conftest import TELEGRAM_BOT, BotProcess
 from tests.e2e.test_bot_process import register_bots
 from tests.e2e.test_council_process import T, say
 
-pytestmark = pytest.mark.e2e
+# Timing-sensitive: one xdist worker runs every "pace" test, so they never measure each other.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pace")]
 
 RESIDENTS = 500
 FIRST_RESIDENT = 8_000_001

@@ -22,7 +22,8 @@ from services.outbox import enqueue
 from tests.e2e.conftest import TELEGRAM_BOT, BotProcess
 from tests.e2e.test_bot_process import register_bots
 
-pytestmark = pytest.mark.e2e
+# Timing-sensitive: one xdist worker runs every "pace" test, so they never measure each other.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pace")]
 
 CHATS, PER_CHAT = 60, 4
 
