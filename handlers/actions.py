@@ -13,9 +13,10 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import drop_buttons, keyboard
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
 from models.council import CommitteeKey
 from services.accounts import Viewer
@@ -105,31 +106,12 @@ class ActionConfirm(CallbackData, prefix="acf"):
     ok: bool
 
 
-def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows
-        ]
-    )
-
-
 def _short(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _pairs(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
-async def _drop_buttons(query: CallbackQuery) -> Message | None:
-    message = await _message_of(query)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-    return message
 
 
 def committee_label(t: BoundTranslator, key: str | None) -> str:
@@ -149,25 +131,25 @@ def _step_prompt(
     if step == ActionForm.title.state:
         return t("action-ask-title", min=MIN_TITLE_LENGTH, max=MAX_TITLE_LENGTH), None
     if step == ActionForm.description.state:
-        keyboard = _keyboard([[(t("action-button-skip"), ActionSkip(step="description").pack())]])
-        return t("action-ask-description", max=MAX_DESCRIPTION_LENGTH), keyboard
+        markup = keyboard([[(t("action-button-skip"), ActionSkip(step="description").pack())]])
+        return t("action-ask-description", max=MAX_DESCRIPTION_LENGTH), markup
     if step == ActionForm.committee.state:
         buttons = [
             (t(f"committee-{key.value}"), ActionCommittee(key=key.value).pack()) for key in CommitteeKey
         ]
         buttons.append((t("action-whole-council"), ActionCommittee(key=WHOLE_COUNCIL).pack()))
-        return t("action-ask-committee"), _keyboard(_pairs(buttons))
+        return t("action-ask-committee"), keyboard(_pairs(buttons))
     if step == ActionForm.programme.state:
         buttons = [(t(f"programme-{key}"), ActionProgramme(key=key).pack()) for key in PROGRAMME_KEYS]
         buttons.append((t("action-no-programme"), ActionProgramme(key=NO_PROGRAMME).pack()))
-        return t("action-ask-programme"), _keyboard(_pairs(buttons))
+        return t("action-ask-programme"), keyboard(_pairs(buttons))
     if step == ActionForm.done_on.state:
-        keyboard = _keyboard([[(t("action-button-today"), ActionToday().pack())]])
-        return t("action-ask-date", example=format_jalali_numeric(today, t.locale)), keyboard
+        markup = keyboard([[(t("action-button-today"), ActionToday().pack())]])
+        return t("action-ask-date", example=format_jalali_numeric(today, t.locale)), markup
     if step == ActionForm.photos.state:
         label = "action-button-photos-done" if data.get("photos") else "action-button-no-photos"
-        keyboard = _keyboard([[(t(label), ActionSkip(step="photos").pack())]])
-        return t("action-ask-photos", max=MAX_PHOTOS), keyboard
+        markup = keyboard([[(t(label), ActionSkip(step="photos").pack())]])
+        return t("action-ask-photos", max=MAX_PHOTOS), markup
     if step == ActionForm.link.state:
         rows = [
             [
@@ -179,22 +161,22 @@ def _step_prompt(
             for rid, text, progress, _can in data.get("choices", [])
         ]
         rows.append([(t("action-button-no-link"), ActionLink(resolution_id=0).pack())])
-        return t("action-ask-link"), _keyboard(rows)
+        return t("action-ask-link"), keyboard(rows)
     if step == ActionForm.completes.state:
-        return t("action-ask-completes"), _keyboard(
+        return t("action-ask-completes"), keyboard(
             [
                 [(t("action-button-completes-yes"), ActionCompletes(yes=True).pack())],
                 [(t("action-button-completes-no"), ActionCompletes(yes=False).pack())],
             ]
         )
     if step == ActionForm.visibility.state:
-        return t("action-ask-visibility"), _keyboard(
+        return t("action-ask-visibility"), keyboard(
             [
                 [(t("action-button-public"), ActionVisibility(public=True).pack())],
                 [(t("action-button-internal"), ActionVisibility(public=False).pack())],
             ]
         )
-    return summary(t, data), _keyboard(
+    return summary(t, data), keyboard(
         [
             [
                 (t("action-button-save"), ActionConfirm(ok=True).pack()),
@@ -227,8 +209,8 @@ async def _ask(
     message: Message, state: FSMContext, t: BoundTranslator, step: State, today: date, prefix: str = ""
 ) -> None:
     await state.set_state(step)
-    text, keyboard = _step_prompt(t, step.state or "", await state.get_data(), today)
-    await message.answer((prefix + "\n\n" + text) if prefix else text, reply_markup=keyboard)
+    text, markup = _step_prompt(t, step.state or "", await state.get_data(), today)
+    await message.answer((prefix + "\n\n" + text) if prefix else text, reply_markup=markup)
 
 
 def setup() -> Router:
@@ -293,7 +275,7 @@ def setup() -> Router:
         query: CallbackQuery, state: FSMContext, t: BoundTranslator, clock: Clock
     ) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await state.update_data(description=None)
             await _ask(message, state, t, ActionForm.committee, tehran_today(clock()))
 
@@ -324,7 +306,7 @@ def setup() -> Router:
         query: CallbackQuery, state: FSMContext, t: BoundTranslator, clock: Clock
     ) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             today = tehran_today(clock())
             await state.update_data(done_on=today.isoformat())
             await _ask(message, state, t, ActionForm.photos, today)
@@ -335,16 +317,14 @@ def setup() -> Router:
         if len(photos) >= MAX_PHOTOS or not message.photo:
             await message.answer(
                 t("action-photo-limit", max=MAX_PHOTOS),
-                reply_markup=_keyboard(
-                    [[(t("action-button-photos-done"), ActionSkip(step="photos").pack())]]
-                ),
+                reply_markup=keyboard([[(t("action-button-photos-done"), ActionSkip(step="photos").pack())]]),
             )
             return
         photos = [*photos, [viewer.platform.value, message.photo[-1].file_id]]
         await state.update_data(photos=photos)
         await message.answer(
             t("action-photo-added", count=len(photos), max=MAX_PHOTOS),
-            reply_markup=_keyboard([[(t("action-button-photos-done"), ActionSkip(step="photos").pack())]]),
+            reply_markup=keyboard([[(t("action-button-photos-done"), ActionSkip(step="photos").pack())]]),
         )
 
     @router.callback_query(StateFilter(ActionForm.photos), ActionSkip.filter(F.step == "photos"))
@@ -357,7 +337,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         data = await state.get_data()
@@ -390,7 +370,7 @@ def setup() -> Router:
         await query.answer()
         if callback_data.key != WHOLE_COUNCIL and callback_data.key not in {c.value for c in CommitteeKey}:
             return
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await state.update_data(
                 committee=None if callback_data.key == WHOLE_COUNCIL else callback_data.key
             )
@@ -407,7 +387,7 @@ def setup() -> Router:
         await query.answer()
         if callback_data.key != NO_PROGRAMME and callback_data.key not in PROGRAMME_KEYS:
             return
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await state.update_data(
                 programme=None if callback_data.key == NO_PROGRAMME else callback_data.key
             )
@@ -422,7 +402,7 @@ def setup() -> Router:
         choice = next((c for c in data.get("choices", []) if c[0] == callback_data.resolution_id), None)
         if callback_data.resolution_id and choice is None:
             return
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         today = tehran_today(clock())
@@ -441,7 +421,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await state.update_data(completes=callback_data.yes)
             await _ask(message, state, t, ActionForm.visibility, tehran_today(clock()))
 
@@ -454,7 +434,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await state.update_data(public=callback_data.public)
             await _ask(message, state, t, ActionForm.confirm, tehran_today(clock()))
 
@@ -469,7 +449,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         data = await state.get_data()
@@ -534,8 +514,8 @@ def setup() -> Router:
             ActionForm.done_on.state: "action-date-expected",
             ActionForm.photos.state: "action-photos-expected",
         }.get(current or "", "action-button-expected")
-        text, keyboard = _step_prompt(t, current or "", await state.get_data(), tehran_today(clock()))
-        await message.answer(t(hint) + "\n\n" + text, reply_markup=keyboard)
+        text, markup = _step_prompt(t, current or "", await state.get_data(), tehran_today(clock()))
+        await message.answer(t(hint) + "\n\n" + text, reply_markup=markup)
 
     # A button of a form that is no longer open (answered already, or /cancel).
     @router.callback_query(ActionSkip.filter())
@@ -548,6 +528,6 @@ def setup() -> Router:
     @router.callback_query(ActionConfirm.filter())
     async def stale_form_button(query: CallbackQuery, t: BoundTranslator) -> None:
         await query.answer(t("action-form-closed"), show_alert=True)
-        await _drop_buttons(query)
+        await drop_buttons(query)
 
     return router

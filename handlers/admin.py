@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Document, InlineKeyboardButton, InlineK
 from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer, display_phone
@@ -215,10 +216,6 @@ def looks_like_csv(document: Document) -> bool:
     return name.endswith(".csv") or (document.mime_type or "").lower() in CSV_MIME_TYPES
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -339,7 +336,7 @@ def setup() -> Router:
             return
         await query.answer()
         await state.update_data(role=callback_data.role)
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await next_step(message, state, session, viewer, t)
 
     @router.callback_query(StateFilter(Appoint.province, Appoint.county), PlacePick.filter())
@@ -372,7 +369,7 @@ def setup() -> Router:
             await state.update_data(
                 place={"kind": place.kind.value, "name": place.name, "province": place.province_name}
             )
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await next_step(message, state, session, viewer, t)
 
     async def choose_neighbourhood(
@@ -435,7 +432,7 @@ def setup() -> Router:
             return
         await query.answer()
         name, code, county = offered
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await choose_neighbourhood(message, state, session, viewer, t, name, code, county)
 
     @router.callback_query(StateFilter(Appoint.agency), AgencyPick.filter())
@@ -461,7 +458,7 @@ def setup() -> Router:
             await query.answer(t("council-use-buttons"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await next_step(message, state, session, viewer, t)
 
     @router.callback_query(StateFilter(Appoint.confirm), AppointConfirm.filter())
@@ -477,7 +474,7 @@ def setup() -> Router:
         data = await state.get_data()
         await state.clear()
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         await message.edit_reply_markup(reply_markup=None)

@@ -15,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.poster import poster_keyboard
 from models.council import CommitteeKey, CouncilPosition
@@ -249,10 +250,6 @@ def member_line(member: MemberView, t: BoundTranslator) -> str:
     return t("member-line", name=name, position=position, committees=committees)
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 async def reopen_seat_choice(
     taken: HeadSeatTaken | PositionTaken,
     message: Message | None,
@@ -350,7 +347,7 @@ def setup() -> Router:
             await query.answer(t("council-not-manager"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(t("member-deactivated", name=member.full_name or "—"))
 
     @router.message(Command("invite"))
@@ -431,7 +428,7 @@ def setup() -> Router:
         data = await state.update_data(position=CouncilPosition(callback_data.value).value)
         await state.set_state(AddMember.committees)
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_text(
                 t("member-ask-committees", name=data["name"]), reply_markup=committees_keyboard([], t)
             )
@@ -442,7 +439,7 @@ def setup() -> Router:
     ) -> None:
         data = await state.get_data()
         selected: list[str] = list(data.get("committees", []))
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if callback_data.key == "done":
             if selected:
@@ -476,7 +473,7 @@ def setup() -> Router:
         head = None if callback_data.key == "none" else CommitteeKey(callback_data.key).value
         await state.update_data(head_of=head)
         await query.answer()
-        await ask_national_code(await _message_of(query), state, data["name"], t)
+        await ask_national_code(message_of(query), state, data["name"], t)
 
     async def show_summary(message: Message, state: FSMContext, t: BoundTranslator) -> None:
         await state.set_state(AddMember.confirm)
@@ -496,7 +493,7 @@ def setup() -> Router:
     async def skipped_national_code(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
         await state.update_data(national_code=None)
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await show_summary(message, state, t)
 
@@ -511,7 +508,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         data = await state.get_data()
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if message is not None:
             await message.edit_reply_markup(reply_markup=None)
@@ -588,7 +585,7 @@ def setup() -> Router:
         await state.clear()
         await state.set_state(EditMemberForm.field)
         data = await state.update_data(member_form_data(member))
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(
                 t("member-edit-choose", name=data["name"]), reply_markup=edit_fields_keyboard(t)
             )
@@ -599,7 +596,7 @@ def setup() -> Router:
     ) -> None:
         data = await state.get_data()
         name, field = data["name"], callback_data.field
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if message is not None:
             await message.edit_reply_markup(reply_markup=None)
@@ -677,7 +674,7 @@ def setup() -> Router:
         query: CallbackQuery, callback_data: PositionPick, state: FSMContext, t: BoundTranslator
     ) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             position = CouncilPosition(callback_data.value).value
             await edit_summary(message, state, t, "position", position=position)
@@ -688,7 +685,7 @@ def setup() -> Router:
     ) -> None:
         data = await state.get_data()
         picked: list[str] = list(data.get("picked", []))
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if message is None:
             return
@@ -715,7 +712,7 @@ def setup() -> Router:
         picked: list[str] = list(data.get("picked", data.get("committees", [])))
         head = None if callback_data.key == "none" else CommitteeKey(callback_data.key).value
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await edit_summary(message, state, t, "committees", committees=picked, head_of=head)
 
@@ -736,7 +733,7 @@ def setup() -> Router:
     @router.callback_query(StateFilter(EditMemberForm.national_code), SkipNationalCode.filter())
     async def edit_cleared_national_code(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await edit_summary(message, state, t, "national_code", national_code=None)
 
@@ -751,7 +748,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         data = await state.get_data()
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if message is not None:
             await message.edit_reply_markup(reply_markup=None)

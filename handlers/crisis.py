@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -60,17 +61,6 @@ def _keyboard(t: BoundTranslator, *buttons: tuple[str, str]) -> InlineKeyboardMa
     )
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
-async def _drop_buttons(query: CallbackQuery) -> Message | None:
-    message = await _message_of(query)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-    return message
-
-
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -89,7 +79,7 @@ def setup() -> Router:
         query: CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
     ) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await state.clear()
             await show_state(message, state, session, viewer, t)
 
@@ -174,7 +164,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         data = await state.get_data()
         await state.clear()
         reply: str
@@ -218,10 +208,10 @@ def setup() -> Router:
             return
         if view.active is None:
             await query.answer(t("crisis-not-on"), show_alert=True)
-            await _drop_buttons(query)
+            await drop_buttons(query)
             return
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         await state.set_state(CrisisForm.note)
         await state.set_data(
             {
@@ -267,7 +257,7 @@ def setup() -> Router:
     @router.callback_query(StateFilter(CrisisForm.note), CrisisPress.filter(F.action == "skip"))
     async def no_note(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await confirm_end(message, state, t, None)
 
     @router.callback_query(StateFilter(CrisisForm.confirm_end), CrisisPress.filter(F.action == "off"))
@@ -281,7 +271,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         data: dict[str, Any] = await state.get_data()
         await state.clear()
         reply: str
@@ -311,7 +301,7 @@ def setup() -> Router:
     async def cancelled(query: CallbackQuery, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
         await state.clear()
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await message.answer(t("crisis-cancelled"), reply_markup=main_menu(viewer, t))
 
     @router.message(
@@ -326,6 +316,6 @@ def setup() -> Router:
     @router.callback_query(CrisisPress.filter())
     async def stale_button(query: CallbackQuery, t: BoundTranslator) -> None:
         await query.answer(t("crisis-form-closed"), show_alert=True)
-        await _drop_buttons(query)
+        await drop_buttons(query)
 
     return router

@@ -13,6 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from models.resolutions import CommentHidden
 from services.accounts import Viewer
@@ -80,10 +81,6 @@ class FeedModerate(CallbackData, prefix="fm"):
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
 
 
 async def _edit_markup(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -256,7 +253,7 @@ def setup() -> Router:
             await query.answer(t("feed-not-allowed"), show_alert=True)
             return
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         if page.total == 0:
@@ -290,7 +287,7 @@ def setup() -> Router:
             await query.answer(t("feed-photos-elsewhere"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             for photo in here:
                 await message.answer_photo(photo.file_id)
 
@@ -315,7 +312,7 @@ def setup() -> Router:
             await query.answer(t("feed-action-gone"), show_alert=True)
             return
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         if listing.total == 0:
@@ -367,7 +364,7 @@ def setup() -> Router:
         await query.answer()
         await state.set_state(CommentForm.text)
         await state.update_data(action_id=callback_data.action_id)
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(t("feed-ask-comment", title=title, max=MAX_COMMENT_LENGTH))
 
     @router.message(StateFilter(CommentForm.text), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
@@ -442,7 +439,7 @@ def setup() -> Router:
             await query.answer(t("feed-comment-gone"), show_alert=True)
             return
         await query.answer(t(f"feed-report-{outcome.value}"), show_alert=True)
-        if outcome is not ReportOutcome.REPORTED and (message := await _message_of(query)) is not None:
+        if outcome is not ReportOutcome.REPORTED and (message := message_of(query)) is not None:
             await _edit_markup(message, None)
 
     @router.callback_query(FeedModerate.filter())
@@ -472,7 +469,7 @@ def setup() -> Router:
             t("feed-moderated-hidden" if view.hidden is CommentHidden.MANAGER else "feed-moderated-restored"),
             show_alert=True,
         )
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             _text, keyboard = render_comment(t, view, moderator=True)
             await _edit_markup(message, keyboard)
 

@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.requests import committee_keyboard, track_text
 from models.council import CommitteeKey
@@ -59,10 +60,6 @@ class OpenRequest(CallbackData, prefix="rqo"):
 
 def _handler_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup.model_validate(inline_keyboard(t, handler_buttons(request_id)))
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
 
 
 def _inbox_line(t: BoundTranslator, view: RequestView) -> str:
@@ -117,7 +114,7 @@ def setup() -> Router:
             await query.answer(t("inbox-not-allowed"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view.id))
 
     @router.callback_query(RequestAction.filter())
@@ -132,7 +129,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         actor = Actor.from_viewer(viewer)
-        message = await _message_of(query)
+        message = message_of(query)
         if callback_data.action == "route":
             try:
                 view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
@@ -278,7 +275,7 @@ def setup() -> Router:
             )
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await message.answer(
                 t(

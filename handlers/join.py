@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from services.accounts import Viewer
 from services.clock import Clock
@@ -50,10 +51,6 @@ def matches_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslator) -> I
         [InlineKeyboardButton(text=t("join-button-search-again"), callback_data=JoinSearchAgain().pack())]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
 
 
 def setup() -> Router:
@@ -119,7 +116,7 @@ def setup() -> Router:
         t: BoundTranslator,
         clock: Clock,
     ) -> None:
-        message = await _message_of(query)
+        message = message_of(query)
         if viewer.person_id is None:
             await query.answer(t("join-register-first"), show_alert=True)
             return
@@ -150,7 +147,7 @@ def setup() -> Router:
             return
         await state.set_state(Join.name)
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await message.answer(t("join-ask-name"))
 

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name
+from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from services.accounts import Viewer, display_phone
 from services.authz import Actor, PermissionDenied
@@ -123,10 +124,6 @@ def use_name_keyboard(name: str, t: BoundTranslator) -> InlineKeyboardMarkup:
     )
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -171,7 +168,7 @@ def setup() -> Router:
         t: BoundTranslator,
     ) -> None:
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         try:
@@ -196,7 +193,7 @@ def setup() -> Router:
     ) -> None:
         await query.answer()
         await state.clear()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await show(message, session, viewer, callback_data.county_id, t)
 
     @router.callback_query(LiaisonAgency.filter())
@@ -232,7 +229,7 @@ def setup() -> Router:
             current_name=(entry.liaison.full_name or "—") if entry.liaison else None,
             current_phone=entry.liaison.phone if entry.liaison else None,
         )
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(t("liaisons-ask-phone", agency=data["agency"], county=data["county"]))
 
     @router.message(
@@ -281,7 +278,7 @@ def setup() -> Router:
     async def used_contact_name(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
         name = (await state.get_data()).get("contact_name")
         await query.answer()
-        if (message := await _message_of(query)) is not None and name:
+        if (message := message_of(query)) is not None and name:
             await message.edit_reply_markup(reply_markup=None)
             await show_summary(message, state, t, name)
 
@@ -296,7 +293,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         data = await state.get_data()
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         await state.clear()
         if message is None:

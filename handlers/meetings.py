@@ -14,11 +14,12 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
 from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
+from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.resolutions import meeting_offer_keyboard
 from models.council import CommitteeKey
@@ -86,16 +87,8 @@ class ConfirmMeeting(CallbackData, prefix="mt_ok"):
     save: bool
 
 
-def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows
-        ]
-    )
-
-
 def kind_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard(
+    return keyboard(
         [[(t(f"meeting-kind-{kind.value}"), MeetingKindPick(kind=kind.value).pack())] for kind in MeetingKind]
     )
 
@@ -105,7 +98,7 @@ def committee_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
         (t(f"committee-{key.value}"), MeetingCommitteePick(committee=key.value).pack())
         for key in CommitteeKey
     ]
-    return _keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def attendance_keyboard(
@@ -121,15 +114,15 @@ def attendance_keyboard(
         for member_id, name in members.items()
     ]
     rows.append([(t("button-continue"), AttendeeToggle(member_id=0).pack())])
-    return _keyboard(rows)
+    return keyboard(rows)
 
 
 def skip_keyboard(t: BoundTranslator, step: str) -> InlineKeyboardMarkup:
-    return _keyboard([[(t("button-skip"), MeetingSkip(step=step).pack())]])
+    return keyboard([[(t("button-skip"), MeetingSkip(step=step).pack())]])
 
 
 def confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard(
+    return keyboard(
         [
             [
                 (t("button-save"), ConfirmMeeting(save=True).pack()),
@@ -162,17 +155,6 @@ def summary(t: BoundTranslator, data: dict[str, Any]) -> str:
         guests=data.get("guests") or t("meeting-none"),
         minutes=minutes or t("meeting-none"),
     )
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
-async def _drop_buttons(query: CallbackQuery) -> Message | None:
-    message = await _message_of(query)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-    return message
 
 
 def setup() -> Router:
@@ -211,7 +193,7 @@ def setup() -> Router:
         except ValueError:
             return
         await state.update_data(kind=kind.value, committee=None)
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         if kind is MeetingKind.COMMITTEE:
@@ -234,7 +216,7 @@ def setup() -> Router:
         except ValueError:
             return
         await state.update_data(committee=committee.value)
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await ask_date(message, state, t, tehran_today(clock()))
 
     async def date_chosen(
@@ -314,7 +296,7 @@ def setup() -> Router:
             held_on = picked_date(callback_data)
         except ValueError:
             return
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await date_chosen(message, state, session, viewer, t, held_on, tehran_today(clock()))
 
     @router.callback_query(StateFilter(MeetingForm.attendance), AttendeeToggle.filter())
@@ -322,7 +304,7 @@ def setup() -> Router:
         query: CallbackQuery, callback_data: AttendeeToggle, state: FSMContext, t: BoundTranslator
     ) -> None:
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         data = await state.get_data()
         if callback_data.member_id == 0:
             if message is not None:
@@ -377,7 +359,7 @@ def setup() -> Router:
     ) -> None:
         await query.answer()
         current = await state.get_state()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         if current == MeetingForm.guests.state:
@@ -413,7 +395,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         data = await state.get_data()
         if not callback_data.save:
             await state.clear()
@@ -487,6 +469,6 @@ def setup() -> Router:
     @router.callback_query(CalendarPress.filter((F.action == "day") & (F.purpose == MEETING_CALENDAR)))
     async def stale_form_button(query: CallbackQuery, t: BoundTranslator) -> None:
         await query.answer(t("resolution-form-closed"), show_alert=True)
-        await _drop_buttons(query)
+        await drop_buttons(query)
 
     return router

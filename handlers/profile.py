@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer
@@ -226,10 +227,6 @@ def _problems_text(raw: str) -> str:
     return "\n".join(line for line in (normalize_text(part) for part in raw.splitlines()) if line)
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -336,7 +333,7 @@ def setup() -> Router:
     ) -> None:
         await query.answer()
         await state.clear()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_reply_markup(reply_markup=None)
             await show(message, session, viewer, callback_data.neighbourhood_id, t)
 
@@ -364,7 +361,7 @@ def setup() -> Router:
             return
         await query.answer()
         await state.clear()
-        message = await _message_of(query)
+        message = message_of(query)
         if field == "programmes":
             selected = list(current.programmes)
             await state.set_state(ProfileForm.programmes)
@@ -464,7 +461,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         selected: list[str] = list((await state.get_data()).get("programmes", []))
-        message = await _message_of(query)
+        message = message_of(query)
         await query.answer()
         if callback_data.key == "done":
             if message is not None:

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -142,10 +143,6 @@ def counties_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -222,7 +219,7 @@ def setup() -> Router:
         t: BoundTranslator,
     ) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await show_province(message, session, viewer, callback_data.province_id, t)
 
     @router.callback_query(ReportCounty.filter())
@@ -234,7 +231,7 @@ def setup() -> Router:
         t: BoundTranslator,
     ) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await show_county(message, session, viewer, callback_data.county_id, t)
 
     return router

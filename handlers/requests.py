@@ -10,10 +10,11 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
 from models.council import CommitteeKey
 from services.accounts import Viewer
@@ -101,35 +102,16 @@ class TrackPick(CallbackData, prefix="rqt"):
     code: str
 
 
-def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows
-        ]
-    )
-
-
 def committee_keyboard(t: BoundTranslator, pack: Any) -> InlineKeyboardMarkup:
     """Every committee as a button, two a row (crisis last)."""
     buttons = [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
-    return _keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def _photo_of(message: Message, viewer: Viewer) -> Photo | None:
     if not message.photo:
         return None
     return Photo(platform=viewer.platform.value, file_id=message.photo[-1].file_id)
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
-async def _drop_buttons(query: CallbackQuery) -> Message | None:
-    message = await _message_of(query)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-    return message
 
 
 def track_text(t: BoundTranslator, view: RequestView) -> str:
@@ -222,7 +204,7 @@ def setup() -> Router:
             ]
             for v in views
         ]
-        await message.answer("\n".join(lines), reply_markup=_keyboard(rows))
+        await message.answer("\n".join(lines), reply_markup=keyboard(rows))
 
     async def show_tracked(
         message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator, text: str
@@ -258,7 +240,7 @@ def setup() -> Router:
         t: BoundTranslator,
     ) -> None:
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await show_tracked(message, session, viewer, t, callback_data.code)
 
     # ---- the form ----
@@ -304,7 +286,7 @@ def setup() -> Router:
         if guess.confidence >= CONFIDENCE_THRESHOLD:
             await message.answer(
                 t("request-propose-committee", committee=t(f"committee-{guess.committee}")),
-                reply_markup=_keyboard(
+                reply_markup=keyboard(
                     [
                         [(t("request-button-yes-committee"), CommitteePick(choice="ok").pack())],
                         [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
@@ -366,7 +348,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         data = await state.get_data()
@@ -402,7 +384,7 @@ def setup() -> Router:
             await state.set_state(RequestForm.duplicate)
             await message.answer(
                 t("request-similar-found", card=describe_request(t, similar)),
-                reply_markup=_keyboard(
+                reply_markup=keyboard(
                     [
                         [
                             (
@@ -426,7 +408,7 @@ def setup() -> Router:
         await state.set_state(RequestForm.extras)
         await message.answer(
             t("request-ask-extras", max=MAX_PHOTOS),
-            reply_markup=_keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
+            reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
         )
 
     @router.callback_query(StateFilter(RequestForm.duplicate), DuplicateChoice.filter())
@@ -441,7 +423,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         if not callback_data.follow:
@@ -488,19 +470,19 @@ def setup() -> Router:
     async def extras_expected(message: Message, t: BoundTranslator) -> None:
         await message.answer(
             t("request-extras-expected"),
-            reply_markup=_keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
+            reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
         )
 
     @router.callback_query(StateFilter(RequestForm.extras), ExtrasDone.filter())
     async def extras_done(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         await state.set_state(RequestForm.privacy)
         await message.answer(
             t("request-ask-privacy"),
-            reply_markup=_keyboard(
+            reply_markup=keyboard(
                 [
                     [(t("request-button-public"), Privacy(anonymous=False).pack())],
                     [(t("request-button-anonymous"), Privacy(anonymous=True).pack())],
@@ -529,7 +511,7 @@ def setup() -> Router:
         settings: Settings,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         data = await state.get_data()
@@ -574,7 +556,7 @@ def setup() -> Router:
     @router.callback_query(Privacy.filter())
     async def stale_form_button(query: CallbackQuery, t: BoundTranslator) -> None:
         await query.answer(t("request-form-closed"), show_alert=True)
-        await _drop_buttons(query)
+        await drop_buttons(query)
 
     # ---- closing the loop (buttons on the outbox notification) ----
 
@@ -608,10 +590,10 @@ def setup() -> Router:
             await query.answer(
                 t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
             )
-            await _drop_buttons(query)
+            await drop_buttons(query)
             return
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         if message is None:
             return
         code = format_tracking_code(view.code, t.locale)
@@ -652,7 +634,7 @@ def setup() -> Router:
             )
             return
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await message.answer(t("request-rated", rating=callback_data.stars))
 
     return router

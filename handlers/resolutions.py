@@ -15,11 +15,12 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
 from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
+from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.liaisons import agency_name
 from handlers.menu import AnyMenuPress, MenuPress
 from models.council import CommitteeKey
@@ -167,30 +168,8 @@ class SkipNote(CallbackData, prefix="rs_nonote"):
 # ---- small helpers ----
 
 
-def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows if row
-        ]
-    )
-
-
 def _rows(buttons: list[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-async def _message_of(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
-async def _drop_buttons(query: CallbackQuery) -> Message | None:
-    message = await _message_of(query)
-    if message is not None:
-        try:
-            await message.edit_reply_markup(reply_markup=None)
-        except TelegramBadRequest:  # too old to edit, or already without buttons
-            pass
-    return message
 
 
 def split_messages(parts: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -227,7 +206,7 @@ def council_neighbourhood(viewer: Viewer) -> int | None:
 
 
 def responsible_kind_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard(
+    return keyboard(
         [
             [(t(f"resolution-kind-{kind.value}"), ResponsibleKindPick(kind=kind.value).pack())]
             for kind in ResponsibleKind
@@ -240,11 +219,11 @@ def priority_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
         (t(f"resolution-priority-{p.value}"), PriorityPick(priority=p.value).pack())
         for p in ResolutionPriority
     ]
-    return _keyboard(_rows(buttons, 2))
+    return keyboard(_rows(buttons, 2))
 
 
 def confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard(
+    return keyboard(
         [
             [
                 (t("button-save"), ConfirmResolution(save=True).pack()),
@@ -256,7 +235,7 @@ def confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 
 def meeting_offer_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     """After a meeting or one of its resolutions is saved: add (another) resolution, or finish."""
-    return _keyboard(
+    return keyboard(
         [
             [(t("resolution-button-add-to-meeting"), AddResolution(meeting_id=meeting_id).pack())],
             [(t("resolution-button-meeting-done"), MeetingFinished(meeting_id=meeting_id).pack())],
@@ -265,7 +244,7 @@ def meeting_offer_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboar
 
 
 def progress_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard(
+    return keyboard(
         [
             [
                 (t("resolution-progress-button", progress=p), ProgressPick(value=p).pack())
@@ -279,11 +258,11 @@ def progress_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 def status_keyboard(t: BoundTranslator, *, manages: bool) -> InlineKeyboardMarkup:
     statuses = [s for s in ResolutionStatus if manages or s is not ResolutionStatus.CANCELLED]
     buttons = [(t(f"resolution-status-{s.value}"), StatusPick(status=s.value).pack()) for s in statuses]
-    return _keyboard(_rows(buttons, 2))
+    return keyboard(_rows(buttons, 2))
 
 
 def skip_note_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    return _keyboard([[(t("resolution-button-no-note"), SkipNote().pack())]])
+    return keyboard([[(t("resolution-button-no-note"), SkipNote().pack())]])
 
 
 def _summary(data: dict[str, Any], t: BoundTranslator) -> str:
@@ -372,7 +351,7 @@ def _list_keyboard(
     rows.append(pager)
     if can_add:
         rows.append([(t("resolutions-button-add"), AddResolution().pack())])
-    return _keyboard(rows)
+    return keyboard(rows)
 
 
 async def render_list(
@@ -481,7 +460,7 @@ def setup() -> Router:
             await query.answer(t("resolutions-not-allowed"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             try:
                 await message.edit_text(text, reply_markup=keyboard)
             except TelegramBadRequest:  # the same page pressed again: nothing to change
@@ -508,8 +487,8 @@ def setup() -> Router:
                 )
             ]
         )
-        if (message := await _message_of(query)) is not None:
-            await message.edit_reply_markup(reply_markup=_keyboard(rows))
+        if (message := message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=keyboard(rows))
 
     @router.callback_query(OpenResolution.filter())
     async def open_resolution(
@@ -530,9 +509,9 @@ def setup() -> Router:
         buttons = [(t("resolution-button-history"), ShowHistory(resolution_id=view.id).pack())]
         if await may_update(session, actor, view.id):
             buttons.insert(0, (t("resolution-button-update"), StartUpdate(resolution_id=view.id).pack()))
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(
-                describe_resolution(t, view, tehran_today(clock())), reply_markup=_keyboard([buttons])
+                describe_resolution(t, view, tehran_today(clock())), reply_markup=keyboard([buttons])
             )
 
     @router.callback_query(ShowHistory.filter())
@@ -551,7 +530,7 @@ def setup() -> Router:
             await query.answer(t("resolutions-not-allowed"), show_alert=True)
             return
         await query.answer()
-        if (message := await _message_of(query)) is None:
+        if (message := message_of(query)) is None:
             return
         parts = [t("resolution-history-title", id=view.id, text=view.text[:200]), *describe_history(t, view)]
         for text in split_messages(parts):
@@ -589,7 +568,7 @@ def setup() -> Router:
             await query.answer(t("resolution-not-manager"), show_alert=True)
             return
         await query.answer()
-        message = await _drop_buttons(query) if meeting_id is not None else await _message_of(query)
+        message = await drop_buttons(query) if meeting_id is not None else message_of(query)
         if message is not None:
             await start_resolution_form(
                 message,
@@ -617,7 +596,7 @@ def setup() -> Router:
             await query.answer(t("resolution-not-manager"), show_alert=True)
             return
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await message.answer(t("meeting-finished", count=meeting.resolution_count))
 
     @router.message(StateFilter(ResolutionForm.text), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
@@ -644,7 +623,7 @@ def setup() -> Router:
         t: BoundTranslator,
     ) -> None:
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         try:
@@ -681,7 +660,7 @@ def setup() -> Router:
             prompt = t("resolution-ask-member")
         await state.update_data(responsible_kind=kind.value)
         await state.set_state(ResolutionForm.responsible)
-        await message.edit_text(prompt, reply_markup=_keyboard([*_rows(buttons, 2), [back]]))
+        await message.edit_text(prompt, reply_markup=keyboard([*_rows(buttons, 2), [back]]))
 
     @router.callback_query(StateFilter(ResolutionForm.responsible), ResponsiblePick.filter())
     async def got_responsible(
@@ -694,7 +673,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _message_of(query)
+        message = message_of(query)
         if message is None:
             return
         if callback_data.value == "back":
@@ -780,7 +759,7 @@ def setup() -> Router:
             deadline = picked_date(callback_data)
         except ValueError:
             return
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await deadline_chosen(message, state, t, deadline, tehran_today(clock()))
 
     @router.callback_query(StateFilter(ResolutionForm.priority), PriorityPick.filter())
@@ -794,7 +773,7 @@ def setup() -> Router:
             return
         data = await state.update_data(priority=priority.value)
         await state.set_state(ResolutionForm.confirm)
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await message.answer(_summary(data, t), reply_markup=confirm_keyboard(t))
 
     @router.callback_query(StateFilter(ResolutionForm.confirm), ConfirmResolution.filter())
@@ -809,7 +788,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        message = await _drop_buttons(query)
+        message = await drop_buttons(query)
         data = await state.get_data()
         meeting_id = data.get("meeting_id")
         if not callback_data.save:
@@ -909,7 +888,7 @@ def setup() -> Router:
         await state.clear()
         await state.set_state(UpdateForm.progress)
         await state.update_data(resolution_id=view.id)
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.answer(
                 t(
                     "resolution-ask-progress",
@@ -933,7 +912,7 @@ def setup() -> Router:
     ) -> None:
         await query.answer()
         await state.update_data(progress=callback_data.value, status=None)
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await ask_note(message, state, t)
 
     @router.message(StateFilter(UpdateForm.progress), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
@@ -961,7 +940,7 @@ def setup() -> Router:
             )
         except (PermissionDenied, UnknownResolution):
             manages = False
-        if (message := await _message_of(query)) is not None:
+        if (message := message_of(query)) is not None:
             await message.edit_text(
                 t("resolution-ask-status"), reply_markup=status_keyboard(t, manages=manages)
             )
@@ -976,7 +955,7 @@ def setup() -> Router:
         except ValueError:
             return
         await state.update_data(progress=None, status=status.value)
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await ask_note(message, state, t)
 
     async def save_update(
@@ -1058,7 +1037,7 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         await query.answer()
-        if (message := await _drop_buttons(query)) is not None:
+        if (message := await drop_buttons(query)) is not None:
             await save_update(message, state, session, viewer, t, translator, clock, None)
 
     @router.message(StateFilter(UpdateForm), ~F.text.startswith("/"), ~AnyMenuPress())
@@ -1080,6 +1059,6 @@ def setup() -> Router:
     @router.callback_query(CalendarPress.filter((F.action == "day") & (F.purpose == DEADLINE_CALENDAR)))
     async def stale_form_button(query: CallbackQuery, t: BoundTranslator) -> None:
         await query.answer(t("resolution-form-closed"), show_alert=True)
-        await _drop_buttons(query)
+        await drop_buttons(query)
 
     return router

@@ -1,0 +1,32 @@
+"""Small pieces every feature's handlers share: inline keyboards from (label, callback data)
+pairs, the message a button was pressed on, and taking the buttons off it once answered."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+
+def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """An inline keyboard: one list of (label, callback data) per row; empty rows are left out."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows if row
+        ]
+    )
+
+
+def message_of(query: CallbackQuery) -> Message | None:
+    """The message the pressed button sits on (None when it is too old to be known)."""
+    return query.message if isinstance(query.message, Message) else None
+
+
+async def drop_buttons(query: CallbackQuery) -> Message | None:
+    """Take the buttons off the answered message, so it can't be pressed twice; returns it."""
+    message = message_of(query)
+    if message is not None:
+        try:
+            await message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:  # too old to edit, or already without buttons
+            pass
+    return message
