@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Insert, func, select, union
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CompoundSelect, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
 from models.identity import Account, Neighbourhood, Platform, Role, RoleAssignment, ScopeKind
+from models.inserts import insert_many_unless_present
 from models.plumbing import OutboxMessage, OutboxStatus
 from models.requests import CrisisPeriod
 from services.authz import Actor, committing, record_audit, require_neighbourhood_manager
@@ -35,7 +35,6 @@ from services.emergency import emergency_numbers_text
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_datetime
 from services.notify import Button, notify_person
-from services.outbox import enqueue
 from services.persian import normalize_prose
 from services.requests import committee_heads, county_officials_of, managers_of
 from services.responsibility import claim_mark
@@ -49,9 +48,6 @@ MAX_DESCRIPTION_LENGTH = 1000
 MAX_NOTE_LENGTH = 1000
 # The managers are reminded once to close a crisis that is still on after this long.
 REMINDER_AFTER = timedelta(hours=72)
-# Outbox rows per INSERT statement (11 values each: well within SQLite's and asyncpg's limits).
-_BATCH = 500
-
 # The button under the 72-hour reminder; handlers.crisis answers it like /crisis.
 OPEN_CRISIS_CALLBACK = "crs:open"
 
@@ -348,33 +344,7 @@ def _outbox_row(recipient: Recipient, text: str, dedup_key: str, now: datetime) 
 async def _insert_outbox_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     """Insert outbox rows in batches, skipping dedup keys already queued; returns how many were
     inserted. One multi-row INSERT … ON CONFLICT (dedup_key) DO NOTHING per batch."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        # Other backends: one savepointed insert per row (slow, but correct).
-        queued = 0
-        for row in rows:
-            message = await enqueue(
-                session,
-                platform=row["platform"],
-                chat_id=row["chat_id"],
-                person_id=row["person_id"],
-                text=row["text"],
-                dedup_key=row["dedup_key"],
-                now=row["next_attempt_at"],
-            )
-            queued += message is not None
-        return queued
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    queued = 0
-    for start in range(0, len(rows), _BATCH):
-        stmt: Insert = (
-            insert_fn(OutboxMessage)
-            .values(list(rows[start : start + _BATCH]))
-            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedup_key])
-            .returning(OutboxMessage.id)
-        )
-        queued += len((await session.scalars(stmt)).all())
-    return queued
+    return await insert_many_unless_present(session, OutboxMessage, rows, unique=["dedup_key"])
 
 
 async def _tell_people(

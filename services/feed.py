@@ -17,13 +17,12 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Insert, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CouncilMember
 from models.identity import Neighbourhood, Person, Role, ScopeKind
+from models.inserts import insert_unless_present
 from models.resolutions import Action, Comment, CommentHidden, CommentReport, Resolution, ResolutionStatus
 from services.authz import (
     MANAGERS,
@@ -420,22 +419,8 @@ async def _claim_report(session: AsyncSession, comment_id: int, person_id: int, 
     """Record the person's report; False when they reported this comment already (the unique
     constraint decides, so two presses at once count once)."""
     values = {"comment_id": comment_id, "person_id": person_id, "created_at": now}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt: Insert = (
-            insert_fn(CommentReport)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["comment_id", "person_id"])
-            .returning(CommentReport.id)
-        )
-        return (await session.scalars(stmt)).one_or_none() is not None
-    try:
-        async with session.begin_nested():
-            session.add(CommentReport(**values))
-    except IntegrityError:
-        return False
-    return True
+    report = await insert_unless_present(session, CommentReport, values, unique=["comment_id", "person_id"])
+    return report is not None
 
 
 def moderation_buttons(comment_id: int) -> list[list[Button]]:

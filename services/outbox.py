@@ -11,12 +11,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Account, Platform
+from models.inserts import insert_unless_present
 from models.plumbing import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -60,10 +59,10 @@ async def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        return await _insert_ignoring_duplicate(session, dialect, values)
-    return await _insert_in_savepoint(session, values)
+    message = await insert_unless_present(session, OutboxMessage, values, unique=["dedup_key"])
+    if message is None:
+        log.debug("outbox message with dedup_key %s already queued", dedup_key)
+    return message
 
 
 async def enqueue_for_person(
@@ -99,36 +98,3 @@ async def enqueue_for_person(
         person_id=person_id,
         dedup_key=dedup_key,
     )
-
-
-async def _insert_ignoring_duplicate(
-    session: AsyncSession, dialect: str, values: dict[str, Any]
-) -> OutboxMessage | None:
-    # INSERT … ON CONFLICT (dedup_key) DO NOTHING RETURNING: one statement, so it is safe under
-    # concurrency without a savepoint (and SQLite's driver handles savepoints poorly). A NULL
-    # dedup_key never conflicts. The ORM form returns a persistent OutboxMessage.
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt: Insert = (
-        insert_fn(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedup_key])
-        .returning(OutboxMessage)
-    )
-    message = (await session.scalars(stmt)).one_or_none()
-    if message is None:
-        log.debug("outbox message with dedup_key %s already queued", values["dedup_key"])
-    return message
-
-
-async def _insert_in_savepoint(session: AsyncSession, values: dict[str, Any]) -> OutboxMessage | None:
-    # Other backends: let the unique constraint decide, rolling back only the savepoint.
-    message = OutboxMessage(**values)
-    try:
-        async with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        if values["dedup_key"] is None:
-            raise
-        log.debug("outbox message with dedup_key %s already queued", values["dedup_key"])
-        return None
-    return message

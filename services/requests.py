@@ -23,13 +23,12 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Insert, and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
 from models.identity import Neighbourhood, Person, Role, RoleAssignment, ScopeKind
+from models.inserts import insert_unless_present
 from models.requests import (
     OPEN_STATUSES,
     CitizenRequest,
@@ -1047,22 +1046,8 @@ async def _claim_reminder(
         "round": request.sla_round,
         "sent_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt: Insert = (
-            insert_fn(SlaReminder)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["request_id", "clock", "level", "round"])
-            .returning(SlaReminder.id)
-        )
-        return (await session.scalars(stmt)).one_or_none() is not None
-    try:
-        async with session.begin_nested():
-            session.add(SlaReminder(**values))
-    except IntegrityError:
-        return False
-    return True
+    unique = ["request_id", "clock", "level", "round"]
+    return await insert_unless_present(session, SlaReminder, values, unique=unique) is not None
 
 
 _LEVEL_HEADLINES = {

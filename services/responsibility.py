@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeMembership, CouncilMember, Liaison
 from models.identity import Neighbourhood
+from models.inserts import insert_unless_present
 from models.resolutions import ReminderMark, Resolution, ResponsibleKind
 from services.requests import committee_heads, county_officials_of, managers_of
 
@@ -90,23 +89,8 @@ async def escalation_people(session: AsyncSession, neighbourhood_id: int, level:
 async def claim_mark(session: AsyncSession, key: str, now: datetime) -> bool:
     """Record that the reminder `key` is being sent, in the caller's transaction; False when it was
     already (by an earlier run, before a restart, or by another instance racing this one)."""
-    values = {"key": key, "sent_at": now}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt: Insert = (
-            insert_fn(ReminderMark)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(ReminderMark.id)
-        )
-        return (await session.scalars(stmt)).one_or_none() is not None
-    try:
-        async with session.begin_nested():
-            session.add(ReminderMark(**values))
-    except IntegrityError:
-        return False
-    return True
+    mark = await insert_unless_present(session, ReminderMark, {"key": key, "sent_at": now}, unique=["key"])
+    return mark is not None
 
 
 def unique(people: Iterable[int]) -> list[int]:

@@ -1,0 +1,69 @@
+"""INSERT … ON CONFLICT DO NOTHING on both backends: how every once-only row is written (outbox
+dedup keys, reminder marks, SLA reminders, comment reports). One statement, so two transactions
+racing with the same key end with exactly one row, without a savepoint (SQLite's driver handles
+savepoints poorly). Repositories never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import Base
+
+M = TypeVar("M", bound=Base)
+
+# Rows per multi-row INSERT: well under SQLite's and asyncpg's bound-parameter limits.
+BATCH = 500
+
+
+def _insert_ignoring(session: AsyncSession, model: type[Base], unique: Sequence[str]) -> Insert | None:
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return None
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert_fn(model).on_conflict_do_nothing(index_elements=list(unique))
+
+
+async def insert_unless_present(
+    session: AsyncSession, model: type[M], values: dict[str, Any], *, unique: Sequence[str]
+) -> M | None:
+    """Add a row unless one with the same `unique` columns exists; the new row, or None.
+
+    A NULL in the unique columns never conflicts. Other backends: a savepoint per row.
+    """
+    stmt = _insert_ignoring(session, model, unique)
+    if stmt is not None:
+        row: M | None = (await session.scalars(stmt.values(**values).returning(model))).one_or_none()
+        return row
+    row = model(**values)
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        if all(values.get(column) is None for column in unique):
+            raise  # not a duplicate: something else is wrong
+        return None
+    return row
+
+
+async def insert_many_unless_present(
+    session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]], *, unique: Sequence[str]
+) -> int:
+    """Add rows in batches of `BATCH`, skipping those whose `unique` columns exist; how many were added."""
+    if _insert_ignoring(session, model, unique) is None:
+        return sum(
+            [await insert_unless_present(session, model, row, unique=unique) is not None for row in rows]
+        )
+    added = 0
+    for start in range(0, len(rows), BATCH):
+        stmt = _insert_ignoring(session, model, unique)
+        assert stmt is not None
+        primary = model.__mapper__.primary_key[0]
+        result = await session.execute(stmt.values(list(rows[start : start + BATCH])).returning(primary))
+        added += len(result.all())
+    return added
