@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, bad_request
-from .formatting import apply_parse_mode, utf16_len
+from .formatting import apply_parse_mode, parse_bale_markdown, utf16_len
 from .media import guess_mime
 from .params import UploadedFile
 from .state import BotState, ChatState, MessageRecord, SimUser
@@ -144,6 +144,25 @@ def validate_reply_markup(markup: Any) -> dict[str, Any] | None:
     raise bad_request('can\'t find field "inline_keyboard"')
 
 
+#: The fields a KeyboardButton has on Bale (Balethon's ReplyKeyboardButton).
+PLAIN_KEYBOARD_BUTTON_FIELDS = ("text", "request_contact", "request_location", "web_app")
+
+
+def plain_reply_keyboard(markup: dict[str, Any]) -> dict[str, Any]:
+    """A ReplyKeyboardMarkup as Bale keeps it: only ``keyboard``, and buttons with only the fields
+    Bale knows; everything else is dropped (Quirks.plain_reply_keyboard)."""
+    rows = [
+        [
+            button
+            if isinstance(button, str)
+            else {k: v for k, v in button.items() if k in PLAIN_KEYBOARD_BUTTON_FIELDS}
+            for button in row
+        ]
+        for row in markup["keyboard"]
+    ]
+    return {"keyboard": rows}
+
+
 class BotApiMethods:
     """Bot API method implementations bound to an emulator."""
 
@@ -209,6 +228,8 @@ class BotApiMethods:
         """Create, record and return (API form) a bot-sent message."""
         user = self.emu.require_private_chat(state, params.get("chat_id"))
         markup = validate_reply_markup(params.get("reply_markup"))
+        if markup is not None and "keyboard" in markup and state.quirks.plain_reply_keyboard:
+            markup = plain_reply_keyboard(markup)
         self.emu.flood_check(state, user.id)
         chat = state.chat(user.id)
         message: dict[str, Any] = {
@@ -239,12 +260,22 @@ class BotApiMethods:
         return self.emu.api_message(message)
 
     def _formatted(
-        self, params: dict[str, Any], field: str, entities_field: str, limit: int, too_long: str
+        self,
+        params: dict[str, Any],
+        field: str,
+        entities_field: str,
+        limit: int,
+        too_long: str,
+        state: BotState | None = None,
     ) -> dict[str, Any]:
         raw = params.get(field)
         if raw is None:
             return {}
-        text, entities = apply_parse_mode(str(raw), params.get("parse_mode"), params.get(entities_field))
+        if state is not None and state.quirks.markdown_text:
+            # Bale: always Markdown, whatever parse_mode or entities say (see Quirks.markdown_text).
+            text, entities = parse_bale_markdown(str(raw), strict=state.quirks.reject_unbalanced_markdown)
+        else:
+            text, entities = apply_parse_mode(str(raw), params.get("parse_mode"), params.get(entities_field))
         if utf16_len(text) > limit:
             raise bad_request(too_long)
         result: dict[str, Any] = {field: text}
@@ -303,7 +334,7 @@ class BotApiMethods:
         if raw is None or str(raw) == "":
             self.emu.require_private_chat(state, params.get("chat_id"))
             raise bad_request("message text is empty")
-        content = self._formatted(params, "text", "entities", MAX_TEXT, "message is too long")
+        content = self._formatted(params, "text", "entities", MAX_TEXT, "message is too long", state)
         if not content["text"].strip():
             raise bad_request("message text is empty")
         lpo = params.get("link_preview_options")
@@ -334,7 +365,9 @@ class BotApiMethods:
             )
         content: dict[str, Any] = {"photo": sizes}
         content.update(
-            self._formatted(params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long")
+            self._formatted(
+                params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long", state
+            )
         )
         return self._new_bot_message(state, params, content)
 
@@ -360,7 +393,9 @@ class BotApiMethods:
             document["mime_type"] = stored.mime_type
         content: dict[str, Any] = {"document": document}
         content.update(
-            self._formatted(params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long")
+            self._formatted(
+                params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long", state
+            )
         )
         return self._new_bot_message(state, params, content)
 
@@ -432,7 +467,7 @@ class BotApiMethods:
             content.pop("caption_entities", None)
             content.update(
                 self._formatted(
-                    params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long"
+                    params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long", state
                 )
             )
         if not content:
@@ -449,11 +484,15 @@ class BotApiMethods:
             raise bad_request("there is no text in the message to edit")
         if not params.get("text"):
             raise bad_request("message text is empty")
-        content = self._formatted(params, "text", "entities", MAX_TEXT, "message is too long")
+        content = self._formatted(params, "text", "entities", MAX_TEXT, "message is too long", state)
         markup = validate_reply_markup(params.get("reply_markup"))
         if markup is not None and "inline_keyboard" not in markup:
             raise bad_request("inline keyboard expected")
-        return self._apply_edit(state, record, content, ("text", "entities"), markup)
+        edited = self._apply_edit(state, record, content, ("text", "entities"), markup)
+        if state.quirks.edit_text_stub:
+            # Bale: the edit is made, but the answer is a stub, not the message (Quirks.edit_text_stub).
+            return {"message_id": 0}
+        return edited
 
     async def m_editMessageCaption(self, state: BotState, params: dict[str, Any]) -> Any:
         """editMessageCaption."""
@@ -463,7 +502,7 @@ class BotApiMethods:
         if "text" in record.message:
             raise bad_request("there is no caption in the message to edit")
         content = self._formatted(
-            params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long"
+            params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long", state
         )
         markup = validate_reply_markup(params.get("reply_markup"))
         return self._apply_edit(state, record, content, ("caption", "caption_entities"), markup)
@@ -607,9 +646,13 @@ class BotApiMethods:
         if url and not url.startswith("https://") and not url.startswith("http://"):
             raise bad_request("bad webhook: HTTPS url must be provided for webhook")
         state.webhook_url = url
-        state.webhook_secret = str(params.get("secret_token") or "")
-        if params.get("drop_pending_updates"):
-            state.pending.clear()
+        if state.quirks.webhook_url_only:
+            # Bale reads only the url (Quirks.webhook_url_only): no secret, nothing dropped.
+            state.webhook_secret = ""
+        else:
+            state.webhook_secret = str(params.get("secret_token") or "")
+            if params.get("drop_pending_updates"):
+                state.pending.clear()
         stop_webhook_pusher(state)
         if url:
             start_webhook_pusher(self.emu, state)

@@ -258,6 +258,99 @@ def parse_markdown_legacy(text: str) -> tuple[str, list[dict[str, Any]]]:
     return "".join(out), entities
 
 
+_BALE_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
+_BALE_KINDS = {"*": "bold", "_": "italic"}
+
+
+def _bale_opens(text: str, i: int) -> bool:
+    """Whether the ``*``/``_`` at ``i`` can open an entity: not inside a word, and followed by
+    something other than a space (so ``mahalleyar_bot``, ``n_1001``, ``2*3`` and a lone `` * ``
+    are literal)."""
+    before_ok = i == 0 or not text[i - 1].isalnum()
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return before_ok and after != "" and not after.isspace() and after != text[i]
+
+
+def _bale_closer(text: str, start: int, marker: str) -> int | None:
+    """Index of the marker closing the entity opened at ``start``: preceded by a non-space and
+    not followed by a letter or digit."""
+    j = text.find(marker, start + 2)
+    while j >= 0:
+        after = text[j + 1] if j + 1 < len(text) else ""
+        if not text[j - 1].isspace() and not after.isalnum():
+            return j
+        j = text.find(marker, j + 1)
+    return None
+
+
+def parse_bale_markdown(text: str, *, strict: bool = True) -> tuple[str, list[dict[str, Any]]]:
+    """Parse text the way Bale reads every message: ``(plain_text, entities)``.
+
+    Bale formats all message text as Markdown without a ``parse_mode`` (bale-mcp README and
+    src/bale_mcp/bot.py; bots on Bale convert their HTML to ``*bold*``, ``_italic_`` and
+    ``[text](url)``). Understood here: ``*bold*``, ``_italic_``, backtick code, triple-backtick
+    pre and ``[text](url)``. ``*`` and ``_`` inside a word are literal (usernames and deep links
+    such as ``ble.ir/mahalleyar_bot?start=n_1001`` survive). With ``strict`` a marker that opens
+    an entity and is never closed (a stray ``*``, ``_``, backtick or ``[``) raises the 400
+    "can't parse entities" Telegram's Markdown gives; otherwise it stays literal text.
+    """
+    out: list[str] = []
+    length = 0
+    entities: list[dict[str, Any]] = []
+    i = 0
+    n = len(text)
+
+    def emit(s: str) -> None:
+        nonlocal length
+        out.append(s)
+        length += utf16_len(s)
+
+    def unclosed(at: int) -> ApiError:
+        return parse_error(
+            f"Can't find end of the entity starting at byte offset {len(text[:at].encode('utf-8'))}"
+        )
+
+    while i < n:
+        ch = text[i]
+        if ch == "`":
+            fence = "```" if text.startswith("```", i) else "`"
+            end = text.find(fence, i + len(fence))
+            if end > i + len(fence):
+                start = length
+                emit(text[i + len(fence) : end])
+                kind = "pre" if fence == "```" else "code"
+                entities.append({"type": kind, "offset": start, "length": length - start})
+                i = end + len(fence)
+                continue
+            if strict:
+                raise unclosed(i)
+        elif ch == "[":
+            match = _BALE_LINK.match(text, i)
+            if match:
+                start = length
+                emit(match.group(1))
+                entities.append(
+                    {"type": "text_link", "offset": start, "length": length - start, "url": match.group(2)}
+                )
+                i = match.end()
+                continue
+            if strict:
+                raise unclosed(i)
+        elif ch in _BALE_KINDS and _bale_opens(text, i):
+            closer = _bale_closer(text, i, ch)
+            if closer is not None:
+                start = length
+                emit(text[i + 1 : closer])
+                entities.append({"type": _BALE_KINDS[ch], "offset": start, "length": length - start})
+                i = closer + 1
+                continue
+            if strict:
+                raise unclosed(i)
+        emit(ch)
+        i += 1
+    return "".join(out), entities
+
+
 def apply_parse_mode(
     text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:

@@ -11,9 +11,21 @@ from .notify import Notifier
 Platform = Literal["telegram", "bale"]
 Direction = Literal["bot", "user"]
 
-#: Methods a Bale-like ("odd") bot answers with 404 "method not found".
+#: Methods a Bale-like ("odd") bot answers with 404 "method not found". Bale's published method
+#: list (docs.bale.ai) has no command-menu methods; bots that run on Bale report that
+#: setMyName/setMyDescription/setMyShortDescription fail on the real server (answered 501 there;
+#: names and descriptions are set with @botfather). sendChatAction is listed by some client
+#: libraries (Balethon) but not relied on by any; the profile treats it as missing, the harder case.
 BALE_UNSUPPORTED_METHODS: frozenset[str] = frozenset(
-    {"setmycommands", "deletemycommands", "getmycommands", "sendchataction"}
+    {
+        "setmycommands",
+        "deletemycommands",
+        "getmycommands",
+        "sendchataction",
+        "setmyname",
+        "setmydescription",
+        "setmyshortdescription",
+    }
 )
 
 
@@ -37,10 +49,45 @@ class Quirks:
     unsupported_methods: frozenset[str] = frozenset()
     #: Webhook pushes carry no X-Telegram-Bot-Api-Secret-Token header even when one was set.
     ignore_webhook_secret: bool = False
+    #: Every message text and caption is read as Bale Markdown (``*bold*``, ``_italic_``,
+    #: backtick code, ``[text](url)``); ``parse_mode`` and ``entities`` are ignored, HTML stays
+    #: literal text, and the stored text is the parsed text (markers removed, entities kept).
+    #: Sources: bale-mcp (github.com/sepehr071/bale-mcp, README "Text is Markdown. Bale formats
+    #: every message: *bold*, _italic_" and src/bale_mcp/bot.py, which never sends parse_mode);
+    #: Balethon's send_message/edit_message_text take no parse_mode, and its User.mention writes
+    #: ``[name](uid:id)`` into plain text; bots that run on Bale convert HTML to this Markdown and
+    #: strip parse_mode before sending. See :func:`emulator.formatting.parse_bale_markdown`.
+    markdown_text: bool = False
+    #: With ``markdown_text``: a marker that opens an entity but is never closed (a stray ``*``,
+    #: ``_``, backtick or ``[``) makes the send fail with 400 "Bad Request: can't parse entities".
+    #: Not documented by Bale; public bots on Bale replace stray markers with look-alikes
+    #: (``*``->``∗``, ``_``->``＿``) before every send, which is what this emulates the need for.
+    #: When False, unclosed markers stay literal text.
+    reject_unbalanced_markdown: bool = False
+    #: editMessageText edits the message but answers a stub ``{"message_id": 0}`` (no chat, no
+    #: text) instead of the edited Message. bale-mcp records what tapi.bale.ai answered in a live
+    #: test (tests/test_bot.py: message_id 0, date, a bare chat, edit_date, no text); the profile
+    #: answers the barest form, which aiogram cannot read as a Message at all.
+    edit_text_stub: bool = False
+    #: setWebhook reads only ``url``: ``secret_token`` (so no secret header on pushes),
+    #: ``drop_pending_updates``, ``allowed_updates`` and ``max_connections`` are ignored, not
+    #: rejected. Balethon's set_webhook sends only ``{"url": url}``; docs.bale.ai lists only url.
+    webhook_url_only: bool = False
+    #: ReplyKeyboardMarkup is only ``keyboard`` and a KeyboardButton only ``text``,
+    #: ``request_contact``, ``request_location`` (and ``web_app``): other fields
+    #: (``resize_keyboard``, ``one_time_keyboard``, ``is_persistent``, ``input_field_placeholder``,
+    #: ``selective``...) are accepted and dropped, not rejected — Balethon's ReplyKeyboard still sends
+    #: resize_keyboard/one_time_keyboard, and its ReplyKeyboardButton has exactly those four fields.
+    #: request_contact keeps working (the bot's onboarding needs the contact).
+    plain_reply_keyboard: bool = False
 
     @classmethod
     def bale(cls) -> Quirks:
-        """Return the default Bale-like deviation profile (all quirks on)."""
+        """Return the Bale profile (all quirks on), after Bale's published Bot API
+        (https://docs.bale.ai, base ``https://tapi.bale.ai/bot<token>/METHOD``) and bots and
+        libraries that run on it; every flag above notes its source. Bale user and chat ids may
+        use up to 52 bits (bale-mcp: "chat ids ... can exceed 32 bits"): tests give Bale users
+        ids above 2**40; the emulator keeps any int."""
         return cls(
             minimal_get_me=True,
             omit_is_bot_in_updates=True,
@@ -48,6 +95,11 @@ class Quirks:
             omit_file_unique_id=True,
             unsupported_methods=BALE_UNSUPPORTED_METHODS,
             ignore_webhook_secret=True,
+            markdown_text=True,
+            reject_unbalanced_markdown=True,
+            edit_text_stub=True,
+            webhook_url_only=True,
+            plain_reply_keyboard=True,
         )
 
     @property
@@ -59,6 +111,10 @@ class Quirks:
             or self.omit_chat_instance
             or self.omit_file_unique_id
             or bool(self.unsupported_methods)
+            or self.markdown_text
+            or self.edit_text_stub
+            or self.webhook_url_only
+            or self.plain_reply_keyboard
         )
 
 
