@@ -93,3 +93,58 @@ async def test_best_effort_swallows_api_errors() -> None:
 def test_capability_table_covers_every_platform() -> None:
     assert set(CAPABILITIES) == set(Platform)
     assert CAPABILITIES[Platform.BALE].set_my_commands is False
+
+
+@pytest.mark.parametrize(
+    "stub",
+    [
+        {"message_id": 0},
+        # What bale-mcp's tests record tapi.bale.ai answering (message_id 0, a bare chat, no text).
+        {
+            "message_id": 0,
+            "date": 1791029225,
+            "chat": {"id": 1, "type": "private", "photo": None},
+            "edit_date": 1,
+        },
+        {"message_id": 9, "date": 1},
+    ],
+    ids=["bare", "recorded", "no-chat"],
+)
+def test_an_edit_answered_with_a_stub_is_a_success(bot: Bot, stub: dict[str, object]) -> None:
+    from aiogram.methods import EditMessageReplyMarkup, EditMessageText
+
+    raw = json.dumps({"ok": True, "result": stub})
+    edit = EditMessageText(chat_id=1, message_id=9, text="page 2")
+    assert bot.session.check_response(bot, edit, 200, raw).result is True
+    markup = EditMessageReplyMarkup(chat_id=1, message_id=9)
+    assert bot.session.check_response(bot, markup, 200, raw).result is True
+
+
+def test_a_whole_edited_message_is_kept_and_stubs_only_settle_edits(bot: Bot) -> None:
+    from aiogram.exceptions import ClientDecodeError, TelegramAPIError
+    from aiogram.methods import EditMessageText
+
+    whole = {"message_id": 9, "date": 1, "chat": {"id": 1, "type": "private"}, "text": "page 2"}
+    edit = EditMessageText(chat_id=1, message_id=9, text="page 2")
+    result = bot.session.check_response(bot, edit, 200, json.dumps({"ok": True, "result": whole})).result
+    assert result.message_id == 9 and result.text == "page 2"
+    # A send answered without a message is not silently taken as sent.
+    with pytest.raises((TelegramAPIError, ClientDecodeError)):
+        bot.session.check_response(
+            bot, SendMessage(chat_id=1, text="x"), 200, json.dumps({"ok": True, "result": {"message_id": 0}})
+        )
+
+
+def test_capability_table_notes_bale_markdown_and_stub_edits() -> None:
+    bale, telegram = CAPABILITIES[Platform.BALE], CAPABILITIES[Platform.TELEGRAM]
+    assert bale.markdown_always and bale.edit_answer_stub and bale.webhook_url_only
+    assert not (telegram.markdown_always or telegram.edit_answer_stub or telegram.webhook_url_only)
+    assert not bale.reply_keyboard_options and telegram.reply_keyboard_options
+
+
+def test_make_bot_resends_what_was_refused_for_formatting() -> None:
+    from bot.formatting_retry import FormattingRetryMiddleware
+    from bot.platforms import make_bot
+
+    bot = make_bot("1:x", "http://127.0.0.1:9")
+    assert any(isinstance(m, FormattingRetryMiddleware) for m in bot.session.middleware)
