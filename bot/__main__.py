@@ -152,6 +152,7 @@ def _configure_logging(level: str) -> None:
 
 async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
     from bot.scheduler import reminder_policy
+    from models import sms_repo
     from models.db import create_engine, create_session_factory, upgrade_database
     from models.outbox_repo import due_now_after, highest_id
     from services.clock import utc_now
@@ -165,14 +166,19 @@ async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
         session_factory = create_session_factory(engine)
         async with session_factory() as session:
             newest = await highest_id(session)
+            newest_sms = await sms_repo.highest_id(session)
         context = JobContext(
-            session_factory=session_factory, now=now or utc_now(), reminders=reminder_policy(settings)
+            session_factory=session_factory,
+            now=now or utc_now(),
+            reminders=reminder_policy(settings),
+            sms=settings.sms_policy(),
         )
         summary = await spec.run(context)
         if now is not None:
             # Run as if it were `now`, but what the job queued is to be sent at once.
             async with session_factory() as session, session.begin():
                 await due_now_after(session, newest, utc_now())
+                await sms_repo.due_now_after(session, newest_sms, utc_now())
         return summary
     finally:
         await engine.dispose()

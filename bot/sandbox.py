@@ -14,6 +14,7 @@ from bot.app import run_polling
 from bot.sandbox_web import PersonasProvider, setup_web_chat
 from bot.settings import DEFAULT_DATABASE_URL, PROJECT_ROOT, Settings
 from emulator import start_emulator
+from emulator.sms_fake import start_sms_fake
 from models.db import create_engine, create_session_factory, upgrade_database
 from services.clock import utc_now
 from services.demo import DemoPersona, demo_personas, seed_demo_if_fresh
@@ -91,6 +92,12 @@ async def run_sandbox(settings: Settings) -> None:
     first_update_id = int(time.time() * 1000)
     for token in (SANDBOX_TELEGRAM_TOKEN, SANDBOX_BALE_TOKEN):
         emulator.get_bot(token).next_update_id = first_update_id
+    sms_update: dict[str, object] = {}
+    sms_runner = None
+    if settings.sms_enabled:
+        # Never the real gateway from the sandbox: the local Kavenegar fake takes the SMS.
+        sms_fake, sms_runner, sms_base = await start_sms_fake(host=settings.sandbox_host)
+        sms_update = {"sms_api_base": sms_base, "sms_api_key": SecretStr(sms_fake.api_key)}
     sandbox_settings = settings.model_copy(
         update={
             "telegram_bot_token": SecretStr(SANDBOX_TELEGRAM_TOKEN),
@@ -98,6 +105,7 @@ async def run_sandbox(settings: Settings) -> None:
             "bale_bot_token": SecretStr(SANDBOX_BALE_TOKEN),
             "bale_api_base": base_url,
             "database_url": database_url,
+            **sms_update,
         }
     )
     print(f"Mahalleyar sandbox (محله‌یار) is running at {base_url}/", flush=True)
@@ -105,8 +113,12 @@ async def run_sandbox(settings: Settings) -> None:
     print(
         f"  Bot API emulator control: {base_url}/_emu/  (Telegram bot 1000001, Bale bot 1000002)", flush=True
     )
+    if sms_runner is not None:
+        print(f"  SMS (Kavenegar fake): {sandbox_settings.sms_api_base}/_fake/messages", flush=True)
     try:
         await run_polling(sandbox_settings)
     finally:
+        if sms_runner is not None:
+            await sms_runner.cleanup()
         await runner.cleanup()
         await engine.dispose()

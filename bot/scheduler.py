@@ -21,6 +21,7 @@ from services.clock import Clock
 from services.i18n import Translator
 from services.jobs import JOBS, JobContext, JobSpec
 from services.reminders import WEEKDAYS, ReminderPolicy
+from services.sms import SMS_OFF, SmsPolicy
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -95,12 +96,13 @@ def build_scheduler(
     *,
     schedules: Schedules | None = None,
     reminders: ReminderPolicy | None = None,
+    sms: SmsPolicy = SMS_OFF,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     translator = translator or Translator()
     for spec in JOBS:
         scheduler.add_job(
-            _runner(spec, session_factory, clock, translator, reminders or ReminderPolicy()),
+            _runner(spec, session_factory, clock, translator, reminders or ReminderPolicy(), sms),
             CronTrigger(timezone=timezone, **effective_cron(spec, schedules)),
             id=spec.name,
             name=spec.description,
@@ -117,12 +119,17 @@ def _runner(  # type: ignore[no-untyped-def]
     clock: Clock,
     translator: Translator,
     reminders: ReminderPolicy,
+    sms: SmsPolicy = SMS_OFF,
 ):
     async def run() -> None:
         try:
             summary = await spec.run(
                 JobContext(
-                    session_factory=session_factory, now=clock(), translator=translator, reminders=reminders
+                    session_factory=session_factory,
+                    now=clock(),
+                    translator=translator,
+                    reminders=reminders,
+                    sms=sms,
                 )
             )
             log.info("job %s: %s", spec.name, summary)

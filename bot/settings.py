@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from services.sms import SmsPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'mahalleyar.db'}"
@@ -62,6 +65,17 @@ class Settings(BaseSettings):
     county_digest_hour: int = Field(default=9, ge=0, le=23)
     county_digest_minute: int = Field(default=30, ge=0, le=59)
 
+    # Optional SMS fallback (off by default): an emergency to the manager, an escalation, or the
+    # digest to someone who has not joined after SMS_AFTER_DAYS days, when the person cannot be
+    # reached on a messenger now. Kavenegar is the gateway supported (bot/sms_delivery.py).
+    sms_provider: Literal["none", "kavenegar"] = "none"
+    sms_api_key: SecretStr | None = None
+    sms_sender: str | None = None
+    sms_api_base: str = "https://api.kavenegar.com"
+    sms_after_days: int = Field(default=3, ge=0)
+    sms_rate: float = Field(default=2.0, gt=0)
+    sms_join_link: str | None = None
+
     polling_timeout: int = 10
     log_level: str = "INFO"
 
@@ -73,10 +87,38 @@ class Settings(BaseSettings):
             return [p.strip() for p in value.split(",") if p.strip()]
         return value
 
-    @field_validator("telegram_bot_token", "bale_bot_token", "redis_url", "webhook_base_url", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "bale_bot_token",
+        "redis_url",
+        "webhook_base_url",
+        "sms_api_key",
+        "sms_sender",
+        "sms_join_link",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _sms_complete(self) -> Settings:
+        # An SMS without the link, or a gateway without a key, is worse than a clear refusal to start.
+        if self.sms_provider != "none" and (self.sms_api_key is None or not self.sms_join_link):
+            raise ValueError("SMS_PROVIDER needs SMS_API_KEY and SMS_JOIN_LINK")
+        return self
+
+    @property
+    def sms_enabled(self) -> bool:
+        return self.sms_provider != "none"
+
+    def sms_policy(self) -> SmsPolicy:
+        """What the services are told about the SMS fallback (off unless SMS_PROVIDER is set)."""
+        from services.sms import SmsPolicy  # here, so reading the settings stays light
+
+        return SmsPolicy(
+            enabled=self.sms_enabled, after_days=self.sms_after_days, join_link=self.sms_join_link or ""
+        )
 
     @property
     def has_tokens(self) -> bool:

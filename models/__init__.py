@@ -52,6 +52,7 @@ from models.resolutions import (
     ResolutionUpdate,
     ResponsibleKind,
 )
+from models.sms import SmsMessage, SmsStatus
 
 __all__ = [
     "OPEN_RESOLUTION_STATUSES",
@@ -101,4 +102,6 @@ __all__ = [
     "RoutingCorrection",
     "ScopeKind",
     "SlaReminder",
+    "SmsMessage",
+    "SmsStatus",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models import sms_repo
 from models.outbox_repo import delete_finished_before
 from models.repositories import delete_processed_updates_before
 from services.crisis import run_crisis_reminders
@@ -25,6 +26,7 @@ from services.reminders import (
     run_resolution_escalations,
 )
 from services.requests import run_sla_reminders
+from services.sms import SmsPolicy
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class JobContext:
     translator: Translator = field(default_factory=Translator)
     # Due-soon window, escalation thresholds and the county digest's week (from the settings).
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    # The SMS fallback for escalations and digests (off unless the settings turn it on).
+    sms: SmsPolicy = field(default_factory=SmsPolicy)
 
 
 @dataclass(frozen=True)
@@ -64,16 +68,17 @@ async def prune_processed_updates(ctx: JobContext) -> str:
 
 
 async def prune_outbox(ctx: JobContext) -> str:
-    """Delete sent and failed outbox messages older than the retention period."""
+    """Delete sent and failed outbox messages (and SMS) older than the retention period."""
     async with ctx.session_factory() as session, session.begin():
         removed = await delete_finished_before(session, ctx.now - OUTBOX_RETENTION)
-    return f"removed {removed} finished outbox messages"
+        sms = await sms_repo.delete_finished_before(session, ctx.now - OUTBOX_RETENTION)
+    return f"removed {removed} finished outbox messages and {sms} finished SMS"
 
 
 async def request_sla(ctx: JobContext) -> str:
     """Remind committee heads of requests past their SLA; escalate at 2× and 3× the target."""
     async with ctx.session_factory() as session:
-        summary = await run_sla_reminders(session, ctx.translator, now=ctx.now)
+        summary = await run_sla_reminders(session, ctx.translator, now=ctx.now, sms=ctx.sms)
     return (
         f"checked {summary.checked} open requests: {summary.reminders} reminders/escalations, "
         f"{summary.messages} messages queued"
@@ -91,9 +96,11 @@ async def resolution_digest(ctx: JobContext) -> str:
     """The morning digest of overdue and due-soon resolutions to each responsible person, then
     the escalations of resolutions long overdue to the managers and the county officials."""
     async with ctx.session_factory() as session:
-        digest = await run_resolution_digest(session, ctx.translator, now=ctx.now, policy=ctx.reminders)
+        digest = await run_resolution_digest(
+            session, ctx.translator, now=ctx.now, policy=ctx.reminders, sms=ctx.sms
+        )
         escalations = await run_resolution_escalations(
-            session, ctx.translator, now=ctx.now, policy=ctx.reminders
+            session, ctx.translator, now=ctx.now, policy=ctx.reminders, sms=ctx.sms
         )
     return f"{digest.line()}; {escalations.line()}"
 
@@ -142,7 +149,7 @@ JOBS: tuple[JobSpec, ...] = (
     ),
     JobSpec(
         name="prune_outbox",
-        description="delete sent and failed outbox messages older than 30 days",
+        description="delete sent and failed outbox messages and SMS older than 30 days",
         run=prune_outbox,
         cron={"hour": 4, "minute": 20},
     ),
