@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
-from bot.platforms import CAPABILITIES, best_effort, make_bot
+from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory, upgrade_database
@@ -34,10 +34,12 @@ def build_bots(settings: Settings) -> dict[Platform, Bot]:
     bots: dict[Platform, Bot] = {}
     if settings.telegram_bot_token is not None:
         bots[Platform.TELEGRAM] = make_bot(
-            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base, label="telegram"
         )
     if settings.bale_bot_token is not None:
-        bots[Platform.BALE] = make_bot(settings.bale_bot_token.get_secret_value(), settings.bale_api_base)
+        bots[Platform.BALE] = make_bot(
+            settings.bale_bot_token.get_secret_value(), settings.bale_api_base, label="bale"
+        )
     return bots
 
 
@@ -154,9 +156,10 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     background = BackgroundWork(runtime, settings, clock)
 
     async def on_startup() -> None:
-        for platform, bot in bots.items():
-            await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
-            await publish_commands(bot, platform, translator)
+        # Optional calls only, each bounded by best_effort, both platforms at once: whatever a
+        # server answers, the start goes on. getMe, which polling needs, is retried by the bot
+        # itself (PatientBot), each platform on its own, so one broken server stops no other.
+        await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
         background.start()
         _log_started(bots, "polling")
 
@@ -170,6 +173,10 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
 
 
 def webhook_path(settings: Settings, platform: Platform) -> str:
+    async def prepare_bot(platform: Platform, bot: Bot) -> None:
+        await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
+        await publish_commands(bot, platform, translator)
+
     """Where a platform's updates arrive. Bale may not send the secret header, so for Bale the
     secret is part of the path instead."""
     path = f"{settings.webhook_path.rstrip('/')}/{platform.value}"
@@ -200,18 +207,21 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
     allowed_updates = dispatcher.resolve_used_update_types()
 
     async def on_startup() -> None:
-        for platform, bot in bots.items():
-            await publish_commands(bot, platform, translator)
+        await asyncio.gather(*(publish_commands(bot, platform, translator) for platform, bot in bots.items()))
         background.start()
 
-    async def register_webhooks() -> None:
-        # Only once the server listens: updates may arrive as soon as the webhook is set.
-        for platform, bot in bots.items():
-            url = settings.webhook_base_url.rstrip("/") + webhook_path(settings, platform)  # type: ignore[union-attr]
-            header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
-            # Not optional: without it no update arrives, so a failure stops the start.
-            await bot.set_webhook(url, secret_token=header_secret, allowed_updates=allowed_updates)
-        _log_started(bots, "webhook")
+    async def register_webhook(platform: Platform, bot: Bot) -> None:
+        url = settings.webhook_base_url.rstrip("/") + webhook_path(settings, platform)  # type: ignore[union-attr]
+        header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
+
+        async def set_webhook() -> None:
+            if not await bot.set_webhook(url, secret_token=header_secret, allowed_updates=allowed_updates):
+                raise RuntimeError("setWebhook answered false")
+
+        # Not optional: without it no update arrives, so it is retried until the server takes it,
+        # each platform on its own, while the other is already served.
+        await until_answered(f"setWebhook for {platform.value} bot {bot.id}", set_webhook)
+        log.info("%s webhook registered", platform.value)
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(background.stop)
@@ -219,7 +229,12 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    await register_webhooks()
+    # Only once the server listens: updates may arrive as soon as a webhook is set.
+    registering = [
+        asyncio.create_task(register_webhook(platform, bot), name=f"set-webhook-{platform.value}")
+        for platform, bot in bots.items()
+    ]
+    _log_started(bots, "webhook")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -232,3 +247,6 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
             await bot.session.close()
         await dispatcher.storage.close()
         await runtime.engine.dispose()
+        for task in registering:
+            task.cancel()
+        await asyncio.gather(*registering, return_exceptions=True)

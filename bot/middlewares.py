@@ -93,6 +93,7 @@ class IdentityMiddleware(BaseMiddleware):
                 first_name=user.first_name or None,
                 username=user.username,
                 now=self._clock(),
+                translator=self._translator,
             )
             data["viewer"] = viewer
             locale = resolve_locale(viewer.stored_locale, user.language_code, self._default_locale)

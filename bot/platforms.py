@@ -11,16 +11,19 @@ The emulator's Bale profile (`emulator.state.Quirks.bale`) mirrors the table bel
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import (
     EditMessageCaption,
     EditMessageMedia,
@@ -31,7 +34,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import Update
+from aiogram.types import Update, User
 from pydantic import ValidationError
 
 from bot.formatting_retry import FormattingRetryMiddleware
@@ -141,6 +144,97 @@ def tolerant_json_loads(content: str | bytes) -> Any:
     return fill_missing_fields(json.loads(content))
 
 
+# How much of an unreadable reply goes into the error's description.
+SNIPPET_LENGTH = 80
+# The status reported for a reply that says nothing trustworthy (garbage, or an error with 2xx):
+# aiogram raises it as TelegramServerError, which everything treats as transient.
+UNREADABLE_STATUS = HTTPStatus.BAD_GATEWAY
+
+
+def _snippet(content: str) -> str:
+    if content.lstrip().startswith("<"):  # an HTML or XML page: its text says more than its markup
+        content = re.sub(r"<[^>]*>", " ", content)
+    return " ".join(content.split())[:SNIPPET_LENGTH] or "(empty body)"
+
+
+def _unreadable(status_code: int, content: str, what: str = "unreadable reply") -> tuple[int, dict[str, Any]]:
+    code = status_code if status_code >= 400 and status_code != HTTPStatus.FORBIDDEN else UNREADABLE_STATUS
+    description = f"{what} (HTTP {status_code}): {_snippet(content)}"
+    return code, _with_retry_after(code, {"ok": False, "error_code": code, "description": description})
+
+
+def _error_text(payload: dict[str, Any]) -> str | None:
+    """What an error body in some server's own format says, if anything."""
+    for key in ("description", "message", "error", "detail", "title"):
+        value = payload.get(key)
+        if isinstance(value, dict):
+            value = _error_text(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    return None
+
+
+def normalise_reply(
+    method: TelegramMethod[Any], status_code: int, content: str
+) -> tuple[int, dict[str, Any]]:
+    """Any server's reply to `method`, as `(status, body)` in Telegram's shape.
+
+    aiogram picks the exception by HTTP status, so that is what this decides:
+    * A Telegram-shaped reply is kept as it is; an error that came with a 2xx status takes its
+      `error_code` (or 502), a success without `result` is `True` for methods returning a bool.
+    * A JSON object without `ok` (some gateways': `{"message": "..."}`) succeeded if the status is
+      2xx and it has a `result`; otherwise it is an error described by its
+      `description`/`message`/`error`, with its status (502 for a 2xx).
+    * Anything else (HTML, plain text, an empty body, cut-off JSON) is an error with its status
+      (502 for a 2xx) described as `unreadable reply (HTTP n): <its start>`.
+    A 403 that is not Telegram-shaped comes from a proxy or firewall, not from a user who blocked
+    the bot, so it is reported as 502 too; 5xx and 502 make TelegramServerError (transient).
+    """
+    try:
+        payload = json.loads(content)
+    except (ValueError, RecursionError):
+        payload = None
+    if not isinstance(payload, dict):
+        return _unreadable(status_code, content)
+    success = HTTPStatus.OK <= status_code < HTTPStatus.MULTIPLE_CHOICES
+    if isinstance(payload.get("ok"), bool):
+        if payload["ok"]:
+            if "result" not in payload:
+                if method.__returning__ is not bool:
+                    return _unreadable(status_code, content, "reply without a result")
+                payload["result"] = True
+            return (status_code if success else HTTPStatus.OK), payload
+        code = status_code
+        if success:
+            error_code = payload.get("error_code")
+            valid = isinstance(error_code, int) and 400 <= error_code < 600
+            code = error_code if isinstance(error_code, int) and valid else UNREADABLE_STATUS
+        if not isinstance(payload.get("description"), str) or not payload["description"]:
+            payload["description"] = (
+                _error_text(payload) or f"error without a description (HTTP {status_code})"
+            )
+        return code, _with_retry_after(code, payload)
+    if success and "result" in payload:
+        return status_code, {"ok": True, "result": payload["result"]}
+    code = status_code if status_code >= 400 and status_code != HTTPStatus.FORBIDDEN else UNREADABLE_STATUS
+    text = _error_text(payload) or f"reply without ok: {_snippet(content)}"
+    body = {"ok": False, "error_code": code, "description": f"{text} (HTTP {status_code})"}
+    return code, _with_retry_after(code, body, payload.get("retry_after"))
+
+
+def _with_retry_after(code: int, body: dict[str, Any], retry_after: Any = None) -> dict[str, Any]:
+    """A 429 without `parameters.retry_after` gets one (its own `retry_after` or 1 s), so aiogram
+    raises TelegramRetryAfter for it like for Telegram's own."""
+    if code != HTTPStatus.TOO_MANY_REQUESTS:
+        return body
+    parameters = body.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    if not parameters.get("retry_after"):
+        usable = isinstance(retry_after, int | float) and not isinstance(retry_after, bool)
+        body["parameters"] = {**parameters, "retry_after": max(1, int(retry_after) if usable else 1)}
+    return body
+
+
 EDIT_METHODS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup, EditMessageMedia)
 
 
@@ -167,11 +261,27 @@ def settle_edit_answer(method: TelegramMethod[Any], payload: dict[str, Any]) -> 
 class TolerantSession(AiohttpSession):
     """An aiohttp session that fills safe defaults into responses (and, through `json_loads`,
     into webhook updates) before validation, and drops (logging it) any single polled update
-    that still can't be read, so one odd update never stalls polling for everyone else."""
+    that still can't be read, so one odd update never stalls polling for everyone else.
+
+    Whatever a server answers, the caller gets a result or a TelegramAPIError chosen by status
+    (see `normalise_reply`), never a decoding error: a server that is not Telegram's may answer
+    with HTML, an empty body or its own JSON."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("json_loads", tolerant_json_loads)
         super().__init__(**kwargs)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
+    ) -> TelegramType:
+        try:
+            return await super().make_request(bot, method, timeout)
+        except UnicodeDecodeError as error:  # a body in no text encoding at all
+            message = f"unreadable reply: {error}"
+            raise TelegramServerError(method=method, message=message) from error
 
     def check_response(
         self,
@@ -180,15 +290,17 @@ class TolerantSession(AiohttpSession):
         status_code: int,
         content: str,
     ) -> Response[TelegramType]:
-        try:
-            payload = json.loads(content)
-        except ValueError:
-            return super().check_response(bot, method, status_code, content)
+        status_code, payload = normalise_reply(method, status_code, content)
         fill_missing_fields(payload, is_get_me=isinstance(method, GetMe))
         settle_edit_answer(method, payload)
         if isinstance(method, GetUpdates) and isinstance(payload.get("result"), list):
             payload["result"] = [_readable_update(raw, bot) for raw in payload["result"]]
-        return super().check_response(bot, method, status_code, json.dumps(payload))
+        try:
+            return super().check_response(bot, method, status_code, json.dumps(payload))
+        except ClientDecodeError as error:
+            # `ok`, but the result is not what the method returns (a string for a User, ...).
+            message = f"unreadable result (HTTP {status_code}): {_snippet(content)}"
+            raise TelegramServerError(method=method, message=message) from error
 
 
 def _readable_update(raw: Any, bot: Bot) -> Any:
@@ -202,19 +314,92 @@ def _readable_update(raw: Any, bot: Bot) -> Any:
     return raw
 
 
-def make_bot(token: str, api_base: str) -> Bot:
-    """A Bot for `api_base` (Telegram, Bale, or the emulator); no default parse mode. A request
-    refused for its formatting is sent again with the formatting neutralised
-    (`bot.formatting_retry`)."""
+def describe_error(error: BaseException) -> str:
+    """One line saying what went wrong, for logs (no traceback: an odd reply is not a bug)."""
+    detail = error.message if isinstance(error, TelegramAPIError) else str(error)
+    return f"{type(error).__name__}: {detail or repr(error)}"
+
+
+async def until_answered(
+    what: str,
+    call: Callable[[], Awaitable[T]],
+    *,
+    first_delay: float = 1.0,
+    max_delay: float = 30.0,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Run a required API call until it succeeds, 1, 2, 4 … `max_delay` seconds apart (or as long
+    as flood control asks), logging one line per failed attempt. Only cancellation stops it."""
+    delay = first_delay
+    attempt = 1
+    while True:
+        try:
+            result = await call()
+        except Exception as error:
+            wait = max(delay, float(error.retry_after)) if isinstance(error, TelegramRetryAfter) else delay
+            log.warning(
+                "%s failed (attempt %s, %s); retrying in %gs", what, attempt, describe_error(error), wait
+            )
+            await sleep(wait)
+            delay = min(delay * 2, max_delay)
+            attempt += 1
+            continue
+        if attempt > 1:
+            log.info("%s succeeded on attempt %s", what, attempt)
+        return result
+
+
+class PatientBot(Bot):
+    """A Bot whose getMe is retried until the server answers (see `until_answered`).
+
+    aiogram's polling asks `bot.me()` for each bot before it polls, and a failure there ends
+    polling for every bot, so the process. Here a server that fails or answers oddly delays
+    only its own bot; the answer is cached, so this waits only until the first one arrives.
+    """
+
+    retry_first_delay = 1.0
+    retry_max_delay = 30.0
+
+    def __init__(self, token: str, *, label: str = "bot", **kwargs: Any) -> None:
+        super().__init__(token, **kwargs)
+        self.label = label
+
+    async def me(self) -> User:
+        if self._me is None:
+            self._me = await until_answered(
+                f"getMe for {self.label} bot {self.id}",
+                self.get_me,
+                first_delay=self.retry_first_delay,
+                max_delay=self.retry_max_delay,
+            )
+        return self._me
+
+
+def make_bot(token: str, api_base: str, *, label: str = "bot") -> PatientBot:
+    """A Bot for `api_base` (Telegram, Bale, or the emulator); no default parse mode.
+    `label` (the platform) names the bot in log lines. A request refused for its formatting is
+    sent again with the formatting neutralised (`bot.formatting_retry`)."""
     session = TolerantSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     session.middleware(FormattingRetryMiddleware())
-    return Bot(token=token, session=session)
+    return PatientBot(token=token, session=session, label=label)
 
 
-async def best_effort(what: str, call: Callable[[], Awaitable[T]]) -> T | None:
-    """Run an optional API call; a server that lacks it, or fails, never stops the bot."""
+# An optional call holds up nothing for longer than this.
+OPTIONAL_CALL_TIMEOUT = 5.0
+
+
+async def best_effort(
+    what: str, call: Callable[[], Awaitable[T]], *, within: float | None = OPTIONAL_CALL_TIMEOUT
+) -> T | None:
+    """Run an optional API call; whatever happens (a server that lacks it, an odd reply, no reply
+    within `within` seconds, any error at all) it never stops the bot: the reason is logged in
+    one line and None returned. Only cancellation passes through."""
     try:
-        return await call()
-    except (TelegramAPIError, OSError, TimeoutError) as error:
-        log.info("optional call %s failed, continuing: %s", what, error)
-        return None
+        return await asyncio.wait_for(call(), within)
+    except TelegramAPIError as error:
+        log.info("optional call %s failed, continuing: %s", what, describe_error(error))
+    except TimeoutError:
+        log.info("optional call %s had no answer within %ss, continuing", what, within)
+    except Exception as error:
+        log.warning("optional call %s failed unexpectedly, continuing: %s", what, describe_error(error))
+    return None

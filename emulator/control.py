@@ -28,6 +28,11 @@ All endpoints answer ``{"ok": true, "result": ...}`` or ``{"ok": false, "descrip
 
 Every user action accepts an optional ``"user": {first_name, ...}`` object to create/update
 the simulated user's profile first.
+
+``fail_next`` takes ``{method, status?=500, count?=1, retry_after?, description?, chat_id?, bot_id?,
+shape?="telegram", seconds?}``; ``shape`` writes the failure the way other servers do: ``no_ok``,
+``html``, ``text``, ``empty``, ``malformed`` or ``timeout`` (hold ``seconds``, then hang up); see
+:mod:`emulator.shapes`.
 """
 
 from __future__ import annotations
@@ -263,6 +268,8 @@ def setup_control_routes(app: web.Application, emu: BotAPIEmulator) -> None:
                 description=body.get("description"),
                 chat_id=body.get("chat_id"),
                 bot=bot,
+                shape=str(body.get("shape", "telegram")),
+                seconds=float(body["seconds"]) if body.get("seconds") is not None else None,
             )
         elif action == "random":
             emu.set_random_failures(

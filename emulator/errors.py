@@ -12,11 +12,23 @@ class ApiError(Exception):
     JSON body and HTTP status that the real Bot API would produce.
     """
 
-    def __init__(self, status: int, description: str, *, retry_after: int | float | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | float | None = None,
+        shape: str = "telegram",
+        seconds: float | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        #: How the reply is written: "telegram" (the JSON above) or another server's way of
+        #: failing, see :mod:`emulator.shapes`; ``seconds`` is how long a "timeout" hangs.
+        self.shape = shape
+        self.seconds = seconds
 
     def to_json(self) -> dict[str, Any]:
         """Return the Telegram-shaped error body."""
@@ -55,9 +67,11 @@ def default_description(status: int, retry_after: int | float | None = None) -> 
         401: "Unauthorized",
         403: "Forbidden: bot was blocked by the user",
         404: METHOD_NOT_FOUND_DESCRIPTION,
+        405: "Method Not Allowed",
         409: "Conflict: terminated by other getUpdates request; "
         "make sure that only one bot instance is running",
         500: "Internal Server Error",
+        501: "Not Implemented",
         502: "Bad Gateway",
         503: "Service Unavailable",
         504: "Gateway Timeout",

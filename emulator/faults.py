@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .errors import ApiError, default_description
 from .rates import peak_rate
+from .shapes import TELEGRAM, check_shape
 
 logger = logging.getLogger(__name__)
 
@@ -20,19 +21,27 @@ def norm_method(method: str) -> str:
     return method.strip().lower()
 
 
-def _make_error(status: int, retry_after: float | None, description: str | None) -> ApiError:
+def _make_error(
+    status: int,
+    retry_after: float | None,
+    description: str | None,
+    shape: str = TELEGRAM,
+    seconds: float | None = None,
+) -> ApiError:
     if status == 429 and retry_after is None:
         retry_after = 1
     return ApiError(
         status,
         description or default_description(status, retry_after),
         retry_after=retry_after if status == 429 else None,
+        shape=shape,
+        seconds=seconds,
     )
 
 
 @dataclass
 class FailRule:
-    """Fail the next ``count`` matching calls."""
+    """Fail the next ``count`` matching calls, answering in ``shape`` (see :mod:`emulator.shapes`)."""
 
     method: str
     status: int
@@ -41,6 +50,8 @@ class FailRule:
     description: str | None = None
     chat_id: int | None = None
     bot_id: int | None = None
+    shape: str = TELEGRAM
+    seconds: float | None = None
 
     def matches(self, bot_id: int | None, method: str, chat_id: int | None) -> bool:
         """Return True when this rule applies to the call."""
@@ -95,6 +106,8 @@ class FaultInjector:
         description: str | None = None,
         chat_id: int | None = None,
         bot_id: int | None = None,
+        shape: str = TELEGRAM,
+        seconds: float | None = None,
     ) -> FailRule:
         """Make the next ``count`` matching calls fail; see :meth:`BotAPIEmulator.fail_next`."""
         rule = FailRule(
@@ -105,6 +118,8 @@ class FaultInjector:
             description=description,
             chat_id=chat_id,
             bot_id=bot_id,
+            shape=check_shape(shape),
+            seconds=seconds,
         )
         self.fail_rules.append(rule)
         return rule
@@ -175,9 +190,11 @@ class FaultInjector:
         for rule in self.fail_rules:
             if rule.matches(bot_id, method, chat_id):
                 rule.count -= 1
-                logger.info("Injected failure %s for %s (chat %s)", rule.status, method, chat_id)
+                logger.info(
+                    "Injected failure %s (%s) for %s (chat %s)", rule.status, rule.shape, method, chat_id
+                )
                 self.fail_rules = [r for r in self.fail_rules if r.count > 0]
-                return _make_error(rule.status, rule.retry_after, rule.description)
+                return _make_error(rule.status, rule.retry_after, rule.description, rule.shape, rule.seconds)
         for rnd in self.random_rules:
             if rnd.method not in (ANY_METHOD, method):
                 continue

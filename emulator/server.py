@@ -33,6 +33,7 @@ from .notify import Notifier
 from .params import read_request_params
 from .rates import peak_rate as _peak_rate
 from .rates import peak_rate_per_chat as _peak_rate_per_chat
+from .shapes import TELEGRAM, odd_reply
 from .state import (
     ApiCall,
     BotState,
@@ -858,11 +859,16 @@ class BotAPIEmulator:
         description: str | None = None,
         chat_id: int | None = None,
         bot: BotRef | None = None,
+        shape: str = TELEGRAM,
+        seconds: float | None = None,
     ) -> None:
         """Make the next ``count`` calls of ``method`` (``"*"`` = any) fail with ``status``.
 
         Optional filters: ``chat_id`` and ``bot``.  429 errors carry
-        ``parameters.retry_after`` (default 1).
+        ``parameters.retry_after`` (default 1).  ``shape`` is how the failure is written:
+        Telegram's JSON (default), or as other servers fail, see :mod:`emulator.shapes`
+        ("no_ok", "html", "text", "empty", "malformed", "timeout" holding ``seconds``).
+        Several rules for one method are used in the order they were added.
         """
         self.faults.fail_next(
             method,
@@ -872,6 +878,8 @@ class BotAPIEmulator:
             description=description,
             chat_id=chat_id,
             bot_id=self.get_bot(bot).id if bot is not None else None,
+            shape=shape,
+            seconds=seconds,
         )
 
     def set_random_failures(
@@ -980,6 +988,7 @@ class BotAPIEmulator:
         self.calls.append(call)
         status = 200
         body: dict[str, Any]
+        odd: ApiError | None = None  # a failure written in another server's shape
         try:
             if request.method not in ("GET", "POST"):
                 raise ApiError(405, "Method Not Allowed")
@@ -1005,9 +1014,16 @@ class BotAPIEmulator:
             status = exc.status
             body = exc.to_json()
             call.description = exc.description
-            logger.debug("%s %s -> %s %s", token.split(":")[0], method, status, exc.description)
+            if exc.shape != TELEGRAM:
+                odd = exc
+                call.description = f"{exc.description} [{exc.shape}]"
+            logger.debug("%s %s -> %s %s", token.split(":")[0], method, status, call.description)
         call.status = status
         call.ok = bool(body.get("ok"))
+        if odd is not None:
+            reply = await odd_reply(request, odd)
+            call.duration = time.monotonic() - call.time
+            return reply
         call.duration = time.monotonic() - call.time
         return web.json_response(body, status=status, dumps=_json_dumps)
 

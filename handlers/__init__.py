@@ -20,6 +20,7 @@ from handlers import (
     meetings,
     poster,
     profile,
+    reach,
     report,
     requests,
     resolutions,
@@ -38,6 +39,7 @@ def get_routers() -> list[Router]:
         council.setup(),
         # Before the flows that take free text, so the officials' menu buttons work in their middle.
         report.setup(),
+        reach.setup(),
         liaisons.setup(),
         crisis.setup(),
         # Before the free-text flows too: their menu buttons (feed, action) work mid-form.

@@ -23,6 +23,7 @@ MANAGER_MENU = (
     ("action", "menu-action"),
     ("meeting", "menu-meeting"),
     ("resolutions", "menu-resolutions"),
+    ("not_joined", "menu-not-joined"),
 )
 OFFICIAL_MENU = (
     ("report", "menu-report"),
@@ -30,6 +31,7 @@ OFFICIAL_MENU = (
     ("profile", "menu-profile"),
     ("grant", "menu-grant"),
     ("resolutions", "menu-resolutions"),
+    ("not_joined", "menu-not-joined"),
 )
 ADMIN_MENU = (("grant", "menu-grant"), ("import_regions", "menu-import-regions"))
 EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
+from handlers.reach import holder_lines
 from models.council import CommitteeKey
 from services.accounts import Viewer
 from services.authz import Actor
@@ -257,6 +258,7 @@ def setup() -> Router:
         translator: Translator,
         clock: Clock,
         routing: RoutingModel,
+        settings: Settings,
     ) -> None:
         data = await state.get_data()
         if (photo := _photo_of(message, viewer)) is not None:
@@ -278,7 +280,7 @@ def setup() -> Router:
             return
         assert viewer.person_id is not None  # only registered people reach the form
         if is_emergency(text):
-            await submit_emergency(message, state, session, viewer, t, translator, clock, text)
+            await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
             return
         guess = routing.guess(text)
         await state.update_data(text=text, guess=[guess.committee, guess.confidence])
@@ -312,6 +314,7 @@ def setup() -> Router:
         translator: Translator,
         clock: Clock,
         text: str,
+        settings: Settings,
     ) -> None:
         # The numbers come first: a person in danger must not wait for anything else.
         await message.answer(t("request-emergency") + "\n" + emergency_numbers_text(t))
@@ -321,7 +324,12 @@ def setup() -> Router:
         assert viewer.person_id is not None
         try:
             submitted = await submit_request(
-                session, translator, person_id=viewer.person_id, draft=draft, now=clock()
+                session,
+                translator,
+                person_id=viewer.person_id,
+                draft=draft,
+                now=clock(),
+                sms=settings.sms_policy(),
             )
         except NotAResident:
             await state.clear()
@@ -334,7 +342,10 @@ def setup() -> Router:
             else "request-emergency-sent-manager"
         )
         await message.answer(
-            t(key, code=format_tracking_code(submitted.code, t.locale)), reply_markup=main_menu(viewer, t)
+            t(key, code=format_tracking_code(submitted.code, t.locale))
+            + "\n"
+            + holder_lines(t, submitted.holder),
+            reply_markup=main_menu(viewer, t),
         )
 
     @router.callback_query(StateFilter(RequestForm.committee), CommitteePick.filter())
@@ -545,7 +556,9 @@ def setup() -> Router:
                 "request-submitted",
                 code=format_tracking_code(submitted.code, t.locale),
                 committee=t(f"committee-{submitted.committee.value}"),
-            ),
+            )
+            + "\n"
+            + holder_lines(t, submitted.holder),
             reply_markup=main_menu(viewer, t),
         )
 

@@ -23,6 +23,7 @@ from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.liaisons import agency_name
 from handlers.menu import AnyMenuPress, MenuPress
+from handlers.reach import DeepLink, told_lines
 from models.council import CommitteeKey
 from models.identity import Role, ScopeKind
 from models.resolutions import ResolutionPriority, ResolutionStatus, ResponsibleKind
@@ -72,6 +73,7 @@ from services.resolutions import (
     resolution_line,
     resolutions_for_person,
     update_progress,
+    who_was_told_of_new,
 )
 
 PAGE_SIZE = 8
@@ -786,6 +788,7 @@ def setup() -> Router:
         t: BoundTranslator,
         translator: Translator,
         clock: Clock,
+        deep_link: DeepLink,
     ) -> None:
         await query.answer()
         message = await drop_buttons(query)
@@ -845,6 +848,8 @@ def setup() -> Router:
             return
         await message.answer(
             t("resolution-saved", id=view.id, who=data["responsible_label"])
+            + "\n"
+            + await told_lines(session, t, await who_was_told_of_new(session, view.id), deep_link)
             + "\n\n"
             + describe_resolution(t, view, tehran_today(now))
         )

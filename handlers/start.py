@@ -195,6 +195,7 @@ def setup() -> Router:
         t: BoundTranslator,
         clock: Clock,
         admin_phones: frozenset[str],
+        translator: Translator,
     ) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None
@@ -208,6 +209,7 @@ def setup() -> Router:
                 contact_name=" ".join(filter(None, [contact.first_name, contact.last_name])) or None,
                 admin_phones=admin_phones,
                 now=clock(),
+                translator=translator,
             )
         except NotOwnContact:
             await message.answer(t("onboarding-contact-not-own"), reply_markup=contact_keyboard(t))

@@ -109,6 +109,8 @@ class Account(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Set when the messenger said the user blocked the bot; cleared when they write again.
+    blocked_at: Mapped[datetime | None]
 
     person: Mapped[Person | None] = relationship(back_populates="accounts")
 

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models.identity import Platform
+from models.identity import Account, Platform
 from models.plumbing import OutboxMessage, OutboxStatus
 
 
@@ -44,6 +44,8 @@ class OutboxCounts:
     pending: int = 0
     sent: int = 0
     failed: int = 0
+    waiting: int = 0
+    merged: int = 0
 
 
 def _no_older_pending(msg: type[OutboxMessage]) -> ColumnElement[bool]:
@@ -199,6 +201,60 @@ async def mark_failed(session: AsyncSession, outbox_id: int, *, worker_id: str, 
     )
 
 
+async def park_for_person(
+    session: AsyncSession, outbox_id: int, *, worker_id: str, error: str, now: datetime
+) -> OutboxStatus | None:
+    """The chat's user blocked the bot (or deleted their account): mark that account blocked and
+    re-address the message to another account of the same person that can still be reached, or
+    keep it WAITING for the person (`services.notify.release_waiting` sends it when they are
+    back). A message to no person fails for good. Returns the message's new status (PENDING when
+    re-addressed), or None if `worker_id` no longer holds it.
+    """
+    row = (
+        await session.execute(
+            select(OutboxMessage.platform, OutboxMessage.chat_id, OutboxMessage.person_id).where(
+                _held_by(outbox_id, worker_id)
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    platform, chat_id, person_id = row
+    await session.execute(
+        update(Account)
+        .where(Account.platform == platform, Account.chat_id == chat_id, Account.blocked_at.is_(None))
+        .values(blocked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if person_id is None:
+        failed = await mark_failed(session, outbox_id, worker_id=worker_id, error=error)
+        return OutboxStatus.FAILED if failed else None
+    other = (
+        await session.execute(
+            select(Account.platform, Account.chat_id)
+            .where(Account.person_id == person_id, Account.blocked_at.is_(None))
+            .order_by(Account.last_seen_at.desc(), Account.id.desc())
+            .limit(1)
+        )
+    ).first()
+    target: dict[str, Any] = (
+        {"platform": other.platform, "chat_id": other.chat_id, "status": OutboxStatus.PENDING}
+        if other is not None
+        else {"platform": None, "chat_id": None, "status": OutboxStatus.WAITING}
+    )
+    moved = await _update_held(
+        session,
+        _held_by(outbox_id, worker_id),
+        **target,
+        next_attempt_at=now,
+        last_error=error,
+        claimed_by=None,
+        claimed_until=None,
+        attempts=OutboxMessage.attempts + 1,
+    )
+    return target["status"] if moved else None
+
+
 async def release(session: AsyncSession, outbox_ids: list[int], *, worker_id: str) -> int:
     """Give back leased messages that were not attempted; returns how many were released."""
     if not outbox_ids:
@@ -249,14 +305,17 @@ async def count_by_status(session: AsyncSession) -> OutboxCounts:
         pending=counts.get(OutboxStatus.PENDING, 0),
         sent=counts.get(OutboxStatus.SENT, 0),
         failed=counts.get(OutboxStatus.FAILED, 0),
+        waiting=counts.get(OutboxStatus.WAITING, 0),
+        merged=counts.get(OutboxStatus.MERGED, 0),
     )
 
 
 async def delete_finished_before(session: AsyncSession, moment: datetime) -> int:
-    """Delete sent and failed messages created before `moment`; pending ones are never touched."""
+    """Delete sent, failed and merged messages created before `moment`; pending and waiting ones
+    are never touched (a merged one keeps its dedup key only as long as what carried it)."""
     result = await session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.MERGED]),
             OutboxMessage.created_at < moment,
         )
     )

@@ -27,6 +27,12 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    # Addressed to a person nobody can reach yet (no account, or every account blocked the bot):
+    # no platform or chat until they arrive, then re-addressed and made pending.
+    WAITING = "waiting"
+    # A waiting message that reached its person inside a «while you were away» note, or was
+    # queued again after it (last_error says which outbox message carried it).
+    MERGED = "merged"
 
 
 class OutboxMessage(Base):
@@ -37,16 +43,22 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
         # The claim query looks for older pending and recently sent rows of the same chat.
         Index("ix_outbox_message_chat", "platform", "chat_id", "status", "id"),
+        # Releasing what waits for a person who just arrived.
+        Index("ix_outbox_message_person", "person_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[Platform] = mapped_column(_enum(Platform, "platform"))
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # Both None while the message waits for its person (status WAITING).
+    platform: Mapped[Platform | None] = mapped_column(_enum(Platform, "platform"))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Set by callers that must never send the same thing twice (a reminder for one key, say).
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # What the message is about ("request:12", "resolution:7"): when a person arrives to several
+    # waiting messages, only the latest one per topic that still needs an answer is sent in full.
+    topic: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[OutboxStatus] = mapped_column(
         _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Account, Person, Platform, Role, RoleAssignment, ScopeKind
 from models.repositories import account_by_platform_user, person_by_phone, roles_of
-from services.i18n import SUPPORTED_LOCALES
+from services.i18n import SUPPORTED_LOCALES, Translator
 from services.identity_validation import normalize_any_phone
+from services.notify import release_waiting
 
 # Writing last_seen_at on every message would turn every read into a write; a coarse value is
 # enough to pick "the account last used" for notifications.
@@ -58,8 +59,12 @@ async def identify(
     first_name: str | None,
     username: str | None,
     now: datetime,
+    translator: Translator | None = None,
 ) -> Viewer:
-    """Load (or, on first contact, create) the account and its person and roles; commits."""
+    """Load (or, on first contact, create) the account and its person and roles; commits.
+
+    A person writing from an account that had blocked the bot is back: the block is forgotten
+    and what waited for them is sent (given a `translator`)."""
     account = await account_by_platform_user(session, platform, user_id)
     if account is None:
         account = Account(
@@ -72,6 +77,12 @@ async def identify(
             last_seen_at=now,
         )
         session.add(account)
+    elif account.blocked_at is not None:
+        account.blocked_at = None
+        account.chat_id, account.last_seen_at = chat_id, now
+        if account.person_id is not None and translator is not None:
+            await session.flush()
+            await release_waiting(session, translator, person_id=account.person_id, now=now)
     elif (
         account.chat_id != chat_id
         or account.first_name != first_name
@@ -126,12 +137,14 @@ async def link_contact(
     contact_name: str | None,
     admin_phones: frozenset[str],
     now: datetime,
+    translator: Translator | None = None,
 ) -> Viewer:
     """Verify a shared contact and attach the account to the person with that phone; commits.
 
     Only the sender's own contact counts (the messenger's contact button sets its user id); a
     person pre-registered by phone (as manager, liaison, …) is found and linked, on either
-    messenger. Raises `NotOwnContact` or `InvalidPhone`; nothing is saved then.
+    messenger, and what waited for them is sent (`services.notify.release_waiting`, given a
+    `translator`). Raises `NotOwnContact` or `InvalidPhone`; nothing is saved then.
     """
     if contact_user_id is None or contact_user_id != sender_user_id:
         raise NotOwnContact
@@ -148,6 +161,10 @@ async def link_contact(
         person.full_name = contact_name
     account.person_id = person.id
     account.last_seen_at = now
+    account.blocked_at = None
+    await session.flush()
+    if translator is not None:
+        await release_waiting(session, translator, person_id=person.id, now=now)
     if phone in admin_phones and not any(g.role == Role.ADMIN for g in await roles_of(session, person.id)):
         session.add(
             RoleAssignment(

@@ -34,7 +34,7 @@ from services.authz import Actor, committing, record_audit, require_neighbourhoo
 from services.emergency import emergency_numbers_text
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_datetime
-from services.notify import Button, notify_person
+from services.notify import Button, notify_people
 from services.persian import normalize_prose
 from services.requests import committee_heads, county_officials_of, managers_of
 from services.responsibility import claim_mark
@@ -357,18 +357,11 @@ async def _tell_people(
     dedup_prefix: str,
     buttons: Sequence[Sequence[Button]] = (),
 ) -> int:
-    told = 0
-    for person_id in dict.fromkeys(people):
-        told += await notify_person(
-            session,
-            translator,
-            person_id=person_id,
-            render=render,
-            now=now,
-            buttons=buttons,
-            dedup_key=f"{dedup_prefix}:{person_id}",
-        )
-    return told
+    """How many were told (now, or when they first open the bot)."""
+    told = await notify_people(
+        session, translator, people, render=render, now=now, buttons=buttons, dedup_prefix=dedup_prefix
+    )
+    return len(told.now) + len(told.waiting)
 
 
 # ---- switching ----

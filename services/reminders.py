@@ -38,9 +38,11 @@ from models.resolutions import (
 from services.authz import committing
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
-from services.notify import last_account
+from services.notify import reachable_account
 from services.outbox import enqueue
+from services.reach import not_joined_in_county
 from services.responsibility import claim_mark, escalation_people, responsible_people, unique
+from services.sms import SMS_OFF, SmsPolicy, queue_digest_sms, queue_escalation_sms
 
 log = logging.getLogger(__name__)
 
@@ -272,9 +274,10 @@ class _Recipient:
 
 
 async def _recipient(session: AsyncSession, translator: Translator, person_id: int) -> _Recipient | None:
-    """None when the person has no messenger account yet: nothing can reach them, so the caller
-    claims nothing and they get it once they open the bot."""
-    account = await last_account(session, person_id)
+    """None when nothing can reach the person now (no messenger account yet, or the bot blocked
+    everywhere): a digest is about today, so the caller claims nothing and the next run tries
+    again, instead of keeping a stale list waiting for them."""
+    account = await reachable_account(session, person_id)
     if account is None:
         return None
     # The same choice as services.notify.notify_person.
@@ -351,7 +354,12 @@ def render_digest(
 
 
 async def run_resolution_digest(
-    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
+    session: AsyncSession,
+    translator: Translator,
+    *,
+    now: datetime,
+    policy: ReminderPolicy = DEFAULT_POLICY,
+    sms: SmsPolicy = SMS_OFF,
 ) -> DigestSummary:
     """Send each responsible person one digest of their overdue and due-soon resolutions, once per
     Tehran day (`digest:<person>:<date>`). Commits once per person."""
@@ -373,7 +381,13 @@ async def run_resolution_digest(
             continue
         async with committing(session):
             recipient = await _recipient(session, translator, person_id)
-            if recipient is None or not await claim_mark(session, keys[person_id], now):
+            if recipient is None:
+                # Someone appointed days ago who never opened the bot: a short SMS, once a day.
+                await queue_digest_sms(
+                    session, translator, sms, person_id=person_id, count=len(lines), now=now
+                )
+                continue
+            if not await claim_mark(session, keys[person_id], now):
                 continue
             parts = render_digest(recipient.t, lines, today, policy)
             messages += await _queue_series(session, recipient, parts, dedup_prefix=keys[person_id], now=now)
@@ -425,7 +439,12 @@ def render_escalation(
 
 
 async def run_resolution_escalations(
-    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
+    session: AsyncSession,
+    translator: Translator,
+    *,
+    now: datetime,
+    policy: ReminderPolicy = DEFAULT_POLICY,
+    sms: SmsPolicy = SMS_OFF,
 ) -> EscalationSummary:
     """Escalate resolutions overdue by more than the policy's days: level 1 to the neighbourhood's
     managers, level 2 to the county's officials; each (resolution, level) once ever
@@ -450,6 +469,8 @@ async def run_resolution_escalations(
     people_at: dict[tuple[int, int], list[int]] = {}
     reachable_people: dict[int, _Recipient | None] = {}
     recipients: dict[int, dict[int, list[ResolutionLine]]] = defaultdict(lambda: defaultdict(list))
+    # Who an escalation is for but cannot be reached now: an SMS each (services.sms).
+    sms_due: dict[int, list[str]] = defaultdict(list)
     async with committing(session):
         for resolution, neighbourhood, level, key in due:
             if key in done:
@@ -463,6 +484,9 @@ async def run_resolution_escalations(
                 if person_id not in reachable_people:
                     reachable_people[person_id] = await _recipient(session, translator, person_id)
             reachable = [p for p in people_at[place] if reachable_people[p] is not None]
+            for person_id in people_at[place]:
+                if reachable_people[person_id] is None:
+                    sms_due[person_id].append(f"resolution:{resolution.id}:{level}")
             if not reachable:
                 # Not claimed: it goes out once someone at this level has opened the bot.
                 log.warning(
@@ -487,6 +511,10 @@ async def run_resolution_escalations(
                 render_escalation(recipient.t, by_level, policy),
                 dedup_prefix=f"resolution-escalation:{person_id}:{digest}",
                 now=now,
+            )
+        for person_id, escalations in sorted(sms_due.items()):
+            await queue_escalation_sms(
+                session, translator, sms, person_id=person_id, escalations=escalations, now=now
             )
     return EscalationSummary(escalated=escalated, recipients=len(recipients), messages=messages)
 
@@ -513,10 +541,12 @@ class CountyStats:
     county: str
     neighbourhoods: list[NeighbourhoodStats]
     worst: list[ResolutionLine]
+    # People with a role in the county who have not opened the bot yet: (name, role).
+    not_joined: tuple[tuple[str, Role], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return all(n.empty for n in self.neighbourhoods)
+        return all(n.empty for n in self.neighbourhoods) and not self.not_joined
 
     def total(self, field: str) -> int:
         return sum(int(getattr(n, field)) for n in self.neighbourhoods)
@@ -587,7 +617,12 @@ async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) 
         for resolution, neighbourhood in overdue_rows[:COUNTY_WORST]
     ]
     neighbourhoods = [NeighbourhoodStats(name=names[nid], **counts[nid]) for nid in names]
-    return CountyStats(county=county, neighbourhoods=neighbourhoods, worst=worst)
+    missing = tuple((p.name or "—", p.role) for p in await not_joined_in_county(session, county_id))
+    return CountyStats(county=county, neighbourhoods=neighbourhoods, worst=worst, not_joined=missing)
+
+
+# People not yet in the bot named in a county digest; /not_joined lists them all.
+NOT_JOINED_SHOWN = 15
 
 
 def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], week_of: date) -> list[str]:
@@ -633,6 +668,11 @@ def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], we
         if stats.worst:
             body.append(t("reminder-county-worst-title", count=len(stats.worst)))
             body += [render_line(t, x, with_responsible=True) for x in stats.worst]
+        if stats.not_joined:
+            shown = [f"{name} ({t(f'role-{role.value}')})" for name, role in stats.not_joined[:NOT_JOINED_SHOWN]]
+            if len(stats.not_joined) > NOT_JOINED_SHOWN:
+                shown.append("…")
+            body.append(t("county-digest-not-joined", count=len(stats.not_joined), names=t.join(shown)))
     body.append("")
 
     def header(part: int, total: int) -> str:

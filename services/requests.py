@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
-from models.identity import Neighbourhood, Person, Role, RoleAssignment, ScopeKind
+from models.identity import County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
 from models.inserts import insert_unless_present
 from models.requests import (
     OPEN_STATUSES,
@@ -44,9 +44,18 @@ from services.accounts import display_phone
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, region_of
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime
-from services.notify import Button, notify_person
+from services.notify import (
+    Button,
+    LadderOutcome,
+    Render,
+    Rung,
+    notify_people,
+    notify_person,
+    notify_up_the_ladder,
+)
 from services.persian import fold_for_search, normalize_digits, normalize_prose, to_persian_digits
 from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
+from services.sms import SMS_OFF, SmsPolicy, queue_emergency_sms, queue_escalation_sms
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +171,8 @@ class Submitted:
     # Whether the crisis committee got it (crisis mode on); else an emergency went to the manager.
     crisis_committee: bool
     notified: int
+    # Who has it now (the first rung of the ladder with someone reachable), as the resident is told.
+    holder: Holder
 
 
 @dataclass(frozen=True)
@@ -322,6 +333,21 @@ async def county_officials_of(session: AsyncSession, neighbourhood_id: int) -> l
     if county_id is None:
         return []
     return await _people_with_role(session, Role.COUNTY_OFFICIAL, ScopeKind.COUNTY, county_id)
+
+
+async def province_officials_of(session: AsyncSession, neighbourhood_id: int) -> list[int]:
+    province_id = await session.scalar(
+        select(County.province_id)
+        .join(Neighbourhood, Neighbourhood.county_id == County.id)
+        .where(Neighbourhood.id == neighbourhood_id)
+    )
+    if province_id is None:
+        return []
+    return await _people_with_role(session, Role.PROVINCE_OFFICIAL, ScopeKind.PROVINCE, province_id)
+
+
+async def administrators(session: AsyncSession) -> list[int]:
+    return await _people_with_role(session, Role.ADMIN, ScopeKind.GLOBAL, 0)
 
 
 async def committee_heads(session: AsyncSession, neighbourhood_id: int, committee: CommitteeKey) -> list[int]:
@@ -533,6 +559,19 @@ def rating_buttons(request_id: int) -> list[list[Button]]:
 # ---- notifications ----
 
 
+def _handler_notice(
+    request: CitizenRequest, view: RequestView, headline: str, args: dict[str, Any] | None = None
+) -> Render:
+    def render(t: BoundTranslator) -> str:
+        return (
+            t(headline, code=format_tracking_code(request.code, t.locale), **(args or {}))
+            + "\n\n"
+            + describe_request(t, view)
+        )
+
+    return render
+
+
 async def _notify_handlers(
     session: AsyncSession,
     translator: Translator,
@@ -545,31 +584,63 @@ async def _notify_handlers(
     dedup_prefix: str | None = None,
     skip: int | None = None,
 ) -> int:
+    """Tell these handlers of the request, with its buttons; how many were told (now or, for
+    those who have not joined yet, when they arrive)."""
     view = await _view(session, request, show_text=True, private=True)
-    sent = 0
-    for person_id in dict.fromkeys(people):
-        if person_id == skip:
-            continue
+    told = await notify_people(
+        session,
+        translator,
+        people,
+        render=_handler_notice(request, view, headline, args),
+        now=now,
+        buttons=handler_buttons(request.id),
+        dedup_prefix=dedup_prefix,
+        topic=f"request:{request.id}",
+        skip=skip,
+    )
+    return len(told.now) + len(told.waiting)
 
-        def render(t: BoundTranslator) -> str:
-            return (
-                t(headline, code=format_tracking_code(request.code, t.locale), **(args or {}))
-                + "\n\n"
-                + describe_request(t, view)
+
+async def request_ladder(
+    session: AsyncSession, neighbourhood_id: int, committee: CommitteeKey, *, from_level: str = "committee_head"
+) -> list[Rung]:
+    """Who handles a request, in the order it climbs when nobody can be reached: the committee's
+    head (the crisis committee's only while crisis mode is on), the managers, the county
+    officials, the province officials, the administrators."""
+    rungs: list[Rung] = []
+    if committee is not CommitteeKey.CRISIS or await crisis_active(session, neighbourhood_id):
+        rungs.append(Rung("committee_head", await committee_heads(session, neighbourhood_id, committee)))
+    rungs.append(Rung("manager", await managers_of(session, neighbourhood_id)))
+    rungs.append(Rung("county_official", await county_officials_of(session, neighbourhood_id)))
+    rungs.append(Rung("province_official", await province_officials_of(session, neighbourhood_id)))
+    rungs.append(Rung("admin", await administrators(session)))
+    levels = [rung.level for rung in rungs]
+    start = levels.index(from_level) if from_level in levels else 0
+    return rungs[start:]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who has a request, as the resident is told: their level and names, and whether any of
+    them can be reached now (else it waits for them to open the bot)."""
+
+    level: str | None
+    names: tuple[str, ...]
+    reachable: bool
+
+
+async def _holder(session: AsyncSession, outcome: LadderOutcome) -> Holder:
+    names = (
+        tuple(
+            name or "—"
+            for name in await session.scalars(
+                select(Person.full_name).where(Person.id.in_(outcome.holders)).order_by(Person.id)
             )
-
-        dedup = f"{dedup_prefix}:{person_id}" if dedup_prefix else None
-        if await notify_person(
-            session,
-            translator,
-            person_id=person_id,
-            render=render,
-            now=now,
-            buttons=handler_buttons(request.id),
-            dedup_key=dedup,
-        ):
-            sent += 1
-    return sent
+        )
+        if outcome.level not in (None, "admin")
+        else ()
+    )
+    return Holder(outcome.level, names, bool(set(outcome.holders) & set(outcome.told.now)))
 
 
 async def _notify_residents(
@@ -603,6 +674,7 @@ async def _notify_residents(
             render=render,
             now=now,
             buttons=owner_buttons if person_id == request.person_id else (),
+            topic=f"request:{request.id}",
         )
 
 
@@ -691,6 +763,7 @@ async def submit_request(
     draft: NewRequest,
     now: datetime,
     daily_limit: int = DEFAULT_DAILY_LIMIT,
+    sms: SmsPolicy = SMS_OFF,
 ) -> Submitted:
     """Save a resident's request and notify who must handle it; commits.
 
@@ -733,27 +806,34 @@ async def submit_request(
         session.add(request)
         await session.flush()
         session.add(_event(request, "submitted", now, person_id))
-        if draft.emergency and not in_crisis:
-            people = await managers_of(session, neighbourhood_id) or await county_officials_of(
-                session, neighbourhood_id
-            )
-        else:
-            people = await first_responders(session, neighbourhood_id, committee)
-        notified = await _notify_handlers(
+        # Up the ladder until someone can act on it now; the others get it when they join.
+        outcome = await notify_up_the_ladder(
             session,
             translator,
-            request,
-            people,
-            headline="request-notice-emergency" if draft.emergency else "request-notice-new",
+            await request_ladder(session, neighbourhood_id, committee),
+            render=_handler_notice(
+                request,
+                await _view(session, request, show_text=True, private=True),
+                "request-notice-emergency" if draft.emergency else "request-notice-new",
+            ),
             now=now,
+            buttons=handler_buttons(request.id),
+            topic=f"request:{request.id}",
         )
+        if draft.emergency and not in_crisis:
+            # It must not wait: a manager who cannot be reached on a messenger now gets an SMS.
+            managers = await managers_of(session, neighbourhood_id)
+            await queue_emergency_sms(
+                session, translator, sms, request_id=request.id, people=managers, now=now
+            )
         result = Submitted(
             id=request.id,
             code=request.code,
             committee=committee,
             urgent=request.urgent,
             crisis_committee=in_crisis,
-            notified=notified,
+            notified=len(outcome.told.now) + len(outcome.told.waiting),
+            holder=await _holder(session, outcome),
         )
     return result
 
@@ -1057,15 +1137,13 @@ _LEVEL_HEADLINES = {
 }
 
 
-async def _recipients_for_level(session: AsyncSession, request: CitizenRequest, level: int) -> list[int]:
-    if level == 1:
-        return await first_responders(session, request.neighbourhood_id, request.committee)
-    if level == 2:
-        return await managers_of(session, request.neighbourhood_id)
-    return await county_officials_of(session, request.neighbourhood_id)
+# Where each reminder level starts on the ladder; it climbs from there while nobody can be reached.
+_LEVEL_RUNGS = {1: "committee_head", 2: "manager", 3: "county_official"}
 
 
-async def run_sla_reminders(session: AsyncSession, translator: Translator, *, now: datetime) -> SlaRunSummary:
+async def run_sla_reminders(
+    session: AsyncSession, translator: Translator, *, now: datetime, sms: SmsPolicy = SMS_OFF
+) -> SlaRunSummary:
     """Remind and escalate overdue requests; each (request, clock, level, round) at most once.
 
     Two clocks run from `sla_started_at`: the first response (until acknowledged, started, resolved
@@ -1099,22 +1177,48 @@ async def run_sla_reminders(session: AsyncSession, translator: Translator, *, no
                 clocks.insert(0, ("response", response_target))
             for clock, target in clocks:
                 for level in (1, 2, 3):
-                    if elapsed < target * level or not await _claim_reminder(
+                    if elapsed < target * level:
+                        continue
+                    ladder = await request_ladder(
+                        session, request.neighbourhood_id, request.committee, from_level=_LEVEL_RUNGS[level]
+                    )
+                    # Claimed only when it is queued to somebody (now, or for when they join):
+                    # with nobody appointed anywhere yet, a later run tries again.
+                    if not any(rung.people for rung in ladder) or not await _claim_reminder(
                         session, request, clock, level, now
                     ):
                         continue
                     reminders += 1
                     hours = int(elapsed.total_seconds() // 3600)
-                    messages += await _notify_handlers(
+                    outcome = await notify_up_the_ladder(
                         session,
                         translator,
-                        request,
-                        await _recipients_for_level(session, request, level),
-                        headline=_LEVEL_HEADLINES[level],
-                        args={"clock": clock, "hours": hours, "days": hours // 24},
+                        ladder,
+                        render=_handler_notice(
+                            request,
+                            await _view(session, request, show_text=True, private=True),
+                            _LEVEL_HEADLINES[level],
+                            {"clock": clock, "hours": hours, "days": hours // 24},
+                        ),
                         now=now,
+                        buttons=handler_buttons(request.id),
                         dedup_prefix=f"sla:{request.id}:{clock}:{level}:{request.sla_round}",
+                        topic=f"request:{request.id}",
                     )
+                    messages += len(outcome.told.now) + len(outcome.told.waiting)
+                    if level > 1:
+                        # An escalation must not wait: whoever it is for but cannot be reached on
+                        # a messenger now gets an SMS (once per escalation and person).
+                        rung = managers_of if level == 2 else county_officials_of
+                        for person_id in await rung(session, request.neighbourhood_id):
+                            await queue_escalation_sms(
+                                session,
+                                translator,
+                                sms,
+                                person_id=person_id,
+                                escalations=[f"request:{request.id}:{clock}:{level}:{request.sla_round}"],
+                                now=now,
+                            )
                     session.add(
                         _event(
                             request,

@@ -52,7 +52,7 @@ from services.authz import (
 from services.council import AgencyView
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
-from services.notify import Button, notify_person
+from services.notify import Button, Told, notify_people, told_by_prefix
 from services.persian import normalize_digits, normalize_prose, normalize_text
 from services.requests import Photo, managers_of
 from services.responsibility import is_responsible, responsible_people, unique
@@ -776,30 +776,32 @@ async def _notify(
     dedup_prefix: str,
     who: str | None = None,
     note: str | None = None,
-) -> int:
+) -> Told:
     today = tehran_today(now)
-    sent = 0
-    for person_id in unique(people):
-        if person_id == skip:
-            continue
 
-        def render(t: BoundTranslator) -> str:
-            text = t(headline, id=view.id, who=who or "—")
-            if note:
-                text += "\n" + t("resolution-notice-note", note=note)
-            return text + "\n\n" + describe_resolution(t, view, today)
+    def render(t: BoundTranslator) -> str:
+        text = t(headline, id=view.id, who=who or "—")
+        if note:
+            text += "\n" + t("resolution-notice-note", note=note)
+        return text + "\n\n" + describe_resolution(t, view, today)
 
-        if await notify_person(
-            session,
-            translator,
-            person_id=person_id,
-            render=render,
-            now=now,
-            buttons=resolution_buttons(view.id),
-            dedup_key=f"{dedup_prefix}:{person_id}",
-        ):
-            sent += 1
-    return sent
+    return await notify_people(
+        session,
+        translator,
+        unique(people),
+        render=render,
+        now=now,
+        buttons=resolution_buttons(view.id),
+        dedup_prefix=dedup_prefix,
+        topic=f"resolution:{view.id}",
+        skip=skip,
+    )
+
+
+async def who_was_told_of_new(session: AsyncSession, resolution_id: int) -> Told:
+    """Who the new resolution's notice reached now, and who gets it when they join (read back
+    from the outbox, so the manager hears the truth)."""
+    return await told_by_prefix(session, f"resolution:{resolution_id}:created:")
 
 
 async def add_resolution(

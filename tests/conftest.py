@@ -4,6 +4,7 @@ TEST_DATABASE_URL is set) and, when TEST_REDIS_URL is set, a Redis key prefix of
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import uuid
@@ -18,6 +19,43 @@ from models.db import create_engine, create_session_factory, upgrade_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# What became of every notification in the end-to-end tests of this run (tests/e2e/conftest.py).
+OUTBOX_LEDGER = Path(__file__).resolve().parent.parent / "test-artifacts" / "e2e-outbox-ledger.jsonl"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        OUTBOX_LEDGER.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The notifications of the e2e tests: queued, delivered, waiting for a person, failed and why."""
+    if not OUTBOX_LEDGER.exists():
+        return
+    statuses: dict[str, int] = {}
+    failed: dict[str, int] = {}
+    tests = 0
+    for line in OUTBOX_LEDGER.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        tests += 1
+        for key, n in entry["statuses"].items():
+            statuses[key] = statuses.get(key, 0) + n
+        for key, n in entry["failed"].items():
+            failed[key] = failed.get(key, 0) + n
+    write = terminalreporter.write_line
+    terminalreporter.section("notifications in the end-to-end tests")
+    write(f"{tests} real-process tests; {sum(statuses.values())} notifications queued")
+    labels = {
+        "sent": "delivered",
+        "merged": "delivered inside a «while you were away» summary",
+        "waiting": "waiting for a person who has not joined (or blocked the bot everywhere)",
+        "pending": "still pending when the test ended",
+        "failed": "failed for good",
+    }
+    for key, label in labels.items():
+        write(f"  {statuses.get(key, 0):6d}  {label}")
+    for reason, n in sorted(failed.items(), key=lambda item: -item[1]):
+        write(f"          {n:6d} × {reason}")
 
 
 async def create_postgres_database(server_url: str, template: str | None = None) -> str:

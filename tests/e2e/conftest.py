@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.settings import PROJECT_ROOT
 from emulator import BotAPIEmulator, start_emulator
-from tests.conftest import REDIS_URL
+from models.db import create_engine, create_session_factory
+from models.plumbing import OutboxMessage, OutboxStatus
+from tests.conftest import OUTBOX_LEDGER, REDIS_URL
 
 TELEGRAM_TOKEN = "700001:tg-e2e"
 BALE_TOKEN = "700002:bale-e2e"
@@ -131,6 +136,27 @@ async def bot_process(
     finally:
         if process.process is not None:
             code = await process.stop()
+            await record_outbox_outcomes(database_url)
             log = process.log()
             assert "Traceback" not in log or "error while handling" in log, log
             assert code in (0, -signal.SIGKILL, -signal.SIGTERM), log
+
+
+async def record_outbox_outcomes(database_url: str) -> None:
+    """Add what became of this test's notifications to the run's ledger (printed at the end by
+    tests/conftest.py): how many were queued, sent, merged, waiting, pending, failed, and why."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            rows = (await session.execute(select(OutboxMessage.status, OutboxMessage.last_error))).all()
+    finally:
+        await engine.dispose()
+    entry = {"statuses": {}, "failed": {}}
+    for status, error in rows:
+        entry["statuses"][status.value] = entry["statuses"].get(status.value, 0) + 1
+        if status is OutboxStatus.FAILED:
+            reason = re.sub(r"\d+", "N", error or "unknown")[:90]
+            entry["failed"][reason] = entry["failed"].get(reason, 0) + 1
+    OUTBOX_LEDGER.parent.mkdir(parents=True, exist_ok=True)
+    with OUTBOX_LEDGER.open("a", encoding="utf-8") as ledger:
+        ledger.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -106,8 +106,12 @@ async def test_a_request_from_text_to_resolved_and_reopened(harness: Harness) ->
 
     request = await only_request(harness)
     code = format_tracking_code(request.code, "fa")
-    assert harness.last_text() == t(
-        harness, "request-submitted", code=code, committee=t(harness, "committee-health")
+    # The resident is told who has it: the health committee's head, who can be reached now.
+    holder = t(harness, "reach-holder", level=t(harness, "reach-level-committee_head"), names="رئیس بهداشت")
+    assert harness.last_text() == (
+        t(harness, "request-submitted", code=code, committee=t(harness, "committee-health"))
+        + "\n"
+        + t(harness, "request-held-now", who=holder)
     )
     assert request.committee is CommitteeKey.HEALTH and request.suggested_committee is CommitteeKey.HEALTH
     assert request.anonymous and request.photos == [{"platform": "telegram", "file_id": "p1"}]
@@ -238,9 +242,9 @@ async def test_an_emergency_gets_the_numbers_at_once_and_reaches_the_manager(har
     assert texts[-2].startswith(t(harness, "request-emergency")) and "۱۹۴" in texts[-2] and "۱۲۵" in texts[-2]
     request = await only_request(harness)
     assert request.is_emergency and request.urgent and request.committee is CommitteeKey.CRISIS
-    assert texts[-1] == t(
-        harness, "request-emergency-sent-manager", code=format_tracking_code(request.code, "fa")
-    )
+    sent, held = texts[-1].split("\n")
+    assert sent == t(harness, "request-emergency-sent-manager", code=format_tracking_code(request.code, "fa"))
+    assert held.startswith("👤") and t(harness, "reach-level-manager") in held
     # Crisis mode is off: the manager gets it marked urgent, not the (health) head.
     assert (
         t(harness, "request-notice-emergency", code=format_tracking_code(request.code, "fa"))
@@ -269,8 +273,14 @@ async def test_in_crisis_mode_an_emergency_goes_to_the_crisis_committee(harness:
     await harness.send(harness.updates.message(citizen, text="/request"))
     await harness.send(harness.updates.message(citizen, text="آب تو خونه ها اومده سیل اومده کمک"))
     request = await only_request(harness)
-    assert harness.last_text() == t(
-        harness, "request-emergency-sent-crisis", code=format_tracking_code(request.code, "fa")
+    assert harness.last_text() == (
+        t(harness, "request-emergency-sent-crisis", code=format_tracking_code(request.code, "fa"))
+        + "\n"
+        + t(
+            harness,
+            "request-held-now",
+            who=t(harness, "reach-holder", level=t(harness, "reach-level-committee_head"), names="رئیس بحران"),
+        )
     )
     assert len(await outbox_to(harness, crisis_head.id)) == 1
     assert all("🚨" not in m.text for m in await outbox_to(harness, boss.id))

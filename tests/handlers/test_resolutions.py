@@ -19,6 +19,7 @@ from models import (
     Neighbourhood,
     NeighbourhoodKind,
     OutboxMessage,
+    OutboxStatus,
     Person,
     Province,
     Resolution,
@@ -485,3 +486,42 @@ async def test_the_manager_cancels_from_the_card(harness: Harness) -> None:
     # The liaison who answered for it is told why.
     told = (await outbox_to(harness, users["liaison"].id))[-1].text
     assert "بودجه تأمین نشد" in told
+
+
+async def test_the_manager_hears_who_was_told_and_who_has_not_joined_yet(harness: Harness) -> None:
+    users = await setup_council(harness)
+    boss = users["boss"]
+    people = await ids(harness)
+    await harness.send(harness.updates.message(boss, text="/resolutions"))
+    await harness.send(harness.updates.callback(boss, "rs_add:0"))
+    await harness.send(harness.updates.message(boss, text="لایروبی جوی آب خیابان اصلی محله"))
+    await harness.send(harness.updates.callback(boss, "rs_kind:member"))
+    # The services member was registered by phone and has never opened the bot.
+    await harness.send(harness.updates.callback(boss, f"rs_who:{people['builder']}"))
+    await harness.send(harness.updates.message(boss, text="۱۴۰۵/۰۹/۱۰"))
+    await harness.send(harness.updates.callback(boss, "rs_prio:normal"))
+    await harness.send(harness.updates.callback(boss, "rs_ok:1"))
+
+    reply = harness.last_text()
+    saved = await only_resolution(harness)
+    assert t(harness, "resolution-saved", id=saved.id, who="عضو عمران") in reply
+    waiting_line = t(harness, "reach-told-waiting", names="عضو عمران", link="LINK").split("\n")[0]
+    assert waiting_line in reply and "?start=join" in reply
+    assert t(harness, "reach-told-now", names="").strip() not in reply  # nobody was told now
+    async with harness.session_factory() as session:
+        [waiting] = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.WAITING))
+        )
+    assert waiting.topic == f"resolution:{saved.id}"
+
+    # The manager's menu lists who has not joined, with the message waiting for them.
+    await harness.send(harness.updates.message(boss, text=t(harness, "menu-not-joined")))
+    listing = harness.last_text()
+    assert listing.startswith(t(harness, "not-joined-title"))
+    assert "عضو عمران" in listing and t(harness, "role-council_member") in listing
+    assert t(harness, "not-joined-waiting", count=1) in listing
+    assert "رئیس بهداشت" not in listing  # opened the bot
+
+    # A resident has no such list.
+    await harness.send(harness.updates.message(users["citizen"], text="/not_joined"))
+    assert harness.last_text() == t(harness, "not-joined-not-allowed")

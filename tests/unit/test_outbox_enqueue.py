@@ -201,13 +201,31 @@ async def test_enqueue_for_person_uses_the_account_seen_last(
     assert (row.platform, row.chat_id, row.person_id) == (Platform.BALE, 222, person_id)
 
 
-async def test_enqueue_for_person_without_an_account_queues_nothing(
+async def test_enqueue_for_person_without_an_account_keeps_it_waiting_for_them(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     person_id = await _person_with_accounts(session_factory, [])
     async with session_factory() as session, session.begin():
-        assert await enqueue_for_person(session, person_id=person_id, text="Hello", now=NOW) is None
-    assert await _outbox_rows(session_factory) == []
+        assert await enqueue_for_person(session, person_id=person_id, text="Hello", now=NOW) is not None
+    [row] = await _outbox_rows(session_factory)
+    assert (row.status, row.platform, row.chat_id, row.person_id) == (OutboxStatus.WAITING, None, None, person_id)
+
+
+async def test_enqueue_for_person_skips_an_account_that_blocked_the_bot(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    person_id = await _person_with_accounts(
+        session_factory,
+        [(Platform.TELEGRAM, 111, NOW), (Platform.BALE, 222, NOW - timedelta(days=3))],
+    )
+    async with session_factory() as session, session.begin():
+        telegram = await session.scalar(select(Account).where(Account.chat_id == 111))
+        assert telegram is not None
+        telegram.blocked_at = NOW
+    async with session_factory() as session, session.begin():
+        await enqueue_for_person(session, person_id=person_id, text="Hello", now=NOW)
+    [row] = await _outbox_rows(session_factory)
+    assert (row.status, row.platform, row.chat_id) == (OutboxStatus.PENDING, Platform.BALE, 222)
 
 
 async def test_enqueue_for_person_honours_the_dedup_key(

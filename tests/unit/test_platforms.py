@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 
 import pytest
 from aiogram import Bot
-from aiogram.methods import GetMe, GetUpdates, SendMessage
-from aiogram.types import Update
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import DeleteWebhook, GetMe, GetUpdates, SendMessage, SetMyCommands
+from aiogram.types import Update, User
+from aiohttp import web
 
-from bot.platforms import CAPABILITIES, TolerantSession, best_effort, fill_missing_fields
+from bot.platforms import (
+    CAPABILITIES,
+    TolerantSession,
+    best_effort,
+    fill_missing_fields,
+    make_bot,
+    normalise_reply,
+    until_answered,
+)
 from models import Platform
 
 
@@ -93,6 +113,258 @@ async def test_best_effort_swallows_api_errors() -> None:
 def test_capability_table_covers_every_platform() -> None:
     assert set(CAPABILITIES) == set(Platform)
     assert CAPABILITIES[Platform.BALE].set_my_commands is False
+
+
+# -- any reply is survivable: every shape becomes a TelegramAPIError chosen by status ---------------
+
+HTML_502 = (
+    "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+    "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+)
+NOT_SUPPORTED = json.dumps({"message": "API method 'setMyCommands' is not supported"})
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "error", "says"),
+    [
+        (404, NOT_SUPPORTED, TelegramNotFound, "API method 'setMyCommands' is not supported (HTTP 404)"),
+        (200, NOT_SUPPORTED, TelegramServerError, "not supported (HTTP 200)"),
+        (
+            502,
+            HTML_502,
+            TelegramServerError,
+            "unreadable reply (HTTP 502): 502 Bad Gateway 502 Bad Gateway nginx",
+        ),
+        (501, HTML_502.replace("502 Bad Gateway", "501 Not Implemented"), TelegramServerError, "HTTP 501"),
+        (200, "", TelegramServerError, "unreadable reply (HTTP 200): (empty body)"),
+        (500, "", TelegramServerError, "unreadable reply (HTTP 500): (empty body)"),
+        (404, "404 page not found\n", TelegramNotFound, "unreadable reply (HTTP 404): 404 page not found"),
+        (
+            405,
+            json.dumps({"error": {"message": "Method Not Allowed"}}),
+            TelegramAPIError,
+            "Method Not Allowed",
+        ),
+        (200, '{"ok": true, "result": {"id": 1, "is_b', TelegramServerError, "unreadable reply (HTTP 200)"),
+        (500, '{"ok": false, "error_code": 500, "descr', TelegramServerError, "unreadable reply (HTTP 500)"),
+        (200, "[1, 2]", TelegramServerError, "unreadable reply (HTTP 200): [1, 2]"),
+        (200, '{"ok": false, "error_code": 400, "description": "Bad Request: x"}', TelegramBadRequest, "x"),
+        (200, '{"ok": false}', TelegramServerError, "error without a description (HTTP 200)"),
+        # A 403 that isn't Telegram's own says nothing about the user: a proxy or firewall said no.
+        (403, "<html><body>Forbidden</body></html>", TelegramServerError, "unreadable reply (HTTP 403)"),
+        (403, json.dumps({"message": "Forbidden"}), TelegramServerError, "Forbidden (HTTP 403)"),
+        (
+            403,
+            '{"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}',
+            TelegramForbiddenError,
+            "blocked by the user",
+        ),
+    ],
+)
+def test_every_reply_shape_becomes_an_api_error_chosen_by_status(
+    bot: Bot, status: int, content: str, error: type[TelegramAPIError], says: str
+) -> None:
+    with pytest.raises(TelegramAPIError) as raised:
+        bot.session.check_response(bot, SetMyCommands(commands=[]), status, content)
+    assert type(raised.value) is error, raised.value
+    assert says in raised.value.message
+
+
+def test_a_telegram_description_is_kept_as_it_is(bot: Bot) -> None:
+    description = "Bad Request: can't parse entities: " + "x" * 300
+    raw = json.dumps({"ok": False, "error_code": 400, "description": description})
+    with pytest.raises(TelegramBadRequest) as raised:
+        bot.session.check_response(bot, SendMessage(chat_id=5, text="*"), 400, raw)
+    assert raised.value.message == description
+
+
+def test_a_429_in_any_shape_is_flood_control(bot: Bot) -> None:
+    with pytest.raises(TelegramRetryAfter) as raised:
+        bot.session.check_response(bot, GetMe(), 429, json.dumps({"message": "slow down", "retry_after": 3}))
+    assert raised.value.retry_after == 3
+    with pytest.raises(TelegramRetryAfter) as raised:
+        bot.session.check_response(bot, GetMe(), 429, "<html>Too Many Requests</html>")
+    assert raised.value.retry_after == 1
+
+
+def test_successes_without_ok_or_result(bot: Bot) -> None:
+    # A gateway's own success shape, and Telegram's shape missing the result of a bool method.
+    assert bot.session.check_response(bot, SetMyCommands(commands=[]), 200, '{"result": true}').result is True
+    assert bot.session.check_response(bot, DeleteWebhook(), 200, '{"ok": true}').result is True
+    # A method that returns an object can't do without it.
+    with pytest.raises(TelegramServerError, match="reply without a result"):
+        bot.session.check_response(bot, GetMe(), 200, '{"ok": true}')
+    with pytest.raises(TelegramServerError, match="unreadable result"):
+        bot.session.check_response(bot, GetMe(), 200, '{"ok": true, "result": "me"}')
+    with pytest.raises(TelegramServerError, match="unreadable result"):
+        bot.session.check_response(bot, GetUpdates(), 200, '{"ok": true, "result": {"update_id": 1}}')
+
+
+@pytest.mark.parametrize(
+    ("status", "content"),
+    [(404, NOT_SUPPORTED), (502, HTML_502), (200, ""), (500, ""), (200, '{"ok": tr'), (405, "x"), (501, "")],
+)
+def test_normalise_reply_always_gives_telegrams_shape(status: int, content: str) -> None:
+    code, body = normalise_reply(GetMe(), status, content)
+    assert body["ok"] is False and body["error_code"] == code and isinstance(body["description"], str)
+    assert code >= 400
+
+
+async def test_a_body_in_no_text_encoding_is_a_server_error() -> None:
+    async def garbage(request: web.Request) -> web.Response:
+        return web.Response(body=b"\xff\xfe\x00\x9f garbage", content_type="application/octet-stream")
+
+    app = web.Application()
+    app.router.add_route("*", "/bot{token}/{method}", garbage)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    odd = make_bot("123:abc", f"http://127.0.0.1:{port}")
+    try:
+        with pytest.raises(TelegramServerError, match="unreadable reply"):
+            await odd.delete_webhook()
+    finally:
+        await odd.session.close()
+        await runner.cleanup()
+
+
+# -- optional calls never stop the bot; required ones are retried ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        TelegramServerError(method=GetMe(), message="unreadable reply (HTTP 502): <html>"),
+        ClientDecodeError("Failed to decode object", ValueError("x"), ""),
+        RuntimeError("something nobody foresaw"),
+        KeyError("result"),
+        ConnectionResetError("reset"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+async def test_best_effort_survives_any_exception(
+    failure: Exception, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def failing() -> None:
+        raise failure
+
+    caplog.set_level(logging.INFO, logger="bot.platforms")
+    assert await best_effort("setMyCommands/telegram/fa", failing) is None
+    (record,) = caplog.records
+    assert (
+        "setMyCommands/telegram/fa" in record.getMessage() and type(failure).__name__ in record.getMessage()
+    )
+    assert record.exc_info is None  # one line, no traceback
+
+
+async def test_best_effort_gives_up_on_a_call_that_hangs() -> None:
+    async def hangs() -> None:
+        await asyncio.sleep(60)
+
+    started = asyncio.get_running_loop().time()
+    assert await best_effort("getMyCommands", hangs, within=0.05) is None
+    assert asyncio.get_running_loop().time() - started < 5
+
+
+async def test_best_effort_lets_cancellation_through() -> None:
+    async def hangs() -> None:
+        await asyncio.sleep(60)
+
+    task = asyncio.create_task(best_effort("sendChatAction", hangs))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_until_answered_retries_with_capped_backoff(caplog: pytest.LogCaptureFixture) -> None:
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    failures: list[Exception] = [
+        TelegramNotFound(method=GetMe(), message="API method 'getMe' is not supported (HTTP 404)"),
+        *(TelegramServerError(method=GetMe(), message="unreadable reply (HTTP 502)") for _ in range(6)),
+        TelegramRetryAfter(method=GetMe(), message="Too Many Requests", retry_after=45),
+    ]
+
+    async def get_me() -> str:
+        if failures:
+            raise failures.pop(0)
+        return "me"
+
+    caplog.set_level(logging.INFO, logger="bot.platforms")
+    assert await until_answered("getMe for telegram bot 1", get_me, sleep=no_wait) == "me"
+    assert waits == [1, 2, 4, 8, 16, 30, 30, 45]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 9 and all(r.exc_info is None for r in caplog.records)
+    assert "getMe for telegram bot 1 failed (attempt 1, TelegramNotFound: API method" in lines[0]
+    assert lines[-1] == "getMe for telegram bot 1 succeeded on attempt 9"
+
+
+async def test_patient_bot_waits_for_get_me_and_caches_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    patient = make_bot("123:abc", "http://127.0.0.1:9", label="bale")
+    patient.retry_first_delay = 0.001
+    asked: list[int] = []
+
+    async def get_me() -> User:
+        asked.append(1)
+        if len(asked) < 3:
+            raise TelegramServerError(method=GetMe(), message="unreadable reply (HTTP 200): (empty body)")
+        return User(id=123, is_bot=True, first_name="Mahalleyar", username="m_bot")
+
+    monkeypatch.setattr(patient, "get_me", get_me)
+    assert (await patient.me()).username == "m_bot"
+    assert (await patient.me()).username == "m_bot"
+    assert len(asked) == 3
+    await patient.session.close()
+
+
+# -- what the delivery worker makes of odd replies ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "outcome"),
+    [
+        (502, HTML_502, "_Transient"),
+        (404, NOT_SUPPORTED, "_Transient"),
+        (200, "", "_Transient"),
+        (500, "", "_Transient"),
+        (405, "Method Not Allowed", "_Transient"),
+        (501, "", "_Transient"),
+        (200, '{"ok": true, "result": {"message_id"', "_Transient"),
+        (403, "<html>Forbidden</html>", "_Transient"),
+        (400, '{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}', "_Permanent"),
+    ],
+)
+async def test_delivery_classifies_odd_replies(
+    bot: Bot, status: int, content: str, outcome: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.delivery import DeliveryWorker
+    from bot.settings import Settings
+    from models.outbox_repo import ClaimedMessage
+
+    class OddServer:
+        async def send_message(self, **kwargs: object) -> object:
+            method = SendMessage(chat_id=5, text="x")
+            return bot.session.check_response(bot, method, status, content).result
+
+    now = datetime.now(UTC)
+    worker = DeliveryWorker(
+        None,  # type: ignore[arg-type]  # _attempt never touches the database
+        {Platform.TELEGRAM: OddServer()},  # type: ignore[dict-item]
+        Settings(_env_file=None),  # type: ignore[call-arg]
+        lambda: now,
+    )
+    item = ClaimedMessage(1, Platform.TELEGRAM, 5, "x", None, 0, now + timedelta(minutes=1))
+    result = await worker._attempt(item)
+    assert type(result).__name__ == outcome, result
+    assert not [r for r in caplog.records if r.exc_info]  # one clear line later, no traceback
 
 
 @pytest.mark.parametrize(
