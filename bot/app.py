@@ -155,6 +155,10 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     translator: Translator = dispatcher["translator"]
     background = BackgroundWork(runtime, settings, clock)
 
+    async def prepare_bot(platform: Platform, bot: Bot) -> None:
+        await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
+        await publish_commands(bot, platform, translator)
+
     async def on_startup() -> None:
         # Optional calls only, each bounded by best_effort, both platforms at once: whatever a
         # server answers, the start goes on. getMe, which polling needs, is retried by the bot
@@ -173,10 +177,6 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
 
 
 def webhook_path(settings: Settings, platform: Platform) -> str:
-    async def prepare_bot(platform: Platform, bot: Bot) -> None:
-        await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
-        await publish_commands(bot, platform, translator)
-
     """Where a platform's updates arrive. Bale may not send the secret header, so for Bale the
     secret is part of the path instead."""
     path = f"{settings.webhook_path.rstrip('/')}/{platform.value}"
@@ -242,11 +242,11 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
     try:
         await stop.wait()
     finally:
+        for task in registering:
+            task.cancel()
+        await asyncio.gather(*registering, return_exceptions=True)
         await runner.cleanup()
         for bot in bots.values():
             await bot.session.close()
         await dispatcher.storage.close()
         await runtime.engine.dispose()
-        for task in registering:
-            task.cancel()
-        await asyncio.gather(*registering, return_exceptions=True)

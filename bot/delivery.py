@@ -399,6 +399,10 @@ class DeliveryWorker:
                 TimeoutError,
             ) as exc:
                 return _Transient(_describe(exc))
+            except TelegramAPIError as exc:
+                # Another status (405, a 3xx, …), e.g. from a server that isn't the Bot API's: not
+                # the message's fault, so transient, and logged by _record in one line.
+                return _Transient(_describe(exc))
             except Exception as exc:
                 # Unforeseen (another API error, a client bug): count it as an attempt so a message
                 # that always trips it ends up failed instead of looping.
@@ -413,10 +417,6 @@ class DeliveryWorker:
             len(self._flood_streak) == GLOBAL_FLOOD_STREAK
             and len(set(self._flood_streak)) == GLOBAL_FLOOD_STREAK
         ):
-            except TelegramAPIError as exc:
-                # Another status (405, a 3xx, …), e.g. from a server that isn't the Bot API's: not
-                # the message's fault, so transient, and logged by _record in one line.
-                return _Transient(_describe(exc))
             log.warning("flood control on several chats in a row; pausing all sends for %ss", retry_after)
             self._pacer.pause_until(asyncio.get_running_loop().time() + retry_after)
             self.stats.global_pauses += 1
