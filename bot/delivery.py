@@ -7,9 +7,10 @@ second. A chat still waiting on its interval is skipped, not waited for; other c
 
 Failures: flood control (429) waits `retry_after` for that chat, and for every chat when it looks
 global, without using up an attempt (up to a generous cap); network errors and 5xx are retried with
-exponential backoff and jitter until `settings.outbox_max_attempts`; a user who blocked the bot,
-an unknown chat or any other 400/403, and a platform with no bot configured are permanent and
-recorded with the reason.
+exponential backoff and jitter until `settings.outbox_max_attempts`; an unknown chat or any other
+400, and a platform with no bot configured are permanent and recorded with the reason. A user who
+blocked the bot (403) is not the end of the person: the account is marked blocked and the message
+goes to the person's other messenger, or waits for them (`models.outbox_repo.park_for_person`).
 
 Each outcome is committed on its own right after the request, so a killed process re-sends at
 most the messages that were in flight. Several workers may share one outbox: rows are leased
@@ -53,6 +54,7 @@ from bot.settings import Settings
 from models import outbox_repo
 from models.identity import Platform
 from models.outbox_repo import ClaimedMessage
+from models.plumbing import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class DeliveryStats:
     rate_limited: int = 0  # 429 answers, each rescheduled after retry_after
     retried: int = 0  # transient failures rescheduled with backoff
     failed: int = 0  # given up for good
+    parked: int = 0  # the chat blocked the bot: re-addressed to the person's other account or waiting
     released: int = 0  # leases handed back unattempted
     lost_leases: int = 0  # outcomes not recorded because another worker had taken the row
     global_pauses: int = 0  # times every chat waited because flood control looked bot-wide
@@ -122,7 +125,14 @@ class _Permanent:
     error: str
 
 
-_Outcome = _Sent | _FloodWait | _Transient | _Permanent
+@dataclass(frozen=True, slots=True)
+class _Blocked:
+    """The user blocked the bot (or is gone): the message waits for its person instead."""
+
+    error: str
+
+
+_Outcome = _Sent | _FloodWait | _Transient | _Permanent | _Blocked
 
 
 def _describe(exc: BaseException) -> str:
@@ -384,7 +394,11 @@ class DeliveryWorker:
                 continue
             except TelegramRetryAfter as exc:
                 return _FloodWait(float(exc.retry_after), _describe(exc))
-            except (TelegramForbiddenError, TelegramBadRequest, TelegramEntityTooLarge) as exc:
+            except TelegramForbiddenError as exc:
+                # Blocked by the user or deactivated: not this message's fault, and not the end
+                # of the person: it goes to their other messenger, or waits for them to return.
+                return _Blocked(_describe(exc))
+            except (TelegramBadRequest, TelegramEntityTooLarge) as exc:
                 # Blocked by the user, deactivated, chat not found, text too long…: trying again
                 # won't help.
                 return _Permanent(_describe(exc))
@@ -481,6 +495,25 @@ class DeliveryWorker:
                         outcome.error,
                         attempt,
                         delay,
+                    )
+            elif isinstance(outcome, _Blocked):
+                self._flood_waits.pop(item.id, None)
+                status = await outbox_repo.park_for_person(
+                    session, item.id, worker_id=self.worker_id, error=outcome.error, now=now
+                )
+                done = status is not None
+                if status is OutboxStatus.FAILED:
+                    self.stats.failed += 1
+                    log.warning("outbox message %s to a blocked chat failed: %s", item.id, outcome.error)
+                elif done:
+                    self.stats.parked += 1
+                    log.info(
+                        "outbox message %s: %s %s blocked the bot (%s); now %s for its person",
+                        item.id,
+                        item.platform.value,
+                        item.chat_id,
+                        outcome.error,
+                        "re-addressed" if status is OutboxStatus.PENDING else "waiting",
                     )
             else:
                 done = await self._fail(session, item, outcome.error)

@@ -60,6 +60,7 @@ def make_settings(rate: float = 28.0, **overrides: Any) -> Settings:
 class Api:
     emu: BotAPIEmulator
     bot: Bot
+    base_url: str
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ async def api() -> AsyncIterator[Api]:
     emu.add_bot(TOKEN, "mahalleyar_test_bot", "Mahalleyar")
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
     try:
-        yield Api(emu, bot)
+        yield Api(emu, bot, base_url)
     finally:
         await bot.session.close()
         await runner.cleanup()
@@ -437,3 +438,76 @@ async def test_dedup_key_on_each_backend(session_factory: Factory) -> None:
         "meeting:1:day-before",
         "meeting:2:day-before",
     ]
+
+
+async def test_a_person_who_blocked_the_bot_gets_it_on_their_other_messenger(
+    api: Api, session_factory: Factory
+) -> None:
+    """Telegram says the person blocked the bot: the message goes to their Bale account, and
+    with no other account it waits for them; their Telegram account is marked blocked."""
+    from models.identity import Account, Person
+
+    emu = api.emu
+    bale_token = "700101:outbox-test-bale"
+    emu.add_bot(bale_token, "mahalleyar_bale_test_bot", "Mahalleyar", platform="bale")
+    bale_bot = Bot(bale_token, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+    [both, only_telegram] = await users_write_first(emu, 2)
+    await emu.send_text(bale_token, both, "/start")
+    emu.set_blocked(both, True, TOKEN)
+    emu.set_blocked(only_telegram, True, TOKEN)
+    now = utc_now()
+    async with session_factory() as session, session.begin():
+        people = []
+        for n, chat_id in enumerate((both, only_telegram)):
+            person = Person(phone=f"+98912000000{n}", full_name=f"p{n}", created_at=now)
+            session.add(person)
+            await session.flush()
+            people.append(person.id)
+            session.add(
+                Account(
+                    platform=Platform.TELEGRAM,
+                    platform_user_id=chat_id,
+                    chat_id=chat_id,
+                    person_id=person.id,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+        session.add(
+            Account(
+                platform=Platform.BALE,
+                platform_user_id=both,
+                chat_id=both,
+                person_id=people[0],
+                created_at=now,
+                last_seen_at=now.replace(year=now.year - 1),
+            )
+        )
+        for person_id, chat_id in zip(people, (both, only_telegram), strict=True):
+            await enqueue(
+                session,
+                platform=Platform.TELEGRAM,
+                chat_id=chat_id,
+                text=f"for {chat_id}",
+                now=now,
+                person_id=person_id,
+            )
+    try:
+        bots = {Platform.TELEGRAM: api.bot, Platform.BALE: bale_bot}
+        for _ in range(2):  # the second pass sends what moved to Bale
+            await deliver_pending_once(session_factory, bots, make_settings(rate=100), utc_now, "park")
+    finally:
+        await bale_bot.session.close()
+
+    rows = {r.chat_id: r for r in await outbox_rows(session_factory) if r.chat_id is not None}
+    assert rows[both].platform is Platform.BALE and rows[both].status is OutboxStatus.SENT
+    assert [m["text"] for m in emu.sent_messages(bale_token, both)] == [f"for {both}"]
+    [waiting] = [r for r in await outbox_rows(session_factory) if r.chat_id is None]
+    assert (waiting.status, waiting.person_id, waiting.text) == (
+        OutboxStatus.WAITING,
+        people[1],
+        f"for {only_telegram}",
+    )
+    async with session_factory() as session:
+        blocked = set(await session.scalars(select(Account.chat_id).where(Account.blocked_at.is_not(None))))
+    assert blocked == {both, only_telegram}
