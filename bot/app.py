@@ -21,6 +21,7 @@ from bot.fsm_storage import build_fsm_storage
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
+from bot.sms_delivery import SmsWorker, build_gateway
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
@@ -99,6 +100,7 @@ class BackgroundWork:
             runtime.translator,
             schedules=self._schedules,
             reminders=reminder_policy(settings),
+            sms=settings.sms_policy(),
         )
         self._timezone = settings.timezone
         self._clock = clock
@@ -111,14 +113,24 @@ class BackgroundWork:
             max_instances=1,
         )
         self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
+        # The SMS fallback's worker runs only when an SMS gateway is configured.
+        self._sms_gateway = build_gateway(settings)
+        self._sms_worker = (
+            SmsWorker(runtime.session_factory, self._sms_gateway, clock, rate=settings.sms_rate)
+            if self._sms_gateway is not None
+            else None
+        )
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sms_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._scheduler.start()
         # A digest missed while the bot was down runs now (its marks make a repeat harmless).
         catch_up(self._scheduler, self._clock(), self._timezone, self._schedules)
         self._task = asyncio.create_task(self._worker.run(self._stop), name="outbox-delivery")
+        if self._sms_worker is not None:
+            self._sms_task = asyncio.create_task(self._sms_worker.run(self._stop), name="sms-delivery")
 
     async def stop(self) -> None:
         self._stop.set()
@@ -126,6 +138,11 @@ class BackgroundWork:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 # The worker bounds its own wait for requests in flight; this is a last resort.
                 await asyncio.wait_for(self._task, timeout=60)
+        if self._sms_task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(self._sms_task, timeout=30)
+        if self._sms_gateway is not None:
+            await self._sms_gateway.close()
         self._scheduler.shutdown(wait=False)
 
 
