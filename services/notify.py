@@ -311,12 +311,13 @@ async def release_waiting(session: AsyncSession, translator: Translator, *, pers
     lines = [f"• {_first_line(m.text)}" for m in folded[:SUMMARY_LINES]]
     if len(folded) > SUMMARY_LINES:
         lines.append(t("outbox-away-more", count=len(folded) - SUMMARY_LINES))
-    summary = t(
-        "outbox-away-summary",
-        count=len(waiting),
-        since=format_jalali_date(tehran_today(waiting[0].created_at), t.locale),
-        full=len(in_full),
-    )
+    since = format_jalali_date(tehran_today(waiting[0].created_at), t.locale)
+    if in_full and folded:
+        summary = t("outbox-away-summary", count=len(waiting), since=since, full=len(in_full))
+    elif in_full:
+        summary = t("outbox-away-all-follow", count=len(waiting), since=since)
+    else:
+        summary = t("outbox-away-brief", count=len(waiting), since=since)
     if lines:
         summary += "\n" + "\n".join(lines)
     note = await enqueue(

@@ -1,9 +1,8 @@
 # Reaching people: what waited for someone, who has a request, who was told and who not yet.
 
-outbox-away-summary = 📬 Since {$since}, {$count} messages came for you. { $full ->
-        [0] In brief:
-       *[other] The {$full} that still need your answer follow in full; the rest in brief:
-    }
+outbox-away-summary = 📬 Since {$since}, {$count} messages came for you. The {$full} that still need your answer follow in full; the rest in brief:
+outbox-away-brief = 📬 Since {$since}, {$count} messages came for you. In brief:
+outbox-away-all-follow = 📬 Since {$since}, {$count} messages came for you; those that still need your answer follow.
 outbox-away-more = … and {$count} more
 
 reach-level-committee_head = the committee head

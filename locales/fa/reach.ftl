@@ -1,9 +1,8 @@
 # Reaching people: what waited for someone, who has a request, who was told and who not yet.
 
-outbox-away-summary = 📬 از {$since} تا امروز {$count} پیام برای شما رسیده است. { $full ->
-        [0] خلاصهٔ آن‌ها:
-       *[other] {$full} موردی که هنوز پاسخ شما را لازم دارد، در پیام‌های بعدی کامل آمده است؛ بقیه به‌اختصار:
-    }
+outbox-away-summary = 📬 از {$since} تا امروز {$count} پیام برای شما رسیده است. {$full} موردی که هنوز پاسخ شما را لازم دارد، در پیام‌های بعدی کامل آمده است؛ بقیه به‌اختصار:
+outbox-away-brief = 📬 از {$since} تا امروز {$count} پیام برای شما رسیده است. خلاصهٔ آن‌ها:
+outbox-away-all-follow = 📬 از {$since} تا امروز {$count} پیام برای شما رسیده است؛ آن‌هایی که هنوز پاسخ شما را لازم دارند در پیام‌های بعدی آمده‌اند.
 outbox-away-more = … و {$count} پیام دیگر
 
 reach-level-committee_head = رئیس کمیته
