@@ -7,8 +7,10 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fairness import throttle_middleware
 from bot.middlewares import DbSessionMiddleware, DeduplicateUpdatesMiddleware, IdentityMiddleware
 from bot.platforms import CAPABILITIES, best_effort
+from bot.privacy import PrivateChatsOnlyMiddleware
 from bot.settings import Settings
 from handlers import get_routers
 from models.identity import Platform
@@ -45,12 +47,17 @@ def build_dispatcher(
     platforms: dict[int, Platform],
     routing: RoutingModel | None = None,
 ) -> Dispatcher:
-    """One Dispatcher for both bots; middlewares in order: dedupe → session → identity/locale.
+    """One Dispatcher for both bots; middlewares in order: throttle → private chats only → session
+    → dedupe → FSM state → identity/locale.
+
+    The FSM middleware comes after the session (not first, where aiogram puts it), so that state
+    is read through the update's own session (`bot.fsm_storage.SqlAlchemyStorage`).
 
     Without a trained `routing` model one is trained from the shipped examples on first use.
     """
     dispatcher = Dispatcher(
         storage=storage,
+        disable_fsm=True,  # registered below, after the session
         translator=translator,
         routing=routing or RoutingModel(),
         clock=clock,
@@ -58,8 +65,11 @@ def build_dispatcher(
         session_factory=session_factory,
         admin_phones=normalized_admin_phones(settings.admin_phones),
     )
-    dispatcher.update.outer_middleware(DeduplicateUpdatesMiddleware(session_factory, clock))
+    dispatcher.update.outer_middleware(throttle_middleware(settings, storage, translator))
+    dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware(translator, settings.default_locale))
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(DeduplicateUpdatesMiddleware(clock))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(
         IdentityMiddleware(translator, clock, platforms, settings.default_locale)
     )

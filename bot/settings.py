@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # Requests a resident may submit per day (Tehran calendar day); emergencies are never limited.
     request_daily_limit: int = 5
 
+    # Fairness (bot/fairness.py): a token bucket per person, THROTTLE_BURST at once then
+    # THROTTLE_RATE updates a second; 0 turns it off. In Redis when REDIS_URL is set.
+    throttle_burst: int = Field(default=10, ge=0)
+    throttle_rate: float = Field(default=1.0, gt=0)
+
     # Reminders about resolutions (Tehran time): the morning digest to each responsible person,
     # escalation thresholds (overdue by more than N days), the weekly county digest.
     digest_hour: int = Field(default=9, ge=0, le=23)

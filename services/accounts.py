@@ -60,12 +60,18 @@ async def identify(
     username: str | None,
     now: datetime,
     translator: Translator | None = None,
+    private_chat: bool = True,
 ) -> Viewer:
     """Load (or, on first contact, create) the account and its person and roles; commits.
 
     A person writing from an account that had blocked the bot is back: the block is forgotten
-    and what waited for them is sent (given a `translator`)."""
+    and what waited for them is sent (given a `translator`). Only a private chat is a person's
+    chat: from a group, supergroup or channel (`private_chat=False`) the account's chat is never
+    changed (their notifications would go to the group) and a block is not taken as lifted."""
     account = await account_by_platform_user(session, platform, user_id)
+    if not private_chat:
+        # Keep the account's chat; a new account gets the private chat, whose id is the user's.
+        chat_id = account.chat_id if account is not None else user_id
     if account is None:
         account = Account(
             platform=platform,
@@ -77,7 +83,7 @@ async def identify(
             last_seen_at=now,
         )
         session.add(account)
-    elif account.blocked_at is not None:
+    elif account.blocked_at is not None and private_chat:
         account.blocked_at = None
         account.chat_id, account.last_seen_at = chat_id, now
         if account.person_id is not None and translator is not None:

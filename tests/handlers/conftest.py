@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -41,12 +42,18 @@ class Harness:
 
 @pytest.fixture
 def harness(session_factory: async_sessionmaker[AsyncSession]) -> Harness:
+    # No throttle: a scripted person writes faster than anyone could (tests/handlers/test_fairness.py).
+    return make_harness(session_factory, throttle_burst=0)
+
+
+def make_harness(session_factory: async_sessionmaker[AsyncSession], **settings: Any) -> Harness:
+    """The real Dispatcher with two recording bots; `settings` override the defaults."""
     translator = Translator()
     tg, tg_session = make_test_bot(TG_BOT_ID)
     bale, bale_session = make_test_bot(BALE_BOT_ID)
     clock = fixed_clock(NOW)
     dispatcher = build_dispatcher(
-        settings=Settings(admin_phones=["09120000001"], _env_file=None),  # type: ignore[call-arg]
+        settings=Settings(admin_phones=["09120000001"], _env_file=None, **settings),  # type: ignore[call-arg]
         storage=SqlAlchemyStorage(session_factory, clock),
         session_factory=session_factory,
         translator=translator,
