@@ -23,6 +23,7 @@ from services.authz import Actor
 from services.clock import Clock
 from services.emergency import emergency_numbers_text
 from services.i18n import BoundTranslator, Translator
+from services.jalali import format_datetime
 from services.notify import inline_keyboard
 from services.requests import (
     MAX_PHOTOS,
@@ -34,10 +35,12 @@ from services.requests import (
     NewRequest,
     NotAResident,
     Photo,
+    RequestStatusView,
     RequestView,
     RoutingModel,
     TextTooLong,
     TextTooShort,
+    TooManyTrackingAttempts,
     UnknownRequest,
     check_can_submit,
     clean_request_text,
@@ -75,6 +78,8 @@ class CommitteePick(CallbackData, prefix="rqc"):
 
 
 class DuplicateChoice(CallbackData, prefix="rqd"):
+    # The id only says which offer the button belongs to: what may be followed is the offer kept
+    # in the form's state (`offered`), and the service checks it again.
     follow: bool
     request_id: int
 
@@ -115,7 +120,16 @@ def _photo_of(message: Message, viewer: Viewer) -> Photo | None:
     return Photo(platform=viewer.platform.value, file_id=message.photo[-1].file_id)
 
 
-def track_text(t: BoundTranslator, view: RequestView) -> str:
+def track_text(t: BoundTranslator, view: RequestView | RequestStatusView) -> str:
+    if isinstance(view, RequestStatusView):
+        # Not theirs, not followed, not handled by them: the status and the dates, nothing else.
+        return t(
+            "request-track-public",
+            code=format_tracking_code(view.code, t.locale),
+            status=t(f"request-status-{view.status.value}"),
+            created=format_datetime(view.created_at, t.locale),
+            updated=format_datetime(view.updated_at, t.locale),
+        )
     history = describe_history(t, view)
     return describe_request(t, view) + (
         "\n\n" + t("request-history-title") + "\n" + history if history else ""
@@ -165,11 +179,12 @@ def setup() -> Router:
         session: AsyncSession,
         viewer: Viewer,
         t: BoundTranslator,
+        clock: Clock,
         command: CommandObject,
     ) -> None:
         await state.clear()
         if command.args:
-            await show_tracked(message, session, viewer, t, command.args)
+            await show_tracked(message, session, viewer, t, clock, command.args)
             return
         await state.set_state(TrackForm.code)
         await message.answer(t("request-track-ask"))
@@ -208,25 +223,35 @@ def setup() -> Router:
         await message.answer("\n".join(lines), reply_markup=keyboard(rows))
 
     async def show_tracked(
-        message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator, text: str
+        message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator, clock: Clock, text: str
     ) -> None:
         code = parse_tracking_code(text)
         try:
             if code is None:
                 raise UnknownRequest(text)
-            view = await track_request(session, actor=Actor.from_viewer(viewer), code=code)
+            view = await track_request(
+                session, actor=Actor.from_viewer(viewer), code=code, now=clock(), account_id=viewer.account_id
+            )
         except UnknownRequest:
             await message.answer(t("request-track-unknown"))
+            return
+        except TooManyTrackingAttempts as error:
+            await message.answer(t("request-track-too-many", minutes=error.minutes))
             return
         await message.answer(track_text(t, view))
 
     @router.message(StateFilter(TrackForm.code), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
     async def track_code_typed(
-        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
     ) -> None:
         if parse_tracking_code(message.text or "") is not None:
             await state.clear()
-        await show_tracked(message, session, viewer, t, message.text or "")
+        await show_tracked(message, session, viewer, t, clock, message.text or "")
 
     @router.message(StateFilter(TrackForm.code), ~AnyMenuPress())
     async def track_code_expected(message: Message, t: BoundTranslator) -> None:
@@ -239,10 +264,11 @@ def setup() -> Router:
         session: AsyncSession,
         viewer: Viewer,
         t: BoundTranslator,
+        clock: Clock,
     ) -> None:
         await query.answer()
         if (message := message_of(query)) is not None:
-            await show_tracked(message, session, viewer, t, callback_data.code)
+            await show_tracked(message, session, viewer, t, clock, callback_data.code)
 
     # ---- the form ----
 
@@ -336,6 +362,13 @@ def setup() -> Router:
             await message.answer(t("request-need-join"))
             return
         await state.clear()
+        if submitted.attached:
+            # The same emergency again: it joined the first (the numbers went out above anyway).
+            await message.answer(
+                t("request-emergency-attached", code=format_tracking_code(submitted.code, t.locale)),
+                reply_markup=main_menu(viewer, t),
+            )
+            return
         key = (
             "request-emergency-sent-crisis"
             if submitted.crisis_committee
@@ -390,8 +423,11 @@ def setup() -> Router:
             committee=committee_key,
             text=data["text"],
             now=clock(),
+            person_id=viewer.person_id,
         )
         if similar is not None:
+            # The offer is kept server-side: the button's id is checked against it, not trusted.
+            await state.update_data(offered=similar.id)
             await state.set_state(RequestForm.duplicate)
             await message.answer(
                 t("request-similar-found", card=describe_request(t, similar)),
@@ -433,6 +469,11 @@ def setup() -> Router:
         translator: Translator,
         clock: Clock,
     ) -> None:
+        data = await state.get_data()
+        if callback_data.request_id != data.get("offered"):
+            # Not the button this person was offered (forged, or from another form): nothing happens.
+            await query.answer(t("request-form-closed"), show_alert=True)
+            return
         await query.answer()
         message = await drop_buttons(query)
         if message is None:
@@ -446,7 +487,9 @@ def setup() -> Router:
                 session,
                 translator,
                 person_id=viewer.person_id,
-                request_id=callback_data.request_id,
+                request_id=data["offered"],
+                text=data["text"],
+                committee=CommitteeKey(data["committee"]),
                 now=clock(),
             )
         except (UnknownRequest, InvalidTransition):

@@ -137,6 +137,19 @@ class RoutingCorrection(Base):
     created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
 
+class TrackingAttempt(Base):
+    """A look-up of a tracking code that was not the asker's own (nor followed, nor handled by
+    them): counted so that codes cannot be tried one after another."""
+
+    __tablename__ = "tracking_attempt"
+    __table_args__ = (Index("ix_tracking_attempt_asker", "asker", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "person:<id>", or "account:<id>" for someone who has not shared their phone yet.
+    asker: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+
+
 class CrisisPeriod(Base):
     """A time when a neighbourhood is in crisis mode (the crisis committee is active)."""
 

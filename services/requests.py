@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
@@ -39,6 +40,7 @@ from models.requests import (
     RequestStatus,
     RoutingCorrection,
     SlaReminder,
+    TrackingAttempt,
 )
 from services.accounts import display_phone
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, region_of
@@ -68,6 +70,14 @@ MAX_PHOTOS = 5
 DUPLICATE_SIMILARITY = 0.35
 DUPLICATE_WINDOW = timedelta(days=60)
 TRACKING_CODE_DIGITS = 9
+# Look-ups of tracking codes that are not the asker's own, per person (or account) and hour: plenty
+# for a code someone was given, far too few to find one by trying.
+TRACK_ATTEMPTS_PER_HOUR = 10
+TRACK_ATTEMPT_WINDOW = timedelta(hours=1)
+# An emergency from the same person, or from (about) the same place, this soon after an open one
+# is the same emergency: it joins the first, whose handlers are told once more at most.
+EMERGENCY_REPEAT_WINDOW = timedelta(minutes=30)
+EMERGENCY_SAME_PLACE_METRES = 200.0
 _TEHRAN = ZoneInfo("Asia/Tehran")
 
 
@@ -112,6 +122,14 @@ class NoteRequired(RequestError):
 
 class InvalidRating(RequestError):
     pass
+
+
+class TooManyTrackingAttempts(RequestError):
+    """The hour's look-ups of codes that are not the asker's are used up; `minutes` until the next."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"too many tracking codes tried; next in {minutes} minutes")
+        self.minutes = minutes
 
 
 # ---- values ----
@@ -173,6 +191,8 @@ class Submitted:
     notified: int
     # Who has it now (the first rung of the ladder with someone reachable), as the resident is told.
     holder: Holder
+    # An emergency that repeated an open one joined it: id and code are the first one's.
+    attached: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +226,17 @@ class RequestView:
     resident_name: str | None = None
     resident_phone: str | None = None
     events: tuple[EventView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RequestStatusView:
+    """A request as someone sees it who is neither its author, a follower nor a handler: its status
+    and dates, nothing that tells what it is about or who is involved."""
+
+    code: str
+    status: RequestStatus
+    created_at: datetime
+    updated_at: datetime
 
 
 # ---- small helpers ----
@@ -449,7 +480,12 @@ async def _view(
                 status=event.status,
                 note=event.note if show_text else None,
                 # Handlers' names are shown; the resident's own steps carry no name.
-                actor_name=name if event.actor_person_id != request.person_id else None,
+                actor_name=(
+                    name
+                    if event.actor_person_id != request.person_id
+                    and (private or event.kind not in _RESIDENT_EVENTS)
+                    else None
+                ),
             )
             for event, name in rows
         )
@@ -473,6 +509,10 @@ async def _view(
         resident_phone=display_phone(resident.phone) if resident else None,
         events=events,
     )
+
+
+# Steps residents take on someone else's request.
+_RESIDENT_EVENTS = frozenset({"followed", "repeated"})
 
 
 def describe_request(t: BoundTranslator, view: RequestView) -> str:
@@ -602,7 +642,11 @@ async def _notify_handlers(
 
 
 async def request_ladder(
-    session: AsyncSession, neighbourhood_id: int, committee: CommitteeKey, *, from_level: str = "committee_head"
+    session: AsyncSession,
+    neighbourhood_id: int,
+    committee: CommitteeKey,
+    *,
+    from_level: str = "committee_head",
 ) -> list[Rung]:
     """Who handles a request, in the order it climbs when nobody can be reached: the committee's
     head (the crisis committee's only while crisis mode is on), the managers, the county
@@ -722,10 +766,38 @@ async def check_can_submit(
     return neighbourhood_id
 
 
+def _offerable(
+    request: CitizenRequest,
+    *,
+    neighbourhood_id: int | None,
+    committee: CommitteeKey,
+    text: str,
+    now: datetime,
+    person_id: int | None,
+) -> bool:
+    """Whether `request` may be offered to follow, to this person, for a draft of `text` to
+    `committee` (open or not: whether it still is, is the caller's question). An anonymous
+    request is shown to its author and its handlers only, so it is never offered to anyone else."""
+    return (
+        request.neighbourhood_id == neighbourhood_id
+        and request.committee == committee
+        and request.created_at >= now - DUPLICATE_WINDOW
+        and (not request.anonymous or request.person_id == person_id)
+        and _similarity(text, request.text) >= DUPLICATE_SIMILARITY
+    )
+
+
 async def find_similar_open(
-    session: AsyncSession, *, neighbourhood_id: int, committee: CommitteeKey, text: str, now: datetime
+    session: AsyncSession,
+    *,
+    neighbourhood_id: int,
+    committee: CommitteeKey,
+    text: str,
+    now: datetime,
+    person_id: int | None = None,
 ) -> RequestView | None:
-    """An open request of the same neighbourhood and committee that reads like `text`, if any."""
+    """An open request of the same neighbourhood and committee that reads like `text`, if any,
+    to offer `person_id` to follow (never someone else's anonymous request)."""
     candidates = await session.scalars(
         select(CitizenRequest)
         .where(
@@ -733,6 +805,7 @@ async def find_similar_open(
             CitizenRequest.committee == committee,
             CitizenRequest.status.in_(OPEN_STATUSES),
             CitizenRequest.created_at >= now - DUPLICATE_WINDOW,
+            or_(CitizenRequest.anonymous.is_(False), CitizenRequest.person_id == person_id),
         )
         .order_by(CitizenRequest.created_at.desc())
         .limit(200)
@@ -768,8 +841,9 @@ async def submit_request(
     """Save a resident's request and notify who must handle it; commits.
 
     An emergency skips the daily limit and goes to the crisis committee when crisis mode is on,
-    otherwise to the managers, marked urgent. Raises `NotAResident`, `DailyLimitReached`,
-    `TextTooShort`, `TextTooLong`.
+    otherwise to the managers, marked urgent. An emergency that repeats an open one (the same
+    person, or the same place, within `EMERGENCY_REPEAT_WINDOW`) joins it instead (`attached`).
+    Raises `NotAResident`, `DailyLimitReached`, `TextTooShort`, `TextTooLong`.
     """
     async with committing(session):
         text = clean_request_text(draft.text)
@@ -777,6 +851,13 @@ async def submit_request(
             neighbourhood_id = await resident_neighbourhood(session, person_id)
             if neighbourhood_id is None:
                 raise NotAResident(str(person_id))
+            earlier = await _repeated_emergency(
+                session, neighbourhood_id=neighbourhood_id, person_id=person_id, draft=draft, now=now
+            )
+            if earlier is not None:
+                return await _attach_emergency(
+                    session, translator, earlier, person_id=person_id, draft=draft, text=text, now=now
+                )
         else:
             neighbourhood_id = await check_can_submit(
                 session, person_id=person_id, now=now, daily_limit=daily_limit
@@ -838,14 +919,133 @@ async def submit_request(
     return result
 
 
+def _metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), plenty precise for "the same building or street"."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _same_place(request: CitizenRequest, draft: NewRequest) -> bool:
+    if (
+        request.latitude is None
+        or request.longitude is None
+        or draft.latitude is None
+        or draft.longitude is None
+    ):
+        return False
+    metres = _metres_apart(request.latitude, request.longitude, draft.latitude, draft.longitude)
+    return metres <= EMERGENCY_SAME_PLACE_METRES
+
+
+async def _repeated_emergency(
+    session: AsyncSession, *, neighbourhood_id: int, person_id: int, draft: NewRequest, now: datetime
+) -> CitizenRequest | None:
+    """The open emergency of the neighbourhood, from the last `EMERGENCY_REPEAT_WINDOW`, that this
+    one repeats: sent by the same person, or from within `EMERGENCY_SAME_PLACE_METRES`."""
+    candidates = await session.scalars(
+        select(CitizenRequest)
+        .where(
+            CitizenRequest.neighbourhood_id == neighbourhood_id,
+            CitizenRequest.is_emergency.is_(True),
+            CitizenRequest.status.in_(OPEN_STATUSES),
+            CitizenRequest.created_at >= now - EMERGENCY_REPEAT_WINDOW,
+        )
+        .order_by(CitizenRequest.created_at, CitizenRequest.id)
+    )
+    for candidate in candidates:
+        if candidate.person_id == person_id or _same_place(candidate, draft):
+            return await _load(session, candidate.id, for_update=True)
+    return None
+
+
+async def _attach_emergency(
+    session: AsyncSession,
+    translator: Translator,
+    request: CitizenRequest,
+    *,
+    person_id: int,
+    draft: NewRequest,
+    text: str,
+    now: datetime,
+) -> Submitted:
+    """A repeat joins the first emergency: its text goes into the history, its place and photos
+    fill what the first lacks, its sender follows the first; the handlers are told once more, at
+    the first repeat only (and its outbox key keeps that so under any race)."""
+    repeats = await session.scalar(
+        select(func.count(RequestEvent.id)).where(
+            RequestEvent.request_id == request.id, RequestEvent.kind == "repeated"
+        )
+    )
+    if request.latitude is None and draft.latitude is not None and draft.longitude is not None:
+        request.latitude, request.longitude = draft.latitude, draft.longitude
+    if draft.photos and len(request.photos) < MAX_PHOTOS:
+        added = [{"platform": p.platform, "file_id": p.file_id} for p in draft.photos]
+        request.photos = [*request.photos, *added][:MAX_PHOTOS]
+    request.updated_at = now
+    if person_id != request.person_id and person_id not in await _followers(session, request.id):
+        session.add(RequestFollower(request_id=request.id, person_id=person_id, created_at=now))
+    session.add(_event(request, "repeated", now, person_id, note=text))
+    await session.flush()
+    notified = 0
+    if not repeats:
+        outcome = await notify_up_the_ladder(
+            session,
+            translator,
+            await request_ladder(session, request.neighbourhood_id, request.committee),
+            render=_handler_notice(
+                request,
+                await _view(session, request, show_text=True, private=True),
+                "request-notice-emergency-repeated",
+                {"text": text},
+            ),
+            now=now,
+            buttons=handler_buttons(request.id),
+            dedup_prefix=f"emergency-repeat:{request.id}",
+            topic=f"request:{request.id}",
+        )
+        notified = len(outcome.told.now) + len(outcome.told.waiting)
+    return Submitted(
+        id=request.id,
+        code=request.code,
+        committee=request.committee,
+        urgent=request.urgent,
+        crisis_committee=request.committee is CommitteeKey.CRISIS
+        and await crisis_active(session, request.neighbourhood_id),
+        notified=notified,
+        holder=Holder(level=None, names=(), reachable=False),
+        attached=True,
+    )
+
+
 async def follow_request(
-    session: AsyncSession, translator: Translator, *, person_id: int, request_id: int, now: datetime
+    session: AsyncSession,
+    translator: Translator,
+    *,
+    person_id: int,
+    request_id: int,
+    text: str,
+    committee: CommitteeKey,
+    now: datetime,
 ) -> RequestView:
-    """Follow an open request of the person's neighbourhood instead of filing the same one; the
-    follower is told of its changes from now on. Commits."""
+    """Follow the request `find_similar_open` offered for the person's draft (`text` to
+    `committee`) instead of filing the same one; the follower is told of its changes from now on.
+
+    Only what would be offered can be followed: a recent request of the person's neighbourhood and
+    the draft's committee that reads like the draft and is not someone else's anonymous one. Any
+    other id is `UnknownRequest`, whether it exists or not; `InvalidTransition` when it was offered
+    but has closed since. Commits."""
     async with committing(session):
-        request = await _load(session, request_id)
-        if request.neighbourhood_id != await resident_neighbourhood(session, person_id):
+        request = await session.get(CitizenRequest, request_id)
+        if request is None or not _offerable(
+            request,
+            neighbourhood_id=await resident_neighbourhood(session, person_id),
+            committee=committee,
+            text=text,
+            now=now,
+            person_id=person_id,
+        ):
             raise UnknownRequest(str(request_id))
         if request.status not in OPEN_STATUSES:
             raise InvalidTransition(request.status)
@@ -860,20 +1060,71 @@ async def follow_request(
 # ---- reading ----
 
 
-async def track_request(session: AsyncSession, *, actor: Actor, code: str) -> RequestView:
-    """Status and history of the request with this tracking code.
+async def track_request(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    code: str,
+    now: datetime,
+    account_id: int | None = None,
+    limit: int = TRACK_ATTEMPTS_PER_HOUR,
+) -> RequestView | RequestStatusView:
+    """The request with this tracking code, as much of it as the asker may see.
 
-    Anyone holding the code sees its status and history; the text and notes only the resident,
-    followers and handlers; the resident's name and phone only the handlers. Raises `UnknownRequest`.
+    The author and followers see its text and history; the handlers also the resident's name and
+    phone. Anyone else holding the code sees its status and dates only (an anonymous request's
+    followers count as anyone else). Codes that are not the asker's are looked up at most `limit`
+    times an hour per person (per account before they share their phone); beyond that every such
+    code, known or not, gets `TooManyTrackingAttempts`, so trying teaches nothing. May commit.
+    Raises `UnknownRequest`, `TooManyTrackingAttempts`.
     """
     request = await session.scalar(select(CitizenRequest).where(CitizenRequest.code == code))
-    if request is None:
-        raise UnknownRequest(code)
-    handler = await may_handle(session, actor, request)
-    involved = actor.person_id is not None and (
-        actor.person_id == request.person_id or actor.person_id in await _followers(session, request.id)
+    if request is not None:
+        handler = await may_handle(session, actor, request)
+        involved = actor.person_id is not None and (
+            actor.person_id == request.person_id
+            or (not request.anonymous and actor.person_id in await _followers(session, request.id))
+        )
+        if handler or involved:
+            return await _view(session, request, show_text=True, private=handler, history=True)
+    found = (
+        RequestStatusView(request.code, request.status, request.created_at, request.updated_at)
+        if request is not None
+        else None
     )
-    return await _view(session, request, show_text=handler or involved, private=handler, history=True)
+    asker = (
+        f"person:{actor.person_id}"
+        if actor.person_id is not None
+        else f"account:{account_id}"
+        if account_id is not None
+        else None
+    )
+    if asker is not None and not actor.is_operator:
+        await _count_tracking_attempt(session, asker=asker, now=now, limit=limit)
+    if found is None:
+        raise UnknownRequest(code)
+    return found
+
+
+async def _count_tracking_attempt(session: AsyncSession, *, asker: str, now: datetime, limit: int) -> None:
+    """Count a look-up of someone else's (or no) code; raises `TooManyTrackingAttempts`, without
+    counting it, when the hour's are used up. Forgets look-ups older than the hour. Commits."""
+    since = now - TRACK_ATTEMPT_WINDOW
+    async with committing(session):
+        await session.execute(delete(TrackingAttempt).where(TrackingAttempt.at < since))
+        recent = list(
+            await session.scalars(
+                select(TrackingAttempt.at)
+                .where(TrackingAttempt.asker == asker, TrackingAttempt.at >= since)
+                .order_by(TrackingAttempt.at)
+            )
+        )
+        if len(recent) < limit:
+            session.add(TrackingAttempt(asker=asker, at=now))
+    if len(recent) >= limit:
+        # The next look-up is possible when enough of the hour's have aged out.
+        free_at = recent[len(recent) - limit] + TRACK_ATTEMPT_WINDOW
+        raise TooManyTrackingAttempts(max(1, math.ceil((free_at - now).total_seconds() / 60)))
 
 
 async def request_for_handler(session: AsyncSession, *, actor: Actor, request_id: int) -> RequestView:
@@ -891,7 +1142,11 @@ async def my_requests(session: AsyncSession, *, person_id: int, limit: int = 10)
         .order_by(CitizenRequest.created_at.desc(), CitizenRequest.id.desc())
         .limit(limit)
     )
-    return [await _view(session, r, show_text=True, private=False) for r in requests]
+    # Someone else's anonymous request (followed before that was refused) keeps its text to itself.
+    return [
+        await _view(session, r, show_text=r.person_id == person_id or not r.anonymous, private=False)
+        for r in requests
+    ]
 
 
 async def inbox(session: AsyncSession, *, actor: Actor, limit: int = 20) -> list[RequestView]:

@@ -29,6 +29,7 @@ request-event-rated = the resident rated it
 request-event-followed = another resident follows it too
 request-event-reminded = the committee was reminded
 request-event-escalated = escalated
+request-event-repeated = the same emergency was reported again
 
 request-history-title = 🗂 History:
 request-history-line = • {$when} — {$what}
@@ -93,6 +94,7 @@ request-form-closed = This form is closed; press /request for a new request.
 request-emergency = 🚨 If anyone is in danger, call now:
 request-emergency-sent-crisis = Your report (tracking code {$code}) went straight to the neighbourhood's crisis committee.
 request-emergency-sent-manager = Your report (tracking code {$code}) went straight to the neighbourhood manager, marked urgent.
+request-emergency-attached = Your report was added to emergency report {$code}, which the people in charge of the neighbourhood already have. If anyone is in danger, call the numbers above now.
 emergency-number-line = {$service}: {$number}
 emergency-service-fire = 🚒 Fire brigade
 emergency-service-ambulance = 🚑 Ambulance
@@ -106,6 +108,11 @@ emergency-service-electricity = ⚡ Electricity emergencies
 
 request-track-ask = Send the tracking code (e.g. 123-456-789), or press "📂 My requests".
 request-track-unknown = No request has that code. Please check the 9-digit code.
+request-track-public = 🔎 Request {$code}
+    📌 Status: {$status}
+    🕒 Submitted: {$created} — last change: {$updated}
+    Only its author and the people handling it see its details. Your own requests: "📂 My requests"
+request-track-too-many = You have tried many codes. Please try again in {$minutes} minutes; your own requests are always under "📂 My requests".
 request-my-title = 📂 Your requests:
 request-my-line = • {$code} — {$committee} — {$status}
 request-my-empty = You have no requests yet. To submit one: /request
@@ -139,6 +146,7 @@ request-told-rerouted = ↪️ Request {$code} was sent to the {$committee} comm
 
 request-notice-new = 📨 New request for your committee (code {$code}). Reply with the buttons below; the resident is told of every change.
 request-notice-emergency = 🚨 Emergency report (code {$code})! The resident was sent the emergency numbers. Please act at once.
+request-notice-emergency-repeated = 🚨 Emergency report {$code} came in again: "{$text}". It is still open; please act at once. (Further repeats go into its history without another message.)
 request-notice-rerouted = ↪️ Request {$code} was sent to your committee to handle.
 request-notice-not-fixed = ⚠️ The resident says request {$code} is not fixed. It was reopened and is escalated to you, the neighbourhood manager.
 request-notice-reopened = 🔁 Request {$code} was reopened: the resident says it is not fixed.

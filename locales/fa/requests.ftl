@@ -29,6 +29,7 @@ request-event-rated = ساکن امتیاز داد
 request-event-followed = ساکن دیگری هم آن را دنبال می‌کند
 request-event-reminded = یادآوری به کمیته فرستاده شد
 request-event-escalated = به مسئول بالاتر ارجاع شد
+request-event-repeated = همین اضطرار دوباره گزارش شد
 
 request-history-title = 🗂 تاریخچه:
 request-history-line = • {$when} — {$what}
@@ -93,6 +94,7 @@ request-form-closed = این فرم بسته شده است؛ برای درخوا
 request-emergency = 🚨 اگر جان کسی در خطر است، همین حالا تماس بگیرید:
 request-emergency-sent-crisis = گزارش شما با کد پیگیری {$code} فوراً به کمیتهٔ مدیریت بحران محله رسید.
 request-emergency-sent-manager = گزارش شما با کد پیگیری {$code} فوراً و با علامت «فوری» به مدیر محله رسید.
+request-emergency-attached = گزارش شما به گزارش اضطراری {$code} افزوده شد که همین حالا در دست مسئولان محله است. اگر جان کسی در خطر است، همین حالا با شماره‌های بالا تماس بگیرید.
 emergency-number-line = {$service}: {$number}
 emergency-service-fire = 🚒 آتش‌نشانی
 emergency-service-ambulance = 🚑 اورژانس
@@ -106,6 +108,11 @@ emergency-service-electricity = ⚡ اتفاقات برق
 
 request-track-ask = کد پیگیری را بفرستید (مثلاً ۱۲۳-۴۵۶-۷۸۹)، یا «📂 درخواست‌های من» را بزنید.
 request-track-unknown = درخواستی با این کد پیدا نشد. کد ۹ رقمی را دوباره بررسی کنید.
+request-track-public = 🔎 درخواست {$code}
+    📌 وضعیت: {$status}
+    🕒 ثبت: {$created} — آخرین تغییر: {$updated}
+    جزئیات آن را فقط نویسنده و رسیدگی‌کنندگانش می‌بینند. درخواست‌های خودتان: «📂 درخواست‌های من»
+request-track-too-many = کدهای زیادی را امتحان کرده‌اید. لطفاً {$minutes} دقیقهٔ دیگر دوباره بفرستید؛ درخواست‌های خودتان همیشه در «📂 درخواست‌های من» است.
 request-my-title = 📂 درخواست‌های شما:
 request-my-line = • {$code} — {$committee} — {$status}
 request-my-empty = هنوز درخواستی ثبت نکرده‌اید. برای ثبت: ‎/request
@@ -139,6 +146,7 @@ request-told-rerouted = ↪️ درخواست {$code} برای رسیدگی به
 
 request-notice-new = 📨 درخواست تازه برای کمیتهٔ شما (کد {$code}). با دکمه‌های زیر پاسخ دهید؛ ساکن از هر تغییر باخبر می‌شود.
 request-notice-emergency = 🚨 گزارش اضطراری (کد {$code})! شماره‌های امدادی برای ساکن فرستاده شد. لطفاً فوراً پیگیری کنید.
+request-notice-emergency-repeated = 🚨 گزارش اضطراری {$code} دوباره رسید: «{$text}». هنوز باز است؛ لطفاً فوراً پیگیری کنید. (تکرارهای بعدی در تاریخچهٔ آن ثبت می‌شود و پیام تازه‌ای نمی‌فرستد.)
 request-notice-rerouted = ↪️ درخواست {$code} برای رسیدگی به کمیتهٔ شما فرستاده شد.
 request-notice-not-fixed = ⚠️ ساکن می‌گوید درخواست {$code} رفع نشده است. درخواست دوباره باز شد و برای پیگیری به شما (مدیر محله) ارجاع می‌شود.
 request-notice-reopened = 🔁 درخواست {$code} دوباره باز شد: ساکن می‌گوید رفع نشده است.

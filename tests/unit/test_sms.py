@@ -148,8 +148,24 @@ async def test_an_emergency_texts_each_manager_who_cannot_be_reached_once(
             == 0
         )
         await session.commit()
+        # The same emergency again within half an hour joins the first: no second SMS.
+        repeat = await submit_request(
+            session,
+            TRANSLATOR,
+            person_id=writer,
+            draft=emergency("بوی گاز شدید در کوچه"),
+            now=T0 + timedelta(minutes=5),
+            sms=ON,
+        )
+        assert repeat.attached and repeat.id == first.id
+        # An hour later it is a new emergency.
         await submit_request(
-            session, TRANSLATOR, person_id=writer, draft=emergency("بوی گاز شدید در کوچه"), now=T0, sms=ON
+            session,
+            TRANSLATOR,
+            person_id=writer,
+            draft=emergency("بوی گاز شدید در کوچه"),
+            now=T0 + timedelta(hours=1),
+            sms=ON,
         )
         rows = await sms_rows(session)
     assert [(r.person_id, r.dedup_key) for r in rows] == [
