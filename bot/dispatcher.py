@@ -8,6 +8,7 @@ from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fairness import throttle_middleware
+from bot.input_guards import ButtonNumbersMiddleware, PeopleOnlyMiddleware, callback_data_classes
 from bot.middlewares import DbSessionMiddleware, DeduplicateUpdatesMiddleware, IdentityMiddleware
 from bot.platforms import CAPABILITIES, best_effort
 from bot.privacy import PrivateChatsOnlyMiddleware
@@ -47,8 +48,8 @@ def build_dispatcher(
     platforms: dict[int, Platform],
     routing: RoutingModel | None = None,
 ) -> Dispatcher:
-    """One Dispatcher for both bots; middlewares in order: throttle → private chats only → session
-    → dedupe → FSM state → identity/locale.
+    """One Dispatcher for both bots; middlewares in order: throttle → private chats only → people
+    only → session → dedupe → FSM state → identity/locale; on buttons, then, numbers in range.
 
     The FSM middleware comes after the session (not first, where aiogram puts it), so that state
     is read through the update's own session (`bot.fsm_storage.SqlAlchemyStorage`).
@@ -67,6 +68,7 @@ def build_dispatcher(
     )
     dispatcher.update.outer_middleware(throttle_middleware(settings, storage, translator))
     dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware(translator, settings.default_locale))
+    dispatcher.update.outer_middleware(PeopleOnlyMiddleware())
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(DeduplicateUpdatesMiddleware(clock))
     dispatcher.update.outer_middleware(dispatcher.fsm)
@@ -74,6 +76,7 @@ def build_dispatcher(
         IdentityMiddleware(translator, clock, platforms, settings.default_locale)
     )
     dispatcher.include_routers(*get_routers())
+    dispatcher.callback_query.outer_middleware(ButtonNumbersMiddleware(callback_data_classes()))
     return dispatcher
 
 

@@ -1,15 +1,53 @@
-"""The error boundary: log the traceback, apologise to the user in their language."""
+"""The error boundary: what went wrong becomes a message in the person's language, or nothing.
+
+Hostile or stale input is ordinary input, so most failures are not bugs and get no traceback:
+
+* **gone**: the update names something that is not there (any more): a forged or stale button
+  whose id names nothing (a service's `LookupError`: `UnknownScope`, `UnknownMember`,
+  `UnknownNeighbourhood`, …), a row someone else removed or changed meanwhile (SQLAlchemy's
+  `StaleDataError`), a message too old to edit → «no longer available» (`error-gone`), logged
+  at INFO in one line;
+* **unreachable**: the person blocked the bot while it answered → nothing to say, logged at INFO;
+* **everything else** is a bug or an outage → the traceback at ERROR and an apology
+  (`error-generic`).
+
+Edits that change nothing and callback queries too old to answer never get here: they are
+successes (`bot.harmless_refusals`).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Router
-from aiogram.types import ErrorEvent
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import ErrorEvent, Message
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.i18n import BoundTranslator, Translator
 
 log = logging.getLogger(__name__)
+
+# How the messenger says a message can't be touched any more (too old, deleted, never there).
+_MESSAGE_GONE = (
+    "message to edit not found",
+    "message can't be edited",
+    "message to delete not found",
+    "message can't be deleted",
+    "message to be replied not found",
+)
+
+
+def is_gone(error: BaseException) -> bool:
+    """Whether `error` says the update named something that is not there (any more)."""
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, LookupError):
+        # KeyError and IndexError are lookups in the code's own data: bugs, not stale input.
+        return not isinstance(error, KeyError | IndexError)
+    if isinstance(error, TelegramBadRequest):
+        return any(phrase in error.message.lower() for phrase in _MESSAGE_GONE)
+    return False
 
 
 def setup() -> Router:
@@ -17,18 +55,28 @@ def setup() -> Router:
 
     @router.errors()
     async def apologise(event: ErrorEvent, translator: Translator, t: BoundTranslator | None = None) -> bool:
-        log.error("error while handling update %s", event.update.update_id, exc_info=event.exception)
-        text = (t or translator.bind(translator.default_locale))("error-generic")
-        update = event.update
+        error, update = event.exception, event.update
+        if isinstance(error, TelegramForbiddenError):
+            log.info("update %s: the person can't be reached: %s", update.update_id, error.message)
+            return True
+        if is_gone(error):
+            log.info("update %s names something gone: %s: %s", update.update_id, type(error).__name__, error)
+            key = "error-gone"
+        else:
+            log.error("error while handling update %s", update.update_id, exc_info=error)
+            key = "error-generic"
+        text = (t or translator.bind(translator.default_locale))(key)
         try:
             if update.message is not None:
                 await update.message.answer(text)
-            elif update.callback_query is not None:
-                await update.callback_query.answer()
-                if update.callback_query.message is not None:
-                    await update.callback_query.message.answer(text)  # type: ignore[union-attr]
-        except Exception:  # the apology is best effort; the original error is already logged
-            log.warning("could not send the apology for update %s", update.update_id, exc_info=True)
+            elif (query := update.callback_query) is not None:
+                if isinstance(query.message, Message):
+                    await query.answer()
+                    await query.message.answer(text)
+                else:  # an inline message or one too old to be known: only the button can say it
+                    await query.answer(text, show_alert=True)
+        except Exception:  # the answer is best effort; the error is already logged
+            log.warning("could not answer update %s after an error", update.update_id, exc_info=True)
         return True
 
     return router

@@ -17,6 +17,7 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
 )
+from pydantic import field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import main_menu
@@ -31,7 +32,7 @@ from services.council import (
     PositionTaken,
     accept_invitation,
 )
-from services.i18n import BoundTranslator, Translator
+from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.identity_validation import InvalidPhone
 from services.regions import neighbourhood_name
 from services.residents import (
@@ -53,6 +54,14 @@ class LanguageChoice(CallbackData, prefix="lang"):
     code: str
     # Whether onboarding continues after the choice (from /start) or not (from /lang).
     onboarding: bool = False
+
+    @field_validator("code")
+    @classmethod
+    def _supported(cls, code: str) -> str:
+        # Forged data such as `lang:xx` matches no handler and is answered as a stale button.
+        if code not in SUPPORTED_LOCALES:
+            raise ValueError(f"unsupported locale {code!r}")
+        return code
 
 
 def language_keyboard(t: BoundTranslator, onboarding: bool) -> InlineKeyboardMarkup:

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
+# Column sizes of what people and messengers write: longer values are cut to fit
+# (`services.accounts`), never refused by the database.
+NAME_LENGTH = 150
+USERNAME_LENGTH = 64
+
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     # Store the value (e.g. "telegram"), not the member name, and keep it a plain VARCHAR with a
@@ -85,7 +90,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)
-    full_name: Mapped[str | None] = mapped_column(String(150))
+    full_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     created_at: Mapped[datetime]
 
     accounts: Mapped[list[Account]] = relationship(back_populates="person")
@@ -103,8 +108,8 @@ class Account(Base):
     platform_user_id: Mapped[int] = mapped_column(BigInteger)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
-    first_name: Mapped[str | None] = mapped_column(String(150))
-    username: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    username: Mapped[str | None] = mapped_column(String(USERNAME_LENGTH))
     # The language the user picked with /lang; None means "follow the messenger's language_code".
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]

@@ -7,7 +7,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.identity import Account, Person, Platform, Role, RoleAssignment, ScopeKind
+from models.identity import (
+    NAME_LENGTH,
+    USERNAME_LENGTH,
+    Account,
+    Person,
+    Platform,
+    Role,
+    RoleAssignment,
+    ScopeKind,
+)
+from models.inserts import insert_unless_present
 from models.repositories import account_by_platform_user, person_by_phone, roles_of
 from services.i18n import SUPPORTED_LOCALES, Translator
 from services.identity_validation import normalize_any_phone
@@ -68,21 +78,33 @@ async def identify(
     and what waited for them is sent (given a `translator`). Only a private chat is a person's
     chat: from a group, supergroup or channel (`private_chat=False`) the account's chat is never
     changed (their notifications would go to the group) and a block is not taken as lifted."""
+    first_name, username = fitted(first_name, NAME_LENGTH), fitted(username, USERNAME_LENGTH)
     account = await account_by_platform_user(session, platform, user_id)
     if not private_chat:
         # Keep the account's chat; a new account gets the private chat, whose id is the user's.
         chat_id = account.chat_id if account is not None else user_id
+    created = False
     if account is None:
-        account = Account(
-            platform=platform,
-            platform_user_id=user_id,
-            chat_id=chat_id,
-            first_name=first_name,
-            username=username,
-            created_at=now,
-            last_seen_at=now,
+        # A person's first updates may be handled at the same time: one insert makes the
+        # account, the others find it (no duplicate, no IntegrityError).
+        account = await insert_unless_present(
+            session,
+            Account,
+            {
+                "platform": platform,
+                "platform_user_id": user_id,
+                "chat_id": chat_id,
+                "first_name": first_name,
+                "username": username,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+            unique=("platform", "platform_user_id"),
         )
-        session.add(account)
+        created = account is not None
+        account = account or await account_by_platform_user(session, platform, user_id)
+        if account is None:
+            raise LookupError(f"the {platform.value} account of user {user_id} vanished")
     elif account.blocked_at is not None and private_chat:
         account.blocked_at = None
         account.chat_id, account.last_seen_at = chat_id, now
@@ -97,9 +119,17 @@ async def identify(
     ):
         account.chat_id, account.first_name, account.username = chat_id, first_name, username
         account.last_seen_at = now
-    if session.dirty or session.new:
+    if created or session.dirty or session.new:
         await session.commit()
     return await _viewer(session, account)
+
+
+def fitted(text: str | None, limit: int) -> str | None:
+    """`text` cut to `limit` characters if longer, its last one then «…» to say so. Names come
+    from messenger profiles and contacts, whose limits are not ours (nor always respected)."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 async def _viewer(session: AsyncSession, account: Account) -> Viewer:
@@ -160,11 +190,12 @@ async def link_contact(
         raise LookupError(account_id)
     person = await person_by_phone(session, phone)
     if person is None:
+        contact_name = fitted(contact_name, NAME_LENGTH)
         person = Person(phone=phone, full_name=contact_name or account.first_name, created_at=now)
         session.add(person)
         await session.flush()
     elif not person.full_name and contact_name:
-        person.full_name = contact_name
+        person.full_name = fitted(contact_name, NAME_LENGTH)
     account.person_id = person.id
     account.last_seen_at = now
     account.blocked_at = None

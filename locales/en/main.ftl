@@ -73,6 +73,7 @@ cancel-nothing = There is nothing to cancel.
 
 error-generic = Sorry, something went wrong and your request was not completed. Please try again.
 error-unsupported-input = I can't read this kind of message. Please type text or use the buttons. Help: /help
+error-gone = What this message or button refers to is no longer available, or has changed meanwhile. Please start again. Help: /help
 error-text-too-long = Your text is too long ({$length} characters). At most {$limit} characters are allowed.
 
 menu-members = 👥 Council members
