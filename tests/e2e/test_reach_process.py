@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 MANAGER, LIAISON, RESIDENT, COUNTY = 191, 192, 193, 194
 MANAGER_PHONE, LIAISON_PHONE, COUNTY_PHONE = "09120000191", "09120000192", "09120000194"
+SECOND_TEXT = "واکسن کودکان در خانه بهداشت محله تمام شده و مادران سرگردان هستند"
 
 
 def fa(key: str, **args: object) -> str:
@@ -85,17 +86,26 @@ async def test_a_manager_who_opens_the_bot_a_day_late_gets_the_request_with_its_
     confirmation = texts(emulator, TELEGRAM_BOT, RESIDENT)[-1]
     who = fa("reach-holder", level=fa("reach-level-manager"), names="مدیر دیر")
     assert fa("request-held-waiting", who=who) in confirmation, confirmation
+    second = await submit_health_request(emulator, RESIDENT, SECOND_TEXT)
     rows = await outbox_rows(database_url)
-    assert [r.status for r in rows] == [OutboxStatus.WAITING, OutboxStatus.WAITING]
+    assert [r.status for r in rows] == [OutboxStatus.WAITING] * 4  # manager and county, twice
 
     await age_outbox(database_url, days=1)
-    # The manager opens the bot on Bale a day later: the request arrives right after the contact,
-    # with its buttons, and is acted on.
+    # The manager opens the bot on Bale a day later: right after the contact, one «while you were
+    # away» note, then both requests in full with their buttons; then they act on the first.
     await onboard(emulator, BALE_BOT, MANAGER, "مدیر", MANAGER_PHONE)
-    notice = await emulator.wait_for_message(BALE_BOT, MANAGER, HEALTH_TEXT, timeout=15)
-    assert fa("request-notice-new", code=code) in notice["text"]
+    since = format_jalali_date(tehran_today(datetime.now(UTC)) - timedelta(days=1))
+    note = await emulator.wait_for_message(
+        BALE_BOT, MANAGER, fa("outbox-away-all-follow", count=2, since=since)[:30], timeout=15
+    )
+    await emulator.wait_for_message(BALE_BOT, MANAGER, SECOND_TEXT, after=note["message_id"], timeout=15)
+    notice = next(m for m in emulator.sent_messages(BALE_BOT, MANAGER) if HEALTH_TEXT in m.get("text", ""))
+    assert notice["message_id"] > note["message_id"] and fa("request-notice-new", code=code) in notice["text"]
+    assert fa("request-notice-new", code=second) in texts(emulator, BALE_BOT, MANAGER)[-1]
+    await emulator.click(
+        BALE_BOT, emulator.user(MANAGER), fa("request-button-ack"), message_id=notice["message_id"]
+    )
     mark = emulator.last_message_id(TELEGRAM_BOT, RESIDENT)
-    await emulator.click(BALE_BOT, emulator.user(MANAGER), fa("request-button-ack"))
     told = fa("request-told-acknowledged", code=code, committee=fa("committee-health"))
     await emulator.wait_for_message(TELEGRAM_BOT, RESIDENT, told, after=mark, timeout=15)
 
