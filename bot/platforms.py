@@ -38,6 +38,7 @@ from aiogram.types import Update, User
 from pydantic import ValidationError
 
 from bot.formatting_retry import FormattingRetryMiddleware
+from bot.harmless_refusals import HarmlessRefusalMiddleware
 from models.identity import Platform
 
 log = logging.getLogger(__name__)
@@ -381,6 +382,8 @@ def make_bot(token: str, api_base: str, *, label: str = "bot") -> PatientBot:
     sent again with the formatting neutralised (`bot.formatting_retry`)."""
     session = TolerantSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     session.middleware(FormattingRetryMiddleware())
+    # An edit that changes nothing or a query too old to answer is done (`bot.harmless_refusals`).
+    session.middleware(HarmlessRefusalMiddleware())
     return PatientBot(token=token, session=session, label=label)
 
 
