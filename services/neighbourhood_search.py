@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ _PARTIAL_DISCOUNT = 0.95
 _COUNTED_LETTERS = 96
 # Between the names in the one string; folding keeps it and no folded name has it.
 _SEPARATOR = "\x00"
+_FOLD_SLICE = 5_000
 # Scores are compared as shown, to 3 decimals: a candidate this far below a bar may still tie it.
 _TIE = 0.0005
 
@@ -57,14 +58,18 @@ class IndexedNeighbourhood:
 
 
 def _fold_all(names: list[str]) -> list[str]:
-    """`fold_for_search` of every name; done on all of them joined (one pass, not 100,000 calls):
-    folding maps no character to the separator, and at a separator a name's edge is treated as
-    at the end of a string."""
-    if not any(_SEPARATOR in name for name in names):
-        folded = fold_for_search(_SEPARATOR.join(names)).split(_SEPARATOR)
-        if len(folded) == len(names):
-            return folded
-    return [fold_for_search(name).replace(_SEPARATOR, "") for name in names]
+    """`fold_for_search` of every name, done on a few thousand joined at a time (not 100,000
+    calls, nor one call so long that it holds up other threads): folding maps no character to
+    the separator, and at a separator a name's edge is treated as at the end of a string."""
+    folded: list[str] = []
+    for start in range(0, len(names), _FOLD_SLICE):
+        part = names[start : start + _FOLD_SLICE]
+        joined = fold_for_search(_SEPARATOR.join(part)).split(_SEPARATOR)
+        if len(joined) == len(part):
+            folded += joined
+        else:  # a name holding the separator itself
+            folded += [fold_for_search(name).replace(_SEPARATOR, "") for name in part]
+    return folded
 
 
 class NameIndex:
@@ -72,8 +77,7 @@ class NameIndex:
     so it may be searched from several threads at once."""
 
     def __init__(self, entries: Sequence[IndexedNeighbourhood]) -> None:
-        # Kept in tie-break order: of two equal scores, the lower position wins.
-        self.entries: tuple[IndexedNeighbourhood, ...] = tuple(sorted(entries, key=lambda e: (e.name, e.id)))
+        self.entries: tuple[IndexedNeighbourhood, ...] = tuple(entries)
         folded = _fold_all([e.name for e in self.entries])
         self._folded = folded
         self._choices = np.array(folded, dtype=object)
@@ -85,6 +89,11 @@ class NameIndex:
         self._haystack = _SEPARATOR.join(folded[p] for p in self._by_length.tolist()) + _SEPARATOR
         self._starts = np.concatenate(([0], np.cumsum(lengths[self._by_length] + 1)[:-1])).tolist()
         self._counts, self._column, self._other = _letter_counts(folded, lengths)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[int, str, str, str, str, str]]) -> NameIndex:
+        """An index of (id, name, code, kind, county name, province name) rows."""
+        return cls([IndexedNeighbourhood(*row) for row in rows])
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -112,8 +121,12 @@ class NameIndex:
             if shared is None:
                 shared = self._shared_letters(folded_query)
             self._stretches(folded_query, shared, bar, scores)
-        best = sorted(((-round(score, 3), position) for position, score in scores.items()))[:limit]
-        return [(self.entries[position], -score) for score, position in best]
+        entries = self.entries
+        best = sorted(
+            (-round(score, 3), entries[position].name, entries[position].id, position)
+            for position, score in scores.items()
+        )[:limit]
+        return [(entries[position], -score) for score, _, _, position in best]
 
     @staticmethod
     def _bar(scores: dict[int, float], limit: int) -> float:

@@ -17,6 +17,7 @@ import re
 import weakref
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.council import AuditEntry
 from models.identity import County, Neighbourhood, NeighbourhoodKind, Province
 from services.authz import Actor, committing, record_audit, require_admin
-from services.neighbourhood_search import IndexedNeighbourhood, NameIndex
+from services.neighbourhood_search import NameIndex
 from services.persian import fold_for_search, normalize_text
 
 __all__ = [
@@ -314,6 +315,7 @@ _INDEXES_KEPT = 8  # databases whose index is kept (one in production; tests use
 # From this many neighbourhoods on, building the index and searching it run in a worker thread,
 # so other people's updates are not held up meanwhile.
 OFF_LOOP_AT = 2_000
+_READ_SLICE = 2_000
 _build_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -350,7 +352,9 @@ async def _search_index(session: AsyncSession) -> NameIndex:
         cached = _INDEXES.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        result = await session.execute(
+        # Read in slices, so that others' updates are handled in between (100,000 rows take a
+        # second or two to read and convert); the index is built from them in a worker thread.
+        result = await session.stream(
             select(
                 Neighbourhood.id,
                 Neighbourhood.name,
@@ -361,11 +365,13 @@ async def _search_index(session: AsyncSession) -> NameIndex:
             )
             .join(County, Neighbourhood.county_id == County.id)
             .join(Province, County.province_id == Province.id)
+            .execution_options(yield_per=_READ_SLICE)
         )
-        entries = [IndexedNeighbourhood(*row) for row in result.tuples()]
-        index = (
-            await asyncio.to_thread(NameIndex, entries) if len(entries) >= OFF_LOOP_AT else NameIndex(entries)
-        )
+        rows: list[tuple[int, str, str, str, str, str]] = []
+        while part := await result.tuples().fetchmany(_READ_SLICE):
+            rows.extend(part)
+        build = partial(NameIndex.from_rows, rows)
+        index = await asyncio.to_thread(build) if len(rows) >= OFF_LOOP_AT else build()
         _INDEXES.pop(key, None)
         _INDEXES[key] = (version, index)
         while len(_INDEXES) > _INDEXES_KEPT:
