@@ -243,6 +243,8 @@ class Fuzzer:
                 f" {self.text(rng.choice([1, 5, 20, 151, 300]))}",
                 f" n_{self.number()}",
                 " n_1001",
+                " دولت آباد",
+                " 2101",
                 f" i_{self.text(10)}",
                 f" {self.number()}",
             ]
@@ -299,7 +301,8 @@ class Fuzzer:
         await self.emulator.press_button(bot, user, message_id, data, strict=False)
 
     async def press_menu(self, bot: int) -> None:
-        """A label of the reply keyboard the bot last showed (the menus), or a random text."""
+        """A button of the reply keyboard the bot last showed (a menu, or the button that shares
+        the person's own contact), or a random text."""
         user = self.user_id(bot)
         keyboard = self.emulator.reply_keyboard(bot, user) or {}
         labels = [
@@ -311,7 +314,9 @@ class Fuzzer:
         self.senders.add((bot, user))
         if not labels:
             return await self.send_text(bot)
-        await self.emulator.send_text(bot, user, self.rng.choice(labels))
+        sim = self.emulator.user(user)
+        self.own_phones.add(sim.phone or f"98912{sim.id % 10_000_000:07d}")  # if it shares the contact
+        await self.emulator.click(bot, user, self.rng.choice(labels))
 
     async def send_media(self, bot: int) -> None:
         rng = self.rng
