@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.platforms import CAPABILITIES
+from bot.privacy import is_private
 from models.identity import Platform
 from models.plumbing import ProcessedUpdate
 from services.accounts import identify
@@ -94,6 +95,7 @@ class IdentityMiddleware(BaseMiddleware):
                 username=user.username,
                 now=self._clock(),
                 translator=self._translator,
+                private_chat=is_private(chat),
             )
             data["viewer"] = viewer
             locale = resolve_locale(viewer.stored_locale, user.language_code, self._default_locale)

@@ -36,6 +36,7 @@ from models.requests import (
     RequestStatus,
     RoutingCorrection,
     SlaReminder,
+    TrackingAttempt,
 )
 from models.resolutions import (
     OPEN_RESOLUTION_STATUSES,
@@ -104,4 +105,5 @@ __all__ = [
     "SlaReminder",
     "SmsMessage",
     "SmsStatus",
+    "TrackingAttempt",
 ]
