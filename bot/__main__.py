@@ -107,8 +107,9 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Train the routing model on data/routing/*.csv and the reroutes stored in the database, then read request texts from standard input, "
             'one per line (blank lines are skipped), and write one JSON object per line: {"committee": '
-            '"<key>", "confidence": <0..1>}, where <key> is one of health, livelihood, security, culture, '
-            "services, environment, crisis."
+            '"<key>", "confidence": <0..1>, "emergency": true|false}, where <key> is one of health, '
+            "livelihood, security, culture, services, environment, crisis, and emergency says whether the "
+            "request needs the crisis committee now (data/routing/emergency_lexicon.txt)."
         ),
     )
     sla = commands.add_parser(
@@ -354,7 +355,10 @@ def _route(settings: Settings) -> int:
         print(f"routing corrections not loaded ({error}); using the shipped examples only", file=sys.stderr)
         corrections = []
     try:
-        router = RequestRouter.train(load_examples() + corrections)
+        router = RequestRouter.train(
+            load_examples() + corrections,
+            emergency_corrections=[(c.text, c.emergency) for c in corrections if c.emergency is not None],
+        )
     except (OSError, ValueError) as error:
         print(f"cannot train the routing model: {error}", file=sys.stderr)
         return 1
@@ -365,7 +369,11 @@ def _route(settings: Settings) -> int:
         if not line.strip():
             continue
         guess = router.route(line)
-        answer = {"committee": guess.committee, "confidence": round(guess.confidence, 3)}
+        answer = {
+            "committee": guess.committee,
+            "confidence": round(guess.confidence, 3),
+            "emergency": guess.emergency,
+        }
         print(json.dumps(answer, ensure_ascii=False), flush=True)
     return 0
 

@@ -10,6 +10,7 @@ import unicodedata
 
 __all__ = [
     "fold_for_search",
+    "normalise_for_routing",
     "normalize_digits",
     "normalize_text",
     "to_persian_digits",
@@ -142,3 +143,34 @@ def fold_for_search(s: str) -> str:
     """
     s = normalize_text(s).translate(_FOLD_TABLE).lower()
     return _WHITESPACE_RE.sub("", s)
+
+
+# --- request routing and emergency matching ---
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_ROUTING_WHITESPACE_RE = re.compile(r"\s+")
+# Colloquial stretching: "سلاااام", "خرابهههه" (letters only; "1000" keeps its zeros).
+_STRETCHED_RE = re.compile(r"([^\W\d_])\1{2,}")
+# Bound morphemes that people write with a ZWNJ, a space or nothing at all: verb prefixes
+# می/نمی and plural/comparative/enclitic suffixes. Joined to their word, so that
+# "می خواهم", "می‌خواهم" and "میخواهم" (and "خانه ها", "خانه‌ها", "خانهها") come out alike.
+_PREFIX_RE = re.compile(r"(?<!\w)(ن?می) (?=\w)")
+_SUFFIX_RE = re.compile(r"(?<=\w) (ها|های|هایی|هایمان|هایشان|هام|هات|هاش|تر|ترین|ای|ام|اش|اید|ایم|اند)(?!\w)")
+
+
+def normalise_for_routing(text: str) -> str:
+    """Normalise request text for routing and keyword matching.
+
+    On top of :func:`normalize_text` (Arabic ي/ك → Persian, digits → ASCII,
+    diacritics, tatweel and invisible characters gone) every word is folded as in
+    :func:`fold_for_search` (آ/أ/إ → ا, ة/ۀ → ه, ئ → ی, ؤ → و, lower case);
+    ZWNJ and punctuation become spaces, stretched letters shrink to one, the bound morphemes
+    می/نمی and ها/های/تر/ترین/… are joined to their word, and whitespace is collapsed.
+    """
+    words = normalize_text(text).replace(ZWNJ, " ").split()
+    folded = " ".join(fold_for_search(word) for word in words)
+    folded = _NON_WORD_RE.sub(" ", folded)
+    folded = _STRETCHED_RE.sub(r"\1", folded)
+    folded = _ROUTING_WHITESPACE_RE.sub(" ", folded).strip()
+    folded = _PREFIX_RE.sub(r"\1", folded)
+    return _SUFFIX_RE.sub(r"\1", folded)

@@ -2,16 +2,18 @@
 
 Persian text is normalised (Arabic letters, digits, ZWNJ, diacritics, spacing of bound
 morphemes), then a linear SVM over TF-IDF features (character 2–5-grams inside words, word
-uni/bigrams) plus a few keyword counts (a seed lexicon per committee and the emergency terms)
+uni/bigrams) plus a few keyword counts (a seed lexicon per committee) and the emergency detector's verdict
 picks one of the seven committee keys; a logistic regression over its scores gives calibrated
 probabilities, so the bot proposes a committee only above CONFIDENCE_THRESHOLD. It is trained
 from the labelled Persian set shipped in ``data/routing/*.csv`` (see ``data/routing/GUIDE.md``),
 plus whatever the caller adds (e.g. corrections made by managers); ``benchmarks/routing.py``
 prints its figures.
 
-A separate keyword check, :func:`is_emergency`, flags requests that mention a fire, gas leak,
-flood, collapse and the like (terms in ``data/routing/emergency_terms.txt``) whatever the model
-says, so they can be raised to crisis handling at once.
+Whether a request is an emergency is decided by :mod:`services.emergency_detection` (concepts
+near each other, harmless contexts held back; see its docstring for why rules and not the
+model), whatever the model says: an emergency goes to the crisis committee at once. An outage in
+extreme weather or with vulnerable people is *urgent* for the committee its rule names. When the
+model is torn between two committees, :attr:`RouteGuess.choices` holds both, most likely first.
 
 No aiogram here: handlers, the CLI (``python -m bot route``) and tests all call this module.
 """
@@ -36,24 +38,24 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from models.council import CommitteeKey
-from services.persian import fold_for_search, normalize_text
+from services.emergency_detection import Assessment, EmergencyDetector
+from services.persian import normalise_for_routing
 
 __all__ = [
     "COMMITTEES",
     "CONFIDENCE_THRESHOLD",
-    "EMERGENCY_TERMS_PATH",
     "ROUTING_DATA_DIR",
+    "TORN_SECOND",
     "LabelledExample",
     "RequestRouter",
     "RouteGuess",
     "is_emergency",
-    "load_emergency_terms",
     "load_examples",
     "normalise_for_routing",
+    "read_examples",
 ]
 
 ROUTING_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "routing"
-EMERGENCY_TERMS_PATH = ROUTING_DATA_DIR / "emergency_terms.txt"
 
 COMMITTEES: tuple[str, ...] = tuple(key.value for key in CommitteeKey)
 
@@ -64,6 +66,13 @@ COMMITTEES: tuple[str, ...] = tuple(key.value for key in CommitteeKey)
 # only 78 % of requests get a proposal, for one point more. Recheck when the model or data change.
 CONFIDENCE_THRESHOLD: float = 0.70
 
+# The model is torn between its two best committees when the second still holds this much
+# probability: the resident is shown both, most likely first. From 5-fold cross-validated
+# predictions on the shipped 1272 rows: at 0.20 two committees are offered for 11 % of requests,
+# the first of them is wrong a third of the time, and the right committee is among the offered
+# ones for 93.4 % of requests instead of 90.8 % (0.10: 22 % offered two, 95.0 %; 0.30: 5 %, 92.1 %).
+TORN_SECOND: float = 0.20
+
 RANDOM_STATE = 20240505
 
 
@@ -72,78 +81,70 @@ RANDOM_STATE = 20240505
 
 @dataclass(frozen=True)
 class LabelledExample:
-    """One resident request and the committee a neighbourhood manager would send it to."""
+    """One resident request and the committee a neighbourhood manager would send it to; whether
+    it is an emergency when the row says so (None: not said)."""
 
     text: str
     committee: str
+    emergency: bool | None = None
+
+
+_YES = frozenset({"1", "true", "yes", "y", "بله", "آری", "اره"})
+_NO = frozenset({"0", "false", "no", "n", "خیر", "نه"})
 
 
 def load_examples(directory: Path = ROUTING_DATA_DIR) -> list[LabelledExample]:
-    """Read every ``*.csv`` in ``directory`` (header ``committee,text``), files in name order.
-
-    Raises ValueError naming the file and line of a row with an unknown committee, an empty
-    text, a wrong number of fields, or a file whose header is not ``committee,text``.
-    """
-    known = set(COMMITTEES)
+    """Read every ``*.csv`` in ``directory`` with :func:`read_examples`, files in name order."""
     examples: list[LabelledExample] = []
     for path in sorted(Path(directory).glob("*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                continue
-            if [cell.strip().lower() for cell in header] != ["committee", "text"]:
-                raise ValueError(f"{path}:1: header must be 'committee,text', not {','.join(header)!r}")
-            for row in reader:
-                line = reader.line_num
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                if len(row) != 2:
-                    raise ValueError(
-                        f"{path}:{line}: expected 2 fields (committee,text), got {len(row)}; "
-                        "quote texts that contain a comma"
-                    )
-                committee, text = row[0].strip(), row[1].strip()
-                if committee not in known:
-                    raise ValueError(
-                        f"{path}:{line}: unknown committee {committee!r}; expected one of {', '.join(COMMITTEES)}"
-                    )
-                if not text:
-                    raise ValueError(f"{path}:{line}: empty text")
-                examples.append(LabelledExample(text=text, committee=committee))
+        examples += read_examples(path)
     return examples
 
 
-# --- normalisation --------------------------------------------------------------------------
+def read_examples(path: Path) -> list[LabelledExample]:
+    """Read one CSV file (header ``committee,text`` or ``committee,text,emergency``).
 
-_ZWNJ = "\u200c"
-_NON_WORD_RE = re.compile(r"[\W_]+")
-_WHITESPACE_RE = re.compile(r"\s+")
-# Colloquial stretching: "سلاااام", "خرابهههه" (letters only; "1000" keeps its zeros).
-_STRETCHED_RE = re.compile(r"([^\W\d_])\1{2,}")
-# Bound morphemes that people write with a ZWNJ, a space or nothing at all: verb prefixes
-# می/نمی and plural/comparative/enclitic suffixes. Joined to their word, so that
-# "می خواهم", "می‌خواهم" and "میخواهم" (and "خانه ها", "خانه‌ها", "خانهها") come out alike.
-_PREFIX_RE = re.compile(r"(?<!\w)(ن?می) (?=\w)")
-_SUFFIX_RE = re.compile(r"(?<=\w) (ها|های|هایی|هایمان|هایشان|هام|هات|هاش|تر|ترین|ای|ام|اش|اید|ایم|اند)(?!\w)")
-
-
-def normalise_for_routing(text: str) -> str:
-    """Normalise request text for routing and keyword matching.
-
-    On top of :func:`services.persian.normalize_text` (Arabic ي/ك → Persian, digits → ASCII,
-    diacritics, tatweel and invisible characters gone) every word is folded as in
-    :func:`services.persian.fold_for_search` (آ/أ/إ → ا, ة/ۀ → ه, ئ → ی, ؤ → و, lower case);
-    ZWNJ and punctuation become spaces, stretched letters shrink to one, the bound morphemes
-    می/نمی and ها/های/تر/ترین/… are joined to their word, and whitespace is collapsed.
+    ``emergency`` is 1/0, true/false or yes/no (empty: not said). Raises ValueError naming the
+    file and line (never the text) of a row with an unknown committee, an empty text, a wrong
+    number of fields or an unreadable emergency, or a file with another header.
     """
-    words = normalize_text(text).replace(_ZWNJ, " ").split()
-    folded = " ".join(fold_for_search(word) for word in words)
-    folded = _NON_WORD_RE.sub(" ", folded)
-    folded = _STRETCHED_RE.sub(r"\1", folded)
-    folded = _WHITESPACE_RE.sub(" ", folded).strip()
-    folded = _PREFIX_RE.sub(r"\1", folded)
-    return _SUFFIX_RE.sub(r"\1", folded)
+    known = set(COMMITTEES)
+    examples: list[LabelledExample] = []
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return examples
+        columns = [cell.strip().lower() for cell in header]
+        if columns not in (["committee", "text"], ["committee", "text", "emergency"]):
+            raise ValueError(
+                f"{path}:1: header must be 'committee,text' or 'committee,text,emergency', "
+                f"not {','.join(header)!r}"
+            )
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                raise ValueError(
+                    f"{path}:{line}: expected {len(columns)} fields ({','.join(columns)}), got {len(row)}; "
+                    "quote texts that contain a comma"
+                )
+            committee, text = row[0].strip(), row[1].strip()
+            flag = row[2].strip().lower() if len(row) > 2 else ""
+            if flag and flag not in _YES | _NO:
+                raise ValueError(
+                    f"{path}:{line}: emergency must be 1 or 0 (true/false, yes/no), not {flag!r}"
+                )
+            if committee not in known:
+                raise ValueError(
+                    f"{path}:{line}: unknown committee {committee!r}; expected one of {', '.join(COMMITTEES)}"
+                )
+            if not text:
+                raise ValueError(f"{path}:{line}: empty text")
+            emergency = (flag in _YES) if flag else None
+            examples.append(LabelledExample(text=text, committee=committee, emergency=emergency))
+    return examples
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -220,22 +221,30 @@ _KEYWORD_WEIGHT = 0.5
 
 @dataclass(frozen=True)
 class RouteGuess:
-    """The committee proposed for a request, its confidence (0..1), and every committee ranked
-    best first with its probability (the probabilities sum to ~1)."""
+    """The committee proposed for a request, its confidence (0..1, the model's probability of that
+    committee), and every committee ranked best first by the model (probabilities sum to ~1).
+
+    ``emergency``: the emergency detector says it is happening now (the committee is then
+    ``crisis`` whatever the model thinks); ``urgent``: an emergency, or an outage in extreme
+    weather or with vulnerable people (shorter SLA); ``choices``: what to offer the resident, one
+    committee or, when the model is torn, two, most likely first; ``reason``: the detector's rule
+    behind ``emergency``/``urgent`` («gas + smell»).
+    """
 
     committee: str
     confidence: float
     ranking: tuple[tuple[str, float], ...]
+    emergency: bool = False
+    urgent: bool = False
+    choices: tuple[str, ...] = ()
+    reason: str | None = None
 
 
 class _KeywordFeatures(BaseEstimator, TransformerMixin):
-    """One column per committee (log of 1 + its lexicon words found) and one for the emergency
-    terms (as :func:`is_emergency` matches them), times ``weight``. Stateless."""
+    """One column per committee: log of 1 + how many of its lexicon words the (normalised) text
+    contains, times ``weight``. Stateless."""
 
-    def __init__(
-        self, emergency_terms: tuple[str, ...] = (), weight: float = _KEYWORD_WEIGHT, lexicon: bool = True
-    ) -> None:
-        self.emergency_terms = emergency_terms
+    def __init__(self, weight: float = _KEYWORD_WEIGHT, lexicon: bool = True) -> None:
         self.weight = weight
         self.lexicon = lexicon
 
@@ -250,9 +259,19 @@ class _KeywordFeatures(BaseEstimator, TransformerMixin):
     def row(self, text: str) -> np.ndarray:
         """The features of one normalised text."""
         counts = [len(p.findall(text)) if p and self.lexicon else 0 for p in _lexicon_patterns()]
-        emergency = _terms_pattern(tuple(self.emergency_terms))
-        counts.append(len(emergency.findall(_not_emergency_pattern().sub(" ", text))) if emergency else 0)
         return np.log1p(np.array(counts, dtype=float)) * self.weight
+
+
+# The detector's verdict as two features after the others: emergency, urgent (not emergency).
+_VERDICT_WEIGHT = 1.0
+_VERDICT_COLUMNS = 2
+
+
+def _verdict_row(assessment: Assessment) -> np.ndarray:
+    return (
+        np.array([float(assessment.emergency), float(assessment.urgent and not assessment.emergency)])
+        * _VERDICT_WEIGHT
+    )
 
 
 @lru_cache(maxsize=1)
@@ -264,7 +283,7 @@ def _lexicon_patterns() -> tuple[re.Pattern[str] | None, ...]:
     return tuple(patterns)
 
 
-def _new_features(emergency_terms: tuple[str, ...], lexicon: bool) -> FeatureUnion:
+def _new_features(lexicon: bool) -> FeatureUnion:
     return FeatureUnion(
         [
             (
@@ -277,7 +296,7 @@ def _new_features(emergency_terms: tuple[str, ...], lexicon: bool) -> FeatureUni
                     ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=False
                 ),
             ),
-            ("keywords", _KeywordFeatures(emergency_terms, lexicon=lexicon)),
+            ("keywords", _KeywordFeatures(lexicon=lexicon)),
         ]
     )
 
@@ -289,23 +308,32 @@ def _new_svm() -> LinearSVC:
 class RequestRouter:
     """A trained routing model. Build it with :meth:`train`; it is read-only afterwards.
 
-    The model: the features above, a linear SVM (one-vs-rest) over them, and a multinomial
-    logistic regression over the SVM's seven scores that turns them into probabilities (fitted
-    on cross-validated scores, so the confidences are those of unseen requests). :meth:`route`
-    computes all of it with a few numpy operations on the fitted weights, not through
-    scikit-learn's per-call input checks, to stay well under a millisecond per request;
-    :meth:`route_many` goes through scikit-learn (the tests check that both agree).
+    The model: the features above and the emergency detector's verdict, a linear SVM
+    (one-vs-rest) over them, and a multinomial logistic regression over the SVM's seven scores
+    that turns them into probabilities (fitted on cross-validated scores, so the confidences are
+    those of unseen requests). :meth:`route` computes all of it with a few numpy operations on
+    the fitted weights, not through scikit-learn's per-call input checks, to stay around a
+    millisecond per request; :meth:`route_many` goes through scikit-learn (the tests check that
+    both agree).
     """
 
-    def __init__(self, features: FeatureUnion, svm: LinearSVC, calibrator: LogisticRegression) -> None:
+    def __init__(
+        self,
+        features: FeatureUnion,
+        svm: LinearSVC,
+        calibrator: LogisticRegression,
+        detector: EmergencyDetector,
+    ) -> None:
         self._features = features
         self._svm = svm
         self._calibrator = calibrator
+        self.detector = detector
         classes = [str(c) for c in calibrator.classes_]
         # Committees missing from the training data still appear in rankings, with 0.
         self._columns = [classes.index(c) if c in classes else -1 for c in COMMITTEES]
         # The fast path of route(): per TF-IDF block (analyzer, vocabulary, idf, column offset),
-        # then the keyword block, the SVM weights as (features × scores) and the calibrator's.
+        # then the keyword block, the verdict, the SVM weights as (features × scores) and the
+        # calibrator's.
         self._blocks: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, int]] = []
         offset = 0
         for _, transformer in features.transformer_list:
@@ -317,18 +345,26 @@ class RequestRouter:
             else:
                 self._keywords: _KeywordFeatures = transformer
                 self._keywords_offset = offset
-                offset += len(COMMITTEES) + 1
+                offset += len(COMMITTEES)
+        self._verdict_offset = offset
         self._svm_weights = np.ascontiguousarray(svm.coef_.T)
         self._svm_intercept = np.asarray(svm.intercept_, dtype=float)
         self._calibrator_weights = np.ascontiguousarray(calibrator.coef_.T)
         self._calibrator_intercept = np.asarray(calibrator.intercept_, dtype=float)
 
     @classmethod
-    def train(cls, examples: Iterable[LabelledExample], *, lexicon: bool = True) -> RequestRouter:
+    def train(
+        cls,
+        examples: Iterable[LabelledExample],
+        *,
+        lexicon: bool = True,
+        emergency_corrections: Iterable[tuple[str, bool]] = (),
+    ) -> RequestRouter:
         """Fit a router on labelled examples (deterministic for the same examples and order).
 
-        Uses the shipped emergency terms (:func:`load_emergency_terms`) as one feature, and the
-        committee lexicon unless ``lexicon`` is false (the benchmark compares both).
+        Uses the committee lexicon unless ``lexicon`` is false (the benchmark compares both).
+        ``emergency_corrections`` are (text, emergency) verdicts handlers gave; the detector
+        reuses them for the same text (see :mod:`services.emergency_detection`).
         """
         rows = list(examples)
         labels = np.array([row.committee for row in rows])
@@ -338,8 +374,14 @@ class RequestRouter:
         counts = Counter(labels.tolist())
         if len(counts) < 2:
             raise ValueError("training needs examples of at least two committees")
-        features = _new_features(load_emergency_terms(), lexicon)
-        matrix = features.fit_transform([normalise_for_routing(row.text) for row in rows])
+        detector = EmergencyDetector(corrections=emergency_corrections)
+        features = _new_features(lexicon)
+        matrix = sparse.hstack(
+            [
+                features.fit_transform([normalise_for_routing(row.text) for row in rows]),
+                sparse.csr_matrix(np.array([_verdict_row(detector.assess(row.text)) for row in rows])),
+            ]
+        ).tocsr()
         svm = _new_svm().fit(matrix, labels)
         folds = min(5, min(counts.values()))
         if folds >= 2:
@@ -349,10 +391,11 @@ class RequestRouter:
             scores = svm.decision_function(matrix)
         calibrator = LogisticRegression(C=_CALIBRATION_C, max_iter=1000, random_state=RANDOM_STATE)
         calibrator.fit(_as_2d(scores), labels)
-        return cls(features, svm, calibrator)
+        return cls(features, svm, calibrator, detector)
 
     def route(self, text: str) -> RouteGuess:
-        """The best committee for one request, with its confidence and the full ranking."""
+        """The best committee for one request, with its confidence, the full ranking, whether it
+        is an emergency or urgent, and the committees to offer."""
         normalised = normalise_for_routing(text)
         scores = self._svm_intercept.copy()
         for analyzer, vocabulary, idf, offset in self._blocks:
@@ -370,26 +413,61 @@ class RequestRouter:
             scores += weights @ self._svm_weights[index + offset]
         keywords = self._keywords.row(normalised)
         scores += keywords @ self._svm_weights[self._keywords_offset : self._keywords_offset + len(keywords)]
-        return self._guess(_probabilities(scores @ self._calibrator_weights + self._calibrator_intercept))
+        assessment = self.detector.assess(text)
+        scores += (
+            _verdict_row(assessment)
+            @ self._svm_weights[self._verdict_offset : self._verdict_offset + _VERDICT_COLUMNS]
+        )
+        probabilities = _probabilities(scores @ self._calibrator_weights + self._calibrator_intercept)
+        return self._guess(probabilities, assessment)
 
     def route_many(self, texts: Iterable[str]) -> list[RouteGuess]:
         """Route several requests at once, through scikit-learn."""
-        normalised = [normalise_for_routing(text) for text in texts]
-        if not normalised:
+        raw = list(texts)
+        if not raw:
             return []
-        scores = self._svm.decision_function(self._features.transform(normalised))
+        assessments = [self.detector.assess(text) for text in raw]
+        matrix = sparse.hstack(
+            [
+                self._features.transform([normalise_for_routing(text) for text in raw]),
+                sparse.csr_matrix(np.array([_verdict_row(a) for a in assessments])),
+            ]
+        ).tocsr()
+        scores = self._svm.decision_function(matrix)
         probabilities = self._calibrator.predict_proba(_as_2d(scores))
-        return [self._guess(row) for row in probabilities]
+        return [self._guess(row, a) for row, a in zip(probabilities, assessments, strict=True)]
 
-    def _guess(self, row: np.ndarray) -> RouteGuess:
+    def _guess(self, row: np.ndarray, assessment: Assessment) -> RouteGuess:
         scored = [
             (committee, float(row[column]) if column >= 0 else 0.0)
             for committee, column in zip(COMMITTEES, self._columns, strict=True)
         ]
         # Stable sort: ties keep COMMITTEES order, so results are deterministic.
         ranking = tuple(sorted(scored, key=lambda pair: -pair[1]))
-        best, confidence = ranking[0]
-        return RouteGuess(committee=best, confidence=confidence, ranking=ranking)
+        probability = dict(ranking)
+        (best, p1), (second, p2) = ranking[0], ranking[1]
+        if p2 >= TORN_SECOND:
+            choices: tuple[str, ...] = (best, second)
+        else:
+            choices = (best,)
+        if assessment.emergency:
+            # The detector decides emergencies; the model's probability is reported as it is.
+            choices = ("crisis",)
+        elif assessment.urgent and assessment.committee in probability and assessment.committee != best:
+            # The urgent rule names its committee («برق قطع … سالمندان» → services); the model
+            # overrules it only when it is confident of another committee.
+            if p1 < CONFIDENCE_THRESHOLD:
+                choices = (assessment.committee, best)
+        committee = choices[0]
+        return RouteGuess(
+            committee=committee,
+            confidence=probability[committee],
+            ranking=ranking,
+            emergency=assessment.emergency,
+            urgent=assessment.urgent,
+            choices=choices,
+            reason=assessment.rule,
+        )
 
 
 # Inverse regularisation of the calibrating logistic regression (on 7 SVM scores; picked by
@@ -411,33 +489,15 @@ def _probabilities(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum()
 
 
-# --- emergencies ----------------------------------------------------------------------------
+# --- lexicon matching -------------------------------------------------------------------------
 
-# Phrases that contain an emergency word but are about preparedness or something harmless;
-# they are blanked out before the terms are matched ("کلاس آموزش آتش نشانی" is not a fire).
-_NOT_EMERGENCY = ("آتش نشانی", "آتشنشانی", "آتش نشان", "آتشنشان", "آتش بازی", "آتشبازی")
-# How terms match (emergency terms and the committee lexicon alike), on normalised text:
-# always from the start of a word ("وسیله" ≠ "سیل"); longer terms as word prefixes ("آتش سوز"
-# matches "آتش سوزی"); short one-word terms (≤ 3 letters, e.g. "سیل", "آتش", "پل") only as a
-# whole word, optionally with one of these endings, so "سیلاب" and "سیلها" count but "سیلو",
-# "سیلی" and "پلیس" do not. A term of several words also matches written as one ("آتشسوزی").
+# How the committee lexicon's terms match, on normalised text: always from the start of a word
+# ("وسیله" ≠ "سیل"); longer terms as word prefixes ("آتش سوز" matches "آتش سوزی"); short one-word
+# terms (≤ 3 letters, e.g. "سیل", "پل") only as a whole word, optionally with one of these
+# endings, so "سیلاب" and "سیلها" count but "سیلو", "سیلی" and "پلیس" do not. A term of several
+# words also matches written as one ("آتشسوزی").
 _SHORT_TERM_LENGTH = 3
 _SHORT_TERM_ENDINGS = "(?:ها|های|هایی|ه|ا|اب)?"
-
-
-def load_emergency_terms(path: Path = EMERGENCY_TERMS_PATH) -> tuple[str, ...]:
-    """Read the emergency terms (one per line, ``#`` starts a comment), normalised, de-duplicated."""
-    return _load_terms(Path(path).resolve())
-
-
-@lru_cache(maxsize=8)
-def _load_terms(path: Path) -> tuple[str, ...]:
-    terms: dict[str, None] = {}
-    for raw in path.read_text(encoding="utf-8-sig").splitlines():
-        term = normalise_for_routing(raw.split("#", 1)[0])
-        if term:
-            terms[term] = None
-    return tuple(terms)
 
 
 @lru_cache(maxsize=8)
@@ -452,24 +512,17 @@ def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
 
 
+# --- emergencies ------------------------------------------------------------------------------
+
+
 @lru_cache(maxsize=1)
-def _not_emergency_pattern() -> re.Pattern[str]:
-    phrases = sorted({normalise_for_routing(p) for p in _NOT_EMERGENCY}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")\w*")
+def _shipped_detector() -> EmergencyDetector:
+    return EmergencyDetector()
 
 
-def is_emergency(text: str, terms: Iterable[str] | None = None) -> bool:
-    """True when the request mentions an emergency term (fire, gas smell, flood, collapse, …).
-
-    ``terms`` defaults to :func:`load_emergency_terms`; given terms are normalised the same
-    way as the text.
-    """
-    if terms is None:
-        normalised_terms = load_emergency_terms()
-    else:
-        normalised_terms = tuple(dict.fromkeys(t for t in map(normalise_for_routing, terms) if t))
-    pattern = _terms_pattern(normalised_terms)
-    if pattern is None:
-        return False
-    cleaned = _not_emergency_pattern().sub(" ", normalise_for_routing(text))
-    return pattern.search(cleaned) is not None
+def is_emergency(text: str) -> bool:
+    """True when the shipped emergency lexicon says the request is an emergency (a gas smell, a
+    fire, water rising into homes, a collapse, someone trapped, …); see
+    :mod:`services.emergency_detection`. A trained :class:`RequestRouter` also knows the
+    handlers' corrections: prefer its :attr:`RouteGuess.emergency`."""
+    return _shipped_detector().assess(text).emergency

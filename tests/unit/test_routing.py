@@ -1,5 +1,6 @@
-"""services.routing: the shipped training data, normalisation, the trained router, emergency
-terms, and the `python -m bot route` command."""
+"""services.routing: the shipped training data, normalisation, the trained router, its emergency
+and two-committee answers, and the `python -m bot route` command. The emergency detector itself is
+tested in test_emergency_detection.py."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
     ROUTING_DATA_DIR,
+    TORN_SECOND,
     LabelledExample,
     RequestRouter,
     is_emergency,
-    load_emergency_terms,
     load_examples,
     normalise_for_routing,
+    read_examples,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -66,11 +68,14 @@ def test_shipped_data_has_no_duplicate_texts(examples: list[LabelledExample]) ->
     assert not duplicates, duplicates[:10]
 
 
-def test_shipped_emergency_terms() -> None:
-    terms = load_emergency_terms()
-    assert len(terms) >= 10
-    assert all(t == normalise_for_routing(t) and t for t in terms)
-    assert not any(t.startswith("#") for t in terms)
+def test_shipped_data_says_which_crisis_rows_are_emergencies(examples: list[LabelledExample]) -> None:
+    crisis = [e for e in examples if e.committee == "crisis"]
+    assert all(e.emergency is not None for e in crisis)
+    assert sum(e.emergency is True for e in crisis) >= 100
+    # Near-misses: preparedness for crisis, and harmless mentions of fire, gas, flood or quake
+    # labelled with their routine committee.
+    assert sum(e.emergency is False for e in crisis) >= 60
+    assert not [e for e in examples if e.emergency and e.committee != "crisis"]
 
 
 # --- loading errors -------------------------------------------------------------------------
@@ -95,6 +100,23 @@ def test_load_examples_rejects_empty_text_and_reads_good_files(tmp_path: Path) -
     (tmp_path / "more.csv").write_text("committee,text\nservices,  \n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"more\.csv:2: empty text"):
         load_examples(tmp_path)
+
+
+def test_the_emergency_column(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "committee,text,emergency\ncrisis,بوی گاز میاد,1\ncrisis,مانور زلزله,0\nhealth,دکتر نداریم,\n"
+        "crisis,سیل اومده,true\n",
+        encoding="utf-8",
+    )
+    assert [e.emergency for e in read_examples(path)] == [True, False, None, True]
+    path.write_text("committee,text,emergency\ncrisis,یک متن محرمانه,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"e\.csv:2: emergency must be 1 or 0") as error:
+        read_examples(path)
+    assert "محرمانه" not in str(error.value)  # errors never quote a text (the blind set is read so)
+    path.write_text("committee,text,urgent\ncrisis,x,1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="header must be"):
+        read_examples(path)
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -156,6 +178,44 @@ def test_router_routes_unseen_requests(router: RequestRouter, committee: str, te
     assert guess.committee == committee, guess
 
 
+def test_an_emergency_goes_to_crisis_whatever_the_model_says(router: RequestRouter) -> None:
+    guess = router.route("بوی خیلی شدید گاز تو کل کوچه پیچیده")
+    assert guess.emergency and guess.urgent
+    assert guess.committee == "crisis" and guess.choices == ("crisis",)
+    assert guess.reason and "gas" in guess.reason
+    assert guess.confidence == dict(guess.ranking)["crisis"]
+    routine = router.route("کلاس آموزش اطفای حریق برای خانم ها بذارید")
+    assert not routine.emergency and not routine.urgent
+
+
+def test_an_outage_in_the_cold_with_the_elderly_is_urgent_for_services(router: RequestRouter) -> None:
+    guess = router.route("برق کل محله از دیروز در این سرما قطع است و سالمندان اذیت میشن")
+    assert guess.urgent and not guess.emergency
+    assert guess.committee == "services" and guess.choices[0] == "services"
+    assert not router.route("برق کوچه از دیشب قطعه").urgent
+
+
+TWO_PROBLEMS = [
+    "معتادای پارک آشغال و سرنگ میریزن",
+    "پیرزن تنها تو کوچمون زندگی میکنه خرجی نداره مریضم هست",
+    "کوچه ما هم آشغالاش جمع نمیشه هم چراغاش سوخته",
+    "همسایه سگ نگه میداره شبا پارس میکنه تهدیدمون میکنه",
+    "جوونا بیکارن تو پارک جمع میشن سیگار میکشن",
+    "بچه ها جایی برای بازی ندارن پارک هم تاب نداره",
+    "فاضلاب کوچه زده بالا پشه هم زیاد شده",
+    "مدرسه روستا معلم نداره بچه ها هم سرویس ندارن",
+]
+
+
+def test_a_torn_model_offers_two_committees(router: RequestRouter) -> None:
+    guesses = router.route_many(TWO_PROBLEMS)
+    assert any(len(g.choices) == 2 for g in guesses), [g.ranking[:2] for g in guesses]
+    for guess in guesses:
+        (first, _), (second, p2) = guess.ranking[:2]
+        assert guess.choices == ((first, second) if p2 >= TORN_SECOND else (first,)), guess
+        assert guess.committee == guess.choices[0] and guess.confidence == dict(guess.ranking)[first]
+
+
 def test_route_guess_shape(router: RequestRouter) -> None:
     guess = router.route("خيابان ما خيلي خاكي است و آسفالت نشده")  # Arabic yeh and kaf
     assert 0.0 <= guess.confidence <= 1.0
@@ -165,6 +225,7 @@ def test_route_guess_shape(router: RequestRouter) -> None:
     scores = [p for _, p in guess.ranking]
     assert scores == sorted(scores, reverse=True)
     assert sum(scores) == pytest.approx(1.0, abs=1e-6)
+    assert guess.choices[0] == guess.committee and not guess.emergency
 
 
 def test_route_agrees_with_route_many(router: RequestRouter, examples: list[LabelledExample]) -> None:
@@ -173,6 +234,7 @@ def test_route_agrees_with_route_many(router: RequestRouter, examples: list[Labe
     texts += ["", "!!!", "x" * 5000, "سلام " * 300, "بوی گاز بوی گاز بوی گاز"]
     for single, batch in zip([router.route(t) for t in texts], router.route_many(texts), strict=True):
         assert single.committee == batch.committee
+        assert (single.emergency, single.urgent, single.choices) == (batch.emergency, batch.urgent, batch.choices)
         assert dict(single.ranking) == pytest.approx(dict(batch.ranking), abs=1e-9)
     assert all(g.committee in COMMITTEES and 0 <= g.confidence <= 1 for g in router.route_many(texts))
     assert router.route_many([]) == []
@@ -236,6 +298,7 @@ def test_training_with_a_single_example_of_a_committee() -> None:
         "سیل اومده",
         "سيلاب راه افتاده",
         "آتشسوزی تو انبار",
+        "بوی خیلی شدید گاز میاد",
     ],
 )
 def test_is_emergency_true(text: str) -> None:
@@ -260,25 +323,6 @@ def test_is_emergency_false(text: str) -> None:
     assert not is_emergency(text)
 
 
-def test_is_emergency_with_given_terms() -> None:
-    terms = ["سیل", "بوی گاز", "آتش"]
-    assert is_emergency("سيل آمد", terms)
-    assert is_emergency("بوی  گاز", terms)
-    assert not is_emergency("وسیله", terms)
-    assert not is_emergency("سیلو", terms)
-    assert is_emergency("سیلاب", terms) and is_emergency("سیلها", terms)
-    assert is_emergency("بویگاز میاد", terms)  # a term of several words, written as one
-    assert not is_emergency("آتش نشانی محل خوب است", terms)
-    assert is_emergency("ماشین آتش نشانی نیامد و انبار آتش گرفت", terms)
-    assert not is_emergency("هر چیزی", [])
-
-
-def test_load_emergency_terms_skips_comments(tmp_path: Path) -> None:
-    path = tmp_path / "terms.txt"
-    path.write_text("# comment\n\nآتش سوزی\nبوي گاز  # Arabic yeh\nآتش سوزی\n", encoding="utf-8")
-    assert load_emergency_terms(path) == (normalise_for_routing("آتش سوزی"), normalise_for_routing("بوی گاز"))
-
-
 # --- the command line -----------------------------------------------------------------------
 
 
@@ -291,7 +335,7 @@ def test_cli_route_reads_lines_and_writes_json(tmp_path: Path) -> None:
             "HOME": "/tmp",
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
         },
-        input="زباله ها رو جمع نمیکنن\n\nدزد اومده خونمون\n",
+        input="زباله ها رو جمع نمیکنن\n\nدزد اومده خونمون\nبوی خیلی شدید گاز تو راه پله پیچیده\n",
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -299,14 +343,16 @@ def test_cli_route_reads_lines_and_writes_json(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 2, result.stdout
+    assert len(lines) == 3, result.stdout
     answers = [json.loads(line) for line in lines]
     for answer in answers:
-        assert set(answer) == {"committee", "confidence"}
+        assert set(answer) == {"committee", "confidence", "emergency"}
+        assert isinstance(answer["emergency"], bool)
         assert answer["committee"] in COMMITTEES
         assert 0 <= answer["confidence"] <= 1
         assert answer["confidence"] == round(answer["confidence"], 3)
-    assert [a["committee"] for a in answers] == ["environment", "security"]
+    assert [a["committee"] for a in answers] == ["environment", "security", "crisis"]
+    assert [a["emergency"] for a in answers] == [False, False, True]
 
 
 def test_routing_data_dir_is_in_the_repo() -> None:
@@ -317,4 +363,5 @@ def test_the_blind_set_is_separate_from_the_training_data(examples: list[Labelle
     blind = load_examples(REPO_ROOT / "data" / "routing_blind")
     assert len(blind) >= 200 and {e.committee for e in blind} == set(COMMITTEES)
     trained = {normalise_for_routing(e.text) for e in examples}
-    assert not [e.text for e in blind if normalise_for_routing(e.text) in trained]
+    # A count, never the texts: nobody reads the blind set, not even in a failing test.
+    assert sum(normalise_for_routing(e.text) in trained for e in blind) == 0

@@ -1,0 +1,493 @@
+"""Is a resident's request an emergency, or urgent for a committee? (issue 12)
+
+An emergency is something happening now that puts a life or a home in danger: a gas smell, a
+fire, water rising into houses, a wall or bridge about to fall, a live wire on the ground, someone
+trapped, unconscious or not breathing. Routed as a routine complaint it would wait two days for a
+first answer, so this check runs before the committee model and does not depend on it.
+
+**Why concepts and rules, not a trained classifier.** The detector matches *concepts* (gas, smell,
+leak, fire, water, rising, wall, collapse, trapped, …), each a list of words and spellings kept as
+data in ``data/routing/emergency_lexicon.txt``, and a request is an emergency when a rule's
+concepts occur within a few words of each other, in any order, with anything in between
+(«بوی خیلی شدید گاز» is *smell … gas*). A classifier trained on our few hundred emergencies would
+learn the training sentences, not the meaning: it misses an unseen phrasing as easily as a phrase
+list does, and when it misses nobody can say why. Here every verdict names the rule and the
+words behind it (:attr:`Assessment.rule`, :attr:`Assessment.words`), a miss is fixed by adding a
+word to a list, and the benchmark shows what the change did. The committee model still learns
+everything else, and uses this verdict as one of its features.
+
+Phrasing that is not in the lists is met by the normalisation (:func:`matcher_tokens`): Arabic
+letters, digits, ZWNJ present, absent or doubled, stretched letters («بووووی»), doubled letters
+(«کمک کنیدد»), and letters that sound alike and are commonly swapped (ز/ذ/ض/ظ، ت/ط، ح/ه،
+ق/غ, and گ/پ/چ/ژ typed as ک/ب/ج/ز) all fold to one form, in the text and in the lexicon alike.
+
+**Near-misses stay routine.** A match is held back when, in the same sentence and a few words
+around it, there is a harmless context (a class, a drill, equipment, money or upkeep:
+«کلاس آموزش اطفای حریق»، «مانور زلزله»، «خسارت سیل»), a past or conditional frame without a word
+of now («سیل پارسال»، «اگه زلزله بیاد…»), or a negation right after it («بوی گاز نمیاد»); words
+that merely contain a concept are masked first («آتش‌نشانی», «آتش‌بازی»). A rule may name its own
+exceptions: burning rubbish is an environment complaint unless the fire is spreading.
+
+**Urgent, not an emergency.** A power, gas or water outage together with extreme cold or heat,
+or the elderly, the sick or babies, is urgent for the services committee (shorter SLA) even
+though nobody needs the crisis committee.
+
+**Corrections.** A handler who marks a request "not an emergency" or "emergency" teaches the
+detector that exact text (normalised as above): the next identical request gets the handler's
+verdict. Only the safe direction generalises: a short alarm (fewer than
+:data:`MIN_WORDS_TO_SILENCE` words, «بوی گاز میاد») is never silenced by a past false alarm, since
+the next one may be real. The committee model is retrained on the same corrections.
+
+No aiogram here; the router (:mod:`services.routing`), handlers, the CLI and tests call this.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from services.persian import normalise_for_routing
+
+__all__ = [
+    "EMERGENCY_LEXICON_PATH",
+    "MIN_WORDS_TO_SILENCE",
+    "Assessment",
+    "EmergencyDetector",
+    "EmergencyLexicon",
+    "assess",
+    "matcher_tokens",
+]
+
+EMERGENCY_LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "routing" / "emergency_lexicon.txt"
+
+# A handler's "not an emergency" silences the same text later only when it says this much: a
+# short alarm such as «بوی گاز میاد» is always taken seriously.
+MIN_WORDS_TO_SILENCE = 5
+
+# --- normalisation --------------------------------------------------------------------------
+
+# Letters that sound alike, or that a non-Persian keyboard lacks, folded to one.
+_SOUND_ALIKE = str.maketrans(
+    {
+        "ذ": "ز",
+        "ض": "ز",
+        "ظ": "ز",
+        "ط": "ت",
+        "ح": "ه",
+        "غ": "ق",
+        "گ": "ک",
+        "پ": "ب",
+        "چ": "ج",
+        "ژ": "ز",
+        "ء": None,
+    }
+)
+_DOUBLED_RE = re.compile(r"([^\W\d_])\1+")
+_SENTENCE_END_RE = re.compile(r"[.!?؟;؛\n…]+")
+
+
+def _fold(normalised: str) -> str:
+    return _DOUBLED_RE.sub(r"\1", normalised.translate(_SOUND_ALIKE))
+
+
+def matcher_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The words of ``text`` as the matcher compares them, and the sentence of each word.
+
+    :func:`services.persian.normalise_for_routing` (Arabic letters, digits, ZWNJ, diacritics,
+    stretched letters, bound morphemes) then sound-alike letters folded and doubled letters made
+    single. Sentences end at . ! ? ; and line breaks.
+    """
+    tokens: list[str] = []
+    sentences: list[int] = []
+    for number, sentence in enumerate(_SENTENCE_END_RE.split(text)):
+        words = _fold(normalise_for_routing(sentence)).split()
+        tokens += words
+        sentences += [number] * len(words)
+    return tokens, sentences
+
+
+# --- the lexicon ----------------------------------------------------------------------------
+
+_PLURAL_ENDINGS = ("", "ها", "های", "هایی")
+# Colloquial plural «ا» and «ای» only after a stem of three letters or more («دیوارا», not «نما»).
+_LONG_STEM_ENDINGS = ("ا", "ای")
+_SHORT_WORD = 3
+
+
+def _term_pattern(raw: str) -> str | None:
+    """The regex of one lexicon term (see the header of the lexicon file)."""
+    term = raw.strip()
+    whole = term.startswith("=")
+    prefix = term.endswith("*")
+    term = term.strip("=*").strip()
+    tokens = _fold(normalise_for_routing(term)).split()
+    if not tokens:
+        return None
+    last = tokens[-1]
+    if not whole and not prefix:
+        prefix = len(last) > _SHORT_WORD
+    # Words next to each other, or written as one: every way of joining them.
+    forms = set()
+    for joins in itertools.product((" ", ""), repeat=len(tokens) - 1):
+        forms.add(_fold("".join(a + b for a, b in zip(tokens, (*joins, ""), strict=True))))
+    parts = []
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
+        if prefix:
+            parts.append(re.escape(form) + r"\w*")
+            continue
+        endings = _PLURAL_ENDINGS + (_LONG_STEM_ENDINGS if len(form.split()[-1]) >= _SHORT_WORD else ())
+        variants = sorted({_fold(form + ending) for ending in endings}, key=lambda f: (-len(f), f))
+        parts.append("(?:" + "|".join(map(re.escape, variants)) + r")(?!\w)")
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _compile(terms: Iterable[str]) -> re.Pattern[str] | None:
+    patterns = [p for p in map(_term_pattern, terms) if p]
+    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + ")") if patterns else None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Concepts that, all within ``window`` words of each other, make a request an emergency (or
+    urgent for ``committee``) unless one of ``unless`` is in the match's context."""
+
+    kind: str  # "emergency" or "urgent"
+    groups: tuple[tuple[str, ...], ...]  # one concept of each group, e.g. (("gas",), ("smell",))
+    window: int
+    unless: tuple[str, ...] = ()
+    committee: str | None = None
+    # `unless` words count anywhere in the text, not only in the match's context.
+    unless_anywhere: bool = False
+
+    @property
+    def name(self) -> str:
+        return " + ".join("|".join(group) for group in self.groups)
+
+
+@dataclass(frozen=True)
+class EmergencyLexicon:
+    """The parsed lexicon file: concept patterns, masks, rules and the context that holds back."""
+
+    concepts: dict[str, re.Pattern[str]]
+    masks: re.Pattern[str] | None
+    rules: tuple[Rule, ...]
+    harmless: tuple[str, ...]
+    not_now: tuple[str, ...]
+    not_now_before: tuple[str, ...]
+    now: tuple[str, ...]
+    negation: tuple[str, ...]
+    # A negation right after one of these does not negate the match («آمبولانس نمیاد»).
+    negation_exempt: tuple[str, ...] = ()
+    context: int = 8
+    negation_reach: int = 2
+
+    @classmethod
+    def load(cls, path: Path = EMERGENCY_LEXICON_PATH) -> EmergencyLexicon:
+        """Read and compile a lexicon file; raises ValueError naming the line of a mistake."""
+        return _load_lexicon(Path(path).resolve())
+
+
+_RULE_RE = re.compile(r"^(emergency|urgent\s+(?P<committee>\w+))\s*:\s*(?P<body>.+)$")
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(path: Path) -> EmergencyLexicon:
+    settings = {"window": 6, "context": 8, "negation": 2}
+    terms: dict[str, list[str]] = {}
+    masks: list[str] = []
+    raw_rules: list[tuple[int, str]] = []
+    lists: dict[str, tuple[str, ...]] = {}
+    section: str | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            if section.startswith("concept "):
+                terms.setdefault(section.split(None, 1)[1], [])
+            elif section not in ("settings", "mask", "rules"):
+                raise ValueError(f"{path}:{number}: unknown section [{section}]")
+            continue
+        if section == "settings":
+            key, _, value = line.partition(" ")
+            if key not in settings or not value.strip().isdigit():
+                raise ValueError(f"{path}:{number}: expected one of {', '.join(settings)} and a number")
+            settings[key] = int(value)
+        elif section == "mask":
+            masks.append(line)
+        elif section is not None and section.startswith("concept "):
+            terms[section.split(None, 1)[1]].append(line)
+        elif section == "rules":
+            key, _, value = line.partition(":")
+            if key.strip() in (
+                "harmless",
+                "not-now",
+                "not-now before",
+                "now",
+                "negation",
+                "not negated after",
+            ):
+                lists[key.strip()] = tuple(value.split())
+            else:
+                raw_rules.append((number, line))
+        else:
+            raise ValueError(f"{path}:{number}: a line outside any section")
+    concepts = {name: pattern for name, words in terms.items() if (pattern := _compile(words))}
+    rules = tuple(_parse_rule(path, number, line, settings["window"], concepts) for number, line in raw_rules)
+    for key, names in lists.items():
+        for name in names:
+            if name not in concepts:
+                raise ValueError(f"{path}: '{key}' names an unknown concept {name!r}")
+    return EmergencyLexicon(
+        concepts=concepts,
+        masks=_compile(masks),
+        rules=rules,
+        harmless=lists.get("harmless", ()),
+        not_now=lists.get("not-now", ()),
+        not_now_before=lists.get("not-now before", ()),
+        now=lists.get("now", ()),
+        negation=lists.get("negation", ()),
+        negation_exempt=lists.get("not negated after", ()),
+        context=settings["context"],
+        negation_reach=settings["negation"],
+    )
+
+
+def _parse_rule(
+    path: Path, number: int, line: str, window: int, concepts: dict[str, re.Pattern[str]]
+) -> Rule:
+    match = _RULE_RE.match(line)
+    if match is None:
+        raise ValueError(f"{path}:{number}: expected 'emergency: …' or 'urgent COMMITTEE: …'")
+    body, _, unless = match["body"].partition(" unless ")
+    unless_words = unless.split()
+    anywhere = bool(unless_words) and unless_words[-1] == "anywhere"
+    if anywhere:
+        unless_words = unless_words[:-1]
+    words = body.split()
+    if "within" in words:
+        at = words.index("within")
+        if at + 1 >= len(words) or not words[at + 1].isdigit():
+            raise ValueError(f"{path}:{number}: 'within' needs a number of words")
+        window = int(words[at + 1])
+        words = words[:at] + words[at + 2 :]
+    groups = tuple(tuple(word.split("|")) for word in words)
+    names = [name for group in groups for name in group] + unless_words
+    unknown = [name for name in names if name not in concepts]
+    if unknown or not groups:
+        raise ValueError(f"{path}:{number}: unknown concept(s) {', '.join(unknown) or '(none given)'}")
+    return Rule(
+        kind="urgent" if match["committee"] else "emergency",
+        groups=groups,
+        window=window,
+        unless=tuple(unless_words),
+        committee=match["committee"] or None,
+        unless_anywhere=anywhere,
+    )
+
+
+# --- the verdict ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the detector made of a request, and why."""
+
+    emergency: bool = False
+    # Urgent for `committee` (shorter SLA) though not an emergency; an emergency is urgent too.
+    urgent: bool = False
+    committee: str | None = None
+    # The rule that decided («gas + smell»), or "correction" when a handler's verdict was reused.
+    rule: str | None = None
+    # The words of the text behind the verdict, as normalised.
+    words: tuple[str, ...] = ()
+    # Rules that matched but were held back, and why («fire + ignite: harmless کلاس»).
+    held_back: tuple[str, ...] = field(default=())
+
+
+_Span = tuple[int, int, str]  # first word, last word, concept
+
+
+class EmergencyDetector:
+    """The lexicon's rules, plus the verdicts handlers gave on earlier requests."""
+
+    def __init__(
+        self, lexicon: EmergencyLexicon | None = None, corrections: Iterable[tuple[str, bool]] = ()
+    ) -> None:
+        self.lexicon = lexicon or EmergencyLexicon.load()
+        self._corrected: dict[str, bool] = {}
+        for text, emergency in corrections:
+            tokens, _ = matcher_tokens(text)
+            if tokens and (emergency or len(tokens) >= MIN_WORDS_TO_SILENCE):
+                self._corrected[" ".join(tokens)] = emergency
+
+    def assess(self, text: str) -> Assessment:
+        """The verdict on one request (a few hundred microseconds)."""
+        tokens, sentences = matcher_tokens(text)
+        if not tokens:
+            return Assessment()
+        key = " ".join(tokens)
+        corrected = self._corrected.get(key)
+        if corrected is True:
+            return Assessment(emergency=True, urgent=True, committee="crisis", rule="correction")
+        if corrected is False:
+            # A handler said it is not an emergency; it may still be urgent for a committee.
+            routine = self._assess(key, sentences, emergencies=False)
+            return Assessment(
+                urgent=routine.urgent, committee=routine.committee, rule="correction", words=routine.words
+            )
+        return self._assess(key, sentences)
+
+    def _assess(self, key: str, sentences: list[int], emergencies: bool = True) -> Assessment:
+        lexicon = self.lexicon
+        if lexicon.masks is not None:
+            key = lexicon.masks.sub(lambda m: re.sub(r"\S", "_", m.group()), key)
+        starts = [0] + [i + 1 for i, ch in enumerate(key) if ch == " "]
+        found: dict[str, list[_Span]] = {}
+        for concept, pattern in lexicon.concepts.items():
+            spans = [
+                (
+                    bisect.bisect_right(starts, m.start()) - 1,
+                    bisect.bisect_right(starts, m.end() - 1) - 1,
+                    concept,
+                )
+                for m in pattern.finditer(key)
+            ]
+            if spans:
+                found[concept] = spans
+        if not found:
+            return Assessment()
+        words = key.split(" ")
+        held_back: list[str] = []
+        urgent: Assessment | None = None
+        for rule in lexicon.rules:
+            if (rule.kind == "urgent" and urgent is not None) or (
+                rule.kind == "emergency" and not emergencies
+            ):
+                continue
+            verdict = self._apply(rule, found, sentences, words, held_back)
+            if verdict is None:
+                continue
+            if rule.kind == "emergency":
+                return Assessment(
+                    emergency=True,
+                    urgent=True,
+                    committee="crisis",
+                    rule=verdict.rule,
+                    words=verdict.words,
+                    held_back=tuple(held_back),
+                )
+            urgent = verdict
+        if urgent is not None:
+            return Assessment(
+                urgent=True,
+                committee=urgent.committee,
+                rule=urgent.rule,
+                words=urgent.words,
+                held_back=tuple(held_back),
+            )
+        return Assessment(held_back=tuple(held_back))
+
+    def _apply(
+        self,
+        rule: Rule,
+        found: dict[str, list[_Span]],
+        sentences: list[int],
+        words: list[str],
+        held_back: list[str],
+    ) -> Assessment | None:
+        options = []
+        for group in rule.groups:
+            spans = [span for concept in group for span in found.get(concept, ())]
+            if not spans:
+                return None
+            options.append(spans[:12])
+        reason: str | None = None
+        for combination in itertools.product(*options):
+            first = min(span[0] for span in combination)
+            last = max(span[1] for span in combination)
+            if last - first > rule.window:
+                continue
+            why = self._held_back_by(rule, combination, first, last, found, sentences, words)
+            if why is None:
+                matched = tuple(" ".join(words[a : b + 1]) for a, b, _ in sorted(combination))
+                return Assessment(committee=rule.committee, rule=rule.name, words=matched)
+            reason = reason or why
+        if reason is not None:
+            held_back.append(f"{rule.name}: {reason}")
+        return None
+
+    def _held_back_by(
+        self,
+        rule: Rule,
+        combination: tuple[_Span, ...],
+        first: int,
+        last: int,
+        found: dict[str, list[_Span]],
+        sentences: list[int],
+        words: list[str],
+    ) -> str | None:
+        """Why a match from word ``first`` to ``last`` is not an emergency, or None."""
+        lexicon = self.lexicon
+        low = max(0, first - lexicon.context)
+        high = min(len(words) - 1, last + lexicon.context)
+        while low < first and sentences[low] != sentences[first]:
+            low += 1
+        while high > last and sentences[high] != sentences[last]:
+            high -= 1
+
+        def near(
+            concepts: Sequence[str], before_only: bool = False, across: bool = False, anywhere: bool = False
+        ) -> str | None:
+            if anywhere:
+                start, end = 0, len(words)
+            elif across:
+                start, end = max(0, first - lexicon.context), last + lexicon.context
+            else:
+                start, end = low, high
+            if before_only:
+                end = first - 1
+            for concept in concepts:
+                for a, b, _ in found.get(concept, ()):
+                    if a >= start and b <= end:
+                        return f"{concept} «{' '.join(words[a : b + 1])}»"
+            return None
+
+        # A rule's own exceptions reach across sentences («آشغال آتیش میزنن. دودش میاد تو خونه»);
+        # harmless and not-now words only within the sentence.
+        if (hit := near(rule.unless, across=True, anywhere=rule.unless_anywhere)) is not None:
+            return "unless " + hit
+        if (hit := near(lexicon.harmless)) is not None:
+            return "harmless " + hit
+        not_now = near(lexicon.not_now) or near(lexicon.not_now_before, before_only=True)
+        if not_now is not None and near(lexicon.now) is None:
+            return "not now " + not_now
+        # Negated inside the match («بوی گاز نمیاد ولی فشار گاز کمه») or right after it, but not
+        # right after a plea in it («سکته کرده، آمبولانس نمیاد»).
+        exempt_ends = {b for _, b, concept in combination if concept in lexicon.negation_exempt}
+        matched = {i for a, b, _ in combination for i in range(a, b + 1)}
+        for concept in lexicon.negation:
+            for a, _, _ in found.get(concept, ()):
+                if (
+                    first <= a <= last + lexicon.negation_reach
+                    and a not in matched  # «نفس نمیکشه» is the alarm itself
+                    and (a - 1) not in exempt_ends
+                ):
+                    return f"negated «{words[a]}»"
+        return None
+
+
+@lru_cache(maxsize=1)
+def _shipped_detector() -> EmergencyDetector:
+    return EmergencyDetector()
+
+
+def assess(text: str) -> Assessment:
+    """The shipped lexicon's verdict on one request (no corrections)."""
+    return _shipped_detector().assess(text)
