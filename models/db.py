@@ -4,37 +4,173 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
+# Sizing the pool from the number of updates handled at once (each holds one session, so one
+# connection, while it runs): this many connections more for what runs beside them (storing
+# received updates, the delivery worker's records, scheduled jobs, the SMS worker), this many
+# more still at peaks, and a wait this long for a connection before it is an error.
+POOL_SPARE = 8
+POOL_OVERFLOW = 16
+POOL_TIMEOUT = 60.0
+# SQLite: a writer waits this long for another writer's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT = 30
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; for SQLite the file's folder is created and WAL mode switched on."""
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_GATE_HELD = "sqlite_write_gate"
+# An execution option: this write goes ahead of the writers already waiting (see SqliteWriteGate).
+WRITE_FIRST = "sqlite_write_first"
+
+
+class _TwoQueueLock:
+    """An asyncio lock whose waiters marked urgent are served before the others (FIFO within each)."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._held
+
+    async def acquire(self, urgent: bool) -> None:
+        if not self._held:
+            self._held = True
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._normal
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed the lock just as it gave up: pass it on
+            else:
+                queue.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)  # handed over: stays held
+                    return
+        self._held = False
+
+
+class SqliteWriteGate:
+    """This process's SQLite writers, one at a time, in the order they came.
+
+    SQLite lets one connection write at a time; left to itself, a connection that finds the
+    database locked sleeps and tries again (after 1, 2, 5, … up to 100 ms), so under load writers
+    wait far longer than the writes take, and "database is locked" comes out after the busy
+    timeout. Here a write transaction first takes an asyncio lock, at its first INSERT, UPDATE or
+    DELETE (where the driver begins the transaction), and gives it back at its commit or rollback,
+    or when its connection goes back to the pool: the next writer starts at once. A statement run
+    with the execution option `WRITE_FIRST` goes ahead of the waiting writers (the inbox's
+    "handled" marks, which should follow a reply as closely as they can). Reads never wait (WAL).
+    Other processes on the same file still meet the busy timeout.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._locks: WeakKeyDictionary[asyncio.AbstractEventLoop, _TwoQueueLock] = WeakKeyDictionary()
+
+    def _lock(self) -> _TwoQueueLock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = _TwoQueueLock()
+        return lock
+
+    def before_statement(self, info: dict[str, Any], statement: str, urgent: bool) -> None:
+        """Runs inside SQLAlchemy's sync layer (a greenlet of the event loop): may await."""
+        if info.get(_GATE_HELD) is not None or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        lock = self._lock()
+        try:
+            await_only(asyncio.wait_for(lock.acquire(urgent), self._timeout))
+        except TimeoutError:
+            raise TimeoutError(
+                f"database is locked: this process's other SQLite writers held it for {self._timeout}s"
+            ) from None
+        info[_GATE_HELD] = lock
+
+    @staticmethod
+    def transaction_ended(info: dict[str, Any]) -> None:
+        lock: _TwoQueueLock | None = info.pop(_GATE_HELD, None)
+        if lock is not None and lock.locked():
+            lock.release()
+
+    def install(self, engine: AsyncEngine) -> None:
+        sync_engine = engine.sync_engine
+
+        @event.listens_for(sync_engine, "before_cursor_execute")
+        def _before(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+            urgent = bool(context is not None and context.execution_options.get(WRITE_FIRST))
+            self.before_statement(conn.info, statement, urgent)
+
+        @event.listens_for(sync_engine, "commit")
+        @event.listens_for(sync_engine, "rollback")
+        def _ended(conn: Any) -> None:
+            self.transaction_ended(conn.info)
+
+        # However a connection's transaction ends (reset on return, invalidation), the gate opens.
+        for name in ("reset", "checkin", "invalidate", "soft_invalidate"):
+            event.listen(sync_engine.pool, name, self._pool_event, named=True)
+
+    def _pool_event(self, **kw: Any) -> None:
+        record = kw.get("connection_record")
+        if record is not None:
+            self.transaction_ended(record.info)
+
+
+def create_engine(database_url: str, *, concurrency: int | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async engine; for SQLite the file's folder is created, WAL mode switched on and writers
+    wait for each other (busy timeout) instead of failing.
+
+    `concurrency`, the number of updates handled at once (UPDATE_CONCURRENCY), sizes the pool:
+    enough connections for all of them and the background work, so none waits for one.
+    """
     url = make_url(database_url)
+    if concurrency is not None:
+        kwargs.setdefault("pool_size", concurrency + POOL_SPARE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT})
     engine = create_async_engine(database_url, **kwargs)
     if url.get_backend_name() == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             # WAL lets the delivery worker read while a handler writes; foreign keys are off by
-            # default in SQLite and we rely on them.
+            # default in SQLite and we rely on them. In WAL mode synchronous=NORMAL keeps every
+            # commit through a crash of the process (SIGKILL included) and only a power cut may
+            # undo the last ones, and a commit costs no fsync: write transactions stay short.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
             cursor.close()
+
+        SqliteWriteGate(SQLITE_BUSY_TIMEOUT).install(engine)
 
     return engine
 
