@@ -39,6 +39,7 @@ from pydantic import ValidationError
 
 from bot.formatting_retry import FormattingRetryMiddleware
 from bot.harmless_refusals import HarmlessRefusalMiddleware
+from bot.reply_retry import ReplyRetryMiddleware
 from models.identity import Platform
 
 log = logging.getLogger(__name__)
@@ -295,7 +296,7 @@ class TolerantSession(AiohttpSession):
         fill_missing_fields(payload, is_get_me=isinstance(method, GetMe))
         settle_edit_answer(method, payload)
         if isinstance(method, GetUpdates) and isinstance(payload.get("result"), list):
-            payload["result"] = [_readable_update(raw, bot) for raw in payload["result"]]
+            payload["result"] = [readable_update(raw, bot) for raw in payload["result"]]
         try:
             return super().check_response(bot, method, status_code, json.dumps(payload))
         except ClientDecodeError as error:
@@ -304,7 +305,9 @@ class TolerantSession(AiohttpSession):
             raise TelegramServerError(method=method, message=message) from error
 
 
-def _readable_update(raw: Any, bot: Bot) -> Any:
+def readable_update(raw: Any, bot: Bot) -> Any:
+    """`raw` if aiogram can read it as an Update, else only its `update_id` (logged): stored and
+    acknowledged like any other, it is then handled as an update with nothing in it."""
     try:
         Update.model_validate(raw, context={"bot": bot})
     except ValidationError as error:
@@ -376,12 +379,17 @@ class PatientBot(Bot):
         return self._me
 
 
-def make_bot(token: str, api_base: str, *, label: str = "bot") -> PatientBot:
+def make_bot(
+    token: str, api_base: str, *, label: str = "bot", reply_retry: ReplyRetryMiddleware | None = None
+) -> PatientBot:
     """A Bot for `api_base` (Telegram, Bale, or the emulator); no default parse mode.
     `label` (the platform) names the bot in log lines. A request refused for its formatting is
-    sent again with the formatting neutralised (`bot.formatting_retry`)."""
+    sent again with the formatting neutralised (`bot.formatting_retry`); a direct reply that meets
+    flood control, a 5xx or a network error is tried again (`reply_retry`, `bot.reply_retry`)."""
     session = TolerantSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
     session.middleware(FormattingRetryMiddleware())
+    # Inside the formatting retry: each request the server sees is retried on its own.
+    session.middleware(reply_retry or ReplyRetryMiddleware())
     # An edit that changes nothing or a query too old to answer is done (`bot.harmless_refusals`).
     session.middleware(HarmlessRefusalMiddleware())
     return PatientBot(token=token, session=session, label=label)

@@ -1,0 +1,47 @@
+"""What belongs to the update being handled, for code that has no handler `data` to read it from.
+
+* its database session: the one the session middleware gives the handlers, so the FSM storage
+  reads and writes conversation state through it instead of a second connection per update;
+* that API calls made now are direct replies to a person who just wrote, which
+  `bot.reply_retry` retries (the outbox's delivery worker runs outside any update, with its own
+  retries and records).
+
+Context variables, so each update's task sees its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# The key in the handlers' data saying the update came through the inbox (`bot.inbox`): it was
+# de-duplicated when stored and is marked handled there.
+FROM_INBOX = "from_inbox"
+
+_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_replying: ContextVar[bool] = ContextVar("update_replying", default=False)
+
+
+def update_session() -> AsyncSession | None:
+    """The session of the update being handled, if any."""
+    return _session.get()
+
+
+def handling_update() -> bool:
+    """Whether an update is being handled in this context (API calls are direct replies)."""
+    return _replying.get()
+
+
+@contextmanager
+def update_scope(session: AsyncSession) -> Iterator[AsyncSession]:
+    """Handle an update with `session` as its one session, its API calls as direct replies."""
+    session_token = _session.set(session)
+    replying_token = _replying.set(True)
+    try:
+        yield session
+    finally:
+        _replying.reset(replying_token)
+        _session.reset(session_token)
