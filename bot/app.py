@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,7 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
+from bot.inbox import Inbox, webhook_handler
+from bot.lanes import ChatLanes
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
+from bot.reply_retry import ReplyRetryMiddleware
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from bot.sms_delivery import SmsWorker, build_gateway
@@ -33,13 +35,25 @@ log = logging.getLogger(__name__)
 
 def build_bots(settings: Settings) -> dict[Platform, Bot]:
     bots: dict[Platform, Bot] = {}
+
+    def retry() -> ReplyRetryMiddleware:
+        return ReplyRetryMiddleware(
+            attempts=settings.reply_retry_attempts, within=settings.reply_retry_seconds
+        )
+
     if settings.telegram_bot_token is not None:
         bots[Platform.TELEGRAM] = make_bot(
-            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base, label="telegram"
+            settings.telegram_bot_token.get_secret_value(),
+            settings.telegram_api_base,
+            label="telegram",
+            reply_retry=retry(),
         )
     if settings.bale_bot_token is not None:
         bots[Platform.BALE] = make_bot(
-            settings.bale_bot_token.get_secret_value(), settings.bale_api_base, label="bale"
+            settings.bale_bot_token.get_secret_value(),
+            settings.bale_api_base,
+            label="bale",
+            reply_retry=retry(),
         )
     return bots
 
@@ -54,16 +68,30 @@ class Runtime:
     bots: dict[Platform, Bot]
     translator: Translator
     routing: RoutingModel
+    # Received updates: stored, then handled in per-chat lanes (bot.inbox, bot.lanes).
+    lanes: ChatLanes
+    inbox: Inbox
+
+
+# Redis connections beyond UPDATE_CONCURRENCY (the throttle and FSM calls of updates being
+# handled share one client; this covers the rest).
+REDIS_POOL_SPARE = 8
 
 
 async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, concurrency=settings.update_concurrency)
     if settings.is_sqlite:
         # The embedded database migrates itself; a PostgreSQL deployment runs `migrate` explicitly.
         await upgrade_database(settings.database_url)
     session_factory = create_session_factory(engine)
     bots = build_bots(settings)
-    storage = build_fsm_storage(settings.redis_url, settings.redis_prefix, session_factory, clock)
+    storage = build_fsm_storage(
+        settings.redis_url,
+        settings.redis_prefix,
+        session_factory,
+        clock,
+        max_connections=settings.update_concurrency + REDIS_POOL_SPARE,
+    )
     translator = Translator(default_locale=settings.default_locale)
     routing = RoutingModel()
     async with session_factory() as session:
@@ -78,6 +106,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         platforms={bot.id: platform for platform, bot in bots.items()},
         routing=routing,
     )
+    lanes = ChatLanes(settings.update_concurrency, settings.update_backlog)
     return Runtime(
         engine=engine,
         session_factory=session_factory,
@@ -85,6 +114,8 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         bots=bots,
         translator=translator,
         routing=routing,
+        lanes=lanes,
+        inbox=Inbox(dispatcher, session_factory, lanes, clock),
     )
 
 
@@ -163,34 +194,95 @@ def _log_started(bots: dict[Platform, Bot], mode: str) -> None:
     log.info("started (%s): %s", mode, ", ".join(f"{p.value} bot {b.id}" for p, b in bots.items()))
 
 
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(signum, _signalled, signum, stop)
+
+
+def _signalled(signum: int, stop: asyncio.Event) -> None:
+    if not stop.is_set():
+        log.info(
+            "received %s: taking no new updates, finishing those being handled", signal.Signals(signum).name
+        )
+    stop.set()
+
+
+async def _finish_updates(runtime: Runtime, settings: Settings) -> None:
+    """Let the updates being handled finish, up to SHUTDOWN_GRACE seconds; what waited in the
+    lanes is in the inbox and is handled at the next start."""
+    waiting = runtime.lanes.accepted - runtime.lanes.running
+    unfinished = await runtime.lanes.close(settings.shutdown_grace)
+    if unfinished:
+        log.warning(
+            "%s updates were still being handled after %ss; they are handled again at the next start",
+            unfinished,
+            settings.shutdown_grace,
+        )
+    if waiting > 0:
+        log.info("%s received updates wait in the inbox for the next start", waiting)
+
+
 async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
-    """Run both bots with long polling, the delivery worker and the scheduler until stopped."""
+    """Run both bots with long polling, the delivery worker and the scheduler until stopped.
+
+    Each bot has its own polling loop (`bot.inbox.Inbox.poll`): a batch is stored before it is
+    acknowledged, and handled in per-chat lanes. SIGTERM or SIGINT: no new updates are taken, the
+    ones being handled finish (at most SHUTDOWN_GRACE seconds), then everything closes.
+    """
     runtime = await prepare(settings, clock)
     if not runtime.bots:
         raise RuntimeError("no bot token configured")
     dispatcher, bots = runtime.dispatcher, runtime.bots
     translator: Translator = dispatcher["translator"]
     background = BackgroundWork(runtime, settings, clock)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
 
     async def prepare_bot(platform: Platform, bot: Bot) -> None:
         await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
         await publish_commands(bot, platform, translator)
 
-    async def on_startup() -> None:
+    try:
         # Optional calls only, each bounded by best_effort, both platforms at once: whatever a
         # server answers, the start goes on. getMe, which polling needs, is retried by the bot
         # itself (PatientBot), each platform on its own, so one broken server stops no other.
         await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
+        await dispatcher.emit_startup(bots=list(bots.values()))
         background.start()
         _log_started(bots, "polling")
-
-    dispatcher.startup.register(on_startup)
-    dispatcher.shutdown.register(background.stop)
-    try:
-        await dispatcher.start_polling(*bots.values(), polling_timeout=settings.polling_timeout)
+        allowed_updates = dispatcher.resolve_used_update_types()
+        pollers = [
+            asyncio.create_task(
+                runtime.inbox.poll(
+                    bot, stop, timeout=settings.polling_timeout, allowed_updates=allowed_updates
+                ),
+                name=f"polling-{platform.value}",
+            )
+            for platform, bot in bots.items()
+        ]
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([stopping, *pollers], return_when=asyncio.FIRST_COMPLETED)
+        stop.set()  # a poller that ended on its own (a bug) stops the process, to be restarted
+        await asyncio.gather(stopping, *pollers, return_exceptions=True)
+        await _finish_updates(runtime, settings)
+        for task in pollers:
+            if not task.cancelled() and task.exception() is not None:
+                raise RuntimeError(f"{task.get_name()} failed") from task.exception()
     finally:
-        await dispatcher.storage.close()
-        await runtime.engine.dispose()
+        stop.set()
+        await background.stop()
+        await _close(runtime)
+
+
+async def _close(runtime: Runtime) -> None:
+    """The dispatcher's shutdown (which closes the FSM storage), the bots' HTTP sessions, the pool."""
+    with contextlib.suppress(Exception):
+        await runtime.dispatcher.emit_shutdown(bots=list(runtime.bots.values()))
+    for bot in runtime.bots.values():
+        await bot.session.close()
+    await runtime.engine.dispose()
 
 
 def webhook_path(settings: Settings, platform: Platform) -> str:
@@ -204,7 +296,12 @@ def webhook_path(settings: Settings, platform: Platform) -> str:
 
 
 async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
-    """Serve both bots' webhooks on one aiohttp server, with the delivery worker and scheduler."""
+    """Serve both bots' webhooks on one aiohttp server, with the delivery worker and scheduler.
+
+    An update is answered 200 once it is stored in the inbox (`bot.inbox.webhook_handler`), then
+    handled in per-chat lanes; SIGTERM or SIGINT stops the server taking requests, lets the
+    updates being handled finish (at most SHUTDOWN_GRACE seconds), then closes everything.
+    """
     runtime = await prepare(settings, clock)
     if not runtime.bots:
         raise RuntimeError("no bot token configured")
@@ -214,18 +311,14 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
     dispatcher, bots = runtime.dispatcher, runtime.bots
     translator: Translator = dispatcher["translator"]
     background = BackgroundWork(runtime, settings, clock)
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = settings.webhook_secret.get_secret_value()
     app = web.Application()
     for platform, bot in bots.items():
         header_secret = secret if CAPABILITIES[platform].webhook_secret_header else None
-        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=header_secret).register(
-            app, path=webhook_path(settings, platform)
+        app.router.add_post(
+            webhook_path(settings, platform), webhook_handler(runtime.inbox, bot, header_secret)
         )
     allowed_updates = dispatcher.resolve_used_update_types()
-
-    async def on_startup() -> None:
-        await asyncio.gather(*(publish_commands(bot, platform, translator) for platform, bot in bots.items()))
-        background.start()
 
     async def register_webhook(platform: Platform, bot: Bot) -> None:
         url = settings.webhook_base_url.rstrip("/") + webhook_path(settings, platform)  # type: ignore[union-attr]
@@ -240,30 +333,34 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
         await until_answered(f"setWebhook for {platform.value} bot {bot.id}", set_webhook)
         log.info("%s webhook registered", platform.value)
 
-    dispatcher.startup.register(on_startup)
-    dispatcher.shutdown.register(background.stop)
-    setup_application(app, dispatcher, bots=list(bots.values()))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    # Only once the server listens: updates may arrive as soon as a webhook is set.
-    registering = [
-        asyncio.create_task(register_webhook(platform, bot), name=f"set-webhook-{platform.value}")
-        for platform, bot in bots.items()
-    ]
-    _log_started(bots, "webhook")
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    _stop_on_signals(stop)
+    runner = web.AppRunner(app, access_log=None)
+    registering: list[asyncio.Task[None]] = []
     try:
+        await asyncio.gather(*(publish_commands(bot, platform, translator) for platform, bot in bots.items()))
+        await dispatcher.emit_startup(bots=list(bots.values()))
+        background.start()
+        # What was stored and not handled before a restart goes into its lane before anything new.
+        for bot in bots.values():
+            await runtime.inbox.recover(bot)
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        # Only once the server listens: updates may arrive as soon as a webhook is set.
+        registering = [
+            asyncio.create_task(register_webhook(platform, bot), name=f"set-webhook-{platform.value}")
+            for platform, bot in bots.items()
+        ]
+        _log_started(bots, "webhook")
         await stop.wait()
     finally:
+        stop.set()
         for task in registering:
             task.cancel()
         await asyncio.gather(*registering, return_exceptions=True)
+        for site in list(runner.sites):
+            await site.stop()  # no new requests
+        await _finish_updates(runtime, settings)
         await runner.cleanup()
-        for bot in bots.values():
-            await bot.session.close()
-        await dispatcher.storage.close()
-        await runtime.engine.dispose()
+        await background.stop()
+        await _close(runtime)

@@ -15,7 +15,11 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.update_scope import update_session
 from models.plumbing import FsmRecord
+
+# A Redis caller beyond the pool waits this long for a connection instead of failing at once.
+REDIS_POOL_TIMEOUT = 30.0
 
 
 def storage_key_builder(prefix: str = "fsm") -> KeyBuilder:
@@ -23,7 +27,13 @@ def storage_key_builder(prefix: str = "fsm") -> KeyBuilder:
 
 
 class SqlAlchemyStorage(BaseStorage):
-    """One row per key in `fsm_record`; a row with no state and no data is deleted."""
+    """One row per key in `fsm_record`; a row with no state and no data is deleted.
+
+    While an update is handled, state is read and written through that update's own session
+    (`bot.update_scope.update_session`), so an update holds one database connection, not one more
+    per state read; a write commits at once (services commit or roll back their own work, so the
+    session has nothing half-done in it then). Outside an update each call has a session of its own.
+    """
 
     def __init__(
         self,
@@ -36,25 +46,38 @@ class SqlAlchemyStorage(BaseStorage):
         self._key_builder = key_builder or storage_key_builder()
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
+        session = update_session()
+        if session is None:
+            async with self._session_factory() as own, own.begin():
+                await self._apply(own, key, values)
+            return
+        if not session.is_active:
+            await session.rollback()  # a failed flush left it unusable; nothing there to keep
+        await self._apply(session, key, values)
+        await session.commit()
+
+    async def _apply(self, session: AsyncSession, key: StorageKey, values: dict[str, Any]) -> None:
         record_key = self._key_builder.build(key)
-        async with self._session_factory() as session, session.begin():
-            record = await session.get(FsmRecord, record_key, with_for_update=True)
-            if record is None:
-                record = FsmRecord(key=record_key, state=None, data={}, updated_at=self._clock())
-                session.add(record)
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.updated_at = self._clock()
-            if record.state is None and not record.data:
-                # Nothing left to remember: don't keep an empty row per user forever.
-                if inspect(record).persistent:
-                    await session.delete(record)
-                else:
-                    session.expunge(record)
+        record = await session.get(FsmRecord, record_key, with_for_update=True)
+        if record is None:
+            record = FsmRecord(key=record_key, state=None, data={}, updated_at=self._clock())
+            session.add(record)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = self._clock()
+        if record.state is None and not record.data:
+            # Nothing left to remember: don't keep an empty row per user forever.
+            if inspect(record).persistent:
+                await session.delete(record)
+            else:
+                session.expunge(record)
 
     async def _read(self, key: StorageKey) -> FsmRecord | None:
-        async with self._session_factory() as session:
-            return await session.get(FsmRecord, self._key_builder.build(key))
+        session = update_session()
+        if session is None:
+            async with self._session_factory() as own:
+                return await own.get(FsmRecord, self._key_builder.build(key))
+        return await session.get(FsmRecord, self._key_builder.build(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -81,10 +104,23 @@ def build_fsm_storage(
     redis_prefix: str,
     session_factory: async_sessionmaker[AsyncSession],
     clock: Callable[[], datetime],
+    *,
+    max_connections: int = 50,
 ) -> BaseStorage:
-    """Redis when `REDIS_URL` is set, else the database."""
+    """Redis when `REDIS_URL` is set, else the database.
+
+    With Redis, the storage's client is the process's one client (the throttle uses it too): its
+    pool holds `max_connections` (sized from UPDATE_CONCURRENCY), and a caller beyond them waits
+    for one to be free rather than failing with MaxConnectionsError.
+    """
     if redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        return RedisStorage.from_url(redis_url, key_builder=storage_key_builder(f"{redis_prefix}:fsm"))
+        pool = BlockingConnectionPool.from_url(
+            redis_url, max_connections=max_connections, timeout=REDIS_POOL_TIMEOUT
+        )
+        return RedisStorage(
+            Redis(connection_pool=pool), key_builder=storage_key_builder(f"{redis_prefix}:fsm")
+        )
     return SqlAlchemyStorage(session_factory, clock)

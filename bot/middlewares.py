@@ -9,13 +9,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import Chat, TelegramObject, Update, User
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.platforms import CAPABILITIES
 from bot.privacy import is_private
+from bot.update_scope import FROM_INBOX, update_scope, update_session
+from models import inbox_repo
 from models.identity import Platform
-from models.plumbing import ProcessedUpdate
 from services.accounts import identify
 from services.clock import Clock
 from services.i18n import Translator, resolve_locale
@@ -28,39 +28,48 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class DeduplicateUpdatesMiddleware(BaseMiddleware):
     """Handles each (bot, update_id) once, even if the server delivers it twice.
 
-    The mark is committed before the handler runs: a redelivered update must not repeat a side
-    effect, and a handler that fails has already told the user so.
+    An update from the inbox (`bot.inbox`) was recognised as new when it was stored, and is
+    marked handled there. One fed straight to the dispatcher (tests, tools) is recorded as handled
+    in the same table, in the update's own session, before the handler runs: a redelivered update
+    must not repeat a side effect, and a handler that fails has already told the user so.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._session_factory = session_factory
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if not isinstance(event, Update):
+        if not isinstance(event, Update) or data.get(FROM_INBOX):
             return await handler(event, data)
         bot: Bot = data["bot"]
-        try:
-            async with self._session_factory() as session, session.begin():
-                session.add(
-                    ProcessedUpdate(bot_id=bot.id, update_id=event.update_id, processed_at=self._clock())
-                )
-        except IntegrityError:
+        session: AsyncSession = data["session"]
+        first = await inbox_repo.record_handled_once(session, bot.id, event.update_id, self._clock())
+        await session.commit()
+        if not first:
             log.info("skipping update %s for bot %s: already handled", event.update_id, bot.id)
             return None
         return await handler(event, data)
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session per update, closed when the update is done; services own the commits."""
+    """One session per update, closed when the update is done; services own the commits.
+
+    The inbox opens the session before the dispatcher sees the update (`bot.update_scope`); an
+    update fed straight to the dispatcher gets one here. Either way the FSM storage reads and
+    writes through it, so an update holds one database connection, not two.
+    """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self._session_factory() as session:
+        session = update_session()
+        if session is not None:
             data["session"] = session
             return await handler(event, data)
+        async with self._session_factory() as session:
+            with update_scope(session):
+                data["session"] = session
+                return await handler(event, data)
 
 
 class IdentityMiddleware(BaseMiddleware):

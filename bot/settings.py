@@ -81,6 +81,18 @@ class Settings(BaseSettings):
     sms_rate: float = Field(default=2.0, gt=0)
     sms_join_link: str | None = None
 
+    # Incoming updates: handled in order per chat, at most UPDATE_CONCURRENCY at once across chats
+    # (the database pool and the Redis pool are sized from it); at most UPDATE_BACKLOG received
+    # and waiting before polling waits (backpressure). On SIGTERM the updates being handled get
+    # SHUTDOWN_GRACE seconds to finish; what waits is stored and handled at the next start.
+    update_concurrency: int = Field(default=32, ge=1, le=1000)
+    update_backlog: int = Field(default=1000, ge=1)
+    shutdown_grace: float = Field(default=10.0, ge=0)
+    # A direct reply (or apology) that meets flood control, a 5xx or a network error is tried
+    # again, at most REPLY_RETRY_ATTEMPTS times within REPLY_RETRY_SECONDS.
+    reply_retry_attempts: int = Field(default=4, ge=1)
+    reply_retry_seconds: float = Field(default=15.0, ge=0)
+
     polling_timeout: int = 10
     log_level: str = "INFO"
 

@@ -25,7 +25,7 @@ from models.identity import (
     RoleAssignment,
     ScopeKind,
 )
-from models.plumbing import FsmRecord, OutboxMessage, OutboxStatus, ProcessedUpdate
+from models.plumbing import FsmRecord, InboxUpdate, OutboxMessage, OutboxStatus
 from models.requests import (
     OPEN_STATUSES,
     CitizenRequest,
@@ -76,6 +76,7 @@ __all__ = [
     "County",
     "CrisisPeriod",
     "FsmRecord",
+    "InboxUpdate",
     "Invitation",
     "Liaison",
     "Meeting",
@@ -87,7 +88,6 @@ __all__ = [
     "OutboxStatus",
     "Person",
     "Platform",
-    "ProcessedUpdate",
     "Province",
     "ReminderMark",
     "RequestEvent",

@@ -67,3 +67,28 @@ async def insert_many_unless_present(
         result = await session.execute(stmt.values(list(rows[start : start + BATCH])).returning(primary))
         added += len(result.all())
     return added
+
+
+async def insert_new_returning(
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    *,
+    unique: Sequence[str],
+    returning: str,
+) -> list[Any]:
+    """Like `insert_many_unless_present`, but says which rows were added: the value of their
+    `returning` column, for each row added."""
+    if not rows:
+        return []
+    if _insert_ignoring(session, model, unique) is None:
+        added_rows = [await insert_unless_present(session, model, row, unique=unique) for row in rows]
+        return [getattr(row, returning) for row in added_rows if row is not None]
+    column = getattr(model, returning)
+    added: list[Any] = []
+    for start in range(0, len(rows), BATCH):
+        stmt = _insert_ignoring(session, model, unique)
+        assert stmt is not None
+        result = await session.execute(stmt.values(list(rows[start : start + BATCH])).returning(column))
+        added.extend(result.scalars().all())
+    return added

@@ -1,4 +1,4 @@
-"""Tables the machinery needs: processed updates, the outbox and FSM state."""
+"""Tables the machinery needs: the inbox of received updates, the outbox and FSM state."""
 
 from __future__ import annotations
 
@@ -13,14 +13,24 @@ from models.base import Base
 from models.identity import Platform, _enum
 
 
-class ProcessedUpdate(Base):
-    """Marks an update as handled so a redelivered update (same bot, same update_id) is skipped."""
+class InboxUpdate(Base):
+    """An update as received from a messenger, stored before the server is told it arrived (the
+    polling offset moves past it, the webhook answers 200), so no update is lost to a crash; and
+    how an update delivered twice is recognised. Handled, it keeps only its ids and times (the
+    content is dropped) until `services.jobs.prune_processed_updates` removes it after a week.
+    """
 
-    __tablename__ = "processed_update"
+    __tablename__ = "inbox_update"
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
+    # The update as the server sent it; None once handled.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    # None until handled: what a restart takes up again.
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Starts that found the update unfinished; past a few it is given up (it may be what crashes).
+    recoveries: Mapped[int] = mapped_column(default=0)
 
 
 class OutboxStatus(enum.StrEnum):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Account, Person, Platform, RoleAssignment
-from models.plumbing import ProcessedUpdate
 
 
 async def account_by_platform_user(session: AsyncSession, platform: Platform, user_id: int) -> Account | None:
@@ -27,7 +24,3 @@ async def roles_of(session: AsyncSession, person_id: int) -> list[RoleAssignment
     )
     return list(result)
 
-
-async def delete_processed_updates_before(session: AsyncSession, moment: datetime) -> int:
-    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import sms_repo
+from models import inbox_repo, sms_repo
 from models.outbox_repo import delete_finished_before
-from models.repositories import delete_processed_updates_before
 from services.crisis import run_crisis_reminders
 from services.i18n import Translator
 from services.reminders import (
@@ -61,9 +60,10 @@ class JobSpec:
 
 
 async def prune_processed_updates(ctx: JobContext) -> str:
-    """Forget the "already handled" marks of updates older than the retention period."""
+    """Forget the received updates handled longer ago than the retention period (their
+    "already handled" marks); what is not handled yet is never removed."""
     async with ctx.session_factory() as session, session.begin():
-        removed = await delete_processed_updates_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
+        removed = await inbox_repo.delete_handled_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
     return f"removed {removed} processed-update marks"
 
 
@@ -143,7 +143,7 @@ JOBS: tuple[JobSpec, ...] = (
     ),
     JobSpec(
         name="prune_processed_updates",
-        description="delete processed-update marks older than 7 days",
+        description="delete received updates handled more than 7 days ago",
         run=prune_processed_updates,
         cron={"hour": 4, "minute": 10},
     ),

@@ -68,3 +68,42 @@ async def test_forged_webhook_requests_are_refused(
         async with http.post(f"{webhook_base}/webhook/bale", json=forged) as response:
             assert response.status == 404
     assert emulator.calls_for("sendMessage") == []
+
+
+async def test_raw_bodies_that_are_not_updates_get_400_and_updates_are_stored_first(
+    emulator: BotAPIEmulator, bot_process: BotProcess, webhook_base: str
+) -> None:
+    register_bots(emulator)
+    await bot_process.start(ready_method="setWebhook")
+    url = f"{webhook_base}/webhook/telegram"
+    signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        for body in (
+            b"\xff\xfe\x00 not utf-8",
+            b'{"update_id": 5, "message": ',
+            b"[]",
+            b'{"no": "update_id"}',
+        ):
+            async with http.post(url, data=body, headers=signed) as response:
+                assert response.status == 400, body
+        # Unreadable but an update: taken (200) and done with, not dropped by a failing task.
+        odd = {"update_id": 900, "message": {"message_id": "x", "chat": 7}}
+        async with http.post(url, json=odd, headers=signed) as response:
+            assert response.status == 200
+        emulator.user(71, "Zahra", language_code="en")
+        update = {
+            "update_id": 901,
+            "message": {
+                "message_id": 1,
+                "date": 1,
+                "chat": {"id": 71, "type": "private"},
+                "from": {"id": 71, "is_bot": False, "first_name": "Zahra", "language_code": "en"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+        async with http.post(url, json=update, headers=signed) as response:
+            assert response.status == 200
+    await emulator.wait_for_message(TELEGRAM_BOT, 71, T.get("en", "help-text"))
+    log = bot_process.log()
+    assert "Task exception was never retrieved" not in log and "Traceback" not in log, log

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.platforms import make_bot
-from models import Account, Person, Platform, ProcessedUpdate, Role, RoleAssignment
+from models import Account, InboxUpdate, Person, Platform, Role, RoleAssignment
 from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
 from tests.handlers.harness import NOW
 
@@ -131,7 +131,7 @@ async def test_duplicated_update_is_handled_once(harness: Harness) -> None:
     await harness.send(update)
     await harness.send(update)
     assert len(harness.tg_session.sent_texts()) == 1
-    assert await count(harness.session_factory, ProcessedUpdate) == 1
+    assert await count(harness.session_factory, InboxUpdate) == 1
     # The same update id on the other bot is a different update.
     await harness.send(update, bot=harness.bale)
     assert len(harness.bale_session.sent_texts()) == 1

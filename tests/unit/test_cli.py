@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import build_scheduler
 from bot.settings import PROJECT_ROOT
-from models import ProcessedUpdate
+from models import InboxUpdate
 from services.clock import fixed_clock
 from services.jobs import JOBS
 
@@ -56,9 +56,12 @@ async def test_prune_job_run_by_hand_with_now(
     start = datetime(2026, 11, 1, tzinfo=UTC)
     async with session_factory() as session, session.begin():
         session.add_all(
-            ProcessedUpdate(bot_id=1, update_id=i, processed_at=start + timedelta(days=i)) for i in range(10)
+            InboxUpdate(
+                bot_id=1, update_id=i, received_at=start, handled_at=start + timedelta(days=i), recoveries=0
+            )
+            for i in range(10)
         )
-    # At Nov 15, marks older than Nov 8 (ids 0..6) go; run twice: the second run removes nothing.
+    # At Nov 15, updates handled before Nov 8 (ids 0..6) go; run twice: the second run removes nothing.
     first = run_cli(
         "jobs", "run", "prune_processed_updates", "--now", "2026-11-15T00:00:00", database_url=database_url
     )
@@ -69,7 +72,7 @@ async def test_prune_job_run_by_hand_with_now(
     )
     assert "removed 0" in second.stdout
     async with session_factory() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 3
+        assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 3
 
 
 @pytest.mark.skipif(not JOBS, reason="no jobs registered")

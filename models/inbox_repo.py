@@ -1,0 +1,90 @@
+"""Queries for the inbox of received updates (`InboxUpdate`). Repositories never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.db import WRITE_FIRST
+from models.inserts import insert_new_returning, insert_unless_present
+from models.plumbing import InboxUpdate
+
+UNIQUE = ("bot_id", "update_id")
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedUpdate:
+    """An update stored but not handled yet."""
+
+    update_id: int
+    payload: dict[str, Any]
+    recoveries: int
+
+
+async def store_received(
+    session: AsyncSession, bot_id: int, payloads: Sequence[dict[str, Any]], now: datetime
+) -> set[int]:
+    """Store updates as received (each must have an int `update_id`); the ids of those that were
+    new. An update stored before (handled or not) is left as it is."""
+    rows = [
+        {"bot_id": bot_id, "update_id": p["update_id"], "payload": p, "received_at": now, "recoveries": 0}
+        for p in payloads
+    ]
+    return set(await insert_new_returning(session, InboxUpdate, rows, unique=UNIQUE, returning="update_id"))
+
+
+async def record_handled_once(session: AsyncSession, bot_id: int, update_id: int, now: datetime) -> bool:
+    """Mark an update that did not come through the inbox (fed straight to the dispatcher) as
+    handled; False if it was there already, so it must not be handled again."""
+    row = await insert_unless_present(
+        session,
+        InboxUpdate,
+        {"bot_id": bot_id, "update_id": update_id, "received_at": now, "handled_at": now, "recoveries": 0},
+        unique=UNIQUE,
+    )
+    return row is not None
+
+
+async def mark_handled(session: AsyncSession, bot_id: int, update_ids: Sequence[int], now: datetime) -> None:
+    """These updates are done: remember that (for de-duplication), forget their content. On
+    SQLite the write goes ahead of other waiting writers (`models.db.WRITE_FIRST`): the sooner a
+    reply's update is marked, the smaller the chance a crash makes it answered twice."""
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(list(update_ids)))
+        .values(handled_at=now, payload=None),
+        execution_options={WRITE_FIRST: True},
+    )
+
+
+async def unhandled(
+    session: AsyncSession, bot_id: int, *, after: int | None = None, limit: int = 200
+) -> list[ReceivedUpdate]:
+    """Updates of `bot_id` received but not handled, oldest first, after update id `after`."""
+    query = select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.recoveries).where(
+        InboxUpdate.bot_id == bot_id, InboxUpdate.handled_at.is_(None)
+    )
+    if after is not None:
+        query = query.where(InboxUpdate.update_id > after)
+    rows = (await session.execute(query.order_by(InboxUpdate.update_id).limit(limit))).all()
+    return [ReceivedUpdate(update_id, payload or {}, recoveries) for update_id, payload, recoveries in rows]
+
+
+async def count_recovery(session: AsyncSession, bot_id: int, update_ids: Sequence[int]) -> None:
+    """One more start found these updates unfinished."""
+    if update_ids:
+        await session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(list(update_ids)))
+            .values(recoveries=InboxUpdate.recoveries + 1)
+        )
+
+
+async def delete_handled_before(session: AsyncSession, moment: datetime) -> int:
+    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.handled_at < moment))
+    return int(getattr(result, "rowcount", 0) or 0)
