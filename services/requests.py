@@ -44,6 +44,7 @@ from models.requests import (
 )
 from services.accounts import display_phone
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, region_of
+from services.emergency_detection import assess as assess_emergency
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime
 from services.notify import (
@@ -78,6 +79,9 @@ TRACK_ATTEMPT_WINDOW = timedelta(hours=1)
 # is the same emergency: it joins the first, whose handlers are told once more at most.
 EMERGENCY_REPEAT_WINDOW = timedelta(minutes=30)
 EMERGENCY_SAME_PLACE_METRES = 200.0
+# An urgent request (an emergency, or an outage in extreme cold or heat or with vulnerable people)
+# gets this share of its committee's targets: 48 hours to respond become 12, 14 days to resolve 3½.
+URGENT_SLA_SHARE = 0.25
 _TEHRAN = ZoneInfo("Asia/Tehran")
 
 
@@ -178,6 +182,8 @@ class NewRequest:
     longitude: float | None = None
     anonymous: bool = False
     emergency: bool = False
+    # Urgent though not an emergency (the router's verdict); the text is checked again anyway.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,10 +288,39 @@ def _tehran_day_start(now: datetime) -> datetime:
 # ---- the routing model, retrained with stored corrections ----
 
 
+# History events of a handler's verdict on whether a request is an emergency (`mark_emergency`).
+MARKED_EMERGENCY = "marked_emergency"
+MARKED_NOT_EMERGENCY = "marked_not_emergency"
+
+
 async def routing_corrections(session: AsyncSession) -> list[LabelledExample]:
-    """Reroutes by managers and committees, as labelled examples for the next training."""
-    rows = (await session.execute(select(RoutingCorrection.text, RoutingCorrection.committee))).tuples()
-    return [LabelledExample(text=text, committee=committee.value) for text, committee in rows]
+    """Reroutes by managers and committees, as labelled examples for the next training; a request
+    a handler marked an emergency or not an emergency carries that verdict too."""
+    rows = (
+        await session.execute(
+            select(RoutingCorrection.text, RoutingCorrection.committee, RoutingCorrection.request_id)
+        )
+    ).tuples()
+    marked = await _emergency_verdicts(session)
+    return [
+        LabelledExample(text=text, committee=committee.value, emergency=marked.get(request_id))
+        for text, committee, request_id in rows
+    ]
+
+
+async def _emergency_verdicts(session: AsyncSession) -> dict[int | None, bool]:
+    """The last emergency verdict a handler gave on each request (`mark_emergency`)."""
+    events = await session.execute(
+        select(RequestEvent.request_id, RequestEvent.kind)
+        .where(RequestEvent.kind.in_((MARKED_EMERGENCY, MARKED_NOT_EMERGENCY)))
+        .order_by(RequestEvent.at, RequestEvent.id)
+    )
+    return {request_id: kind == MARKED_EMERGENCY for request_id, kind in events.tuples()}
+
+
+def emergency_corrections(corrections: Iterable[LabelledExample]) -> list[tuple[str, bool]]:
+    """The (text, emergency) verdicts among `routing_corrections`, for the emergency detector."""
+    return [(c.text, c.emergency) for c in corrections if c.emergency is not None]
 
 
 @cache
@@ -308,8 +343,11 @@ class RoutingModel:
         return self._router
 
     async def retrain(self, session: AsyncSession) -> int:
-        examples = load_examples() + await routing_corrections(session)
-        self._router = await asyncio.to_thread(RequestRouter.train, examples)
+        corrections = await routing_corrections(session)
+        examples = load_examples() + corrections
+        self._router = await asyncio.to_thread(
+            lambda: RequestRouter.train(examples, emergency_corrections=emergency_corrections(corrections))
+        )
         return len(examples)
 
     def guess(self, text: str) -> RouteGuess:
@@ -567,8 +605,21 @@ def describe_history(t: BoundTranslator, view: RequestView) -> str:
     return "\n".join(lines)
 
 
-def handler_buttons(request_id: int) -> list[list[Button]]:
-    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`)."""
+def handler_buttons(request_id: int, *, emergency: bool | None = None) -> list[list[Button]]:
+    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`); with
+    `emergency` given, one more to correct that verdict (`rq:calm:<id>` says it is not an
+    emergency, `rq:alarm:<id>` that it is)."""
+    correction = (
+        []
+        if emergency is None
+        else [
+            [
+                Button("request-button-not-emergency", f"rq:calm:{request_id}")
+                if emergency
+                else Button("request-button-emergency", f"rq:alarm:{request_id}")
+            ]
+        ]
+    )
     return [
         [
             Button("request-button-ack", f"rq:{HandlerAction.ACKNOWLEDGE.value}:{request_id}"),
@@ -579,6 +630,7 @@ def handler_buttons(request_id: int) -> list[list[Button]]:
             Button("request-button-reject", f"rq:{HandlerAction.REJECT.value}:{request_id}"),
         ],
         [Button("request-button-reroute", f"rq:route:{request_id}")],
+        *correction,
     ]
 
 
@@ -633,7 +685,7 @@ async def _notify_handlers(
         people,
         render=_handler_notice(request, view, headline, args),
         now=now,
-        buttons=handler_buttons(request.id),
+        buttons=handler_buttons(request.id, emergency=request.is_emergency),
         dedup_prefix=dedup_prefix,
         topic=f"request:{request.id}",
         skip=skip,
@@ -874,7 +926,7 @@ async def submit_request(
             latitude=draft.latitude,
             longitude=draft.longitude,
             anonymous=draft.anonymous,
-            urgent=draft.emergency,
+            urgent=draft.emergency or draft.urgent or _urgent_outage(text),
             is_emergency=draft.emergency,
             status=RequestStatus.NEW,
             suggested_committee=CommitteeKey(draft.suggestion.committee) if draft.suggestion else None,
@@ -898,7 +950,7 @@ async def submit_request(
                 "request-notice-emergency" if draft.emergency else "request-notice-new",
             ),
             now=now,
-            buttons=handler_buttons(request.id),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency),
             topic=f"request:{request.id}",
         )
         if draft.emergency and not in_crisis:
@@ -917,6 +969,13 @@ async def submit_request(
             holder=await _holder(session, outcome),
         )
     return result
+
+
+def _urgent_outage(text: str) -> bool:
+    """An outage in extreme cold or heat, or with the elderly, the sick or babies: urgent (shorter
+    SLA) though not an emergency."""
+    verdict = assess_emergency(text)
+    return verdict.urgent and not verdict.emergency
 
 
 def _metres_apart(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -1001,7 +1060,7 @@ async def _attach_emergency(
                 {"text": text},
             ),
             now=now,
-            buttons=handler_buttons(request.id),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency),
             dedup_prefix=f"emergency-repeat:{request.id}",
             topic=f"request:{request.id}",
         )
@@ -1254,21 +1313,7 @@ async def reroute_request(
         request.sla_started_at = now
         request.sla_round += 1
         request.updated_at = now
-        correction = await session.scalar(
-            select(RoutingCorrection).where(RoutingCorrection.request_id == request.id)
-        )
-        if correction is None:
-            session.add(
-                RoutingCorrection(
-                    request_id=request.id,
-                    text=request.text,
-                    committee=committee,
-                    created_at=now,
-                    created_by_person_id=actor.person_id,
-                )
-            )
-        else:
-            correction.committee, correction.created_at = committee, now
+        await _keep_correction(session, request, committee, now=now, by=actor.person_id)
         session.add(
             _event(
                 request, "rerouted", now, actor.person_id, **{"from": previous.value, "to": committee.value}
@@ -1285,6 +1330,88 @@ async def reroute_request(
             skip=actor.person_id,
         )
         await _notify_residents(session, translator, request, "request-told-rerouted", now=now)
+        view = await _view(session, request, show_text=True, private=True)
+    return view
+
+
+async def _keep_correction(
+    session: AsyncSession, request: CitizenRequest, committee: CommitteeKey, *, now: datetime, by: int | None
+) -> None:
+    """The request's text with its right committee, for the next training (one row per request)."""
+    correction = await session.scalar(
+        select(RoutingCorrection).where(RoutingCorrection.request_id == request.id)
+    )
+    if correction is None:
+        session.add(
+            RoutingCorrection(
+                request_id=request.id,
+                text=request.text,
+                committee=committee,
+                created_at=now,
+                created_by_person_id=by,
+            )
+        )
+    else:
+        correction.committee, correction.created_at = committee, now
+
+
+async def mark_emergency(
+    session: AsyncSession,
+    translator: Translator,
+    *,
+    actor: Actor,
+    request_id: int,
+    emergency: bool,
+    committee: CommitteeKey | None = None,
+    now: datetime,
+) -> RequestView:
+    """A handler's verdict on whether a request is an emergency: a routing correction, like a
+    reroute, kept for the next training (the text, its committee and the verdict).
+
+    Marked an emergency, the request goes to the crisis committee, urgent, and its first
+    responders are told at once. Marked not an emergency, it goes to `committee` (or stays where
+    it is) and stays urgent only when an outage rule still says so. Commits. Raises
+    `PermissionDenied`, `InvalidTransition`."""
+    async with committing(session):
+        request = await _load(session, request_id, for_update=True)
+        await _require_handler(session, actor, request, "request.reroute")
+        if request.status not in OPEN_STATUSES:
+            raise InvalidTransition(request.status)
+        target = CommitteeKey.CRISIS if emergency else (committee or request.committee)
+        previous = request.committee
+        if request.is_emergency == emergency and target == previous:
+            return await _view(session, request, show_text=True, private=True)
+        request.is_emergency = emergency
+        request.urgent = emergency or _urgent_outage(request.text)
+        request.updated_at = now
+        if target != previous:
+            request.committee = target
+            request.status = RequestStatus.NEW
+            request.first_response_at = None
+            request.sla_started_at = now
+            request.sla_round += 1
+            session.add(
+                _event(
+                    request, "rerouted", now, actor.person_id, **{"from": previous.value, "to": target.value}
+                )
+            )
+        await _keep_correction(session, request, target, now=now, by=actor.person_id)
+        session.add(
+            _event(request, MARKED_EMERGENCY if emergency else MARKED_NOT_EMERGENCY, now, actor.person_id)
+        )
+        await session.flush()
+        if target != previous or emergency:
+            await _notify_handlers(
+                session,
+                translator,
+                request,
+                await first_responders(session, request.neighbourhood_id, target),
+                headline="request-notice-marked-emergency" if emergency else "request-notice-rerouted",
+                now=now,
+                skip=actor.person_id,
+            )
+        if target != previous:
+            await _notify_residents(session, translator, request, "request-told-rerouted", now=now)
         view = await _view(session, request, show_text=True, private=True)
     return view
 
@@ -1426,6 +1553,9 @@ async def run_sla_reminders(
             if request.status not in OPEN_STATUSES:
                 continue
             response_target, resolution_target = slas.get(request.committee, default)
+            if request.urgent:
+                response_target *= URGENT_SLA_SHARE
+                resolution_target *= URGENT_SLA_SHARE
             elapsed = now - request.sla_started_at
             clocks: list[tuple[str, timedelta]] = [("resolution", resolution_target)]
             if request.first_response_at is None:
@@ -1456,7 +1586,7 @@ async def run_sla_reminders(
                             {"clock": clock, "hours": hours, "days": hours // 24},
                         ),
                         now=now,
-                        buttons=handler_buttons(request.id),
+                        buttons=handler_buttons(request.id, emergency=request.is_emergency),
                         dedup_prefix=f"sla:{request.id}:{clock}:{level}:{request.sla_round}",
                         topic=f"request:{request.id}",
                     )
