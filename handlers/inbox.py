@@ -34,6 +34,7 @@ from services.requests import (
     format_tracking_code,
     handler_buttons,
     inbox,
+    mark_emergency,
     request_for_handler,
     reroute_request,
 )
@@ -44,8 +45,14 @@ class NoteForm(StatesGroup):
 
 
 class RequestAction(CallbackData, prefix="rq"):
-    # Matches services.requests.handler_buttons: "rq:<ack|start|resolve|reject|route>:<id>"
+    # Matches services.requests.handler_buttons: "rq:<ack|start|resolve|reject|route|calm|alarm>:<id>"
     action: str
+    request_id: int
+
+
+class NotEmergencyTo(CallbackData, prefix="rqy"):
+    # "Not an emergency": the committee it should go to instead.
+    committee: str
     request_id: int
 
 
@@ -58,8 +65,9 @@ class OpenRequest(CallbackData, prefix="rqo"):
     request_id: int
 
 
-def _handler_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup.model_validate(inline_keyboard(t, handler_buttons(request_id)))
+def _handler_keyboard(t: BoundTranslator, view: RequestView) -> InlineKeyboardMarkup:
+    buttons = handler_buttons(view.id, emergency=view.is_emergency)
+    return InlineKeyboardMarkup.model_validate(inline_keyboard(t, buttons))
 
 
 def _inbox_line(t: BoundTranslator, view: RequestView) -> str:
@@ -115,7 +123,7 @@ def setup() -> Router:
             return
         await query.answer()
         if (message := message_of(query)) is not None:
-            await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view.id))
+            await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view))
 
     @router.callback_query(RequestAction.filter())
     async def request_action(
@@ -130,6 +138,9 @@ def setup() -> Router:
     ) -> None:
         actor = Actor.from_viewer(viewer)
         message = message_of(query)
+        if callback_data.action in ("calm", "alarm"):
+            await emergency_verdict(query, callback_data, session, actor, t, translator, clock)
+            return
         if callback_data.action == "route":
             try:
                 view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
@@ -168,6 +179,101 @@ def setup() -> Router:
             return
         await apply(
             query, message, session, actor, t, translator, clock, callback_data.request_id, action, None
+        )
+
+    async def emergency_verdict(
+        query: CallbackQuery,
+        callback_data: RequestAction,
+        session: AsyncSession,
+        actor: Actor,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        """«It is an emergency» goes through at once; «not an emergency» asks for the committee."""
+        message = message_of(query)
+        if callback_data.action == "calm":
+            try:
+                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
+            except (PermissionDenied, UnknownRequest):
+                await query.answer(t("inbox-not-allowed"), show_alert=True)
+                return
+            await query.answer()
+            if message is not None:
+                await message.answer(
+                    t("inbox-choose-committee-not-emergency", code=format_tracking_code(view.code, t.locale)),
+                    reply_markup=committee_keyboard(
+                        t, lambda key: NotEmergencyTo(committee=key, request_id=view.id).pack()
+                    ),
+                )
+            return
+        await give_verdict(query, session, actor, t, translator, clock, callback_data.request_id, None)
+
+    async def give_verdict(
+        query: CallbackQuery,
+        session: AsyncSession,
+        actor: Actor,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+        request_id: int,
+        committee: CommitteeKey | None,
+    ) -> None:
+        emergency = committee is None
+        try:
+            view = await mark_emergency(
+                session,
+                translator,
+                actor=actor,
+                request_id=request_id,
+                emergency=emergency,
+                committee=committee,
+                now=clock(),
+            )
+        except (PermissionDenied, UnknownRequest):
+            await query.answer(t("inbox-not-allowed"), show_alert=True)
+            return
+        except InvalidTransition as error:
+            await query.answer(
+                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+            )
+            return
+        await query.answer()
+        if (message := message_of(query)) is not None:
+            await message.edit_reply_markup(reply_markup=None)
+            code = format_tracking_code(view.code, t.locale)
+            await message.answer(
+                t("inbox-marked-emergency", code=code)
+                if emergency
+                else t(
+                    "inbox-marked-not-emergency", code=code, committee=t(f"committee-{view.committee.value}")
+                )
+            )
+
+    @router.callback_query(NotEmergencyTo.filter())
+    async def not_an_emergency(
+        query: CallbackQuery,
+        callback_data: NotEmergencyTo,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        try:
+            committee = CommitteeKey(callback_data.committee)
+        except ValueError:
+            await query.answer(t("inbox-not-allowed"), show_alert=True)
+            return
+        await give_verdict(
+            query,
+            session,
+            Actor.from_viewer(viewer),
+            t,
+            translator,
+            clock,
+            callback_data.request_id,
+            committee,
         )
 
     async def apply(

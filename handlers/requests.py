@@ -57,7 +57,7 @@ from services.requests import (
     submit_request,
     track_request,
 )
-from services.routing import CONFIDENCE_THRESHOLD, RouteGuess, is_emergency
+from services.routing import CONFIDENCE_THRESHOLD, RouteGuess
 
 
 class RequestForm(StatesGroup):
@@ -305,13 +305,31 @@ def setup() -> Router:
             await message.answer(t("request-text-too-long", length=len(str(error)), max=MAX_TEXT_LENGTH))
             return
         assert viewer.person_id is not None  # only registered people reach the form
-        if is_emergency(text):
+        # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
+        guess = routing.guess(text)
+        if guess.emergency:
             await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
             return
-        guess = routing.guess(text)
-        await state.update_data(text=text, guess=[guess.committee, guess.confidence])
+        await state.update_data(text=text, guess=[guess.committee, guess.confidence], urgent=guess.urgent)
         await state.set_state(RequestForm.committee)
-        if guess.confidence >= CONFIDENCE_THRESHOLD:
+        if len(guess.choices) == 2:
+            # Torn between two committees: both as buttons, most likely first.
+            first, second = guess.choices
+            await message.answer(
+                t(
+                    "request-propose-two-committees",
+                    first=t(f"committee-{first}"),
+                    second=t(f"committee-{second}"),
+                ),
+                reply_markup=keyboard(
+                    [
+                        [(t(f"committee-{first}"), CommitteePick(choice=first).pack())],
+                        [(t(f"committee-{second}"), CommitteePick(choice=second).pack())],
+                        [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
+                    ]
+                ),
+            )
+        elif guess.confidence >= CONFIDENCE_THRESHOLD:
             await message.answer(
                 t("request-propose-committee", committee=t(f"committee-{guess.committee}")),
                 reply_markup=keyboard(
@@ -710,4 +728,5 @@ def _draft(
         longitude=location[1] if location else None,
         anonymous=anonymous,
         emergency=emergency,
+        urgent=bool(data.get("urgent")),
     )
