@@ -59,11 +59,11 @@ ROUTING_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "routing"
 
 COMMITTEES: tuple[str, ...] = tuple(key.value for key in CommitteeKey)
 
-# Below this confidence the bot does not propose a committee; it asks the resident to pick one.
-# From `python -m benchmarks.routing` on the shipped 850 rows: over all 5-fold cross-validated
-# predictions, proposals at >= 0.70 are 96 % right and cover 85 % of requests (held-out 20 %:
-# 97 % right, 84 % proposed). At 0.60 proposals drop below 95 % right (94.6 %), and at 0.80
-# only 78 % of requests get a proposal, for one point more. Recheck when the model or data change.
+# Below this confidence the bot does not propose a committee; it asks the resident to pick one
+# (or offers two, see TORN_SECOND). From `python -m benchmarks.routing` on the shipped 1272 rows:
+# over all 5-fold cross-validated predictions, proposals at >= 0.70 are 96.1 % right and cover
+# 87.8 % of requests (held-out 20 %: 96.9 % right, 88.6 % proposed). At 0.60 they are 95.1 % right
+# for 91.5 %; at 0.80, 97.1 % right for only 82.6 %. Recheck when the model or data change.
 CONFIDENCE_THRESHOLD: float = 0.70
 
 # The model is torn between its two best committees when the second still holds this much
