@@ -35,7 +35,7 @@ class PeopleOnlyMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if isinstance(event, Update) and (user is None or user.is_bot):
-            log.debug("update %s: no person sent it (%s); ignored", event.update_id, event.event_type)
+            log.debug("update %s: no person sent it; ignored", event.update_id)
             return None
         return await handler(event, data)
 

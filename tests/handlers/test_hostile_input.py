@@ -39,6 +39,8 @@ async def test_a_message_without_a_sender_is_ignored(harness: Harness) -> None:
     # A message from a bot (say, an anonymous group admin) is nobody's either.
     bot_user = User(id=1087968824, is_bot=True, first_name="Group")
     await harness.send(harness.updates.message(bot_user, text="/help"))
+    # Nor is an update of a kind this bot has never heard of.
+    await harness.send(Update.model_validate({"update_id": 9, "some_future_update": {"id": 1}}))
     assert harness.tg_session.requests == []
     assert await count(harness.session_factory, Account) == 0
 
