@@ -9,7 +9,9 @@ Hostile or stale input is ordinary input, so most failures are not bugs and get 
   at INFO in one line;
 * **unreachable**: the person blocked the bot while it answered → nothing to say, logged at INFO;
 * **everything else** is a bug or an outage → the traceback at ERROR and an apology
-  (`error-generic`).
+  (`error-generic`). An answer the messenger still refuses after the retries
+  (`bot.reply_retry`: a 5xx, a network error, flood control) is queued in the outbox, whose
+  worker keeps trying: nobody is left with neither an answer nor an apology.
 
 Edits that change nothing and callback queries too old to answer never get here: they are
 successes (`bot.harmless_refusals`).
@@ -20,11 +22,21 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import ErrorEvent, Message
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import ErrorEvent, Message, Update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from models.identity import Platform
+from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
+from services.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +66,14 @@ def setup() -> Router:
     router = Router(name=__name__)
 
     @router.errors()
-    async def apologise(event: ErrorEvent, translator: Translator, t: BoundTranslator | None = None) -> bool:
+    async def apologise(
+        event: ErrorEvent,
+        translator: Translator,
+        t: BoundTranslator | None = None,
+        session: AsyncSession | None = None,
+        platform: Platform | None = None,
+        clock: Clock | None = None,
+    ) -> bool:
         error, update = event.exception, event.update
         if isinstance(error, TelegramForbiddenError):
             log.info("update %s: the person can't be reached: %s", update.update_id, error.message)
@@ -75,8 +94,46 @@ def setup() -> Router:
                     await query.message.answer(text)
                 else:  # an inline message or one too old to be known: only the button can say it
                     await query.answer(text, show_alert=True)
+        except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter) as failure:
+            # Retried already (bot.reply_retry): the messenger is down for a while, so the answer
+            # waits in the outbox, whose worker keeps trying, rather than never coming.
+            log.warning("could not answer update %s after an error: %s", update.update_id, failure)
+            await _leave_to_the_outbox(session, platform, clock, update, text)
         except Exception:  # the answer is best effort; the error is already logged
             log.warning("could not answer update %s after an error", update.update_id, exc_info=True)
         return True
 
     return router
+
+
+async def _leave_to_the_outbox(
+    session: AsyncSession | None,
+    platform: Platform | None,
+    clock: Clock | None,
+    update: Update,
+    text: str,
+) -> None:
+    """Queue the answer the messenger would not take now (once per update)."""
+    query = update.callback_query
+    if update.message is not None:
+        chat_id: int | None = update.message.chat.id
+    elif query is not None:
+        chat_id = query.message.chat.id if isinstance(query.message, Message) else query.from_user.id
+    else:
+        chat_id = None
+    if session is None or platform is None or clock is None or chat_id is None:
+        return
+    try:
+        await session.rollback()  # whatever failed left nothing to keep
+        await enqueue(
+            session,
+            platform=platform,
+            chat_id=chat_id,
+            text=text,
+            now=clock(),
+            dedup_key=f"answer:{platform.value}:{update.update_id}",
+        )
+        await session.commit()
+        log.info("the answer to update %s waits in the outbox", update.update_id)
+    except Exception:
+        log.warning("could not leave the answer to update %s to the outbox", update.update_id, exc_info=True)
