@@ -282,7 +282,9 @@ def _first_line(text: str) -> str:
     return line if len(line) <= _SUMMARY_LINE_CHARS else line[: _SUMMARY_LINE_CHARS - 1] + "…"
 
 
-async def release_waiting(session: AsyncSession, translator: Translator, *, person_id: int, now: datetime) -> int:
+async def release_waiting(
+    session: AsyncSession, translator: Translator, *, person_id: int, now: datetime
+) -> int:
     """Send what waited for a person who can now be reached; how many messages it queued.
 
     One waiting message goes as it is. Several become one short «while you were away» note
@@ -321,7 +323,12 @@ async def release_waiting(session: AsyncSession, translator: Translator, *, pers
     if lines:
         summary += "\n" + "\n".join(lines)
     note = await enqueue(
-        session, platform=account.platform, chat_id=account.chat_id, text=summary, now=now, person_id=person_id
+        session,
+        platform=account.platform,
+        chat_id=account.chat_id,
+        text=summary,
+        now=now,
+        person_id=person_id,
     )
     assert note is not None  # no dedup key: always added
     # The messages sent in full are queued again after the note, so they arrive after it; the

@@ -669,7 +669,9 @@ def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], we
             body.append(t("reminder-county-worst-title", count=len(stats.worst)))
             body += [render_line(t, x, with_responsible=True) for x in stats.worst]
         if stats.not_joined:
-            shown = [f"{name} ({t(f'role-{role.value}')})" for name, role in stats.not_joined[:NOT_JOINED_SHOWN]]
+            shown = [
+                f"{name} ({t(f'role-{role.value}')})" for name, role in stats.not_joined[:NOT_JOINED_SHOWN]
+            ]
             if len(stats.not_joined) > NOT_JOINED_SHOWN:
                 shown.append("…")
             body.append(t("county-digest-not-joined", count=len(stats.not_joined), names=t.join(shown)))
