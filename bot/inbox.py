@@ -150,9 +150,11 @@ class Inbox:
                         log.exception("update %s for bot %s failed", update.update_id, bot.id)
             else:
                 log.info("update %s for bot %s has nothing to handle", update.update_id, bot.id)
-        # Closing the session rolled back whatever a handler left uncommitted.
+            # Queued before the session closes (which rolls back whatever a handler left
+            # uncommitted), so the mark follows the reply as closely as it can.
+            marked = self._marks.mark(bot.id, update.update_id)
         try:
-            await self._marks.mark(bot.id, update.update_id)
+            await asyncio.shield(marked)
         except Exception:
             log.exception(
                 "could not mark update %s for bot %s handled; it is handled again at the next start",
@@ -278,30 +280,33 @@ class HandledMarks:
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def mark(self, bot_id: int, update_id: int) -> None:
+    def mark(self, bot_id: int, update_id: int) -> asyncio.Future[None]:
+        """Queue the mark at once; the future is done when it is committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((bot_id, update_id, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="inbox-marks")
-        await asyncio.shield(done)
+        return done
 
     async def _write(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            try:
-                async with self._session_factory() as session, session.begin():
-                    now = self._clock()
-                    for bot_id in {b for b, _, _ in batch}:
-                        ids = [u for b, u, _ in batch if b == bot_id]
-                        await inbox_repo.mark_handled(session, bot_id, ids, now)
-            except Exception as error:
-                for _, _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-            else:
-                for _, _, done in batch:
-                    if not done.done():
-                        done.set_result(None)
+            async with self._session_factory() as session:
+                try:
+                    async with session.begin():
+                        now = self._clock()
+                        for bot_id in {b for b, _, _ in batch}:
+                            ids = [u for b, u, _ in batch if b == bot_id]
+                            await inbox_repo.mark_handled(session, bot_id, ids, now)
+                except Exception as error:
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_exception(error)
+                else:
+                    # Committed: said at once, not after the session has closed too.
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
 
 
 def _is_update_id(value: Any) -> bool:
