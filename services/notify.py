@@ -111,10 +111,6 @@ class Told:
         for person_id in other.waiting:
             self.add(person_id, Reach.WAITING)
 
-    @property
-    def anyone(self) -> bool:
-        return bool(self.now or self.waiting)
-
 
 def _locale_of(account: Account | None, translator: Translator) -> str:
     if account is not None and account.locale in SUPPORTED_LOCALES:
