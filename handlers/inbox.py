@@ -3,6 +3,8 @@ acknowledge, in progress, resolved (with a note), reject (with a reason), rerout
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -11,7 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import message_of
+from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.requests import committee_keyboard, track_text
 from models.council import CommitteeKey
@@ -81,6 +83,30 @@ def _inbox_line(t: BoundTranslator, view: RequestView) -> str:
     )
 
 
+async def ask_committee(
+    query: CallbackQuery,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    request_id: int,
+    prompt_key: str,
+    pack: Callable[[CommitteeKey, int], str],
+) -> None:
+    """Ask a handler which committee a request should go to (rerouting it, or saying it is not
+    an emergency); `pack` makes each committee button's callback data."""
+    try:
+        view = await request_for_handler(session, actor=actor, request_id=request_id)
+    except (PermissionDenied, UnknownRequest):
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    if (message := message_of(query)) is not None:
+        await message.answer(
+            t(prompt_key, code=format_tracking_code(view.code, t.locale)),
+            reply_markup=committee_keyboard(t, lambda key: pack(key, view.id)),
+        )
+
+
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -142,19 +168,15 @@ def setup() -> Router:
             await emergency_verdict(query, callback_data, session, actor, t, translator, clock)
             return
         if callback_data.action == "route":
-            try:
-                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
-            except (PermissionDenied, UnknownRequest):
-                await query.answer(t("inbox-not-allowed"), show_alert=True)
-                return
-            await query.answer()
-            if message is not None:
-                await message.answer(
-                    t("inbox-choose-committee", code=format_tracking_code(view.code, t.locale)),
-                    reply_markup=committee_keyboard(
-                        t, lambda key: RerouteTo(committee=key, request_id=view.id).pack()
-                    ),
-                )
+            await ask_committee(
+                query,
+                session,
+                actor,
+                t,
+                callback_data.request_id,
+                "inbox-choose-committee",
+                lambda key, request_id: RerouteTo(committee=key, request_id=request_id).pack(),
+            )
             return
         try:
             action = HandlerAction(callback_data.action)
@@ -191,21 +213,16 @@ def setup() -> Router:
         clock: Clock,
     ) -> None:
         """«It is an emergency» goes through at once; «not an emergency» asks for the committee."""
-        message = message_of(query)
         if callback_data.action == "calm":
-            try:
-                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
-            except (PermissionDenied, UnknownRequest):
-                await query.answer(t("inbox-not-allowed"), show_alert=True)
-                return
-            await query.answer()
-            if message is not None:
-                await message.answer(
-                    t("inbox-choose-committee-not-emergency", code=format_tracking_code(view.code, t.locale)),
-                    reply_markup=committee_keyboard(
-                        t, lambda key: NotEmergencyTo(committee=key, request_id=view.id).pack()
-                    ),
-                )
+            await ask_committee(
+                query,
+                session,
+                actor,
+                t,
+                callback_data.request_id,
+                "inbox-choose-committee-not-emergency",
+                lambda key, request_id: NotEmergencyTo(committee=key, request_id=request_id).pack(),
+            )
             return
         await give_verdict(query, session, actor, t, translator, clock, callback_data.request_id, None)
 
@@ -239,8 +256,7 @@ def setup() -> Router:
             )
             return
         await query.answer()
-        if (message := message_of(query)) is not None:
-            await message.edit_reply_markup(reply_markup=None)
+        if (message := await drop_buttons(query)) is not None:
             code = format_tracking_code(view.code, t.locale)
             await message.answer(
                 t("inbox-marked-emergency", code=code)
