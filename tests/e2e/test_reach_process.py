@@ -50,6 +50,14 @@ async def age_outbox(database_url: str, days: int) -> None:
         await engine.dispose()
 
 
+def grant_in_rey(bot_process: BotProcess, phone: str, role: str, name: str, *extra: str) -> None:
+    """Appoint someone by phone to a county-wide role in شهر ری, as an operator would."""
+    granted = cli(
+        bot_process, "grant", phone, role, "--county", "شهر ری", "--province", "تهران", "--name", name, *extra
+    )
+    assert granted.returncode == 0, granted.stderr
+
+
 def texts(emulator: BotAPIEmulator, bot: int, user: int) -> list[str]:
     return [m.get("text", "") for m in emulator.sent_messages(bot, user)]
 
@@ -62,19 +70,7 @@ async def test_a_manager_who_opens_the_bot_a_day_late_gets_the_request_with_its_
         bot_process, "grant", MANAGER_PHONE, "manager", "--neighbourhood", "1001", "--name", "مدیر دیر"
     )
     assert granted.returncode == 0, granted.stderr
-    granted = cli(
-        bot_process,
-        "grant",
-        COUNTY_PHONE,
-        "county_official",
-        "--county",
-        "شهر ری",
-        "--province",
-        "تهران",
-        "--name",
-        "فرماندار",
-    )
-    assert granted.returncode == 0, granted.stderr
+    grant_in_rey(bot_process, COUNTY_PHONE, "county_official", "فرماندار")
     register_bots(emulator)
     await bot_process.start()
     await onboard(emulator, TELEGRAM_BOT, RESIDENT, "ساکن", "09124440193", start="/start n_1001")
@@ -121,19 +117,7 @@ async def test_a_village_without_a_council_reaches_the_county_official_by_name(
     emulator: BotAPIEmulator, bot_process: BotProcess, database_url: str
 ) -> None:
     assert cli(bot_process, "import-regions", "data/sample_regions.csv").returncode == 0
-    granted = cli(
-        bot_process,
-        "grant",
-        COUNTY_PHONE,
-        "county_official",
-        "--county",
-        "شهر ری",
-        "--province",
-        "تهران",
-        "--name",
-        "فرماندار ری",
-    )
-    assert granted.returncode == 0, granted.stderr
+    grant_in_rey(bot_process, COUNTY_PHONE, "county_official", "فرماندار ری")
     register_bots(emulator)
     await bot_process.start()
     await onboard(emulator, TELEGRAM_BOT, COUNTY, "فرماندار", COUNTY_PHONE)
@@ -151,21 +135,7 @@ async def test_a_liaison_who_joins_after_the_deadline_gets_the_next_morning_dige
     emulator: BotAPIEmulator, bot_process: BotProcess, database_url: str
 ) -> None:
     assert cli(bot_process, "import-regions", "data/sample_regions.csv").returncode == 0
-    granted = cli(
-        bot_process,
-        "grant",
-        LIAISON_PHONE,
-        "liaison",
-        "--county",
-        "شهر ری",
-        "--province",
-        "تهران",
-        "--agency",
-        "health_network",
-        "--name",
-        "رابط بهداشت",
-    )
-    assert granted.returncode == 0, granted.stderr
+    grant_in_rey(bot_process, LIAISON_PHONE, "liaison", "رابط بهداشت", "--agency", "health_network")
     register_bots(emulator)
     await bot_process.start()
     deadline = tehran_today(datetime.now(UTC)) + timedelta(days=2)
