@@ -20,6 +20,7 @@ from bot.fsm_storage import build_fsm_storage
 from bot.inbox import Inbox, webhook_handler
 from bot.lanes import ChatLanes
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
+from bot.reply_journal import ReplyJournalMiddleware
 from bot.reply_retry import ReplyRetryMiddleware
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
@@ -33,7 +34,7 @@ from services.requests import RoutingModel
 log = logging.getLogger(__name__)
 
 
-def build_bots(settings: Settings) -> dict[Platform, Bot]:
+def build_bots(settings: Settings, journal: ReplyJournalMiddleware | None = None) -> dict[Platform, Bot]:
     bots: dict[Platform, Bot] = {}
 
     def retry() -> ReplyRetryMiddleware:
@@ -47,6 +48,7 @@ def build_bots(settings: Settings) -> dict[Platform, Bot]:
             settings.telegram_api_base,
             label="telegram",
             reply_retry=retry(),
+            journal=journal,
         )
     if settings.bale_bot_token is not None:
         bots[Platform.BALE] = make_bot(
@@ -54,6 +56,7 @@ def build_bots(settings: Settings) -> dict[Platform, Bot]:
             settings.bale_api_base,
             label="bale",
             reply_retry=retry(),
+            journal=journal,
         )
     return bots
 
@@ -84,7 +87,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         # The embedded database migrates itself; a PostgreSQL deployment runs `migrate` explicitly.
         await upgrade_database(settings.database_url)
     session_factory = create_session_factory(engine)
-    bots = build_bots(settings)
+    bots = build_bots(settings, ReplyJournalMiddleware(session_factory, clock))
     storage = build_fsm_storage(
         settings.redis_url,
         settings.redis_prefix,

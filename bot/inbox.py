@@ -14,10 +14,12 @@ died, or was stopped, is handled at the next start (`Inbox.recover`) before new 
 update found unfinished by `MAX_RECOVERIES` starts is given up, since it may be what kills the
 process.
 
-What this cannot promise: a reply that reached the messenger just before a power cut or SIGKILL,
-with the "handled" mark not yet written, is sent again after the restart (at least once, never
-lost: the Bot API has no way to ask whether a message went out). The window is the time between
-the server's answer and one short commit.
+An update handled again after a crash does not send its replies twice: each reply is recorded
+as the server accepts it, and the second handling gets the recorded answer instead
+(`bot.reply_journal`). What this cannot promise: a reply the server accepted in the last moment
+before a power cut or SIGKILL, before its record was written, is sent again (the Bot API has no
+way to ask whether a message went out); and what a handler wrote to the database before the crash
+(a request it created) is written again by the second handling.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.lanes import ChatLanes
 from bot.platforms import readable_update, tolerant_json_loads
-from bot.update_scope import FROM_INBOX, update_scope
+from bot.update_scope import FROM_INBOX, UpdateReplies, update_scope
 from models import inbox_repo
 
 log = logging.getLogger(__name__)
@@ -128,22 +130,29 @@ class Inbox:
             log.warning("update %s for bot %s is unreadable: %s", payload["update_id"], bot.id, error)
             return Update.model_validate({"update_id": payload["update_id"]}, context={"bot": bot})
 
-    async def dispatch(self, bot: Bot, update: Update) -> bool:
+    async def dispatch(self, bot: Bot, update: Update, *, again: bool = False) -> bool:
         """Queue a stored update in its chat's lane (waits while the lanes are full). False when
-        shutting down: it stays in the inbox for the next start."""
-        return await self._lanes.put(lane_key(bot, update), partial(self.handle, bot, update))
+        shutting down: it stays in the inbox for the next start. `again`: it was being handled
+        when the process stopped (`recover`)."""
+        return await self._lanes.put(lane_key(bot, update), partial(self.handle, bot, update, again=again))
 
     # -- handling ------------------------------------------------------------------------------
 
-    async def handle(self, bot: Bot, update: Update) -> None:
+    async def handle(self, bot: Bot, update: Update, *, again: bool = False) -> None:
         """Handle one stored update with its own session, then mark it handled.
 
         A handler's error has been answered by the error boundary by then, so the update is done
-        either way; only a failure to write the mark leaves it for the next start.
+        either way; only a failure to write the mark leaves it for the next start. Handled
+        `again` after a restart, the replies it sent the first time are not sent twice
+        (`bot.reply_journal`).
         """
+        replies = UpdateReplies(bot.id, update.update_id)
+        if again:
+            async with self._session_factory() as session:
+                replies.earlier = await inbox_repo.recorded_replies(session, bot.id, update.update_id)
         async with self._session_factory() as session:
             if _has_event(update):
-                with update_scope(session):
+                with update_scope(session, replies):
                     try:
                         await self._dispatcher.feed_update(bot, update, **{FROM_INBOX: True})
                     except Exception:
@@ -186,7 +195,7 @@ class Inbox:
                 if received.update_id in given_up:
                     continue
                 update = self._parse(bot, {**received.payload, "update_id": received.update_id})
-                if not await self.dispatch(bot, update):
+                if not await self.dispatch(bot, update, again=True):
                     return queued
                 queued += 1
         if queued:

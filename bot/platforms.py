@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import (
@@ -380,13 +381,23 @@ class PatientBot(Bot):
 
 
 def make_bot(
-    token: str, api_base: str, *, label: str = "bot", reply_retry: ReplyRetryMiddleware | None = None
+    token: str,
+    api_base: str,
+    *,
+    label: str = "bot",
+    reply_retry: ReplyRetryMiddleware | None = None,
+    journal: BaseRequestMiddleware | None = None,
 ) -> PatientBot:
     """A Bot for `api_base` (Telegram, Bale, or the emulator); no default parse mode.
     `label` (the platform) names the bot in log lines. A request refused for its formatting is
     sent again with the formatting neutralised (`bot.formatting_retry`); a direct reply that meets
-    flood control, a 5xx or a network error is tried again (`reply_retry`, `bot.reply_retry`)."""
+    flood control, a 5xx or a network error is tried again (`reply_retry`, `bot.reply_retry`); a
+    reply already sent for an update handled again after a crash is not sent twice (`journal`,
+    `bot.reply_journal`)."""
     session = TolerantSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    if journal is not None:
+        # Outermost: one record per reply, however many tries it took.
+        session.middleware(journal)
     session.middleware(FormattingRetryMiddleware())
     # Inside the formatting retry: each request the server sees is retried on its own.
     session.middleware(reply_retry or ReplyRetryMiddleware())

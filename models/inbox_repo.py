@@ -11,10 +11,19 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import WRITE_FIRST
-from models.inserts import insert_new_returning, insert_unless_present
-from models.plumbing import InboxUpdate
+from models.inserts import insert_ignoring, insert_new_returning, insert_unless_present
+from models.plumbing import InboxReply, InboxUpdate
 
 UNIQUE = ("bot_id", "update_id")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReply:
+    """A reply sent while an update was handled (`InboxReply`)."""
+
+    method: str
+    chat_id: str | None
+    result: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,49 @@ async def count_recovery(session: AsyncSession, bot_id: int, update_ids: Sequenc
             .where(InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(list(update_ids)))
             .values(recoveries=InboxUpdate.recoveries + 1)
         )
+
+
+async def record_reply(
+    session: AsyncSession,
+    bot_id: int,
+    update_id: int,
+    seq: int,
+    *,
+    method: str,
+    chat_id: str | None,
+    result: Any,
+    now: datetime,
+) -> None:
+    """Remember that the `seq`-th reply to this update was sent and what the server answered.
+    On SQLite it goes ahead of waiting writers, like the handled mark: it closes the same window."""
+    # Written once per (update, seq): a second write (the same reply recorded again) is ignored.
+    await session.execute(
+        insert_ignoring(session, InboxReply, ("bot_id", "update_id", "seq")).values(
+            bot_id=bot_id,
+            update_id=update_id,
+            seq=seq,
+            method=method,
+            chat_id=chat_id,
+            result=result,
+            sent_at=now,
+        ),
+        execution_options={WRITE_FIRST: True},
+    )
+
+
+async def recorded_replies(session: AsyncSession, bot_id: int, update_id: int) -> dict[int, RecordedReply]:
+    """The replies already sent for this update, by their place in the handling."""
+    rows = await session.execute(
+        select(InboxReply.seq, InboxReply.method, InboxReply.chat_id, InboxReply.result).where(
+            InboxReply.bot_id == bot_id, InboxReply.update_id == update_id
+        )
+    )
+    return {seq: RecordedReply(method, chat_id, result) for seq, method, chat_id, result in rows}
+
+
+async def delete_replies_before(session: AsyncSession, moment: datetime) -> int:
+    result = await session.execute(delete(InboxReply).where(InboxReply.sent_at < moment))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def delete_handled_before(session: AsyncSession, moment: datetime) -> int:

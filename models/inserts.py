@@ -29,6 +29,14 @@ def _insert_ignoring(session: AsyncSession, model: type[Base], unique: Sequence[
     return insert_fn(model).on_conflict_do_nothing(index_elements=list(unique))
 
 
+def insert_ignoring(session: AsyncSession, model: type[Base], unique: Sequence[str]) -> Insert:
+    """INSERT … ON CONFLICT (`unique`) DO NOTHING, for SQLite and PostgreSQL (the two we run on)."""
+    stmt = _insert_ignoring(session, model, unique)
+    if stmt is None:
+        raise NotImplementedError(f"INSERT … ON CONFLICT on {session.get_bind().dialect.name}")
+    return stmt
+
+
 async def insert_unless_present(
     session: AsyncSession, model: type[M], values: dict[str, Any], *, unique: Sequence[str]
 ) -> M | None:

@@ -33,6 +33,26 @@ class InboxUpdate(Base):
     recoveries: Mapped[int] = mapped_column(default=0)
 
 
+class InboxReply(Base):
+    """A reply the bot sent while handling a received update, recorded the moment the server
+    accepted it (`bot.reply_journal`): if the process dies before the update is marked handled,
+    the update is handled again at the next start and these replies are not sent a second time
+    (the handler gets the recorded answer instead). Removed with the update's mark.
+    """
+
+    __tablename__ = "inbox_reply"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # The n-th message-sending call made while handling the update, from 0.
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    method: Mapped[str] = mapped_column(String(40))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    # The server's answer (the sent Message, ...) as JSON, handed back instead of sending again.
+    result: Mapped[Any] = mapped_column(JSON)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"

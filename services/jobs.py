@@ -64,7 +64,8 @@ async def prune_processed_updates(ctx: JobContext) -> str:
     "already handled" marks); what is not handled yet is never removed."""
     async with ctx.session_factory() as session, session.begin():
         removed = await inbox_repo.delete_handled_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
-    return f"removed {removed} processed-update marks"
+        replies = await inbox_repo.delete_replies_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
+    return f"removed {removed} processed-update marks and {replies} reply records"
 
 
 async def prune_outbox(ctx: JobContext) -> str:

@@ -6,11 +6,13 @@ those being handled; or SIGKILL, a power cut: nothing is finished — and starte
 Each update was stored before the server was told it arrived, so what was received and not
 handled is handled after the restart, and what was handled is not handled again.
 
-After SIGTERM every message is answered exactly once. After SIGKILL every message is answered,
-and a reply is repeated only for an update that was being handled at the kill (its reply had
-reached the server, its "handled" mark was not written yet): the Bot API has no idempotency key,
-so that window can be made short (`bot.inbox.HandledMarks`) but not closed. The test prints how
-many replies were repeated and holds the bound: at most one per update in flight at each kill.
+After SIGTERM every message is answered exactly once. After SIGKILL every message is answered;
+an update that was being handled at the kill is handled again, and the replies it had sent are
+not sent again (`bot.reply_journal` records each one as the server accepts it). What remains is a
+reply the server had accepted while its answer was still on the way back, or its record not yet
+written: the Bot API has no idempotency key, so that window (one HTTP round trip and one INSERT)
+can be made short but not closed. The test prints how many replies were repeated and holds the
+bound: at most one per reply in flight at each kill.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,10 @@ from bot.dispatcher import build_dispatcher
 from bot.fsm_storage import SqlAlchemyStorage
 from bot.inbox import MAX_RECOVERIES, Inbox, webhook_handler
 from bot.lanes import ChatLanes
+from bot.reply_journal import ReplyJournalMiddleware
 from bot.settings import Settings
 from bot.update_scope import handling_update
-from models import InboxUpdate, Platform
+from models import InboxUpdate, Platform, inbox_repo
 from services.clock import fixed_clock
 from services.i18n import Translator
 from tests.handlers.harness import NOW, RecordingSession, UpdateFactory, make_test_bot
@@ -145,6 +147,57 @@ async def test_what_was_not_handled_is_handled_after_a_restart(
     assert len(rig.recording.sent_texts(11)) == 2 and len(rig.recording.sent_texts(12)) == 1
     assert all(r.handled_at is not None for r in await rows(session_factory))
     assert await restarted.restart().inbox.recover(rig.bot) == 0
+
+
+async def mark_lost(factory: async_sessionmaker[AsyncSession], received: dict[str, Any]) -> None:
+    """As if the process died after the handling but before the "handled" mark was written."""
+    async with factory() as session, session.begin():
+        row = await session.get(InboxUpdate, (BOT_ID, received["update_id"]))
+        assert row is not None
+        row.handled_at, row.payload = None, received
+
+
+async def test_a_reply_sent_before_a_crash_is_not_sent_again(
+    rig: Rig, session_factory: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.reply_journal")
+    rig.bot.session.middleware(ReplyJournalMiddleware(session_factory, fixed_clock(NOW)))
+    updates = UpdateFactory()
+    received = payload(updates.message(person(31), text="/help"))
+    (stored,) = await rig.inbox.store(rig.bot, [received])
+    await rig.inbox.handle(rig.bot, stored)
+    assert len(rig.recording.sent_texts(31)) == 1
+    async with session_factory() as session:
+        recorded = await inbox_repo.recorded_replies(session, BOT_ID, stored.update_id)
+    assert [(r.method, r.chat_id) for r in recorded.values()] == [("sendMessage", "31")]
+
+    await mark_lost(session_factory, received)
+    restarted = rig.restart()
+    assert await restarted.inbox.recover(rig.bot) == 1
+    await restarted.idle()
+    # Handled again (the mark was lost), but the person has one answer, not two.
+    assert len(rig.recording.sent_texts(31)) == 1
+    assert "was sent before the restart; not sending it again" in caplog.text
+    assert (await rows(session_factory))[0].handled_at is not None
+
+
+async def test_a_reply_the_first_attempt_did_not_send_is_sent(
+    rig: Rig, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    rig.bot.session.middleware(ReplyJournalMiddleware(session_factory, fixed_clock(NOW)))
+    updates = UpdateFactory()
+    (stored,) = await rig.inbox.store(rig.bot, [payload(updates.message(person(32), text="/help"))])
+    # The first attempt recorded a different call at that place (another chat): not this reply.
+    async with session_factory() as session, session.begin():
+        await inbox_repo.record_reply(
+            session, BOT_ID, stored.update_id, 0, method="sendMessage", chat_id="999", result={}, now=NOW
+        )
+    assert await rig.restart().inbox.recover(rig.bot) == 1
+    await asyncio.sleep(0)
+    async with asyncio.timeout(10):
+        while not rig.recording.sent_texts(32):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    assert rig.recording.sent_texts(32)[0].startswith(T.get("en", "help-text"))
 
 
 async def test_an_update_unfinished_at_every_start_is_given_up(
