@@ -4,8 +4,7 @@ Every catalog message is rendered through the project's Translator with realisti
 tracking code, phones, Jalali dates and times, counts, Persian names) and laid out by the Unicode
 bidi algorithm, right to left for Persian (and by each line's first strong letter, as Telegram and
 Bale do); every code, phone, date and range must then appear in the visual string with its groups
-in their logical left-to-right order. Also: what a reader copies from a message still works in
-/track.
+in their logical left-to-right order. Also: what a reader copies or sees still works in /track.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from services.accounts import display_phone
 from services.i18n import Dialable, Translator
 from services.jalali import format_datetime, format_jalali_date, format_jalali_numeric
 from services.persian import LRI, PDI, isolate_ltr
-from services.requests import format_tracking_code, parse_tracking_code
+from services.requests import format_tracking_code, parse_tracking_code, reversed_tracking_code
 from tests.unit.test_locales import catalog
 
 CODE = "778434565"
@@ -128,8 +127,30 @@ def test_plain_numbers_are_left_bare_and_ranges_are_isolated() -> None:
     assert misplaced_numbers(ranged, "R") == []
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "778-434-565",
+        "۷۷۸-۴۳۴-۵۶۵",
+        "٧٧٨ ٤٣٤ ٥٦٥",
+        "۷۷۸ ۴۳۴ ۵۶۵ ",
+        "778434565",
+        "کد \u2066۷۷۸-۴۳۴-۵۶۵\u2069",  # copied from a message with its marks
+        "\u200f۷۷۸_۴۳۴.۵۶۵",
+    ],
+)
+def test_a_code_is_read_in_any_digits_separators_and_marks(typed: str) -> None:
+    assert parse_tracking_code(typed) == CODE
+
+
 def test_a_copied_code_from_any_message_parses_back() -> None:
     assert (
         parse_tracking_code(Translator().get("fa", "request-button-details", code=format_tracking_code(CODE)))
         == CODE
     )
+
+
+def test_codes_that_are_not_nine_latin_digits_once_read_are_refused() -> None:
+    assert parse_tracking_code("۷۷۸-۴۳۴") is None
+    assert parse_tracking_code("７７８４３４５６５") is None  # full-width digits are not a code
+    assert reversed_tracking_code(CODE) == "565434778"
