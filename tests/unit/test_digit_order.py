@@ -4,7 +4,8 @@ Every catalog message is rendered through the project's Translator with realisti
 tracking code, phones, Jalali dates and times, counts, Persian names) and laid out by the Unicode
 bidi algorithm, right to left for Persian (and by each line's first strong letter, as Telegram and
 Bale do); every code, phone, date and range must then appear in the visual string with its groups
-in their logical left-to-right order. Also: what a reader copies or sees still works in /track.
+in their logical left-to-right order. Also: emergency numbers stay tappable, no «·» beside Persian
+digits, and what a reader copies from a message still works in /track.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from bidi import get_display  # python-bidi ≥ 0.5: the full algorithm, isolates included
 
 from services.accounts import display_phone
+from services.emergency import emergency_numbers, emergency_numbers_text
 from services.i18n import Dialable, Translator
 from services.jalali import format_datetime, format_jalali_date, format_jalali_numeric
 from services.persian import LRI, PDI, isolate_ltr
@@ -125,6 +127,20 @@ def test_plain_numbers_are_left_bare_and_ranges_are_isolated() -> None:
     ranged = translator.get("fa", "profile-line", field="جمعیت", value="10–20")
     assert f"{LRI}۱۰–۲۰{PDI}" in ranged
     assert misplaced_numbers(ranged, "R") == []
+
+
+def test_emergency_numbers_are_latin_digits_without_marks_so_a_tap_dials_them() -> None:
+    for locale in ("fa", "en"):
+        text = emergency_numbers_text(Translator().bind(locale))
+        for _service, number in emergency_numbers():
+            assert re.search(rf": {number}$", text, re.MULTILINE), (locale, number)
+        assert not set(text) & set("۰۱۲۳۴۵۶۷۸۹\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def test_no_middle_dot_beside_persian_digits() -> None:
+    # «۰ عکس · ۰ نظر»: the dot reads as a Persian zero.
+    crowded = [key for key, text in rendered("fa") if "·" in text and re.search("[۰-۹]", text)]
+    assert crowded == []
 
 
 @pytest.mark.parametrize(
