@@ -10,7 +10,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from services.i18n import BoundTranslator
+from services.i18n import BoundTranslator, Dialable
 
 EMERGENCY_NUMBERS_FILE = Path(__file__).resolve().parents[1] / "data" / "emergency_numbers.csv"
 
@@ -23,8 +23,8 @@ def emergency_numbers(path: Path = EMERGENCY_NUMBERS_FILE) -> tuple[tuple[str, s
 
 
 def emergency_numbers_text(t: BoundTranslator) -> str:
-    """One line per service: «🚒 آتش‌نشانی: ۱۲۵»."""
+    """One line per service: «🚒 آتش‌نشانی: 125», in Latin digits so that a tap dials it."""
     return "\n".join(
-        t("emergency-number-line", service=t(f"emergency-service-{key}"), number=number)
+        t("emergency-number-line", service=t(f"emergency-service-{key}"), number=Dialable(number))
         for key, number in emergency_numbers()
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
 
+from services.persian import isolate_ltr
+
 log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -40,7 +42,8 @@ class Translator:
         self.default_locale = default_locale
         self._bundles: dict[str, FluentBundle] = {}
         for locale in SUPPORTED_LOCALES:
-            # Bidi isolation marks (U+2068/2069) show as boxes on some older Android fonts.
+            # Fluent would wrap every argument in FSI…PDI; only numbers need isolating (done in
+            # `_prepare_args`), and fewer invisible marks in names and texts is safer on old fonts.
             bundle = FluentBundle([locale], use_isolating=False)
             for path in sorted((locales_dir / locale).glob("*.ftl")):
                 bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
@@ -83,18 +86,36 @@ class BoundTranslator:
         return LIST_SEPARATORS.get(self.locale, ", ").join(items)
 
 
-_NUMERIC = re.compile(r"[0-9][0-9 +\-/:.,]*")
+class Dialable(str):
+    """A number people tap to call (an emergency service): Latin digits in every language, since
+    Telegram and Bale turn only those into a phone link."""
+
+    __slots__ = ()
+
+
+_DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
+# Wholly numeric values: counts, codes, phones, numeric dates, ranges («۱۰–۲۰»).
+_NUMERIC = re.compile(rf"\+?[{_DIGIT}][{_DIGIT} +\-/:.,\u2013]*")
+# Groups joined by a single «,» «.» «/» or «:» stay in order by themselves (UAX #9, rule W4):
+# «۱۴۰۳/۰۷/۱۵», «۱۴:۰۵», "12,500". A dash, a plus, a space or an en dash does not hold them.
+_HOLDS_TOGETHER = re.compile(rf"[{_DIGIT}]+(?:[,./:][{_DIGIT}]+)*")
 
 
 def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
     # Numbers are rendered here, not by Fluent's number formatter, so Persian always gets Persian
     # digits. Only values that are wholly numeric (counts, phones, dates) are converted: a link or
-    # a token with digits in it must reach the user exactly as it is.
+    # a token with digits in it must reach the user exactly as it is. A number whose groups a
+    # right-to-left line would show in reverse (the tracking code «۷۷۸-۴۳۴-۵۶۵» read as
+    # ۵۶۵-۴۳۴-۷۷۸, «+۹۸…», a range) is isolated here, once for every message; the others stay
+    # bare (fewer invisible marks, and a phone number remains a link).
     prepared: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if isinstance(value, str) and locale == "fa" and _NUMERIC.fullmatch(value):
-            value = value.translate(_PERSIAN_DIGITS)
+        if isinstance(value, str) and _NUMERIC.fullmatch(value):
+            if locale == "fa" and not isinstance(value, Dialable):
+                value = value.translate(_PERSIAN_DIGITS)
+            if not _HOLDS_TOGETHER.fullmatch(value):
+                value = isolate_ltr(value)
         prepared[name] = value
     return prepared

@@ -9,7 +9,10 @@ import re
 import unicodedata
 
 __all__ = [
+    "LRI",
+    "PDI",
     "fold_for_search",
+    "isolate_ltr",
     "normalise_for_routing",
     "normalize_digits",
     "normalize_text",
@@ -21,6 +24,8 @@ _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # U+06F0..U+06F9 (Extended Arabic-Indi
 _ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"  # U+0660..U+0669 (Arabic-Indic)
 
 ZWNJ = "\u200c"
+LRI = "\u2066"  # left-to-right isolate
+PDI = "\u2069"  # pop directional isolate
 
 _TO_ASCII_DIGITS = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, _ASCII_DIGITS * 2)
 _TO_PERSIAN_DIGITS = str.maketrans(_ASCII_DIGITS, _PERSIAN_DIGITS)
@@ -88,6 +93,18 @@ def normalize_digits(s: str) -> str:
 def to_persian_digits(s_or_int: str | int) -> str:
     """Convert ASCII digits (in a string or an int) to Persian digits for display."""
     return str(s_or_int).translate(_TO_PERSIAN_DIGITS)
+
+
+def isolate_ltr(text: str) -> str:
+    """`text` between LRI and PDI, shown left to right as one unit wherever it stands.
+
+    In a right-to-left line the groups of «۷۷۸-۴۳۴-۵۶۵» (or «+۹۸ ۹۱۲», «۱۰–۲۰») are otherwise laid
+    out right to left, so the reader sees ۵۶۵-۴۳۴-۷۷۸. Already isolated text is left as it is.
+    The marks are invisible and dropped again by `normalize_text` when a reader pastes them back.
+    """
+    if text.startswith(LRI) and text.endswith(PDI):
+        return text
+    return f"{LRI}{text}{PDI}"
 
 
 def _is_letter(ch: str) -> bool:

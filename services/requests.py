@@ -17,6 +17,7 @@ import enum
 import logging
 import math
 import secrets
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -255,9 +256,16 @@ def format_tracking_code(code: str, locale: str = "fa") -> str:
 
 
 def parse_tracking_code(text: str) -> str | None:
-    """The code in whatever the resident typed (Persian digits, dashes, spaces), or None."""
-    digits = "".join(ch for ch in normalize_digits(text) if ch.isdigit())
+    """The code in whatever the resident typed or pasted (Persian, Arabic-Indic or Latin digits,
+    dashes, spaces, the invisible bidi marks copied with it), or None."""
+    digits = "".join(ch for ch in normalize_digits(text) if ch in string.digits)
     return digits if len(digits) == TRACKING_CODE_DIGITS else None
+
+
+def reversed_tracking_code(code: str) -> str:
+    """778434565 → 565434778: the groups in the order a right-to-left line may have shown them."""
+    groups = [code[i : i + 3] for i in range(0, len(code), 3)]
+    return "".join(reversed(groups))
 
 
 def clean_request_text(text: str) -> str:
@@ -1128,7 +1136,8 @@ async def track_request(
     account_id: int | None = None,
     limit: int = TRACK_ATTEMPTS_PER_HOUR,
 ) -> RequestView | RequestStatusView:
-    """The request with this tracking code, as much of it as the asker may see.
+    """The request with this tracking code (or, when none has it, with its three groups in reverse
+    order: what a right-to-left line may have shown), as much of it as the asker may see.
 
     The author and followers see its text and history; the handlers also the resident's name and
     phone. Anyone else holding the code sees its status and dates only (an anonymous request's
@@ -1138,6 +1147,10 @@ async def track_request(
     Raises `UnknownRequest`, `TooManyTrackingAttempts`.
     """
     request = await session.scalar(select(CitizenRequest).where(CitizenRequest.code == code))
+    if request is None and (flipped := reversed_tracking_code(code)) != code:
+        # Typed as a right-to-left line once showed it (groups reversed): unambiguous, since the
+        # code as typed does not exist.
+        request = await session.scalar(select(CitizenRequest).where(CitizenRequest.code == flipped))
     if request is not None:
         handler = await may_handle(session, actor, request)
         involved = actor.person_id is not None and (

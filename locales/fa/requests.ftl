@@ -106,7 +106,8 @@ emergency-service-electricity = ⚡ اتفاقات برق
 
 ## Tracking
 
-request-track-ask = کد پیگیری را بفرستید (مثلاً ۱۲۳-۴۵۶-۷۸۹)، یا «📂 درخواست‌های من» را بزنید.
+# The example between LRI and PDI, or a right-to-left line shows it as ۷۸۹-۴۵۶-۱۲۳.
+request-track-ask = کد پیگیری را بفرستید (مثلاً {"\u2066"}۱۲۳-۴۵۶-۷۸۹{"\u2069"})، یا «📂 درخواست‌های من» را بزنید.
 request-track-unknown = درخواستی با این کد پیدا نشد. کد ۹ رقمی را دوباره بررسی کنید.
 request-track-public = 🔎 درخواست {$code}
     📌 وضعیت: {$status}

@@ -21,7 +21,8 @@ from models import (
 )
 from services.authz import OPERATOR
 from services.council import register_member
-from services.requests import format_tracking_code
+from services.persian import LRI, PDI
+from services.requests import format_tracking_code, reversed_tracking_code
 from tests.handlers.conftest import Harness, count, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
@@ -231,7 +232,7 @@ async def test_the_daily_limit_has_a_clear_message(harness: Harness) -> None:
     assert await count(harness.session_factory, CitizenRequest) == 5
     await harness.send(harness.updates.message(citizen, text="/request"))
     assert harness.last_text().startswith(t(harness, "request-daily-limit", limit=5))
-    assert "۱۲۵" in harness.last_text()  # the emergency numbers come with it
+    assert "125" in harness.last_text()  # the emergency numbers come with it
 
 
 async def test_an_emergency_gets_the_numbers_at_once_and_reaches_the_manager(harness: Harness) -> None:
@@ -239,7 +240,7 @@ async def test_an_emergency_gets_the_numbers_at_once_and_reaches_the_manager(har
     await harness.send(harness.updates.message(citizen, text="/request"))
     await harness.send(harness.updates.message(citizen, text="بوی گاز شدید تو راه پله ساختمان ما میاد"))
     texts = harness.tg_session.sent_texts(citizen.id)
-    assert texts[-2].startswith(t(harness, "request-emergency")) and "۱۹۴" in texts[-2] and "۱۲۵" in texts[-2]
+    assert texts[-2].startswith(t(harness, "request-emergency")) and "194" in texts[-2] and "125" in texts[-2]
     request = await only_request(harness)
     assert request.is_emergency and request.urgent and request.committee is CommitteeKey.CRISIS
     sent, held = texts[-1].split("\n")
@@ -279,7 +280,9 @@ async def test_in_crisis_mode_an_emergency_goes_to_the_crisis_committee(harness:
         + t(
             harness,
             "request-held-now",
-            who=t(harness, "reach-holder", level=t(harness, "reach-level-committee_head"), names="رئیس بحران"),
+            who=t(
+                harness, "reach-holder", level=t(harness, "reach-level-committee_head"), names="رئیس بحران"
+            ),
         )
     )
     assert len(await outbox_to(harness, crisis_head.id)) == 1
@@ -392,6 +395,30 @@ async def test_track_hides_the_text_from_strangers_and_rejects_bad_codes(harness
     assert harness.last_text() == t(harness, "request-track-ask")
     await harness.send(harness.updates.message(stranger, text="۱۱۱-۱۱۱-۱۱۱"))
     assert harness.last_text() == t(harness, "request-track-unknown")
+
+
+async def test_track_reads_a_code_as_copied_from_a_message_or_as_a_persian_line_showed_it(
+    harness: Harness,
+) -> None:
+    _boss, _head, citizen = await setup_neighbourhood(harness)
+    await submit(harness, citizen)
+    request = await only_request(harness)
+    # The code is shown isolated, so it reads in its own order; copied with its marks, it still works.
+    submitted = next(text for text in reversed(harness.tg_session.sent_texts()) if LRI in text)
+    copied = submitted[submitted.index(LRI) : submitted.index(PDI) + 1]
+    assert copied == f"{LRI}{format_tracking_code(request.code, 'fa')}{PDI}"
+    await harness.send(harness.updates.message(citizen, text=f"/track {copied}"))
+    assert HEALTH_TEXT in harness.last_text()
+    # Typed in the order an older message may have displayed it: the groups reversed.
+    seen = format_tracking_code(reversed_tracking_code(request.code), "fa").replace("-", " ")
+    await harness.send(harness.updates.message(citizen, text=f"/track {seen}"))
+    assert HEALTH_TEXT in harness.last_text()
+    # Buttons carry the bare code: no invisible marks in callback data.
+    await harness.send(harness.updates.message(citizen, text=t(harness, "menu-my-requests")))
+    listing = harness.tg_session.requests[-1]
+    buttons = [b.callback_data for row in listing.reply_markup.inline_keyboard for b in row]  # type: ignore[attr-defined]
+    assert buttons and all(LRI not in data and PDI not in data for data in buttons)
+    assert any(request.code in data for data in buttons)
 
 
 async def test_my_requests_lists_own_and_followed(harness: Harness) -> None:

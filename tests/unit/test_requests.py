@@ -46,6 +46,7 @@ from services.requests import (
     parse_tracking_code,
     request_for_handler,
     reroute_request,
+    reversed_tracking_code,
     run_sla_reminders,
     set_committee_sla,
     submit_request,
@@ -434,6 +435,31 @@ async def test_track_shows_text_only_to_the_people_involved(
             session, actor=await load_actor(session, world["head"]), code=code, now=T0
         )
         assert isinstance(handler, RequestView) and handler.resident_phone == "09120000301"
+
+
+async def test_a_code_typed_in_the_order_a_right_to_left_line_showed_it_is_found(
+    session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
+) -> None:
+    # «۷۷۸-۴۳۴-۵۶۵» in a Persian line may have been displayed as ۵۶۵-۴۳۴-۷۷۸.
+    async with session_factory() as session:
+        first = await session.get(CitizenRequest, await new_request(session, world))
+        assert first is not None
+        first.code = "778434565"
+        await session.commit()
+        actor = await load_actor(session, world["resident"])
+        found = await track_request(session, actor=actor, code=reversed_tracking_code("778434565"), now=T0)
+        assert found.code == "778434565"
+        # When the code as typed exists too, it is the one meant: no guessing.
+        second = await session.get(
+            CitizenRequest, await new_request(session, world, text="چراغ کوچه خاموش است")
+        )
+        assert second is not None
+        second.code = "565434778"
+        await session.commit()
+        assert (await track_request(session, actor=actor, code="565434778", now=T0)).code == "565434778"
+        assert (await track_request(session, actor=actor, code="778434565", now=T0)).code == "778434565"
+        with pytest.raises(UnknownRequest):
+            await track_request(session, actor=actor, code="111222333", now=T0)
 
 
 async def test_the_daily_limit_counts_the_tehran_day_and_spares_emergencies(
