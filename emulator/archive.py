@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+SEQ_MARGIN = 10_000
 
 
 def file_ids_in(value: Any) -> list[str]:
@@ -147,7 +148,12 @@ class ChatArchive:
                         for size in photo:
                             emu.photo_groups[size["file_id"]] = photo
                     restored += 1
-        emu.restore_counters(seq=int(data.get("seq", 0)), file_counter=int(data.get("file_counter", 0)))
+        # Changes made in the last moments before a hard stop were never written, but a page still
+        # open may have seen their cursors: continue well past them, so nothing new hides below.
+        emu.restore_counters(
+            seq=int(data.get("seq", 0)) + SEQ_MARGIN,
+            file_counter=int(data.get("file_counter", 0)) + SEQ_MARGIN,
+        )
         return restored
 
     # ------------------------------------------------------------------ writing
