@@ -3,17 +3,26 @@ process, with no token and no network. It is what `python -m bot` runs on a fres
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import socket
 import time
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import run_polling
 from bot.sandbox_web import PersonasProvider, setup_web_chat
 from bot.settings import DEFAULT_DATABASE_URL, PROJECT_ROOT, Settings
-from emulator import start_emulator
+from emulator import BotAPIEmulator, start_emulator
+from emulator.archive import ChatArchive
 from emulator.sms_fake import start_sms_fake
 from models.db import create_engine, create_session_factory, upgrade_database
 from services.clock import utc_now
@@ -26,6 +35,73 @@ SANDBOX_TELEGRAM_TOKEN = "1000001:sandbox-telegram"
 SANDBOX_BALE_TOKEN = "1000002:sandbox-bale"
 SANDBOX_BOTS = {"telegram": 1000001, "bale": 1000002}
 SANDBOX_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'sandbox.db'}"
+PROBE_SECONDS = 2.0
+
+
+def chats_path(database_url: str) -> Path | None:
+    """Where the sandbox keeps its chats: beside an SQLite database file (`sandbox.db` →
+    `sandbox.chats.json`), in `data/` for a database server, nowhere for an in-memory database."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "sqlite":
+        return PROJECT_ROOT / "data" / "sandbox.chats.json"
+    if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+        return None
+    database = Path(url.database)
+    return database.with_name(database.stem + ".chats.json")
+
+
+def candidate_base_urls(host: str, port: int) -> list[str]:
+    """The addresses a browser may use to reach a server bound to `host`: itself, or for a
+    wildcard bind (`0.0.0.0`, `::`) this machine's loopback and network addresses."""
+    if host not in ("", "0.0.0.0", "::"):
+        return [f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"]
+    hosts = ["127.0.0.1"]
+    if host == "::":
+        hosts.append("[::1]")
+    with contextlib.suppress(OSError):
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            hosts.append(str(info[4][0]))
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        # Connecting a UDP socket sends nothing; it only picks the address of the default route.
+        probe.connect(("10.254.254.254", 1))
+        hosts.append(str(probe.getsockname()[0]))
+    unique = [h for i, h in enumerate(hosts) if h not in hosts[:i] and h != "0.0.0.0"]
+    return [f"http://{h}:{port}" for h in unique]
+
+
+async def answering(urls: Sequence[str], paths: Sequence[str]) -> list[str]:
+    """The base URLs among `urls` where every one of `paths` answers 200 (in the given order)."""
+    timeout = aiohttp.ClientTimeout(total=PROBE_SECONDS)
+
+    async def answers(session: aiohttp.ClientSession, base: str) -> bool:
+        for path in paths:
+            try:
+                async with session.get(base + path, allow_redirects=False) as response:
+                    if response.status != 200:
+                        return False
+            except (aiohttp.ClientError, TimeoutError, OSError):
+                return False
+        return True
+
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        results = await asyncio.gather(*(answers(session, url) for url in urls))
+    return [url for url, ok in zip(urls, results, strict=True) if ok]
+
+
+async def banner(web_urls: Sequence[str], sms_base: str | None = None) -> list[str]:
+    """The start-up lines, naming only addresses that answered a request just now."""
+    live = await answering(web_urls, ("/sandbox/config.json", "/_emu/health"))
+    if not live:
+        return [f"Mahalleyar sandbox (محله‌یار) started, but nothing answered at {', '.join(web_urls)}"]
+    lines = [f"Mahalleyar sandbox (محله‌یار) is running at {live[0]}/"]
+    lines += [f"  Web chat: open {url}/ in a browser" for url in live]
+    lines.append(f"  Bot API emulator control: {live[0]}/_emu/  (Telegram bot 1000001, Bale bot 1000002)")
+    if sms_base is not None and await answering([sms_base], ("/_fake/messages",)):
+        lines.append(f"  SMS (Kavenegar fake): {sms_base}/_fake/messages")
+    return lines
 
 
 def persona_label(persona: DemoPersona, translator: Translator, locale: str = "fa") -> str:
@@ -74,11 +150,7 @@ async def run_sandbox(settings: Settings) -> None:
         if await seed_demo_if_fresh(session, now=utc_now()):
             log.info("fresh sandbox database: seeded the demo regions and people")
     personas = database_personas(session_factory, Translator(default_locale=settings.default_locale))
-    emulator, runner, base_url = await start_emulator(
-        settings.sandbox_host,
-        settings.sandbox_port,
-        extra_setup=lambda app: setup_web_chat(app, bots=SANDBOX_BOTS, personas=personas),
-    )
+    emulator = BotAPIEmulator()
     emulator.add_bot(
         SANDBOX_TELEGRAM_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="telegram"
     )
@@ -87,6 +159,22 @@ async def run_sandbox(settings: Settings) -> None:
     emulator.add_bot(
         SANDBOX_BALE_TOKEN, username="mahalleyar_bot", first_name="محله‌یار", platform="bale", odd=True
     )
+    # The chats survive a restart, as they do on a messenger's servers: the bot's database
+    # remembers message ids (cards it edits later), and people come back to their conversation.
+    archive_path = chats_path(database_url)
+    archive = ChatArchive(archive_path) if archive_path is not None else None
+    if archive is not None:
+        restored = archive.load(emulator)
+        log.info("sandbox chats: %s (%d messages restored)", archive.path, restored)
+    emulator, runner, base_url = await start_emulator(
+        settings.sandbox_host,
+        settings.sandbox_port,
+        emulator=emulator,
+        extra_setup=lambda app: setup_web_chat(
+            app, bots=SANDBOX_BOTS, personas=personas, instance=archive.instance if archive else None
+        ),
+    )
+    keeper = asyncio.create_task(archive.keep(emulator)) if archive is not None else None
     # Like Telegram's, update ids must keep growing across sandbox restarts: the bot remembers
     # the ids it has handled (in the sandbox database) and would skip a reused one.
     first_update_id = int(time.time() * 1000)
@@ -108,16 +196,16 @@ async def run_sandbox(settings: Settings) -> None:
             **sms_update,
         }
     )
-    print(f"Mahalleyar sandbox (محله‌یار) is running at {base_url}/", flush=True)
-    print(f"  Web chat: open {base_url}/ in a browser", flush=True)
-    print(
-        f"  Bot API emulator control: {base_url}/_emu/  (Telegram bot 1000001, Bale bot 1000002)", flush=True
-    )
-    if sms_runner is not None:
-        print(f"  SMS (Kavenegar fake): {sandbox_settings.sms_api_base}/_fake/messages", flush=True)
+    port = int(base_url.rsplit(":", 1)[1])
+    sms_address = sandbox_settings.sms_api_base if sms_runner is not None else None
+    for line in await banner(candidate_base_urls(settings.sandbox_host, port), sms_address):
+        print(line, flush=True)
     try:
         await run_polling(sandbox_settings)
     finally:
+        if keeper is not None:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
         if sms_runner is not None:
             await sms_runner.cleanup()
         await runner.cleanup()

@@ -8,12 +8,14 @@ All endpoints answer ``{"ok": true, "result": ...}`` or ``{"ok": false, "descrip
 ``POST /_emu/bots``                                          ``{token, username?, first_name?, platform?, odd?}``
 ``POST /_emu/users/{user_id}``                               create/update ``{first_name, last_name,
                                                              username, language_code, phone, blocked}``
-``POST /_emu/bots/{bot_id}/users/{user_id}/text``            ``{text, reply_to?}``
-``POST /_emu/bots/{bot_id}/users/{user_id}/contact``         ``{phone_number?, own?=true}``
+``POST /_emu/bots/{bot_id}/users/{user_id}/text``            ``{text, reply_to?}`` (≤ 4,096 UTF-16 units)
+``POST /_emu/bots/{bot_id}/users/{user_id}/contact``         ``{phone_number?, own?=true, first_name?,
+                                                             last_name?, contact_user_id?}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/photo``           ``{data (base64)?, caption?}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/document``        ``{data (base64)?, file_name?, caption?}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/location``        ``{latitude, longitude}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/sticker``         ``{emoji?}``
+``POST /_emu/bots/{bot_id}/users/{user_id}/voice``           ``{data (base64)?, duration?=3, mime_type?}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/press``           ``{message_id, data, strict?=true}``
 ``POST /_emu/bots/{bot_id}/users/{user_id}/click``           ``{text, message_id?}`` press a button by label
 ``POST /_emu/bots/{bot_id}/updates``                         raw update injection
@@ -28,6 +30,11 @@ All endpoints answer ``{"ok": true, "result": ...}`` or ``{"ok": false, "descrip
 
 Every user action accepts an optional ``"user": {first_name, ...}`` object to create/update
 the simulated user's profile first.
+
+A user's text longer than 4,096 UTF-16 code units is refused with 400 "Bad Request: message is
+too long", as Telegram's server refuses it (MTProto ``MESSAGE_TOO_LONG``); Telegram's apps split
+such a text into several messages before sending, and so does the sandbox web chat. (The Python
+``BotAPIEmulator.send_text`` does not check, so tests can still feed a bot what no server would.)
 
 ``fail_next`` takes ``{method, status?=500, count?=1, retry_after?, description?, chat_id?, bot_id?,
 shape?="telegram", seconds?}``; ``shape`` writes the failure the way other servers do: ``no_ok``,
@@ -47,7 +54,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .errors import ApiError
+from .api_methods import MAX_TEXT
+from .errors import ApiError, bad_request
+from .formatting import utf16_len
 
 if TYPE_CHECKING:
     from .server import BotAPIEmulator
@@ -177,7 +186,10 @@ def setup_control_routes(app: web.Application, emu: BotAPIEmulator) -> None:
         sim = user_from(request, body)
         update: dict[str, Any]
         if action == "text":
-            update = await emu.send_text(bot, sim, str(body["text"]), reply_to=body.get("reply_to"))
+            text = str(body["text"])
+            if utf16_len(text) > MAX_TEXT:
+                raise bad_request("message is too long")
+            update = await emu.send_text(bot, sim, text, reply_to=body.get("reply_to"))
         elif action == "contact":
             update = await emu.send_contact(
                 bot,
@@ -185,6 +197,8 @@ def setup_control_routes(app: web.Application, emu: BotAPIEmulator) -> None:
                 body.get("phone_number"),
                 own=bool(body.get("own", True)),
                 contact_user_id=body.get("contact_user_id"),
+                first_name=body.get("first_name"),
+                last_name=body.get("last_name"),
             )
         elif action == "photo":
             data = _b64(body.get("data"))
@@ -208,6 +222,14 @@ def setup_control_routes(app: web.Application, emu: BotAPIEmulator) -> None:
             update = await emu.send_location(bot, sim, float(body["latitude"]), float(body["longitude"]))
         elif action == "sticker":
             update = await emu.send_sticker(bot, sim, body.get("emoji", "😀"))
+        elif action == "voice":
+            update = await emu.send_voice(
+                bot,
+                sim,
+                _b64(body.get("data")),
+                duration=int(body.get("duration", 3)),
+                mime_type=str(body.get("mime_type") or "audio/ogg"),
+            )
         elif action == "press":
             update = await emu.press_button(
                 bot, sim, int(body["message_id"]), str(body["data"]), strict=bool(body.get("strict", True))

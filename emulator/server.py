@@ -272,6 +272,22 @@ class BotAPIEmulator:
         self._seq += 1
         return self._seq
 
+    @property
+    def current_seq(self) -> int:
+        """The sequence number of the latest change (grows with every message, edit, deletion)."""
+        return self._seq
+
+    @property
+    def file_counter(self) -> int:
+        """How many files have been stored (file ids and paths are numbered with it)."""
+        return self._file_counter
+
+    def restore_counters(self, *, seq: int, file_counter: int) -> None:
+        """Continue numbering after a restored history (:mod:`emulator.archive`), so that change
+        cursors and file ids never repeat."""
+        self._seq = max(self._seq, seq)
+        self._file_counter = max(self._file_counter, file_counter)
+
     def notify_changes(self) -> None:
         """Wake everything waiting for chat changes (messages, edits, callback answers)."""
         self._changes.notify()
@@ -632,6 +648,32 @@ class BotAPIEmulator:
             "file_size": stored.file_size,
         }
         return await self.send_message(bot, user, {"sticker": sticker})
+
+    async def send_voice(
+        self,
+        bot: BotRef,
+        user: UserRef,
+        data: bytes | None = None,
+        *,
+        duration: int = 3,
+        mime_type: str = "audio/ogg",
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Send a voice note (Telegram's ``Voice``: file ids, duration in seconds, mime type, size).
+        Without ``data`` the body is a placeholder: nothing in the emulator plays it."""
+        body = data if data is not None else b"OggS" + bytes(60)
+        stored = self.new_file(body, kind="voice", mime_type=mime_type)
+        voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": max(1, int(duration)),
+            "mime_type": mime_type,
+            "file_size": stored.file_size,
+        }
+        content: dict[str, Any] = {"voice": voice}
+        if caption is not None:
+            content["caption"] = caption
+        return await self.send_message(bot, user, content)
 
     async def press_button(
         self,

@@ -93,15 +93,18 @@ def setup_web_chat(
     bots: Mapping[str, int],
     personas: PersonasProvider = demo_personas,
     bot_name: str = "محله‌یار",
+    instance: str | None = None,
 ) -> None:
     """Serve the web chat at `/` of `app` (the emulator's app, so `/_emu/` is on the same origin).
 
-    `bots` maps each platform ("telegram", "bale") to the id of the emulated bot to talk to."""
+    `bots` maps each platform ("telegram", "bale") to the id of the emulated bot to talk to;
+    `instance` names the emulator's chat history (the same across restarts when it is kept on
+    disk), so the page can tell when the transcripts it saw are gone."""
     unknown = set(bots) - set(PLATFORMS)
     if unknown:
         raise ValueError(f"unknown platforms {sorted(unknown)}")
-    # Changes on every start, so the page can tell that the emulator's transcripts were reset.
-    instance = secrets.token_hex(8)
+    # Without a history kept on disk, every start is a new one.
+    instance = instance or secrets.token_hex(8)
 
     async def index(request: web.Request) -> web.StreamResponse:
         return web.FileResponse(

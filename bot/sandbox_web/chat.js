@@ -5,6 +5,9 @@
 (() => {
   const STORE_KEY = 'mahalleyar.sandbox.v1';
   const LONG_POLL_SECONDS = 25;
+  // Telegram's limit for one message, in UTF-16 code units (a JavaScript string's length).
+  const MAX_TEXT = 4096;
+  const STICKERS = ['👍', '🙏', '😊', '😢', '😡', '❤️', '👏', '🤔'];
   const BACKGROUND_POLL_MS = 3000;
   const PLATFORM_NAMES = { telegram: 'تلگرام', bale: 'بله' };
   const AVATAR_COLOURS = ['#e17055', '#0984e3', '#00a383', '#a55eea', '#e58e26', '#d63c6b', '#3c8d5a', '#6c5ce7'];
@@ -15,7 +18,8 @@
     messages: $('messages'), replyKb: $('reply-kb'), composer: $('composer'), input: $('input'),
     kbToggle: $('kb-toggle'), photoInput: $('photo-input'), toast: $('toast'), offline: $('offline'),
     platformChip: $('platform-chip'), asPersona: $('as-persona'), othersBadge: $('others-badge'),
-    botName: $('bot-name'),
+    botName: $('bot-name'), jumpDown: $('jump-down'), jumpBadge: $('jump-badge'),
+    attachBtn: $('attach-btn'), attachMenu: $('attach-menu'), lengthNote: $('length-note'),
   };
 
   // ---- persisted state: personas, the active one, and what each has seen ----
@@ -176,13 +180,15 @@
     return body && 'result' in body ? body.result : body;
   }
 
-  /** Act as the active persona: text, contact, photo, location, press, click. */
+  /** Act as the active persona: text, contact, photo, location, sticker, voice, press, click. */
   async function act(action, body) {
     const p = activePersona();
     if (!p) {
       openPersonaDialog();
       return null;
     }
+    // Like a messenger: whatever you do, the chat follows to its newest message.
+    followNewest();
     try {
       return await api(`/_emu/bots/${botId(p)}/users/${p.user_id}/${action}`, {
         method: 'POST',
@@ -330,6 +336,7 @@
     place: 'M12 2C8.13 2 5 5.13 5 9c0 5.25 7 13 7 13s7-7.75 7-13c0-3.87-3.13-7-7-7zm0 9.5a2.5 2.5 0 0 1 0-5 2.5 2.5 0 0 1 0 5z',
     contact: 'M12 12c2.21 0 4-1.79 4-4s-1.79-4-4-4-4 1.79-4 4 1.79 4 4 4zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z',
     file: 'M14 2H6c-1.1 0-2 .9-2 2v16c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V8l-6-6zm-1 7V3.5L18.5 9H13z',
+    mic: 'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.49 6-3.31 6-6.72h-1.7z',
   };
 
   function el(tag, className, text) {
@@ -410,14 +417,16 @@
     const p = activePersona();
     const chat = p ? chatOf(p.key) : null;
     const box = ui.messages;
-    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    const follow = stickToBottom || box.dataset.persona !== (p && p.key);
     const records = chat ? [...chat.records.values()].sort((a, b) => a.message_id - b.message_id) : [];
     if (!records.length) {
       box.replaceChildren(emptyState(p, chat));
+      box.dataset.persona = p ? p.key : '';
       return;
     }
     const nodes = [];
     let lastDay = null;
+    let arrived = 0;
     const keep = new Map();
     for (const record of records) {
       const day = formatDay(record.message.date);
@@ -427,14 +436,54 @@
       }
       // Reuse a message's node while it is unchanged, so photos do not reload.
       const cached = chat.nodes.get(record.message_id);
+      if (!cached && record.direction === 'bot') arrived += 1;
       const node = cached && cached.seq === record.seq ? cached.node : messageNode(record);
       keep.set(record.message_id, { seq: record.seq, node });
       nodes.push(node);
     }
     chat.nodes = keep;
     box.replaceChildren(...nodes);
-    if (nearBottom || box.dataset.persona !== p.key) box.scrollTop = box.scrollHeight;
+    if (follow) {
+      scrollToNewest();
+    } else {
+      unseenBelow += arrived;
+      updateJump();
+    }
     box.dataset.persona = p.key;
+  }
+
+  // ---- following the newest message ----
+  // The chat sticks to its bottom unless the visitor scrolled up to read: then a ↓ button with
+  // the number of new messages waits. Anything that changes the chat's height (a reply keyboard
+  // shown or hidden, a photo loaded, the note under a long text, a narrower window) keeps the
+  // newest message in view while it sticks.
+
+  let stickToBottom = true;
+  let unseenBelow = 0;
+
+  const distanceFromBottom = () => ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight;
+
+  function scrollToNewest() {
+    ui.messages.scrollTop = ui.messages.scrollHeight;
+    stickToBottom = true;
+    unseenBelow = 0;
+    updateJump();
+  }
+
+  function followNewest() {
+    stickToBottom = true;
+    scrollToNewest();
+  }
+
+  function keepFollowing() {
+    if (stickToBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+  }
+
+  function updateJump() {
+    const away = !stickToBottom && distanceFromBottom() > 80;
+    ui.jumpDown.hidden = !away;
+    ui.jumpBadge.hidden = !away || unseenBelow === 0;
+    ui.jumpBadge.textContent = faDigits(unseenBelow);
   }
 
   function emptyState(p, chat) {
@@ -473,6 +522,7 @@
       img.alt = 'عکس';
       img.loading = 'lazy';
       img.src = `/_emu/files/${encodeURIComponent(largest.file_id)}`;
+      img.addEventListener('load', keepFollowing);
       img.addEventListener('click', () => window.open(img.src, '_blank', 'noopener'));
       bubble.appendChild(img);
     }
@@ -492,6 +542,14 @@
       bubble.appendChild(doc);
     }
     if (m.sticker) bubble.appendChild(el('div', 'sticker', m.sticker.emoji || '🙂'));
+    if (m.voice) {
+      const seconds = Number(m.voice.duration) || 0;
+      const length = `${faDigits(Math.floor(seconds / 60))}:${faDigits(String(seconds % 60).padStart(2, '0'))}`;
+      const voice = card(ICONS.mic, 'پیام صوتی', null);
+      voice.classList.add('voice');
+      voice.querySelector('.card-lines').appendChild(el('span', 'ltr', length));
+      bubble.appendChild(voice);
+    }
 
     const body = m.text !== undefined ? m.text : m.caption;
     if (body) bubble.appendChild(textNode(body, !outgoing));
@@ -613,6 +671,7 @@
     if (!rows || chat.kbHidden) {
       ui.replyKb.hidden = true;
       ui.replyKb.replaceChildren();
+      keepFollowing();
       return;
     }
     const fragment = document.createDocumentFragment();
@@ -630,6 +689,7 @@
     }
     ui.replyKb.replaceChildren(fragment);
     ui.replyKb.hidden = false;
+    keepFollowing();
   }
 
   async function pressReplyButton(button, markup) {
@@ -652,8 +712,68 @@
 
   async function sendText(text) {
     const value = text.trim();
-    if (!value) return;
-    await act('text', { text: value });
+    if (!value) return null;
+    // Telegram's server refuses a text over 4,096; its apps (Desktop, Android, Web) cut a longer
+    // one into several messages before sending, preferring a paragraph, line or word break. The
+    // bot then meets what it would meet from a real person who pastes a long text.
+    const parts = splitLongText(value);
+    let sent = null;
+    for (const part of parts) {
+      sent = await act('text', { text: part });
+      if (!sent) return null;
+    }
+    if (parts.length > 1) {
+      toast(`متن بیش از ${formatCount(MAX_TEXT)} نویسه بود و مانند تلگرام در ${faDigits(parts.length)} پیام فرستاده شد.`);
+    }
+    return sent;
+  }
+
+  /** Cut `text` into parts of at most MAX_TEXT UTF-16 units, at the last paragraph, line, sentence
+   * or word break in the second half of each part, never inside a surrogate pair. */
+  function splitLongText(text) {
+    const parts = [];
+    let rest = text;
+    while (rest.length > MAX_TEXT) {
+      const window = rest.slice(0, MAX_TEXT);
+      let cut = -1;
+      for (const mark of ['\n\n', '\n', '. ', '؟ ', '! ', '، ', ' ']) {
+        const at = window.lastIndexOf(mark);
+        if (at >= MAX_TEXT / 2) {
+          cut = at + mark.length;
+          break;
+        }
+      }
+      if (cut < 0) {
+        cut = MAX_TEXT;
+        const code = rest.charCodeAt(cut - 1);
+        if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+      }
+      const part = rest.slice(0, cut).trim();
+      if (part) parts.push(part);
+      rest = rest.slice(cut).trimStart();
+    }
+    if (rest.trim()) parts.push(rest.trim());
+    return parts;
+  }
+
+  /** Under the composer, while the text is over the limit: how it will go out. */
+  function updateLengthNote() {
+    const length = ui.input.value.trim().length;
+    const over = length > MAX_TEXT;
+    ui.lengthNote.hidden = !over;
+    if (over) {
+      const count = splitLongText(ui.input.value).length;
+      ui.lengthNote.textContent = `${formatCount(length)} نویسه؛ بیش از ${formatCount(MAX_TEXT)} نویسهٔ یک پیام. مانند تلگرام در ${faDigits(count)} پیام فرستاده می‌شود.`;
+    }
+    keepFollowing();
+  }
+
+  function formatCount(value) {
+    try {
+      return value.toLocaleString('fa-IR');
+    } catch (error) {
+      return faDigits(value);
+    }
   }
 
   function readAsDataUrl(file) {
@@ -736,6 +856,70 @@
     await act('location', { latitude, longitude });
   }
 
+  function toggleAttachMenu(open = ui.attachMenu.hidden) {
+    ui.attachMenu.hidden = !open;
+    if (open) ui.toast.hidden = true; // a note about the last message must not cover the menu
+    ui.attachBtn.setAttribute('aria-expanded', String(open));
+  }
+
+  function openContactDialog() {
+    $('contact-form').reset();
+    $('contact-error').hidden = true;
+    $('contact-dialog').showModal();
+  }
+
+  /** Someone else's contact, as sent from the phone book: a name and a number, no user id. */
+  async function submitContact(event) {
+    event.preventDefault();
+    const form = new FormData($('contact-form'));
+    const name = String(form.get('name') || '').trim();
+    const phone = phoneDigits(String(form.get('phone') || ''));
+    const error = $('contact-error');
+    if (!/^98\d{10}$/.test(phone)) {
+      error.textContent = 'شمارهٔ همراه باید مانند ۰۹۱۲۳۴۵۶۷۸۹ باشد.';
+      error.hidden = false;
+      return;
+    }
+    $('contact-dialog').close();
+    const { first_name, last_name } = splitName(name || displayPhone(phone));
+    await act('contact', { phone_number: phone, own: false, first_name, last_name });
+  }
+
+  function openStickerDialog() {
+    const grid = $('sticker-grid');
+    if (!grid.childNodes.length) {
+      for (const emoji of STICKERS) {
+        const button = el('button', 'sticker-choice', emoji);
+        button.type = 'button';
+        button.setAttribute('aria-label', `برچسب ${emoji}`);
+        button.addEventListener('click', async () => {
+          $('sticker-dialog').close();
+          await act('sticker', { emoji });
+        });
+        grid.appendChild(button);
+      }
+    }
+    $('sticker-dialog').showModal();
+  }
+
+  function openVoiceDialog() {
+    $('voice-error').hidden = true;
+    $('voice-dialog').showModal();
+  }
+
+  async function submitVoice(event) {
+    event.preventDefault();
+    const form = new FormData($('voice-form'));
+    const duration = Number(latinDigits(String(form.get('duration') || '')).trim());
+    if (!Number.isInteger(duration) || duration < 1 || duration > 3600) {
+      $('voice-error').textContent = 'مدت باید عددی بین ۱ و ۳۶۰۰ ثانیه باشد.';
+      $('voice-error').hidden = false;
+      return;
+    }
+    $('voice-dialog').close();
+    await act('voice', { duration });
+  }
+
   function openPeople() { ui.app.classList.add('people-open'); ui.scrim.hidden = false; }
   function closePeople() { ui.app.classList.remove('people-open'); ui.scrim.hidden = true; }
 
@@ -781,8 +965,12 @@
         chatOf(p.key).kbHidden = true;
         renderReplyKeyboard();
       }
-      const sent = await act('text', { text: text.trim() });
-      if (!sent && !ui.input.value) ui.input.value = text;
+      updateLengthNote();
+      const sent = await sendText(text);
+      if (!sent && !ui.input.value) {
+        ui.input.value = text;
+        updateLengthNote();
+      }
       ui.input.focus();
     });
     ui.input.addEventListener('keydown', (event) => {
@@ -791,7 +979,38 @@
         ui.composer.requestSubmit();
       }
     });
-    ui.input.addEventListener('input', autosize);
+    ui.input.addEventListener('input', () => {
+      autosize();
+      updateLengthNote();
+    });
+    ui.messages.addEventListener('scroll', () => {
+      stickToBottom = distanceFromBottom() < 80;
+      if (stickToBottom) unseenBelow = 0;
+      updateJump();
+    });
+    if (window.ResizeObserver) new ResizeObserver(keepFollowing).observe(ui.messages);
+    ui.jumpDown.addEventListener('click', followNewest);
+    ui.attachBtn.addEventListener('click', (event) => {
+      event.stopPropagation();
+      toggleAttachMenu();
+    });
+    document.addEventListener('click', (event) => {
+      if (!ui.attachMenu.hidden && !ui.attachMenu.contains(event.target)) toggleAttachMenu(false);
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !ui.attachMenu.hidden) toggleAttachMenu(false);
+    });
+    ui.attachMenu.addEventListener('click', (event) => {
+      if (event.target.closest('button')) toggleAttachMenu(false);
+    });
+    $('contact-btn').addEventListener('click', openContactDialog);
+    $('contact-form').addEventListener('submit', submitContact);
+    $('contact-cancel').addEventListener('click', () => $('contact-dialog').close());
+    $('sticker-btn').addEventListener('click', openStickerDialog);
+    $('sticker-cancel').addEventListener('click', () => $('sticker-dialog').close());
+    $('voice-btn').addEventListener('click', openVoiceDialog);
+    $('voice-form').addEventListener('submit', submitVoice);
+    $('voice-cancel').addEventListener('click', () => $('voice-dialog').close());
     $('photo-btn').addEventListener('click', () => ui.photoInput.click());
     ui.photoInput.addEventListener('change', async () => {
       const file = ui.photoInput.files && ui.photoInput.files[0];

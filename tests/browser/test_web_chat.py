@@ -1,19 +1,12 @@
 """The sandbox web chat in headless Chromium, against the real `python -m bot sandbox` process:
-create a persona, /start, the language button, the contact button, badges, photo and location —
-and screenshots in test-artifacts/ to look at."""
+create a persona, /start, the language button, the contact button, badges, photo and location;
+on a 360×740 phone the newest message stays in view through keyboards, a long text, a sticker, a
+voice note and someone else's contact — and screenshots in test-artifacts/ to look at."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import signal
-import socket
 import struct
-import subprocess
-import sys
-import time
-import urllib.request
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +16,7 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from services.i18n import Translator
+from tests.sandbox.process import SandboxProcess, get_json, post_json
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,25 +46,6 @@ pytestmark = pytest.mark.e2e
 T = Translator()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.load(response)
-
-
-def post_json(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.load(response)
-
-
 def sample_png(width: int = 96, height: int = 64) -> bytes:
     """A small gradient PNG, made here so the test needs no file."""
     rows = b"".join(
@@ -92,52 +67,12 @@ def sample_png(width: int = 96, height: int = 64) -> bytes:
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[str]:
     """`python -m bot sandbox` with no token and a fresh SQLite file; yields its base URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BALE_", "REDIS_"))}
-    env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}",
-        POLLING_TIMEOUT="2",
-        LOG_LEVEL="INFO",
-        PYTHONUNBUFFERED="1",
-    )
-    log_path = tmp_path / "sandbox.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-
-    def log_text() -> str:
-        return log_path.read_text(encoding="utf-8", errors="replace")
-
+    process = SandboxProcess(tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"sandbox exited with {process.returncode}:\n{log_text()}")
-            try:
-                bots = get_json(f"{base_url}/_emu/bots")["result"]
-                if len(bots) == 2 and all(bot["polling"] for bot in bots):
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"sandbox did not start polling:\n{log_text()}")
-            time.sleep(0.2)
+        base_url = process.start()
         yield base_url
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    log = log_text()
+        log = process.stop()
     assert "Traceback" not in log, log
     assert f"is running at {base_url}/" in log, log
 
@@ -260,6 +195,7 @@ def test_web_chat_onboarding_in_persian(sandbox: str) -> None:
             photo = page.locator(".msg.out img.photo")
             expect(photo).to_have_count(1)
             page.wait_for_function("() => document.querySelector('.msg.out img.photo').naturalWidth === 96")
+            page.click("#attach-btn")
             page.click("#location-btn")
             page.click("#location-form button[type=submit]")
             expect(page.locator(".msg.out .card", has_text="موقعیت مکانی")).to_contain_text("۳۵٫۶۸۹۲")
@@ -270,6 +206,166 @@ def test_web_chat_onboarding_in_persian(sandbox: str) -> None:
             expect(page.locator("#people-toggle")).to_be_visible()
             assert page.locator("#people").bounding_box()["x"] >= 390
             page.screenshot(path=str(ARTIFACTS / "web-chat-mobile.png"))
+            assert not problems, problems
+        finally:
+            browser.close()
+
+
+NEWEST_IN_VIEW = """() => {
+  const box = document.querySelector('#messages');
+  const all = box.querySelectorAll('.msg');
+  if (!all.length) return false;
+  const last = all[all.length - 1].getBoundingClientRect();
+  const view = box.getBoundingClientRect();
+  return last.bottom <= view.bottom + 1 && last.top >= view.top - 1 && last.height > 0;
+}"""
+
+
+def newest_in_view(page: Any, step: str) -> None:
+    """The newest message is wholly inside the visible part of the chat (waiting out layout)."""
+    try:
+        page.wait_for_function(NEWEST_IN_VIEW, timeout=5_000)
+    except sync_api.TimeoutError:
+        page.screenshot(path=str(ARTIFACTS / f"failed-{step}.png"))
+        raise AssertionError(f"the newest message is out of view after: {step}") from None
+
+
+def bot_messages(page: Any) -> int:
+    return int(page.locator(".msg.in").count())
+
+
+def wait_for_more_bot_messages(page: Any, than: int) -> None:
+    page.wait_for_function("n => document.querySelectorAll('.msg.in').length > n", arg=than)
+    page.wait_for_timeout(600)  # replies come in bursts: let the burst land before judging the view
+
+
+def test_web_chat_on_a_phone_follows_the_newest_message(sandbox: str) -> None:
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                locale="fa-IR",
+                timezone_id="Asia/Tehran",
+            )
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
+            )
+            page.goto(f"{sandbox}/")
+
+            # A new resident, from the people drawer.
+            page.click("#people-toggle")
+            page.click("#new-persona")
+            page.fill("#persona-form input[name=name]", "سارا کاظمی")
+            page.fill("#persona-form input[name=phone]", "۰۹۱۲۷۷۷۶۶۵۵")
+            page.click("#persona-form button[type=submit]")
+            expect(page.locator("#as-persona")).to_have_text("گفتگو به‌عنوان سارا کاظمی")
+
+            # 1. /start: the welcome and the language choice with its inline buttons.
+            page.fill("#input", "/start")
+            page.press("#input", "Enter")
+            expect_bot_text(page, T.get("fa", "lang-choose"))
+            page.wait_for_timeout(400)
+            newest_in_view(page, "start")
+            page.screenshot(path=str(ARTIFACTS / "phone-1-start.png"))
+
+            # 2. The language button: the contact request arrives with a reply keyboard, which
+            # takes room at the bottom; the newest message must stay above it.
+            page.locator(".inline-kb button", has_text=T.get("fa", "lang-button-fa")).click()
+            expect_bot_text(page, T.get("fa", "onboarding-share-contact"))
+            expect(page.locator("#reply-kb")).to_be_visible()
+            newest_in_view(page, "contact keyboard shown")
+            page.screenshot(path=str(ARTIFACTS / "phone-2-contact-keyboard.png"))
+
+            # 3. Sharing the contact: the main menu replaces the contact button.
+            before = bot_messages(page)
+            page.locator("#reply-kb button", has_text=T.get("fa", "onboarding-contact-button")).click()
+            wait_for_more_bot_messages(page, before)
+            expect(page.locator("#reply-kb button", has_text=T.get("fa", "menu-help"))).to_be_visible()
+            newest_in_view(page, "menu keyboard shown")
+            page.screenshot(path=str(ARTIFACTS / "phone-3-menu.png"))
+
+            # 4. A text over Telegram's 4,096: a visible note while typing, then it goes out as
+            # two messages, as Telegram's apps send it.
+            long_text = ("آب کوچهٔ ما از دیروز قطع است و کسی جواب نمی‌دهد. " * 110).strip()
+            assert len(long_text) > 4096
+            page.fill("#input", long_text)
+            note = page.locator("#length-note")
+            expect(note).to_be_visible()
+            expect(note).to_contain_text("۴٬۰۹۶")
+            expect(note).to_contain_text("۲ پیام")
+            page.screenshot(path=str(ARTIFACTS / "phone-4-long-text-note.png"))
+            sent_before = page.locator(".msg.out").count()
+            before = bot_messages(page)
+            page.press("#input", "Enter")
+            expect(page.locator(".msg.out")).to_have_count(sent_before + 2)
+            expect(note).to_be_hidden()
+            parts = page.locator(".msg.out .text").all_text_contents()[-2:]
+            assert all(len(part) <= 4096 for part in parts), [len(part) for part in parts]
+            assert " ".join(parts) == long_text
+            wait_for_more_bot_messages(page, before)
+            newest_in_view(page, "long text")
+            page.screenshot(path=str(ARTIFACTS / "phone-5-long-text-sent.png"))
+
+            # 5. A sticker, from the attachment menu.
+            page.click("#attach-btn")
+            expect(page.locator("#attach-menu")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "phone-6-attach-menu.png"))
+            page.click("#sticker-btn")
+            before = bot_messages(page)
+            page.click("#sticker-grid button[aria-label='برچسب 👍']")
+            expect(page.locator(".msg.out .sticker").last).to_have_text("👍")
+            wait_for_more_bot_messages(page, before)
+            newest_in_view(page, "sticker")
+
+            # 6. A voice note of 7 seconds.
+            page.click("#attach-btn")
+            page.click("#voice-btn")
+            page.fill("#voice-form input[name=duration]", "۷")
+            before = bot_messages(page)
+            page.click("#voice-form button[type=submit]")
+            voice = page.locator(".msg.out .card.voice").last
+            expect(voice).to_contain_text("پیام صوتی")
+            expect(voice).to_contain_text("۰:۰۷")
+            wait_for_more_bot_messages(page, before)
+            newest_in_view(page, "voice note")
+
+            # 7. Someone else's contact, from the phone book.
+            page.click("#attach-btn")
+            page.click("#contact-btn")
+            page.fill("#contact-form input[name=name]", "حسن نوری")
+            page.fill("#contact-form input[name=phone]", "09121110099")
+            before = bot_messages(page)
+            page.click("#contact-form button[type=submit]")
+            contact = page.locator(".msg.out .card", has_text="حسن نوری").last
+            expect(contact).to_contain_text("۰۹۱۲۱۱۱۰۰۹۹")
+            wait_for_more_bot_messages(page, before)
+            newest_in_view(page, "someone else's contact")
+            page.screenshot(path=str(ARTIFACTS / "phone-7-media.png"))
+
+            # 8. Scrolled up to read, a message from elsewhere (the same person's other device)
+            # does not pull the chat down: a ↓ button counts it, and takes you there.
+            page.evaluate("() => { document.querySelector('#messages').scrollTop = 0; }")
+            expect(page.locator("#jump-down")).to_be_visible()
+            bot_id = get_json(f"{sandbox}/sandbox/config.json")["bots"]["telegram"]
+            before = bot_messages(page)
+            post_json(f"{sandbox}/_emu/bots/{bot_id}/users/989127776655/text", {"text": "/help"})
+            wait_for_more_bot_messages(page, before)
+            expect(page.locator("#jump-badge")).to_have_text(re.compile("^[۱-۹][۰-۹]*$"))
+            page.screenshot(path=str(ARTIFACTS / "phone-8-scrolled-up.png"))
+            page.click("#jump-down")
+            newest_in_view(page, "jump to the newest")
+            expect(page.locator("#jump-down")).to_be_hidden()
             assert not problems, problems
         finally:
             browser.close()
