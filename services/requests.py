@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
@@ -1237,6 +1237,44 @@ async def inbox(session: AsyncSession, *, actor: Actor, limit: int = 20) -> list
         .limit(limit)
     )
     return [await _view(session, r, show_text=True, private=True) for r in requests]
+
+
+# Requests that wait for a handler's first word: new (or rerouted), or reopened by the resident.
+AWAITING_ANSWER: frozenset[RequestStatus] = frozenset({RequestStatus.NEW, RequestStatus.REOPENED})
+
+
+async def awaiting_answer_count(session: AsyncSession, *, actor: Actor) -> int:
+    """How many requests in the actor's inbox wait for an answer: the number on the inbox button.
+
+    One query, on indexes: the requests of the actor's committee seats, united with those of the
+    neighbourhoods they manage (a request counted once)."""
+    if actor.person_id is None:
+        return 0
+    of_seats = (
+        select(CitizenRequest.id)
+        .join(CommitteeMembership, CommitteeMembership.neighbourhood_id == CitizenRequest.neighbourhood_id)
+        .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+        .where(
+            CouncilMember.person_id == actor.person_id,
+            CouncilMember.active.is_(True),
+            CommitteeMembership.committee == CitizenRequest.committee,
+            CitizenRequest.status.in_(AWAITING_ANSWER),
+        )
+    )
+    managed = [
+        g.scope_id for g in actor.grants if g.role == Role.MANAGER and g.scope_kind == ScopeKind.NEIGHBOURHOOD
+    ]
+    ids = (
+        union(
+            of_seats,
+            select(CitizenRequest.id).where(
+                CitizenRequest.neighbourhood_id.in_(managed), CitizenRequest.status.in_(AWAITING_ANSWER)
+            ),
+        )
+        if managed
+        else of_seats
+    )
+    return int(await session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
 # ---- the committee's workflow ----
