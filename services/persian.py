@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "excerpt",
     "fold_for_search",
     "normalise_for_routing",
     "normalize_digits",
@@ -133,6 +134,19 @@ def normalize_prose(s: str) -> str:
     s = _ZWNJ_RUN_RE.sub(_fix_zwnj, s)
     lines = [_BLANKS_RE.sub(" ", line).strip() for line in s.split("\n")]
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters with «…» when
+    longer (a word longer than half the limit is cut inside)."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" .,،؛:;!?؟-—") + "…"
 
 
 def fold_for_search(s: str) -> str:

@@ -605,10 +605,22 @@ def describe_history(t: BoundTranslator, view: RequestView) -> str:
     return "\n".join(lines)
 
 
-def handler_buttons(request_id: int, *, emergency: bool | None = None) -> list[list[Button]]:
-    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`); with
+def handler_buttons(
+    request_id: int, *, emergency: bool | None = None, status: RequestStatus = RequestStatus.NEW
+) -> list[list[Button]]:
+    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`): only the
+    steps its `status` still allows, none once it is resolved, closed or rejected. With
     `emergency` given, one more to correct that verdict (`rq:calm:<id>` says it is not an
     emergency, `rq:alarm:<id>` that it is)."""
+    if status not in OPEN_STATUSES:
+        return []
+
+    def step(action: HandlerAction) -> list[Button]:
+        allowed = status in _TRANSITIONS[action][0]
+        return (
+            [Button(f"request-button-{action.value}", f"rq:{action.value}:{request_id}")] if allowed else []
+        )
+
     correction = (
         []
         if emergency is None
@@ -620,18 +632,13 @@ def handler_buttons(request_id: int, *, emergency: bool | None = None) -> list[l
             ]
         ]
     )
-    return [
-        [
-            Button("request-button-ack", f"rq:{HandlerAction.ACKNOWLEDGE.value}:{request_id}"),
-            Button("request-button-start", f"rq:{HandlerAction.START.value}:{request_id}"),
-        ],
-        [
-            Button("request-button-resolve", f"rq:{HandlerAction.RESOLVE.value}:{request_id}"),
-            Button("request-button-reject", f"rq:{HandlerAction.REJECT.value}:{request_id}"),
-        ],
+    rows = [
+        step(HandlerAction.ACKNOWLEDGE) + step(HandlerAction.START),
+        step(HandlerAction.RESOLVE) + step(HandlerAction.REJECT),
         [Button("request-button-reroute", f"rq:route:{request_id}")],
         *correction,
     ]
+    return [row for row in rows if row]
 
 
 def fixed_buttons(request_id: int) -> list[list[Button]]:
@@ -685,7 +692,7 @@ async def _notify_handlers(
         people,
         render=_handler_notice(request, view, headline, args),
         now=now,
-        buttons=handler_buttons(request.id, emergency=request.is_emergency),
+        buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
         dedup_prefix=dedup_prefix,
         topic=f"request:{request.id}",
         skip=skip,
@@ -950,7 +957,7 @@ async def submit_request(
                 "request-notice-emergency" if draft.emergency else "request-notice-new",
             ),
             now=now,
-            buttons=handler_buttons(request.id, emergency=request.is_emergency),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
             topic=f"request:{request.id}",
         )
         if draft.emergency and not in_crisis:
@@ -1060,7 +1067,7 @@ async def _attach_emergency(
                 {"text": text},
             ),
             now=now,
-            buttons=handler_buttons(request.id, emergency=request.is_emergency),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
             dedup_prefix=f"emergency-repeat:{request.id}",
             topic=f"request:{request.id}",
         )
@@ -1321,7 +1328,7 @@ async def act_on_request(
             note=note,
             owner_buttons=fixed_buttons(request.id) if target is RequestStatus.RESOLVED else (),
         )
-        view = await _view(session, request, show_text=True, private=True)
+        view = await _view(session, request, show_text=True, private=True, history=True)
     return view
 
 
@@ -1368,7 +1375,7 @@ async def reroute_request(
             skip=actor.person_id,
         )
         await _notify_residents(session, translator, request, "request-told-rerouted", now=now)
-        view = await _view(session, request, show_text=True, private=True)
+        view = await _view(session, request, show_text=True, private=True, history=True)
     return view
 
 
@@ -1624,7 +1631,9 @@ async def run_sla_reminders(
                             {"clock": clock, "hours": hours, "days": hours // 24},
                         ),
                         now=now,
-                        buttons=handler_buttons(request.id, emergency=request.is_emergency),
+                        buttons=handler_buttons(
+                            request.id, emergency=request.is_emergency, status=request.status
+                        ),
                         dedup_prefix=f"sla:{request.id}:{clock}:{level}:{request.sla_round}",
                         topic=f"request:{request.id}",
                     )

@@ -91,6 +91,15 @@ menu-counted = {$label} ({$count})
 menu-more-title = Choose one of the other tasks below:
 menu-back-title = Main menu:
 
+# How long ago: unit is now, minutes, hours, days or months (services.jalali.age).
+age-ago = { $unit ->
+        [now] just now
+        [minutes] {$count} min ago
+        [hours] {$count} h ago
+        [days] {$count} d ago
+       *[months] {$count} months ago
+    }
+
 role-title = {$role} — {$place}
 role-title-committee_head = Head of the {$committee} committee — {$place}
 role-title-liaison = {$agency} liaison — {$place}

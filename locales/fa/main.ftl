@@ -91,6 +91,15 @@ menu-counted = {$label} ({$count})
 menu-more-title = کارهای دیگر را از دکمه‌های پایین انتخاب کنید:
 menu-back-title = منوی اصلی:
 
+# How long ago: unit is now, minutes, hours, days or months (services.jalali.age).
+age-ago = { $unit ->
+        [now] همین حالا
+        [minutes] {$count} دقیقه پیش
+        [hours] {$count} ساعت پیش
+        [days] {$count} روز پیش
+       *[months] {$count} ماه پیش
+    }
+
 role-title = {$role} — {$place}
 role-title-committee_head = رئیس کمیتهٔ {$committee} — {$place}
 role-title-liaison = رابط {$agency} — {$place}
