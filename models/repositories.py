@@ -23,4 +23,3 @@ async def roles_of(session: AsyncSession, person_id: int) -> list[RoleAssignment
         select(RoleAssignment).where(RoleAssignment.person_id == person_id).order_by(RoleAssignment.id)
     )
     return list(result)
-
