@@ -455,7 +455,7 @@ def setup() -> Router:
         data = await state.get_data()
         await state.clear()
         if not callback_data.ok:
-            await message.answer(t("action-discarded"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("action-discarded"), reply_markup=await main_menu(session, viewer, t))
             return
         try:
             view = await log_action(
@@ -474,21 +474,21 @@ def setup() -> Router:
                 now=clock(),
             )
         except PermissionDenied:
-            await message.answer(t("action-not-allowed"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("action-not-allowed"), reply_markup=await main_menu(session, viewer, t))
             return
         except (UnknownLink, CannotComplete):
-            await message.answer(t("action-link-gone"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("action-link-gone"), reply_markup=await main_menu(session, viewer, t))
             return
         except DateInFuture:
-            await message.answer(t("action-date-in-future"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("action-date-in-future"), reply_markup=await main_menu(session, viewer, t))
             return
         except DateTooOld:
-            await message.answer(t("action-date-too-old"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("action-date-too-old"), reply_markup=await main_menu(session, viewer, t))
             return
         lines = [t("action-logged-public" if view.public else "action-logged-internal", title=view.title)]
         if view.completed_resolution:
             lines.append(t("action-logged-completed"))
-        await message.answer("\n".join(lines), reply_markup=main_menu(viewer, t))
+        await message.answer("\n".join(lines), reply_markup=await main_menu(session, viewer, t))
 
     # ---- bad input at the button steps: say so and show the buttons again ----
 

@@ -1,4 +1,4 @@
-"""/help, /cancel and /lang: available to everyone, in every state."""
+"""/help, /cancel, /lang and the menu's «بیشتر…» / «بازگشت»: available to everyone, in every state."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import MenuPress, main_menu
+from handlers.menu import MenuPress, main_menu, more_menu
 from handlers.start import language_keyboard
 from models.identity import Role
 from services.accounts import Viewer
@@ -36,9 +37,11 @@ def setup() -> Router:
         await message.answer("\n\n".join([t("help-text"), *sections]))
 
     @router.message(Command("cancel"))
-    async def cancel(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+    async def cancel(
+        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
         # Back to the main menu (for the unregistered: no keyboard, so the contact button goes).
-        keyboard = main_menu(viewer, t) if viewer.is_registered else ReplyKeyboardRemove()
+        keyboard = await main_menu(session, viewer, t) if viewer.is_registered else ReplyKeyboardRemove()
         if await state.get_state() is None:
             await message.answer(t("cancel-nothing"), reply_markup=keyboard)
             return
@@ -50,5 +53,14 @@ def setup() -> Router:
     async def choose_language(message: Message, state: FSMContext, t: BoundTranslator) -> None:
         await state.clear()  # a command ends whatever form was open
         await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=False))
+
+    # The menu's pages: they change the keyboard only, so a form in progress goes on.
+    @router.message(MenuPress("more"))
+    async def more(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
+        await message.answer(t("menu-more-title"), reply_markup=await more_menu(session, viewer, t))
+
+    @router.message(MenuPress("back"))
+    async def back(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
+        await message.answer(t("menu-back-title"), reply_markup=await main_menu(session, viewer, t))
 
     return router

@@ -188,7 +188,7 @@ def setup() -> Router:
             if not switched.has_crisis_head:
                 reply += "\n\n" + t("crisis-started-no-head")
         if message is not None:
-            await message.answer(reply, reply_markup=main_menu(viewer, t))
+            await message.answer(reply, reply_markup=await main_menu(session, viewer, t))
 
     # ---- switching off ----
 
@@ -293,16 +293,18 @@ def setup() -> Router:
         else:
             reply = t("crisis-ended", told=switched.told)
         if message is not None:
-            await message.answer(reply, reply_markup=main_menu(viewer, t))
+            await message.answer(reply, reply_markup=await main_menu(session, viewer, t))
 
     # ---- cancelling, buttons expected, stale buttons ----
 
     @router.callback_query(StateFilter(CrisisForm), CrisisPress.filter(F.action == "cancel"))
-    async def cancelled(query: CallbackQuery, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+    async def cancelled(
+        query: CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+    ) -> None:
         await state.clear()
         await query.answer()
         if (message := await drop_buttons(query)) is not None:
-            await message.answer(t("crisis-cancelled"), reply_markup=main_menu(viewer, t))
+            await message.answer(t("crisis-cancelled"), reply_markup=await main_menu(session, viewer, t))
 
     @router.message(
         StateFilter(CrisisForm.confirm_start, CrisisForm.confirm_end),

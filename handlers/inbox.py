@@ -1,11 +1,17 @@
 """The committee's side of requests: /inbox and the buttons under every request notification —
-acknowledge, in progress, resolved (with a note), reject (with a reason), reroute."""
+acknowledge, in progress, resolved (with a note), reject (with a reason), reroute.
+
+A request's card (the notification, or the card opened from the list) is the object's own
+message: after a status change it is edited in place to show the new status, and only the
+buttons that still apply stay under it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -21,8 +27,9 @@ from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
 from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
-from services.jalali import format_datetime
+from services.jalali import age
 from services.notify import inline_keyboard
+from services.persian import excerpt
 from services.requests import (
     MAX_TEXT_LENGTH,
     NOTE_REQUIRED,
@@ -61,25 +68,65 @@ class NotEmergencyTo(CallbackData, prefix="rqy"):
 class RerouteTo(CallbackData, prefix="rqx"):
     committee: str
     request_id: int
+    # The message id of the request's card, to update it once rerouted (0: not known).
+    card: int
 
 
 class OpenRequest(CallbackData, prefix="rqo"):
     request_id: int
 
 
-def _handler_keyboard(t: BoundTranslator, view: RequestView) -> InlineKeyboardMarkup:
-    buttons = handler_buttons(view.id, emergency=view.is_emergency)
-    return InlineKeyboardMarkup.model_validate(inline_keyboard(t, buttons))
+# Characters of a request's text shown in the inbox list.
+EXCERPT_LENGTH = 40
 
 
-def _inbox_line(t: BoundTranslator, view: RequestView) -> str:
+def _handler_keyboard(t: BoundTranslator, view: RequestView) -> InlineKeyboardMarkup | None:
+    """The steps the request's status still allows; None when none does (resolved, closed, …)."""
+    markup = inline_keyboard(t, handler_buttons(view.id, emergency=view.is_emergency, status=view.status))
+    return None if markup is None else InlineKeyboardMarkup.model_validate(markup)
+
+
+def _inbox_line(t: BoundTranslator, view: RequestView, now: datetime) -> str:
+    ago = age(view.created_at, now)
     return t(
         "inbox-line",
         urgent="urgent" if view.urgent else "normal",
         code=format_tracking_code(view.code, t.locale),
         committee=t(f"committee-{view.committee.value}"),
         status=t(f"request-status-{view.status.value}"),
-        when=format_datetime(view.created_at, t.locale),
+        age=t("age-ago", unit=ago.unit, count=ago.count),
+        excerpt=excerpt(view.text or "", EXCERPT_LENGTH),
+    )
+
+
+async def update_card(
+    near: Message, card: int, t: BoundTranslator, view: RequestView, headline: str, *, buttons: bool = True
+) -> None:
+    """Edit the request's card (message `card` in the chat of `near`) in place: `headline`, the
+    request as it is now, and only the buttons its status still allows (none without `buttons`).
+    A card too old to edit, or unchanged, stays as it is."""
+    if near.bot is None or not card:
+        return
+    markup = _handler_keyboard(t, view) if buttons else None
+    text = headline + "\n\n" + track_text(t, view)
+    try:
+        await near.bot.edit_message_text(
+            text=text, chat_id=near.chat.id, message_id=card, reply_markup=markup
+        )
+    except TelegramBadRequest:  # too old, not a text message (a photo), or not modified
+        try:
+            await near.bot.edit_message_reply_markup(
+                chat_id=near.chat.id, message_id=card, reply_markup=markup
+            )
+        except TelegramBadRequest:
+            pass
+
+
+def _updated(t: BoundTranslator, view: RequestView) -> str:
+    return t(
+        "inbox-updated",
+        code=format_tracking_code(view.code, t.locale),
+        status=t(f"request-status-{view.status.value}"),
     )
 
 
@@ -113,14 +160,20 @@ def setup() -> Router:
     @router.message(Command("inbox"))
     @router.message(MenuPress("inbox"))
     async def show_inbox(
-        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+        message: Message,
+        state: FSMContext,
+        session: AsyncSession,
+        viewer: Viewer,
+        t: BoundTranslator,
+        clock: Clock,
     ) -> None:
         await state.clear()
         views = await inbox(session, actor=Actor.from_viewer(viewer))
         if not views:
             await message.answer(t("inbox-empty"))
             return
-        lines = [t("inbox-title", count=len(views))] + [_inbox_line(t, v) for v in views]
+        now = clock()
+        lines = [t("inbox-title", count=len(views))] + [_inbox_line(t, v, now) for v in views]
         rows = [
             [
                 InlineKeyboardButton(
@@ -130,7 +183,7 @@ def setup() -> Router:
             ]
             for v in views
         ]
-        await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        await message.answer("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
     @router.callback_query(OpenRequest.filter())
     async def open_request(
@@ -175,7 +228,9 @@ def setup() -> Router:
                 t,
                 callback_data.request_id,
                 "inbox-choose-committee",
-                lambda key, request_id: RerouteTo(committee=key, request_id=request_id).pack(),
+                lambda key, request_id: RerouteTo(
+                    committee=key, request_id=request_id, card=message.message_id if message else 0
+                ).pack(),
             )
             return
         try:
@@ -192,7 +247,9 @@ def setup() -> Router:
                 return
             await query.answer()
             await state.set_state(NoteForm.note)
-            await state.update_data(request_id=view.id, action=action.value)
+            await state.update_data(
+                request_id=view.id, action=action.value, card=message.message_id if message else 0
+            )
             if message is not None:
                 key = (
                     "inbox-ask-resolve-note" if action is HandlerAction.RESOLVE else "inbox-ask-reject-reason"
@@ -303,6 +360,7 @@ def setup() -> Router:
         request_id: int,
         action: HandlerAction,
         note: str | None,
+        card: int = 0,
     ) -> bool:
         async def say(text: str) -> None:
             if query is not None:
@@ -328,14 +386,11 @@ def setup() -> Router:
             return False
         if query is not None:
             await query.answer()
-        if message is not None:
-            await message.answer(
-                t(
-                    "inbox-updated",
-                    code=format_tracking_code(view.code, t.locale),
-                    status=t(f"request-status-{view.status.value}"),
-                )
-            )
+            if message is not None:  # the card the button is on
+                await update_card(message, message.message_id, t, view, _updated(t, view))
+        elif message is not None:  # the note typed for the card up the chat
+            await message.answer(_updated(t, view))
+            await update_card(message, card, t, view, _updated(t, view))
         return True
 
     @router.message(StateFilter(NoteForm.note), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
@@ -360,6 +415,7 @@ def setup() -> Router:
             int(data["request_id"]),
             HandlerAction(data["action"]),
             message.text,
+            int(data.get("card") or 0),
         )
         if done:
             await state.clear()
@@ -397,14 +453,14 @@ def setup() -> Router:
             )
             return
         await query.answer()
-        if (message := message_of(query)) is not None:
-            await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
-                t(
-                    "inbox-rerouted",
-                    code=format_tracking_code(view.code, t.locale),
-                    committee=t(f"committee-{committee.value}"),
-                )
-            )
+        rerouted = t(
+            "inbox-rerouted",
+            code=format_tracking_code(view.code, t.locale),
+            committee=t(f"committee-{committee.value}"),
+        )
+        if (message := await drop_buttons(query)) is not None:
+            await message.answer(rerouted)
+            # The card keeps no buttons: the request is the other committee's to take now.
+            await update_card(message, callback_data.card, t, view, rerouted, buttons=False)
 
     return router

@@ -384,7 +384,7 @@ def setup() -> Router:
             # The same emergency again: it joined the first (the numbers went out above anyway).
             await message.answer(
                 t("request-emergency-attached", code=format_tracking_code(submitted.code, t.locale)),
-                reply_markup=main_menu(viewer, t),
+                reply_markup=await main_menu(session, viewer, t),
             )
             return
         key = (
@@ -396,7 +396,7 @@ def setup() -> Router:
             t(key, code=format_tracking_code(submitted.code, t.locale))
             + "\n"
             + holder_lines(t, submitted.holder),
-            reply_markup=main_menu(viewer, t),
+            reply_markup=await main_menu(session, viewer, t),
         )
 
     @router.callback_query(StateFilter(RequestForm.committee), CommitteePick.filter())
@@ -518,7 +518,7 @@ def setup() -> Router:
         await state.clear()
         await message.answer(
             t("request-following", code=format_tracking_code(view.code, t.locale)),
-            reply_markup=main_menu(viewer, t),
+            reply_markup=await main_menu(session, viewer, t),
         )
 
     @router.message(StateFilter(RequestForm.extras), F.photo)
@@ -620,7 +620,7 @@ def setup() -> Router:
             )
             + "\n"
             + holder_lines(t, submitted.holder),
-            reply_markup=main_menu(viewer, t),
+            reply_markup=await main_menu(session, viewer, t),
         )
 
     # A button from a form that is no longer open (answered already, or /cancel).

@@ -20,6 +20,7 @@ from aiogram.types import (
 from pydantic import field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import drop_buttons
 from handlers.menu import main_menu
 from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, set_locale
 from services.clock import Clock
@@ -41,6 +42,7 @@ from services.residents import (
     join_neighbourhood,
     neighbourhood_code_from_payload,
 )
+from services.roles import RoleTitle, role_titles
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +91,26 @@ def contact_keyboard(t: BoundTranslator) -> ReplyKeyboardMarkup:
     )
 
 
-def roles_line(viewer: Viewer, t: BoundTranslator) -> str:
-    if not viewer.roles:
+def role_title(t: BoundTranslator, title: RoleTitle) -> str:
+    """«رئیس کمیتهٔ بهداشت و درمان — دولت‌آباد»: the role with its committee, agency and place."""
+    role = t(f"role-{title.role.value}")
+    if title.place is None:
+        return role
+    if title.committee is not None:
+        return t(
+            "role-title-committee_head", committee=t(f"committee-{title.committee.value}"), place=title.place
+        )
+    if title.agency_fa is not None:
+        agency = title.agency_fa if t.locale == "fa" else title.agency_en or title.agency_fa
+        return t("role-title-liaison", agency=agency, place=title.place)
+    return t("role-title", role=role, place=title.place)
+
+
+async def roles_line(session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> str:
+    if not viewer.roles or viewer.person_id is None:
         return t("start-no-roles") + "\n" + t("join-hint")
-    names = list(dict.fromkeys(t(f"role-{grant.role.value}") for grant in viewer.roles))
+    titles = await role_titles(session, viewer.person_id, viewer.roles)
+    names = list(dict.fromkeys(role_title(t, title) for title in titles))
     return t("start-your-roles", roles=t.join(names))
 
 
@@ -159,8 +177,10 @@ def setup() -> Router:
         await state.clear()
         if viewer.is_registered:
             await message.answer(
-                t("start-welcome-back", name=viewer.full_name or "") + "\n" + roles_line(viewer, t),
-                reply_markup=main_menu(viewer, t),
+                t("start-welcome-back", name=viewer.full_name or "")
+                + "\n"
+                + await roles_line(session, viewer, t),
+                reply_markup=await main_menu(session, viewer, t),
             )
             await act_on_start_payload(message, session, viewer, command.args, t, clock)
             return
@@ -187,9 +207,14 @@ def setup() -> Router:
         await set_locale(session, viewer.account_id, callback_data.code)
         t = translator.bind(callback_data.code)
         await query.answer()
+        if viewer.is_registered:
+            # The keyboard is in the old language: the answer brings the menu in the new one.
+            if (message := await drop_buttons(query)) is not None:
+                await message.answer(t("lang-set"), reply_markup=await main_menu(session, viewer, t))
+            return
         if query.message is not None and isinstance(query.message, Message):
             await query.message.edit_text(t("lang-set"))
-        if callback_data.onboarding and not viewer.is_registered:
+        if callback_data.onboarding:
             await state.set_state(Onboarding.contact)
             await query.bot.send_message(  # type: ignore[union-attr]
                 viewer.chat_id, t("onboarding-share-contact"), reply_markup=contact_keyboard(t)
@@ -229,8 +254,10 @@ def setup() -> Router:
         payload = (await state.get_data()).get("start_payload")
         await state.clear()
         await message.answer(
-            t("onboarding-linked", phone=display_phone(linked.phone or "")) + "\n" + roles_line(linked, t),
-            reply_markup=main_menu(linked, t),
+            t("onboarding-linked", phone=display_phone(linked.phone or ""))
+            + "\n"
+            + await roles_line(session, linked, t),
+            reply_markup=await main_menu(session, linked, t),
         )
         await act_on_start_payload(message, session, linked, payload, t, clock)
 

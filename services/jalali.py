@@ -7,6 +7,7 @@ Jalali calendar is only used at the user-facing edge.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -19,7 +20,9 @@ __all__ = [
     "MONTHS_EN",
     "MONTHS_FA",
     "TEHRAN_TZ",
+    "Age",
     "DateParseError",
+    "age",
     "format_datetime",
     "format_jalali_date",
     "format_jalali_numeric",
@@ -145,6 +148,30 @@ def format_datetime(dt: datetime, locale: str = "fa", tz: str = "Asia/Tehran") -
     if lang == "fa":
         return f"{day_part}، {to_persian_digits(time_part)}"  # Persian comma U+060C
     return f"{day_part}, {time_part}"
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long ago something happened, in its largest whole unit: `unit` is one of "now",
+    "minutes", "hours", "days", "months" (catalogs select on it: «۳ ساعت پیش»)."""
+
+    unit: str
+    count: int
+
+
+def age(then: datetime, now: datetime) -> Age:
+    """How long before `now` the aware instant `then` was (a future `then` is "now")."""
+    minutes = int((now - then).total_seconds() // 60)
+    if minutes < 1:
+        return Age("now", 0)
+    if minutes < 60:
+        return Age("minutes", minutes)
+    if minutes < 24 * 60:
+        return Age("hours", minutes // 60)
+    days = minutes // (24 * 60)
+    if days < 60:
+        return Age("days", days)
+    return Age("months", days // 30)
 
 
 def tehran_today(now_utc: datetime) -> date:

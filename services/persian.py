@@ -11,6 +11,7 @@ import unicodedata
 __all__ = [
     "LRI",
     "PDI",
+    "excerpt",
     "fold_for_search",
     "isolate_ltr",
     "normalise_for_routing",
@@ -150,6 +151,19 @@ def normalize_prose(s: str) -> str:
     s = _ZWNJ_RUN_RE.sub(_fix_zwnj, s)
     lines = [_BLANKS_RE.sub(" ", line).strip() for line in s.split("\n")]
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters with «…» when
+    longer (a word longer than half the limit is cut inside)."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" .,،؛:;!?؟-—") + "…"
 
 
 def fold_for_search(s: str) -> str:

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CommitteeMembership, CouncilMember
@@ -613,10 +613,22 @@ def describe_history(t: BoundTranslator, view: RequestView) -> str:
     return "\n".join(lines)
 
 
-def handler_buttons(request_id: int, *, emergency: bool | None = None) -> list[list[Button]]:
-    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`); with
+def handler_buttons(
+    request_id: int, *, emergency: bool | None = None, status: RequestStatus = RequestStatus.NEW
+) -> list[list[Button]]:
+    """The buttons under a request shown to its handlers (callback `rq:<action>:<id>`): only the
+    steps its `status` still allows, none once it is resolved, closed or rejected. With
     `emergency` given, one more to correct that verdict (`rq:calm:<id>` says it is not an
     emergency, `rq:alarm:<id>` that it is)."""
+    if status not in OPEN_STATUSES:
+        return []
+
+    def step(action: HandlerAction) -> list[Button]:
+        allowed = status in _TRANSITIONS[action][0]
+        return (
+            [Button(f"request-button-{action.value}", f"rq:{action.value}:{request_id}")] if allowed else []
+        )
+
     correction = (
         []
         if emergency is None
@@ -628,18 +640,13 @@ def handler_buttons(request_id: int, *, emergency: bool | None = None) -> list[l
             ]
         ]
     )
-    return [
-        [
-            Button("request-button-ack", f"rq:{HandlerAction.ACKNOWLEDGE.value}:{request_id}"),
-            Button("request-button-start", f"rq:{HandlerAction.START.value}:{request_id}"),
-        ],
-        [
-            Button("request-button-resolve", f"rq:{HandlerAction.RESOLVE.value}:{request_id}"),
-            Button("request-button-reject", f"rq:{HandlerAction.REJECT.value}:{request_id}"),
-        ],
+    rows = [
+        step(HandlerAction.ACKNOWLEDGE) + step(HandlerAction.START),
+        step(HandlerAction.RESOLVE) + step(HandlerAction.REJECT),
         [Button("request-button-reroute", f"rq:route:{request_id}")],
         *correction,
     ]
+    return [row for row in rows if row]
 
 
 def fixed_buttons(request_id: int) -> list[list[Button]]:
@@ -693,7 +700,7 @@ async def _notify_handlers(
         people,
         render=_handler_notice(request, view, headline, args),
         now=now,
-        buttons=handler_buttons(request.id, emergency=request.is_emergency),
+        buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
         dedup_prefix=dedup_prefix,
         topic=f"request:{request.id}",
         skip=skip,
@@ -958,7 +965,7 @@ async def submit_request(
                 "request-notice-emergency" if draft.emergency else "request-notice-new",
             ),
             now=now,
-            buttons=handler_buttons(request.id, emergency=request.is_emergency),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
             topic=f"request:{request.id}",
         )
         if draft.emergency and not in_crisis:
@@ -1068,7 +1075,7 @@ async def _attach_emergency(
                 {"text": text},
             ),
             now=now,
-            buttons=handler_buttons(request.id, emergency=request.is_emergency),
+            buttons=handler_buttons(request.id, emergency=request.is_emergency, status=request.status),
             dedup_prefix=f"emergency-repeat:{request.id}",
             topic=f"request:{request.id}",
         )
@@ -1252,6 +1259,44 @@ async def inbox(session: AsyncSession, *, actor: Actor, limit: int = 20) -> list
     return [await _view(session, r, show_text=True, private=True) for r in requests]
 
 
+# Requests that wait for a handler's first word: new (or rerouted), or reopened by the resident.
+AWAITING_ANSWER: frozenset[RequestStatus] = frozenset({RequestStatus.NEW, RequestStatus.REOPENED})
+
+
+async def awaiting_answer_count(session: AsyncSession, *, actor: Actor) -> int:
+    """How many requests in the actor's inbox wait for an answer: the number on the inbox button.
+
+    One query, on indexes: the requests of the actor's committee seats, united with those of the
+    neighbourhoods they manage (a request counted once)."""
+    if actor.person_id is None:
+        return 0
+    of_seats = (
+        select(CitizenRequest.id)
+        .join(CommitteeMembership, CommitteeMembership.neighbourhood_id == CitizenRequest.neighbourhood_id)
+        .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+        .where(
+            CouncilMember.person_id == actor.person_id,
+            CouncilMember.active.is_(True),
+            CommitteeMembership.committee == CitizenRequest.committee,
+            CitizenRequest.status.in_(AWAITING_ANSWER),
+        )
+    )
+    managed = [
+        g.scope_id for g in actor.grants if g.role == Role.MANAGER and g.scope_kind == ScopeKind.NEIGHBOURHOOD
+    ]
+    ids = (
+        union(
+            of_seats,
+            select(CitizenRequest.id).where(
+                CitizenRequest.neighbourhood_id.in_(managed), CitizenRequest.status.in_(AWAITING_ANSWER)
+            ),
+        )
+        if managed
+        else of_seats
+    )
+    return int(await session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
+
 # ---- the committee's workflow ----
 
 
@@ -1296,7 +1341,7 @@ async def act_on_request(
             note=note,
             owner_buttons=fixed_buttons(request.id) if target is RequestStatus.RESOLVED else (),
         )
-        view = await _view(session, request, show_text=True, private=True)
+        view = await _view(session, request, show_text=True, private=True, history=True)
     return view
 
 
@@ -1343,7 +1388,7 @@ async def reroute_request(
             skip=actor.person_id,
         )
         await _notify_residents(session, translator, request, "request-told-rerouted", now=now)
-        view = await _view(session, request, show_text=True, private=True)
+        view = await _view(session, request, show_text=True, private=True, history=True)
     return view
 
 
@@ -1599,7 +1644,9 @@ async def run_sla_reminders(
                             {"clock": clock, "hours": hours, "days": hours // 24},
                         ),
                         now=now,
-                        buttons=handler_buttons(request.id, emergency=request.is_emergency),
+                        buttons=handler_buttons(
+                            request.id, emergency=request.is_emergency, status=request.status
+                        ),
                         dedup_prefix=f"sla:{request.id}:{clock}:{level}:{request.sla_round}",
                         topic=f"request:{request.id}",
                     )

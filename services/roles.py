@@ -9,15 +9,17 @@ and writes no second audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.council import Agency, Liaison
+from models.council import Agency, CommitteeKey, CommitteeMembership, CouncilMember, Liaison
 from models.identity import County, Neighbourhood, Person, Province, Role, RoleAssignment, ScopeKind
 from models.repositories import person_by_phone
+from services.accounts import RoleGrant
 from services.authz import Actor, Region, committing, record_audit, region_of, require_can_grant
 from services.identity_validation import normalize_mobile
 from services.persian import fold_for_search, normalize_text
@@ -31,6 +33,7 @@ __all__ = [
     "LiaisonChange",
     "RoleChange",
     "RoleError",
+    "RoleTitle",
     "ScopeRef",
     "UngrantableRole",
     "UnknownAgency",
@@ -47,6 +50,7 @@ __all__ = [
     "remove_role",
     "resolve_scope",
     "revoke_role",
+    "role_titles",
 ]
 
 # The roles appointed by phone; council roles come from registering council members and the
@@ -476,3 +480,78 @@ async def revoke_role(
                 now=now,
             )
     return RoleChange(person.id, person.phone, role, scope, changed)
+
+
+# ---- saying who someone is ----
+
+
+@dataclass(frozen=True)
+class RoleTitle:
+    """One role as the person is told it: which committee, agency and place it is for
+    («رئیس کمیتهٔ بهداشت و درمان — دولت‌آباد»)."""
+
+    role: Role
+    # The neighbourhood, county or province of the role; None for administrators.
+    place: str | None
+    # The committee a committee head heads (one title per committee).
+    committee: CommitteeKey | None = None
+    # The agency a liaison speaks for, in both languages (one title per agency).
+    agency_fa: str | None = None
+    agency_en: str | None = None
+
+
+async def role_titles(session: AsyncSession, person_id: int, grants: Sequence[RoleGrant]) -> list[RoleTitle]:
+    """The person's roles with their committee, agency and place, in the order of `grants`."""
+    names: dict[tuple[ScopeKind, int], str] = {}
+    for kind, model in (
+        (ScopeKind.NEIGHBOURHOOD, Neighbourhood),
+        (ScopeKind.COUNTY, County),
+        (ScopeKind.PROVINCE, Province),
+    ):
+        ids = {g.scope_id for g in grants if g.scope_kind == kind}
+        if ids:
+            rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+            names.update(((kind, row_id), name) for row_id, name in rows.tuples())
+    headed: list[tuple[int, CommitteeKey]] = []
+    if any(g.role == Role.COMMITTEE_HEAD for g in grants):
+        headed = list(
+            (
+                await session.execute(
+                    select(CommitteeMembership.neighbourhood_id, CommitteeMembership.committee)
+                    .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+                    .where(
+                        CouncilMember.person_id == person_id,
+                        CouncilMember.active.is_(True),
+                        CommitteeMembership.is_head.is_(True),
+                    )
+                    .order_by(CommitteeMembership.id)
+                )
+            ).tuples()
+        )
+    agencies: list[tuple[int, str, str]] = []
+    if any(g.role == Role.LIAISON for g in grants):
+        agencies = list(
+            (
+                await session.execute(
+                    select(Liaison.county_id, Agency.name_fa, Agency.name_en)
+                    .join(Agency, Agency.id == Liaison.agency_id)
+                    .where(Liaison.person_id == person_id)
+                    .order_by(Liaison.id)
+                )
+            ).tuples()
+        )
+    titles: list[RoleTitle] = []
+    for grant in grants:
+        place = names.get((grant.scope_kind, grant.scope_id))
+        if grant.role == Role.COMMITTEE_HEAD:
+            committees = [c for n, c in headed if n == grant.scope_id]
+            titles.extend(RoleTitle(grant.role, place, committee=c) for c in committees)
+            if committees:
+                continue
+        if grant.role == Role.LIAISON:
+            spoken_for = [(fa, en) for county, fa, en in agencies if county == grant.scope_id]
+            titles.extend(RoleTitle(grant.role, place, agency_fa=fa, agency_en=en) for fa, en in spoken_for)
+            if spoken_for:
+                continue
+        titles.append(RoleTitle(grant.role, place))
+    return titles

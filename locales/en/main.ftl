@@ -83,6 +83,26 @@ menu-profile = 📋 Neighbourhood profile
 menu-join = 🏘 My neighbourhood
 menu-help = ❓ Help
 menu-lang = 🌐 زبان / Language
+menu-more = ⋯ More…
+menu-back = ↩️ Back
+# A menu button with a number (the inbox's requests waiting for an answer); any label is
+# recognised with or without it, so keep {$label} and {$count} in this one message only.
+menu-counted = {$label} ({$count})
+menu-more-title = Choose one of the other tasks below:
+menu-back-title = Main menu:
+
+# How long ago: unit is now, minutes, hours, days or months (services.jalali.age).
+age-ago = { $unit ->
+        [now] just now
+        [minutes] {$count} min ago
+        [hours] {$count} h ago
+        [days] {$count} d ago
+       *[months] {$count} months ago
+    }
+
+role-title = {$role} — {$place}
+role-title-committee_head = Head of the {$committee} committee — {$place}
+role-title-liaison = {$agency} liaison — {$place}
 
 command-start = Start
 command-help = Help

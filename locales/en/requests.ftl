@@ -174,7 +174,8 @@ inbox-title = 📥 Open requests ({$count}):
 inbox-line = { $urgent ->
         [urgent] 🚨
        *[normal] •
-    } {$code} — {$committee} — {$status} — {$when}
+    } {$code} — {$committee} — {$age}
+    "{$excerpt}" — {$status}
 inbox-empty = 📭 No open requests for you.
 inbox-not-allowed = This request is not yours to handle.
 inbox-ask-resolve-note = ✍️ In a sentence, what was done about request {$code}? (The resident will see it.)

@@ -83,6 +83,26 @@ menu-profile = 📋 شناسنامه محله
 menu-join = 🏘 محلهٔ من
 menu-help = ❓ راهنما
 menu-lang = 🌐 زبان / Language
+menu-more = ⋯ بیشتر…
+menu-back = ↩️ بازگشت
+# A menu button with a number (the inbox's requests waiting for an answer); any label is
+# recognised with or without it, so keep {$label} and {$count} in this one message only.
+menu-counted = {$label} ({$count})
+menu-more-title = کارهای دیگر را از دکمه‌های پایین انتخاب کنید:
+menu-back-title = منوی اصلی:
+
+# How long ago: unit is now, minutes, hours, days or months (services.jalali.age).
+age-ago = { $unit ->
+        [now] همین حالا
+        [minutes] {$count} دقیقه پیش
+        [hours] {$count} ساعت پیش
+        [days] {$count} روز پیش
+       *[months] {$count} ماه پیش
+    }
+
+role-title = {$role} — {$place}
+role-title-committee_head = رئیس کمیتهٔ {$committee} — {$place}
+role-title-liaison = رابط {$agency} — {$place}
 
 command-start = شروع
 command-help = راهنما

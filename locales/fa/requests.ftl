@@ -175,7 +175,8 @@ inbox-title = 📥 درخواست‌های باز ({$count}):
 inbox-line = { $urgent ->
         [urgent] 🚨
        *[normal] •
-    } {$code} — {$committee} — {$status} — {$when}
+    } {$code} — {$committee} — {$age}
+    «{$excerpt}» — {$status}
 inbox-empty = 📭 درخواست بازی برای شما نیست.
 inbox-not-allowed = رسیدگی به این درخواست با شما نیست.
 inbox-ask-resolve-note = ✍️ در یک جمله بنویسید برای درخواست {$code} چه کاری انجام شد (برای ساکن فرستاده می‌شود):

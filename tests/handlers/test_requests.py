@@ -344,7 +344,7 @@ async def test_the_manager_reroutes_and_the_correction_is_kept(harness: Harness)
     await harness.send(harness.updates.message(boss, text="/inbox"))
     assert format_tracking_code(request.code, "fa") in harness.last_text()
     await harness.send(harness.updates.callback(boss, f"rq:route:{request.id}"))
-    await harness.send(harness.updates.callback(boss, f"rqx:services:{request.id}"))
+    await harness.send(harness.updates.callback(boss, f"rqx:services:{request.id}:0"))
     request = await only_request(harness)
     assert request.committee is CommitteeKey.SERVICES and request.sla_round == 1
     async with harness.session_factory() as session:
@@ -360,7 +360,7 @@ async def test_the_manager_reroutes_and_the_correction_is_kept(harness: Harness)
 
 
 @pytest.mark.parametrize(
-    "data", ["rq:ack:{id}", "rq:resolve:{id}", "rq:route:{id}", "rqx:services:{id}", "rqo:{id}"]
+    "data", ["rq:ack:{id}", "rq:resolve:{id}", "rq:route:{id}", "rqx:services:{id}:0", "rqo:{id}"]
 )
 async def test_a_resident_cannot_handle_requests(harness: Harness, data: str) -> None:
     _boss, _head, citizen = await setup_neighbourhood(harness)

@@ -169,7 +169,9 @@ def test_past_and_conditional_frames(detector: EmergencyDetector) -> None:
         "آب شرب سه روزه قطعه پدربزرگم دیالیزیه",
     ],
 )
-def test_outages_with_cold_heat_or_vulnerable_people_are_urgent(detector: EmergencyDetector, text: str) -> None:
+def test_outages_with_cold_heat_or_vulnerable_people_are_urgent(
+    detector: EmergencyDetector, text: str
+) -> None:
     verdict = detector.assess(text)
     assert verdict.urgent and not verdict.emergency and verdict.committee == "services", verdict
 

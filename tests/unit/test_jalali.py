@@ -13,6 +13,7 @@ from services.jalali import (
     MONTHS_EN,
     MONTHS_FA,
     DateParseError,
+    age,
     format_datetime,
     format_jalali_date,
     format_jalali_numeric,
@@ -242,3 +243,20 @@ def test_long_formats_agree(d: date) -> None:
         MONTHS_EN.index(month_en),
         year,
     )
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "unit", "count"),
+    [
+        (timedelta(seconds=30), "now", 0),
+        (timedelta(seconds=-90), "now", 0),
+        (timedelta(minutes=5), "minutes", 5),
+        (timedelta(hours=3, minutes=59), "hours", 3),
+        (timedelta(days=2, hours=23), "days", 2),
+        (timedelta(days=59), "days", 59),
+        (timedelta(days=95), "months", 3),
+    ],
+)
+def test_age_in_its_largest_whole_unit(elapsed: timedelta, unit: str, count: int) -> None:
+    now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    assert (age(now - elapsed, now).unit, age(now - elapsed, now).count) == (unit, count)

@@ -208,7 +208,12 @@ async def test_enqueue_for_person_without_an_account_keeps_it_waiting_for_them(
     async with session_factory() as session, session.begin():
         assert await enqueue_for_person(session, person_id=person_id, text="Hello", now=NOW) is not None
     [row] = await _outbox_rows(session_factory)
-    assert (row.status, row.platform, row.chat_id, row.person_id) == (OutboxStatus.WAITING, None, None, person_id)
+    assert (row.status, row.platform, row.chat_id, row.person_id) == (
+        OutboxStatus.WAITING,
+        None,
+        None,
+        person_id,
+    )
 
 
 async def test_enqueue_for_person_skips_an_account_that_blocked_the_bot(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.persian import fold_for_search, normalize_digits, normalize_text, to_persian_digits
+from services.persian import excerpt, fold_for_search, normalize_digits, normalize_text, to_persian_digits
 
 ZWNJ = "\u200c"
 NON_ASCII_DIGITS = set("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
@@ -188,3 +188,21 @@ def test_prose_keeps_the_writers_digits_and_line_breaks() -> None:
     typed = "كاشت  ۵۰ نهال و ٤٥ درخت\u200c \r\n\r\n\r\n  در خيابان 12"
     assert normalize_prose(typed) == "کاشت ۵۰ نهال و ۴۵ درخت\n\nدر خیابان 12"
     assert normalize_prose("  \u200e۱۲۳\u200f  ") == "۱۲۳"
+
+
+# --- excerpts -----------------------------------------------------------------------
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word() -> None:
+    text = "درمانگاه محله ما پزشک ندارد و بیماران برای ویزیت باید تا شهر بروند"
+    assert excerpt(text) == "درمانگاه محله ما پزشک ندارد و بیماران…"
+    assert excerpt("آب  قطع\nشده") == "آب قطع شده"
+    # A word too long to keep whole is cut inside; punctuation before «…» goes.
+    assert excerpt("x" * 100) == "x" * 39 + "…"
+    assert excerpt("یک، دو، سه، چهار، پنج، شش، هفت، هشت، نه، ده", 20) == "یک، دو، سه، چهار…"
+
+
+@given(st.text(min_size=0, max_size=200))
+def test_an_excerpt_is_never_longer_than_asked(text: str) -> None:
+    cut = excerpt(text, 40)
+    assert len(cut) <= 40 and "\n" not in cut

@@ -538,3 +538,25 @@ async def test_stored_corrections_are_used_by_the_next_training(
     )
     assert result.returncode == 0, result.stderr
     assert '"committee": "culture"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (RequestStatus.NEW, ["ack", "start", "resolve", "reject", "route"]),
+        (RequestStatus.REOPENED, ["ack", "start", "resolve", "reject", "route"]),
+        (RequestStatus.ACKNOWLEDGED, ["start", "resolve", "reject", "route"]),
+        (RequestStatus.IN_PROGRESS, ["resolve", "reject", "route"]),
+        (RequestStatus.RESOLVED, []),
+        (RequestStatus.CLOSED, []),
+        (RequestStatus.REJECTED, []),
+    ],
+)
+def test_handlers_are_offered_only_the_steps_the_status_allows(
+    status: RequestStatus, offered: list[str]
+) -> None:
+    from services.requests import handler_buttons
+
+    rows = handler_buttons(7, status=status)
+    assert [b.callback_data for row in rows for b in row] == [f"rq:{action}:7" for action in offered]
+    assert all(rows)  # no empty rows

@@ -234,7 +234,11 @@ def test_route_agrees_with_route_many(router: RequestRouter, examples: list[Labe
     texts += ["", "!!!", "x" * 5000, "سلام " * 300, "بوی گاز بوی گاز بوی گاز"]
     for single, batch in zip([router.route(t) for t in texts], router.route_many(texts), strict=True):
         assert single.committee == batch.committee
-        assert (single.emergency, single.urgent, single.choices) == (batch.emergency, batch.urgent, batch.choices)
+        assert (single.emergency, single.urgent, single.choices) == (
+            batch.emergency,
+            batch.urgent,
+            batch.choices,
+        )
         assert dict(single.ranking) == pytest.approx(dict(batch.ranking), abs=1e-9)
     assert all(g.committee in COMMITTEES and 0 <= g.confidence <= 1 for g in router.route_many(texts))
     assert router.route_many([]) == []
