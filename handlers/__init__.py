@@ -25,6 +25,7 @@ from handlers import (
     requests,
     resolutions,
     start,
+    talk,
 )
 
 
@@ -53,5 +54,8 @@ def get_routers() -> list[Router]:
         inbox.setup(),
         poster.setup(),
         admin.setup(),
+        # Outside every form, what a person writes is the start of a request (after every flow,
+        # whose own states come first; before the fallback).
+        talk.setup(),
         fallback.setup(),
     ]

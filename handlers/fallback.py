@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from services.i18n import BoundTranslator
@@ -10,6 +10,11 @@ from services.i18n import BoundTranslator
 
 def setup() -> Router:
     router = Router(name=__name__)
+
+    @router.message(F.text.startswith("/"))
+    async def unknown_command(message: Message, t: BoundTranslator) -> None:
+        command = (message.text or "").split(maxsplit=1)[0].split("@", 1)[0]
+        await message.answer(t("error-unknown-command", command=command[:32]))
 
     @router.message()
     async def not_understood(message: Message, t: BoundTranslator) -> None:

@@ -11,13 +11,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import message_of
+from bot.settings import Settings
+from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import MenuPress
 from services.accounts import Viewer
 from services.clock import Clock
-from services.i18n import BoundTranslator
+from services.i18n import BoundTranslator, Translator
 from services.persian import normalize_text
 from services.regions import NeighbourhoodMatch, find_neighbourhoods
+from services.requests import RoutingModel
 from services.residents import UnknownNeighbourhood, join_neighbourhood
 
 # As long as the longest neighbourhood name the region import accepts.
@@ -115,6 +117,9 @@ def setup() -> Router:
         viewer: Viewer,
         t: BoundTranslator,
         clock: Clock,
+        translator: Translator,
+        routing: RoutingModel,
+        settings: Settings,
     ) -> None:
         message = message_of(query)
         if viewer.person_id is None:
@@ -133,9 +138,21 @@ def setup() -> Router:
             return
         await state.clear()
         if message is not None:
-            await message.edit_reply_markup(reply_markup=None)
-            await message.answer(
-                t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name)
+            await drop_buttons(query)
+            # `handlers.talk` imports this module: the join form is one of the ways into a request.
+            from handlers.talk import after_joining
+
+            await after_joining(
+                message,
+                state,
+                session,
+                viewer,
+                t,
+                translator,
+                clock,
+                routing,
+                settings,
+                t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name),
             )
 
     @router.callback_query(JoinSearchAgain.filter())

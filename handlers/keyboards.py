@@ -3,7 +3,10 @@ pairs, the message a button was pressed on, and taking the buttons off it once a
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 
@@ -30,3 +33,15 @@ async def drop_buttons(query: CallbackQuery) -> Message | None:
         except TelegramBadRequest:  # too old to edit, or already without buttons
             pass
     return message
+
+
+class NextStep(CallbackData, prefix="nx"):
+    """A «what next» button after a finished step (`handlers.talk` answers it): "request" (📝 a
+    new request), "mine" (📂 my requests), "join" (choose a neighbourhood)."""
+
+    action: str
+
+
+def next_steps(t: Any, *actions: str) -> InlineKeyboardMarkup:
+    """The one or two things to do next, as buttons (labels `next-<action>` in the catalogs)."""
+    return keyboard([[(t(f"next-{action}"), NextStep(action=action).pack())] for action in actions])

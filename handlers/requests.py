@@ -136,6 +136,183 @@ def track_text(t: BoundTranslator, view: RequestView | RequestStatusView) -> str
     )
 
 
+async def start_request_form(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """/request, 📝 and the «new request» next-step button: ask for the text, or say what is missing."""
+    await state.clear()
+    if viewer.person_id is None:
+        await message.answer(t("join-register-first"))
+        return
+    try:
+        await check_can_submit(
+            session, person_id=viewer.person_id, now=clock(), daily_limit=settings.request_daily_limit
+        )
+    except NotAResident:
+        await message.answer(t("request-need-join"))
+        return
+    except DailyLimitReached as error:
+        await message.answer(t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t))
+        return
+    await state.set_state(RequestForm.text)
+    await state.update_data(photos=[])
+    await message.answer(t("request-ask-text", min=MIN_TEXT_LENGTH))
+
+
+async def show_my_requests(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+) -> None:
+    """📂: the person's requests, each with a button for its details."""
+    await state.clear()
+    if viewer.person_id is None:
+        await message.answer(t("join-register-first"))
+        return
+    views = await my_requests(session, person_id=viewer.person_id)
+    if not views:
+        await message.answer(t("request-my-empty"))
+        return
+    lines = [t("request-my-title")] + [
+        t(
+            "request-my-line",
+            code=format_tracking_code(v.code, t.locale),
+            committee=t(f"committee-{v.committee.value}"),
+            status=t(f"request-status-{v.status.value}"),
+        )
+        for v in views
+    ]
+    rows = [
+        [
+            (
+                t("request-button-details", code=format_tracking_code(v.code, t.locale)),
+                TrackPick(code=v.code).pack(),
+            )
+        ]
+        for v in views
+    ]
+    await message.answer("\n".join(lines), reply_markup=keyboard(rows))
+
+
+async def route_request_text(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+    routing: RoutingModel,
+    settings: Settings,
+    raw: str | None,
+) -> None:
+    """The request form's first step, given the resident's words (typed in the form, or kept from a
+    message they wrote before the form: `handlers.talk`): an emergency is sent at once, else the
+    committee is proposed. `message` is where the answers go."""
+    if not raw:
+        await message.answer(t("request-attachment-needs-text"))
+        return
+    try:
+        text = clean_request_text(raw)
+    except TextTooShort:
+        await message.answer(t("request-text-too-short", min=MIN_TEXT_LENGTH))
+        return
+    except TextTooLong as error:
+        await message.answer(t("request-text-too-long", length=len(str(error)), max=MAX_TEXT_LENGTH))
+        return
+    assert viewer.person_id is not None  # only registered people reach the form
+    # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
+    guess = routing.guess(text)
+    if guess.emergency:
+        await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
+        return
+    await state.update_data(text=text, guess=[guess.committee, guess.confidence], urgent=guess.urgent)
+    await state.set_state(RequestForm.committee)
+    if len(guess.choices) == 2:
+        # Torn between two committees: both as buttons, most likely first.
+        first, second = guess.choices
+        await message.answer(
+            t(
+                "request-propose-two-committees",
+                first=t(f"committee-{first}"),
+                second=t(f"committee-{second}"),
+            ),
+            reply_markup=keyboard(
+                [
+                    [(t(f"committee-{first}"), CommitteePick(choice=first).pack())],
+                    [(t(f"committee-{second}"), CommitteePick(choice=second).pack())],
+                    [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
+                ]
+            ),
+        )
+    elif guess.confidence >= CONFIDENCE_THRESHOLD:
+        await message.answer(
+            t("request-propose-committee", committee=t(f"committee-{guess.committee}")),
+            reply_markup=keyboard(
+                [
+                    [(t("request-button-yes-committee"), CommitteePick(choice="ok").pack())],
+                    [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
+                ]
+            ),
+        )
+    else:
+        await message.answer(
+            t("request-choose-committee"),
+            reply_markup=committee_keyboard(t, lambda k: CommitteePick(choice=k).pack()),
+        )
+
+
+async def submit_emergency(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+    text: str,
+    settings: Settings,
+) -> None:
+    # The numbers come first: a person in danger must not wait for anything else.
+    await message.answer(t("request-emergency") + "\n" + emergency_numbers_text(t))
+    draft = _draft(
+        await state.get_data(), text=text, committee=CommitteeKey.CRISIS, anonymous=False, emergency=True
+    )
+    assert viewer.person_id is not None
+    try:
+        submitted = await submit_request(
+            session,
+            translator,
+            person_id=viewer.person_id,
+            draft=draft,
+            now=clock(),
+            sms=settings.sms_policy(),
+        )
+    except NotAResident:
+        await state.clear()
+        await message.answer(t("request-need-join"))
+        return
+    await state.clear()
+    if submitted.attached:
+        # The same emergency again: it joined the first (the numbers went out above anyway).
+        await message.answer(
+            t("request-emergency-attached", code=format_tracking_code(submitted.code, t.locale)),
+            reply_markup=await main_menu(session, viewer, t),
+        )
+        return
+    key = "request-emergency-sent-crisis" if submitted.crisis_committee else "request-emergency-sent-manager"
+    await message.answer(
+        t(key, code=format_tracking_code(submitted.code, t.locale))
+        + "\n"
+        + holder_lines(t, submitted.holder),
+        reply_markup=await main_menu(session, viewer, t),
+    )
+
+
 def setup() -> Router:
     router = Router(name=__name__)
 
@@ -152,25 +329,7 @@ def setup() -> Router:
         clock: Clock,
         settings: Settings,
     ) -> None:
-        await state.clear()
-        if viewer.person_id is None:
-            await message.answer(t("join-register-first"))
-            return
-        try:
-            await check_can_submit(
-                session, person_id=viewer.person_id, now=clock(), daily_limit=settings.request_daily_limit
-            )
-        except NotAResident:
-            await message.answer(t("request-need-join"))
-            return
-        except DailyLimitReached as error:
-            await message.answer(
-                t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t)
-            )
-            return
-        await state.set_state(RequestForm.text)
-        await state.update_data(photos=[])
-        await message.answer(t("request-ask-text", min=MIN_TEXT_LENGTH))
+        await start_request_form(message, state, session, viewer, t, clock, settings)
 
     @router.message(Command("track"))
     async def track(
@@ -194,33 +353,7 @@ def setup() -> Router:
     async def mine(
         message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
     ) -> None:
-        await state.clear()
-        if viewer.person_id is None:
-            await message.answer(t("join-register-first"))
-            return
-        views = await my_requests(session, person_id=viewer.person_id)
-        if not views:
-            await message.answer(t("request-my-empty"))
-            return
-        lines = [t("request-my-title")] + [
-            t(
-                "request-my-line",
-                code=format_tracking_code(v.code, t.locale),
-                committee=t(f"committee-{v.committee.value}"),
-                status=t(f"request-status-{v.status.value}"),
-            )
-            for v in views
-        ]
-        rows = [
-            [
-                (
-                    t("request-button-details", code=format_tracking_code(v.code, t.locale)),
-                    TrackPick(code=v.code).pack(),
-                )
-            ]
-            for v in views
-        ]
-        await message.answer("\n".join(lines), reply_markup=keyboard(rows))
+        await show_my_requests(message, state, session, viewer, t)
 
     async def show_tracked(
         message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator, clock: Clock, text: str
@@ -292,112 +425,22 @@ def setup() -> Router:
         if message.location is not None:
             data["location"] = [message.location.latitude, message.location.longitude]
         await state.set_data(data)
-        raw = message.text or message.caption
-        if not raw:
-            await message.answer(t("request-attachment-needs-text"))
-            return
-        try:
-            text = clean_request_text(raw)
-        except TextTooShort:
-            await message.answer(t("request-text-too-short", min=MIN_TEXT_LENGTH))
-            return
-        except TextTooLong as error:
-            await message.answer(t("request-text-too-long", length=len(str(error)), max=MAX_TEXT_LENGTH))
-            return
-        assert viewer.person_id is not None  # only registered people reach the form
-        # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
-        guess = routing.guess(text)
-        if guess.emergency:
-            await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
-            return
-        await state.update_data(text=text, guess=[guess.committee, guess.confidence], urgent=guess.urgent)
-        await state.set_state(RequestForm.committee)
-        if len(guess.choices) == 2:
-            # Torn between two committees: both as buttons, most likely first.
-            first, second = guess.choices
-            await message.answer(
-                t(
-                    "request-propose-two-committees",
-                    first=t(f"committee-{first}"),
-                    second=t(f"committee-{second}"),
-                ),
-                reply_markup=keyboard(
-                    [
-                        [(t(f"committee-{first}"), CommitteePick(choice=first).pack())],
-                        [(t(f"committee-{second}"), CommitteePick(choice=second).pack())],
-                        [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
-                    ]
-                ),
-            )
-        elif guess.confidence >= CONFIDENCE_THRESHOLD:
-            await message.answer(
-                t("request-propose-committee", committee=t(f"committee-{guess.committee}")),
-                reply_markup=keyboard(
-                    [
-                        [(t("request-button-yes-committee"), CommitteePick(choice="ok").pack())],
-                        [(t("request-button-other-committee"), CommitteePick(choice="other").pack())],
-                    ]
-                ),
-            )
-        else:
-            await message.answer(
-                t("request-choose-committee"),
-                reply_markup=committee_keyboard(t, lambda k: CommitteePick(choice=k).pack()),
-            )
+        await route_request_text(
+            message,
+            state,
+            session,
+            viewer,
+            t,
+            translator,
+            clock,
+            routing,
+            settings,
+            message.text or message.caption,
+        )
 
     @router.message(StateFilter(RequestForm.text), ~AnyMenuPress())
     async def text_expected(message: Message, t: BoundTranslator) -> None:
         await message.answer(t("request-text-expected"))
-
-    async def submit_emergency(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-        text: str,
-        settings: Settings,
-    ) -> None:
-        # The numbers come first: a person in danger must not wait for anything else.
-        await message.answer(t("request-emergency") + "\n" + emergency_numbers_text(t))
-        draft = _draft(
-            await state.get_data(), text=text, committee=CommitteeKey.CRISIS, anonymous=False, emergency=True
-        )
-        assert viewer.person_id is not None
-        try:
-            submitted = await submit_request(
-                session,
-                translator,
-                person_id=viewer.person_id,
-                draft=draft,
-                now=clock(),
-                sms=settings.sms_policy(),
-            )
-        except NotAResident:
-            await state.clear()
-            await message.answer(t("request-need-join"))
-            return
-        await state.clear()
-        if submitted.attached:
-            # The same emergency again: it joined the first (the numbers went out above anyway).
-            await message.answer(
-                t("request-emergency-attached", code=format_tracking_code(submitted.code, t.locale)),
-                reply_markup=await main_menu(session, viewer, t),
-            )
-            return
-        key = (
-            "request-emergency-sent-crisis"
-            if submitted.crisis_committee
-            else "request-emergency-sent-manager"
-        )
-        await message.answer(
-            t(key, code=format_tracking_code(submitted.code, t.locale))
-            + "\n"
-            + holder_lines(t, submitted.holder),
-            reply_markup=await main_menu(session, viewer, t),
-        )
 
     @router.callback_query(StateFilter(RequestForm.committee), CommitteePick.filter())
     async def committee_picked(
@@ -723,7 +766,8 @@ def _draft(
         text=text,
         committee=committee,
         suggestion=RouteGuess(committee=guess[0], confidence=guess[1], ranking=()) if guess else None,
-        photos=tuple(Photo(platform, file_id) for platform, file_id in data.get("photos", [])),
+        # [platform, file_id] for a photo, [platform, file_id, "voice"] for a voice note.
+        photos=tuple(Photo(*attachment) for attachment in data.get("photos", [])),
         latitude=location[0] if location else None,
         longitude=location[1] if location else None,
         anonymous=anonymous,

@@ -20,9 +20,10 @@ from aiogram.types import (
 from pydantic import field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import drop_buttons
+from bot.settings import Settings
+from handlers.keyboards import drop_buttons, next_steps
 from handlers.menu import main_menu
-from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, set_locale
+from services.accounts import NotOwnContact, Viewer, display_phone, link_contact, reload_viewer, set_locale
 from services.clock import Clock
 from services.council import (
     AlreadyMember,
@@ -36,6 +37,7 @@ from services.council import (
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.identity_validation import InvalidPhone
 from services.regions import neighbourhood_name
+from services.requests import RoutingModel
 from services.residents import (
     UnknownNeighbourhood,
     invitation_token_from_payload,
@@ -137,9 +139,12 @@ async def act_on_start_payload(
     except UnknownNeighbourhood:
         await message.answer(t("join-unknown-link"))
         return
+    viewer = await reload_viewer(session, viewer)
     await message.answer(
-        t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name)
+        t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name),
+        reply_markup=await main_menu(session, viewer, t),
     )
+    await message.answer(t("talk-what-next"), reply_markup=next_steps(t, "request", "mine"))
 
 
 async def _accept_invitation(
@@ -230,6 +235,8 @@ def setup() -> Router:
         clock: Clock,
         admin_phones: frozenset[str],
         translator: Translator,
+        routing: RoutingModel,
+        settings: Settings,
     ) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None
@@ -260,6 +267,11 @@ def setup() -> Router:
             reply_markup=await main_menu(session, linked, t),
         )
         await act_on_start_payload(message, session, linked, payload, t, clock)
+        # A message written before they were known goes on now (`handlers.talk` imports this module).
+        from handlers.talk import continue_kept
+
+        linked = await reload_viewer(session, linked)
+        await continue_kept(message, state, session, linked, t, translator, clock, routing, settings)
 
     @router.message(StateFilter(Onboarding.contact))
     async def contact_expected(message: Message, t: BoundTranslator) -> None:

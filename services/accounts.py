@@ -132,6 +132,12 @@ def fitted(text: str | None, limit: int) -> str | None:
     return text[: limit - 1] + "…"
 
 
+async def reload_viewer(session: AsyncSession, viewer: Viewer) -> Viewer:
+    """The viewer as the database has them now (after joining a neighbourhood, say: new roles)."""
+    account = await session.get(Account, viewer.account_id, populate_existing=True)
+    return viewer if account is None else await _viewer(session, account)
+
+
 async def _viewer(session: AsyncSession, account: Account) -> Viewer:
     person = await session.get(Person, account.person_id) if account.person_id else None
     # Council seats are kept in step as council_member / committee_head role assignments.

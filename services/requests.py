@@ -167,8 +167,15 @@ NOTE_REQUIRED: frozenset[HandlerAction] = frozenset({HandlerAction.RESOLVE, Hand
 
 @dataclass(frozen=True)
 class Photo:
+    """An attachment of a request: a photo, or a voice note (`kind` "voice")."""
+
     platform: str
     file_id: str
+    kind: str = "photo"
+
+    def stored(self) -> dict[str, str]:
+        row = {"platform": self.platform, "file_id": self.file_id}
+        return row if self.kind == "photo" else {**row, "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -546,7 +553,7 @@ async def _view(
         urgent=request.urgent,
         is_emergency=request.is_emergency,
         anonymous=request.anonymous,
-        photos=tuple(Photo(p["platform"], p["file_id"]) for p in request.photos),
+        photos=tuple(Photo(p["platform"], p["file_id"], p.get("kind", "photo")) for p in request.photos),
         latitude=request.latitude,
         longitude=request.longitude,
         rating=request.rating,
@@ -587,8 +594,11 @@ def describe_request(t: BoundTranslator, view: RequestView) -> str:
         # One argument with letters in it, so the link keeps its Latin digits in Persian text.
         url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
         lines.append(t("request-card-location", url=url))
-    if view.photos:
-        lines.append(t("request-card-photos", count=len(view.photos)))
+    photos = sum(p.kind == "photo" for p in view.photos)
+    if photos:
+        lines.append(t("request-card-photos", count=photos))
+    if voices := len(view.photos) - photos:
+        lines.append(t("request-card-voice", count=voices))
     if view.rating is not None:
         lines.append(t("request-card-rating", rating=view.rating))
     if view.text is not None:
@@ -937,7 +947,7 @@ async def submit_request(
             person_id=person_id,
             committee=committee,
             text=text,
-            photos=[{"platform": p.platform, "file_id": p.file_id} for p in draft.photos[:MAX_PHOTOS]],
+            photos=[p.stored() for p in draft.photos[:MAX_PHOTOS]],
             latitude=draft.latitude,
             longitude=draft.longitude,
             anonymous=draft.anonymous,
@@ -1055,7 +1065,7 @@ async def _attach_emergency(
     if request.latitude is None and draft.latitude is not None and draft.longitude is not None:
         request.latitude, request.longitude = draft.latitude, draft.longitude
     if draft.photos and len(request.photos) < MAX_PHOTOS:
-        added = [{"platform": p.platform, "file_id": p.file_id} for p in draft.photos]
+        added = [p.stored() for p in draft.photos]
         request.photos = [*request.photos, *added][:MAX_PHOTOS]
     request.updated_at = now
     if person_id != request.person_id and person_id not in await _followers(session, request.id):

@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select, update
 
 from models import CitizenRequest, CommitteeKey, RequestStatus
-from services.persian import excerpt
+from services.persian import excerpt, isolate_ltr
 from services.requests import format_tracking_code
 from tests.handlers.conftest import Harness
 from tests.handlers.harness import NOW, RecordingSession
@@ -54,8 +54,9 @@ async def test_the_list_shows_an_excerpt_the_age_and_the_committee(harness: Harn
                 .where(CitizenRequest.committee == committee)
                 .values(created_at=NOW - ago - timedelta(minutes=10))
             )
+        # As shown in a Persian line: isolated, so its groups keep their order (services.persian).
         codes = {
-            r.committee: format_tracking_code(r.code, "fa")
+            r.committee: isolate_ltr(format_tracking_code(r.code, "fa"))
             for r in await session.scalars(select(CitizenRequest))
         }
     await harness.send(harness.updates.message(boss, text="/inbox"))

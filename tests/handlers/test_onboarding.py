@@ -121,7 +121,7 @@ async def test_cancel_clears_the_flow(harness: Harness) -> None:
     await harness.send(harness.updates.message(user, text="/cancel"))
     assert harness.last_text() == harness.translator.get("fa", "cancel-done")
     await harness.send(harness.updates.message(user, text="hello"))
-    assert harness.last_text() == harness.translator.get("fa", "error-unsupported-input")
+    assert harness.last_text() == harness.translator.get("fa", "talk-hello")
     await harness.send(harness.updates.message(user, text="/cancel"))
     assert harness.last_text() == harness.translator.get("fa", "cancel-nothing")
 
@@ -141,7 +141,7 @@ async def test_same_user_id_on_telegram_and_bale_do_not_share_state(harness: Har
     user = resident()
     await start_until_contact(harness, user)  # on Telegram: waiting for the contact
     await harness.send(harness.updates.message(user, text="hello"), bot=harness.bale)
-    assert harness.last_text(harness.bale_session) == harness.translator.get("fa", "error-unsupported-input")
+    assert harness.last_text(harness.bale_session) == harness.translator.get("fa", "talk-hello")
     async with harness.session_factory() as session:
         platforms = set(await session.scalars(select(Account.platform)))
     assert platforms == {Platform.TELEGRAM, Platform.BALE}
@@ -183,11 +183,13 @@ async def test_deep_link_joins_after_onboarding(harness: Harness) -> None:
     await harness.send(harness.updates.message(user, text="/start n_1001"))
     await harness.send(harness.updates.callback(user, "lang:fa:1"))
     await harness.send(harness.updates.contact(user, "09123456789", contact_user_id=user.id))
-    assert harness.last_text() == harness.translator.get("fa", "join-done", name="دولت‌آباد")
+    assert harness.tg_session.sent_texts()[-2] == harness.translator.get("fa", "join-done", name="دولت‌آباد")
     assert len(await resident_neighbourhoods(harness.session_factory)) == 1
     # The link again: already a resident, nothing duplicated.
     await harness.send(harness.updates.message(user, text="/start n_1001"))
-    assert harness.last_text() == harness.translator.get("fa", "join-already", name="دولت‌آباد")
+    assert harness.tg_session.sent_texts()[-2] == harness.translator.get(
+        "fa", "join-already", name="دولت‌آباد"
+    )
     assert len(await resident_neighbourhoods(harness.session_factory)) == 1
 
 
