@@ -64,6 +64,39 @@ NEAR_MISSES = [
 ]
 
 
+# Issue 12, second round: more hazards, rural and colloquial, long and short; none is a row of the
+# dev set (data/routing/emergency_dev.csv) nor of the blind set.
+MORE_EMERGENCIES = [
+    "سلام خسته نباشید یه سوال داشتم راجع به وام، راستی الان از زیرزمین مجتمع دود سیاه میزنه بیرون",
+    "بخاری اتاقشون دودکش نداره مادر و بچه سرشون گیج میره و بالا میارن",
+    "آب قنات زده بیرون داره میره سمت خونه های پایین ده",
+    "ديوار پشتي مدرسه داره ميوفته رو پياده رو",  # Arabic yeh
+    "سیم برق از تیر کنده شده افتاده تو جوب آب",
+    "یکی با قمه افتاده دنبال پسر همسایه",
+    "گاز قطعه تو این سرما نوه ام تب کرده میلرزه",
+    "انبار کاه آتیش گرفت کمک",
+    "پیرزن همسایه تنهاست دو روزه کسی ندیدتش در رو هم باز نمیکنه",
+    "بچه ی همسایه قرصای مادربزرگشو خورده بیحال شده",
+    "سقف حسینیه ترک ورداشته صدای ترق تروق میده",
+    "رود طغیان کرده کوچه های پایین تا زانو آبه",
+]
+
+MORE_NEAR_MISSES = [
+    "ممنون از آتش نشانا که دیروز آتیش انبار رو زود خاموش کردن",
+    "شرکت گاز اومد بازدید کرد نشتی نداشت",
+    "دلم براشون آتیش میگیره بچه هاش گشنه ان",
+    "قیمت کولر آتیشه تو این گرما",
+    "خطری نداره ولی یه ترک مویی تو دیوار حیاط افتاده",
+    "اگه خدایی نکرده زلزله بیاد مدرسه دووم نمیاره",
+    "پلی که سیل سال ۹۸ برد هنوز نساختن",
+    "مامور آب رفته تو خونه ها کنتور بخونه",
+    "هواشناسی هشدار سیلاب داده برای روستاها اطلاع رسانی کنید",
+    "بچم سرما خورده تب کرده دکتر درمونگاه نیست",
+    "دیشب دو تا جوون با چاقو دعوا کردن پلیس دیر اومد",
+    "تیم فوتبال محل مثل سیل حمله میکنه",
+]
+
+
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:
     return EmergencyDetector()
@@ -92,6 +125,40 @@ def test_emergencies_in_our_own_words(detector: EmergencyDetector, text: str) ->
 def test_near_misses_stay_routine(detector: EmergencyDetector, text: str) -> None:
     verdict = detector.assess(text)
     assert not verdict.emergency, verdict
+
+
+@pytest.mark.parametrize("text", MORE_EMERGENCIES)
+def test_more_emergencies_in_our_own_words(detector: EmergencyDetector, text: str) -> None:
+    verdict = detector.assess(text)
+    assert verdict.emergency and verdict.committee == "crisis", verdict
+
+
+@pytest.mark.parametrize("text", MORE_NEAR_MISSES)
+def test_more_near_misses_stay_routine(detector: EmergencyDetector, text: str) -> None:
+    verdict = detector.assess(text)
+    assert not verdict.emergency, verdict
+
+
+@pytest.mark.parametrize(
+    ("outage", "symptom"),
+    [
+        ("برق کل محله از دیروز تو این سرما قطعه مادربزرگم مریضه", "الان بیحال شده جواب نمیده"),
+        ("دو روزه گاز روستا قطعه بچه شیرخوار داریم", "تب کرده و لباش کبود شده"),
+        ("تو گرمای پنجاه درجه برق رفته پدرم قلبیه", "نفسش تنگه"),
+        ("برق رفته دستگاه اکسیژن مادرم خاموشه", "از حال رفته"),
+    ],
+)
+def test_an_outage_is_urgent_and_becomes_an_emergency_with_acute_symptoms(
+    detector: EmergencyDetector, outage: str, symptom: str
+) -> None:
+    # The labelling rule (see the module docstring): vulnerable people in an outage are urgent for
+    # services; someone with acute symptoms now makes it an emergency for crisis.
+    urgent = detector.assess(outage)
+    assert urgent.urgent and not urgent.emergency and urgent.committee == "services", urgent
+    emergency = detector.assess(f"{outage} {symptom}")
+    assert emergency.emergency and emergency.committee == "crisis", emergency
+    # Worry is not a symptom.
+    assert not detector.assess(f"{outage} خیلی نگرانیم").emergency
 
 
 def test_a_verdict_says_why(detector: EmergencyDetector) -> None:
