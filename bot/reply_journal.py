@@ -1,0 +1,142 @@
+"""A reply is sent once, even when the process dies while its update is being handled.
+
+The inbox (`bot.inbox`) hands an update to the handlers and marks it handled afterwards; an
+update found unmarked at the next start is handled again, so nothing received is lost. Without
+this module, a person whose update was being handled at a crash gets the same answer twice: the
+reply reached the messenger, the mark did not reach the database.
+
+`ReplyJournalMiddleware`, an aiogram request middleware on every Bot (`bot.platforms.make_bot`),
+writes down each message-creating call made while an inbox update is handled, the moment the
+server accepts it: which update, its place among that update's replies, the method, the chat and
+the server's answer (`models.plumbing.InboxReply`, one short write that goes ahead of other
+SQLite writers). When the update is handled again after a restart, the handler makes the same
+calls in the same order; a call whose place was recorded, for the same method and chat, is not
+sent: the handler gets the recorded answer (the Message with its id, so later edits still find
+it) and goes on. A call that differs, or has no record, is sent as usual.
+
+What stays open: a reply the server accepted in the last milliseconds before the crash, before
+its record was written, is sent again (the Bot API has no idempotency key; the window is one
+small commit, not the whole handling). Only calls that put something new in a chat are journaled
+(`send*`, `copy*`, `forward*`); edits, deletions and callback answers do the same thing twice
+harmlessly. The records are removed a week later with the update's mark
+(`services.jobs.prune_processed_updates`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, cast
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.update_scope import update_replies
+from models import inbox_repo
+
+log = logging.getLogger(__name__)
+
+
+def journaled(method: TelegramMethod[Any]) -> bool:
+    """Calls that add a message to a chat: sending them twice shows twice."""
+    name = method.__api_method__
+    return (name.startswith("send") and name != "sendChatAction") or name.startswith(("copy", "forward"))
+
+
+def _chat(method: TelegramMethod[Any]) -> str | None:
+    chat_id = getattr(method, "chat_id", None)
+    return None if chat_id is None else str(chat_id)
+
+
+def _as_json(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json", exclude_none=True)
+    if isinstance(result, list):
+        return [_as_json(item) for item in result]
+    return result
+
+
+class ReplyJournalMiddleware(BaseRequestMiddleware):
+    """Record direct replies as they are accepted; hand back recorded ones (see the module)."""
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+
+    @asynccontextmanager
+    async def _recording_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for one record. On PostgreSQL its connection autocommits: the INSERT is one
+        round trip, with no BEGIN and COMMIT to wait for, since every moment until it is written
+        is a moment in which a crash repeats the reply. SQLite's writes go through its writer
+        gate, which works on transactions (`models.db.SqliteWriteGate`)."""
+        engine = self._session_factory.kw["bind"]
+        if engine.dialect.name != "postgresql":
+            async with self._session_factory() as session:
+                yield session
+            return
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=autocommit) as session:
+                yield session
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        # aiogram's annotation says Response, but what passes through request middlewares is the
+        # result itself (the sent Message, ...): `BaseSession.__call__` returns it as it is.
+        replies = update_replies()
+        if replies is None or not journaled(method):
+            return await make_request(bot, method)
+        place = replies.next_place()
+        earlier = replies.earlier.get(place)
+        if (
+            earlier is not None
+            and earlier.method == method.__api_method__
+            and earlier.chat_id == _chat(method)
+        ):
+            try:
+                answer = Response[method.__returning__]  # type: ignore[name-defined]
+                recorded = answer.model_validate(
+                    {"ok": True, "result": earlier.result}, context={"bot": bot}
+                ).result
+            except ValidationError:
+                log.warning(
+                    "reply %s to update %s: its record is unreadable; sending it", place, replies.update_id
+                )
+            else:
+                log.info(
+                    "%s to chat %s for update %s was sent before the restart; not sending it again",
+                    method.__api_method__,
+                    earlier.chat_id,
+                    replies.update_id,
+                )
+                return cast(Response[TelegramType], recorded)
+        result = await make_request(bot, method)
+        try:
+            async with self._recording_session() as session:
+                await inbox_repo.record_reply(
+                    session,
+                    replies.bot_id,
+                    replies.update_id,
+                    place,
+                    method=method.__api_method__,
+                    chat_id=_chat(method),
+                    result=_as_json(result),
+                    now=self._clock(),
+                )
+                await session.commit()
+        except Exception:
+            # The reply went out; only its protection against a crash in the next moments is lost.
+            log.exception("could not record reply %s to update %s", place, replies.update_id)
+        return result
