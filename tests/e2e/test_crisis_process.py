@@ -132,7 +132,8 @@ async def test_crisis_mode_tells_500_residents_once_each_within_the_limits(
     for message in told:
         english = (message["chat"]["id"] - FIRST_RESIDENT) % 10 == 0
         assert message["text"].startswith("🚨 Crisis declared in" if english else "🚨 حالت بحران")
-        assert ("125" if english else "۱۲۵") in message["text"]
+        # In Latin digits in both languages, so the messengers make the number tappable.
+        assert "125" in message["text"]
     assert FLOOD not in "".join(m.get("text", "") for m in emulator.sent_messages(TELEGRAM_BOT, MANAGER)[-1:])
 
     # The pace, from the emulator's record of every successful send (the manager's replies too).

@@ -132,7 +132,7 @@ async def test_an_emergency_and_a_duplicate(
     # Emergency: the numbers at once, and the manager (crisis mode is off) is told, urgent.
     mark_manager = emulator.last_message_id(TELEGRAM_BOT, MANAGER)
     await say(emulator, TELEGRAM_BOT, RESIDENT, "/request", fa("request-ask-text", min=10))
-    await say(emulator, TELEGRAM_BOT, RESIDENT, "بوی گاز خیلی شدید تو کوچه میاد کمک کنید", "۱۹۴")
+    await say(emulator, TELEGRAM_BOT, RESIDENT, "بوی گاز خیلی شدید تو کوچه میاد کمک کنید", "194")
     sent = await emulator.wait_for_message(
         TELEGRAM_BOT, RESIDENT, fa("request-emergency-sent-manager", code="")[:20]
     )
