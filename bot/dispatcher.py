@@ -14,6 +14,7 @@ from bot.platforms import CAPABILITIES, best_effort
 from bot.privacy import PrivateChatsOnlyMiddleware
 from bot.settings import Settings
 from handlers import get_routers
+from handlers.forms import PromptMemoryMiddleware
 from models.identity import Platform
 from services.accounts import normalized_admin_phones
 from services.clock import Clock
@@ -72,6 +73,8 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(DeduplicateUpdatesMiddleware(clock))
     dispatcher.update.outer_middleware(dispatcher.fsm)
+    # After the FSM's: keeps an open form's current question, to ask it again at the bottom.
+    dispatcher.update.outer_middleware(PromptMemoryMiddleware())
     dispatcher.update.outer_middleware(
         IdentityMiddleware(translator, clock, platforms, settings.default_locale)
     )

@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Document, InlineKeyboardButton, InlineK
 from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.forms import reask
 from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from models.identity import Role, ScopeKind
@@ -587,6 +588,6 @@ def setup() -> Router:
         elif current == ImportRegions.file.state:
             await message.answer(t("admin-import-send-document"))
         else:
-            await message.answer(t("council-use-buttons"))
+            await reask(message, state, t("council-use-buttons"))
 
     return router

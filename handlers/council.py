@@ -15,6 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.forms import reask
 from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.poster import poster_keyboard
@@ -554,7 +555,7 @@ def setup() -> Router:
         elif current == AddMember.national_code.state:
             await message.answer(t("member-bad-national-code"), reply_markup=skip_keyboard(t))
         else:
-            await message.answer(t("council-use-buttons"))
+            await reask(message, state, t("council-use-buttons"))
 
     # ---- editing a member: the same steps and checks as /add_member, one field at a time ----
 
@@ -807,6 +808,6 @@ def setup() -> Router:
                 reply_markup=skip_keyboard(t, "button-clear-national-code"),
             )
         else:
-            await message.answer(t("council-use-buttons"))
+            await reask(message, state, t("council-use-buttons"))
 
     return router

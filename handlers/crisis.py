@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.forms import reask
 from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
 from services.accounts import Viewer
@@ -311,8 +312,8 @@ def setup() -> Router:
         ~F.text.startswith("/"),
         ~AnyMenuPress(),
     )
-    async def button_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("crisis-button-expected"))
+    async def button_expected(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await reask(message, state, t("crisis-button-expected"))
 
     # A button of a form that is no longer open (answered already, cancelled, or another step).
     @router.callback_query(CrisisPress.filter())

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name
+from handlers.forms import reask
 from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from services.accounts import Viewer, display_phone
@@ -340,6 +341,6 @@ def setup() -> Router:
                 reply_markup=use_name_keyboard(name, t) if name else None,
             )
         else:
-            await message.answer(t("council-use-buttons"))
+            await reask(message, state, t("council-use-buttons"))
 
     return router

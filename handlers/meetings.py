@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.forms import reask
 from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress
@@ -232,10 +233,10 @@ def setup() -> Router:
             check_meeting_date(held_on, today)
         except DateOutOfRange as error:
             if error.reason == "future":
-                await message.answer(t("meeting-date-future"))
+                await reask(message, state, t("meeting-date-future"))
             else:
-                await message.answer(
-                    t("meeting-date-too-old", limit=format_jalali_date(error.limit, t.locale))
+                await reask(
+                    message, state, t("meeting-date-too-old", limit=format_jalali_date(error.limit, t.locale))
                 )
             return
         await state.update_data(held_on=held_on.isoformat())
@@ -272,8 +273,11 @@ def setup() -> Router:
         try:
             held_on = parse_jalali_date(message.text or "")
         except DateParseError as error:
-            await message.answer(
-                t(f"resolution-bad-date-{error.reason}", example=format_jalali_numeric(today, t.locale))
+            # The calendar again, at the bottom, under what was wrong.
+            await reask(
+                message,
+                state,
+                t(f"resolution-bad-date-{error.reason}", example=format_jalali_numeric(today, t.locale)),
             )
             return
         await date_chosen(message, state, session, viewer, t, held_on, today)
@@ -451,15 +455,17 @@ def setup() -> Router:
     ) -> None:
         current = await state.get_state()
         if current == MeetingForm.date.state:
-            await message.answer(
-                t("meeting-date-expected", example=format_jalali_numeric(tehran_today(clock()), t.locale))
+            await reask(
+                message,
+                state,
+                t("meeting-date-expected", example=format_jalali_numeric(tehran_today(clock()), t.locale)),
             )
         elif current == MeetingForm.guests.state:
             await message.answer(t("meeting-guests-expected"), reply_markup=skip_keyboard(t, "guests"))
         elif current == MeetingForm.minutes.state:
             await message.answer(t("meeting-minutes-expected"), reply_markup=skip_keyboard(t, "minutes"))
         else:
-            await message.answer(t("resolution-use-buttons"))
+            await reask(message, state, t("resolution-use-buttons"))
 
     @router.callback_query(MeetingKindPick.filter())
     @router.callback_query(MeetingCommitteePick.filter())

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.forms import reask
 from handlers.keyboards import message_of
 from handlers.menu import MenuPress
 from models.identity import Role, ScopeKind
@@ -482,7 +483,7 @@ def setup() -> Router:
             await message.edit_reply_markup(reply_markup=programmes_keyboard(selected, t))
 
     @router.message(StateFilter(ProfileForm.programmes), ~F.text.startswith("/"))
-    async def programmes_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("council-use-buttons"))
+    async def programmes_expected(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await reask(message, state, t("council-use-buttons"))
 
     return router

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.forms import reask
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress, main_menu
 from handlers.reach import holder_lines
@@ -582,11 +583,8 @@ def setup() -> Router:
         await message.answer(t("request-location-added"))
 
     @router.message(StateFilter(RequestForm.extras), ~F.text.startswith("/"), ~AnyMenuPress())
-    async def extras_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(
-            t("request-extras-expected"),
-            reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
-        )
+    async def extras_expected(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await reask(message, state, t("request-extras-expected"))
 
     @router.callback_query(StateFilter(RequestForm.extras), ExtrasDone.filter())
     async def extras_done(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
@@ -610,8 +608,8 @@ def setup() -> Router:
         ~F.text.startswith("/"),
         ~AnyMenuPress(),
     )
-    async def button_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("request-button-expected"))
+    async def button_expected(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await reask(message, state, t("request-button-expected"))
 
     @router.callback_query(StateFilter(RequestForm.privacy), Privacy.filter())
     async def privacy_chosen(

@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
+from handlers.forms import reask
 from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.liaisons import agency_name
@@ -739,8 +740,11 @@ def setup() -> Router:
         try:
             deadline = parse_jalali_date(message.text or "")
         except DateParseError as error:
-            await message.answer(
-                t(f"resolution-bad-date-{error.reason}", example=format_jalali_numeric(today, t.locale))
+            # The calendar again, at the bottom, under what was wrong.
+            await reask(
+                message,
+                state,
+                t(f"resolution-bad-date-{error.reason}", example=format_jalali_numeric(today, t.locale)),
             )
             return
         await deadline_chosen(message, state, t, deadline, today)
@@ -864,14 +868,16 @@ def setup() -> Router:
         if current == ResolutionForm.text.state:
             await message.answer(t("resolution-text-expected"))
         elif current == ResolutionForm.deadline.state:
-            await message.answer(
+            await reask(
+                message,
+                state,
                 t(
                     "resolution-deadline-expected",
                     example=format_jalali_numeric(tehran_today(clock()), t.locale),
-                )
+                ),
             )
         else:
-            await message.answer(t("resolution-use-buttons"))
+            await reask(message, state, t("resolution-use-buttons"))
 
     # ---- reporting progress ----
 

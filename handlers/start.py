@@ -260,10 +260,11 @@ def setup() -> Router:
             return
         payload = (await state.get_data()).get("start_payload")
         await state.clear()
+        # With a neighbourhood or invitation link to act on next, «no role yet, join…» would
+        # contradict the message that follows it.
+        roles = "" if payload and not linked.roles else "\n" + await roles_line(session, linked, t)
         await message.answer(
-            t("onboarding-linked", phone=display_phone(linked.phone or ""))
-            + "\n"
-            + await roles_line(session, linked, t),
+            t("onboarding-linked", phone=display_phone(linked.phone or "")) + roles,
             reply_markup=await main_menu(session, linked, t),
         )
         await act_on_start_payload(message, session, linked, payload, t, clock)

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.join import Join
-from handlers.keyboards import NextStep, message_of, next_steps
+from handlers.keyboards import NextStep, drop_buttons, next_steps
 from handlers.menu import AnyMenuPress, main_menu
 from handlers.requests import RequestForm, route_request_text, show_my_requests, start_request_form
 from handlers.start import Onboarding, contact_keyboard, language_keyboard
@@ -248,7 +248,8 @@ def setup() -> Router:
         settings: Settings,
     ) -> None:
         await query.answer()
-        message = message_of(query)
+        # Spent once pressed: the next step's own question follows at the bottom.
+        message = await drop_buttons(query)
         if message is None:
             return
         if callback_data.action == "request":

@@ -20,7 +20,7 @@ button-no-head = Heads no committee
 button-deactivate = Deactivate {$name}
 
 council-not-manager = Only the neighbourhood manager can do this.
-council-use-buttons = Please press one of the buttons above, or send /cancel to stop.
+council-use-buttons = Please press one of the buttons below, or send /cancel to stop.
 
 member-ask-name = Write the new council member's full name:
 member-bad-name = A name needs at least two letters and at most {$limit} characters. Please write it again:

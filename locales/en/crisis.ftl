@@ -38,7 +38,7 @@ crisis-button-confirm-end = ✅ Yes, switch it off
 crisis-ended = ✅ Crisis mode is off. {$told} people are being told that things are back to normal.
 crisis-not-on = Crisis mode is not on in this neighbourhood.
 crisis-cancelled = Cancelled; nothing changed.
-crisis-button-expected = Please press one of the buttons above (or /cancel).
+crisis-button-expected = Please press one of the buttons below (or /cancel).
 crisis-form-closed = This form is no longer open; send /crisis again.
 
 ## What residents, council members and the crisis committee receive

@@ -31,7 +31,7 @@ meeting-ask-kind = 🗓 New meeting. What kind of meeting was it?
     To cancel: /cancel
 meeting-ask-committee = Which committee met?
 meeting-ask-date = When was the meeting held? Write the Persian date (e.g. {$example}) or press the day on the calendar:
-meeting-date-expected = Please write the meeting's date (e.g. {$example}) or press the day on the calendar above.
+meeting-date-expected = Please write the meeting's date (e.g. {$example}) or press the day on the calendar below.
 meeting-date-future = We record meetings that have been held: the date cannot be after today. Write the date again or use the calendar:
 meeting-date-too-old = That date is too long ago (before {$limit}). Write the date again or use the calendar:
 meeting-ask-attendance = Which council members attended? Press each one present (press again to unmark), then press "Continue".
@@ -88,11 +88,11 @@ resolution-ask-member = Which council member?
 resolution-no-members = No council members are registered yet; choose a committee or an agency.
 resolution-button-back = ↩️ Back
 resolution-ask-deadline = What is the deadline? Write the Persian date (e.g. {$example}) or press the day on the calendar:
-resolution-deadline-expected = Please write the deadline as a date (e.g. {$example}) or press the day on the calendar above.
+resolution-deadline-expected = Please write the deadline as a date (e.g. {$example}) or press the day on the calendar below.
 resolution-deadline-too-old = That deadline is more than a year ago (before {$limit}); perhaps the year is mistyped. Write it again or use the calendar:
 resolution-deadline-too-far = That deadline is too far away (after {$limit}). Write a nearer one or use the calendar:
 resolution-ask-priority = Deadline: {$deadline}. What is its priority?
-resolution-use-buttons = Please press one of the buttons of the message above, or send /cancel to stop.
+resolution-use-buttons = Please press one of the buttons below, or send /cancel to stop.
 resolution-summary =
     Please check and confirm:
     Resolution: {$text}

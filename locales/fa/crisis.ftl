@@ -38,7 +38,7 @@ crisis-button-confirm-end = ✅ بله، خاموش شود
 crisis-ended = ✅ حالت بحران خاموش شد. به {$told} نفر خبر داده می‌شود که وضعیت عادی شده است.
 crisis-not-on = حالت بحران در این محله روشن نیست.
 crisis-cancelled = انصراف داده شد؛ چیزی تغییر نکرد.
-crisis-button-expected = لطفاً یکی از دکمه‌های بالا را بزنید (یا ‎/cancel).
+crisis-button-expected = لطفاً یکی از دکمه‌های زیر را بزنید (یا ‎/cancel).
 crisis-form-closed = این فرم دیگر باز نیست؛ دوباره ‎/crisis را بزنید.
 
 ## What residents, council members and the crisis committee receive

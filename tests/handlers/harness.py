@@ -11,7 +11,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import GetFile, GetMe, TelegramMethod
+from aiogram.methods import GetFile, GetMe, SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import UNSET_PARSE_MODE, Chat, Contact, File, Message, Update, User
 
@@ -24,6 +24,8 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.queued: deque[Response[Any]] = deque()
         self._message_ids = itertools.count(1000)
+        # The id of the last message sent (sendMessage), for a button pressed on it.
+        self.last_sent_id = 0
         # Files users "uploaded" (file_id → bytes): getFile knows them and downloads stream them.
         self.files: dict[str, bytes] = {}
 
@@ -55,8 +57,13 @@ class RecordingSession(BaseSession):
             )
             return Response[File](ok=True, result=found)
         if method.__returning__ is Message or "Message" in str(method.__returning__):
+            if isinstance(method, SendMessage):
+                self.last_sent_id = next(self._message_ids)
+                message_id = self.last_sent_id
+            else:
+                message_id = next(self._message_ids)
             message = Message(
-                message_id=next(self._message_ids),
+                message_id=message_id,
                 date=NOW,
                 chat=Chat(id=int(chat_id or 0), type="private"),
                 from_user=User(id=bot.id, is_bot=True, first_name="Mahalleyar"),

@@ -151,7 +151,7 @@ async def test_a_taken_head_seat_or_position_sends_the_form_back_to_that_choice(
     assert harness.last_text() == fa(harness, "member-ask-committees", name="رضا محمدی")
     assert last_keyboard(harness)[3] == ["cm_com:culture"]  # the member's committees come ticked
     await harness.send(harness.updates.message(user, text="بهداشت"))  # typed where a button is expected
-    assert harness.last_text() == fa(harness, "council-use-buttons")
+    assert harness.last_text().startswith(fa(harness, "council-use-buttons") + "\n\n")  # asked again below
     await harness.send(harness.updates.callback(user, "cm_com:health"))
     await harness.send(harness.updates.callback(user, "cm_com:culture"))  # off again
     await harness.send(harness.updates.callback(user, "cm_com:done"))
@@ -168,7 +168,7 @@ async def test_a_taken_head_seat_or_position_sends_the_form_back_to_that_choice(
     await harness.send(harness.updates.callback(user, "cm_fld:more"))
     await harness.send(harness.updates.callback(user, "cm_fld:position"))
     await harness.send(harness.updates.message(user, sticker=STICKER))
-    assert harness.last_text() == fa(harness, "council-use-buttons")
+    assert harness.last_text().startswith(fa(harness, "council-use-buttons") + "\n\n")  # asked again below
     await harness.send(harness.updates.callback(user, "cm_pos:chair"))
     await harness.send(harness.updates.callback(user, "cm_ok:1"))
     assert harness.last_text() == fa(

@@ -198,10 +198,10 @@ async def test_bad_input_at_each_step_is_answered_and_nothing_is_saved(harness: 
     assert harness.last_text() == t(harness, "request-attachment-needs-text")
     await harness.send(harness.updates.message(citizen, text=HEALTH_TEXT))
     await harness.send(harness.updates.message(citizen, text="بهداشت"))  # typed where a button is asked
-    assert harness.last_text() == t(harness, "request-button-expected")
+    assert harness.last_text().startswith(t(harness, "request-button-expected") + "\n\n")  # asked again below
     await harness.send(harness.updates.callback(citizen, "rqc:health"))
     await harness.send(harness.updates.message(citizen, text="یک متن دیگر"))
-    assert harness.last_text() == t(harness, "request-extras-expected")
+    assert harness.last_text().startswith(t(harness, "request-extras-expected") + "\n\n")  # asked again below
     await harness.send(harness.updates.message(citizen, text="/cancel"))
     assert await count(harness.session_factory, CitizenRequest) == 0
     # A button of the cancelled form does nothing.
