@@ -1,8 +1,10 @@
 """Resolutions (مصوبات) in the chat: the manager adds one (on its own from /resolutions, or to a
 meeting just recorded with /meeting) in a short form — text, responsible body, deadline (typed in
-any digits or picked from the Jalali calendar), priority, confirm; /resolutions lists them by
-state (open, due soon, overdue, done, all) and committee, page by page; whoever answers for one
-reports its progress and status with a note, and anyone who may read it sees its history."""
+any digits or picked from the Jalali calendar; one before today or before the meeting is not taken
+silently: the form names the reason and asks to keep it or choose another), priority, confirm;
+/resolutions lists them by state (open, due soon, overdue, done, all) and committee, page by page;
+whoever answers for one reports its progress and status with a note, and anyone who may read it
+sees its history."""
 
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ from services.resolutions import (
     MAX_TEXT_LENGTH,
     MIN_TEXT_LENGTH,
     DateOutOfRange,
+    DeadlineDoubt,
+    DeadlineDoubtReason,
     InvalidProgress,
     InvalidResponsible,
     NothingToUpdate,
@@ -66,6 +70,7 @@ from services.resolutions import (
     clean_resolution_text,
     describe_history,
     describe_resolution,
+    doubt_deadline,
     get_meeting,
     get_resolution,
     list_resolutions,
@@ -89,6 +94,8 @@ class ResolutionForm(StatesGroup):
     responsible_kind = State()
     responsible = State()
     deadline = State()
+    # The deadline chosen is before today or before the meeting: keep it, or choose another.
+    deadline_doubt = State()
     priority = State()
     confirm = State()
 
@@ -114,6 +121,11 @@ class ResponsibleKindPick(CallbackData, prefix="rs_kind"):
 class ResponsiblePick(CallbackData, prefix="rs_who"):
     # A committee key, an agency id or a council member id (by the kind chosen); "back".
     value: str
+
+
+class DeadlineDoubtAnswer(CallbackData, prefix="rs_ddl"):
+    # True: keep the doubtful deadline; False: choose another date.
+    keep: bool
 
 
 class PriorityPick(CallbackData, prefix="rs_prio"):
@@ -225,6 +237,34 @@ def priority_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     return keyboard(_rows(buttons, 2))
 
 
+def deadline_doubt_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(t("resolution-button-keep-deadline"), DeadlineDoubtAnswer(keep=True).pack())],
+            [(t("resolution-button-other-deadline"), DeadlineDoubtAnswer(keep=False).pack())],
+        ]
+    )
+
+
+def deadline_doubt_text(t: BoundTranslator, doubt: DeadlineDoubt) -> str:
+    """The warning: the date, why it looks mistaken (named with the date it is compared with),
+    and the question."""
+    key = (
+        "resolution-deadline-doubt-before-meeting"
+        if doubt.reason is DeadlineDoubtReason.BEFORE_MEETING
+        else "resolution-deadline-doubt-past"
+    )
+    return (
+        t(
+            key,
+            deadline=format_jalali_date(doubt.deadline, t.locale),
+            date=format_jalali_date(doubt.compared_with, t.locale),
+        )
+        + "\n"
+        + t("resolution-deadline-doubt-question")
+    )
+
+
 def confirm_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     return keyboard(
         [
@@ -289,12 +329,17 @@ async def start_resolution_form(
     neighbourhood_id: int,
     meeting_id: int | None = None,
     meeting_label: str | None = None,
+    meeting_held_on: date | None = None,
 ) -> None:
-    """Open the form that adds a resolution (to `meeting_id` when given)."""
+    """Open the form that adds a resolution (to `meeting_id`, held on `meeting_held_on`, when
+    given)."""
     await state.clear()
     await state.set_state(ResolutionForm.text)
     await state.update_data(
-        neighbourhood_id=neighbourhood_id, meeting_id=meeting_id, meeting_label=meeting_label
+        neighbourhood_id=neighbourhood_id,
+        meeting_id=meeting_id,
+        meeting_label=meeting_label,
+        meeting_held_on=meeting_held_on.isoformat() if meeting_held_on else None,
     )
     intro = (
         t("resolution-ask-text-meeting", meeting=meeting_label) if meeting_label else t("resolution-ask-text")
@@ -552,6 +597,7 @@ def setup() -> Router:
     ) -> None:
         neighbourhood_id = managed_neighbourhood(viewer)
         meeting_label = None
+        meeting_held_on = None
         meeting_id = callback_data.meeting_id or None
         if meeting_id is not None:
             try:
@@ -560,6 +606,7 @@ def setup() -> Router:
                 await query.answer(t("resolution-not-manager"), show_alert=True)
                 return
             neighbourhood_id = meeting.neighbourhood_id
+            meeting_held_on = meeting.held_on
             meeting_label = t(
                 "resolution-meeting-label",
                 kind=t(f"meeting-kind-{meeting.kind.value}"),
@@ -580,6 +627,7 @@ def setup() -> Router:
                 neighbourhood_id=neighbourhood_id,
                 meeting_id=meeting_id,
                 meeting_label=meeting_label,
+                meeting_held_on=meeting_held_on,
             )
 
     @router.callback_query(MeetingFinished.filter())
@@ -721,25 +769,91 @@ def setup() -> Router:
     async def deadline_chosen(
         message: Message, state: FSMContext, t: BoundTranslator, deadline: date, today: date
     ) -> None:
+        """A date typed or picked: refused when impossible, questioned when before today or the
+        meeting, else taken (a warning still waiting then loses its buttons)."""
         try:
             check_deadline(deadline, today)
         except DateOutOfRange as error:
             key = "resolution-deadline-too-old" if error.reason == "past" else "resolution-deadline-too-far"
             await message.answer(t(key, limit=format_jalali_date(error.limit, t.locale)))
             return
-        await state.update_data(deadline=deadline.isoformat())
+        await retire_doubt(message, state)
+        held_on = (await state.get_data()).get("meeting_held_on")
+        doubt = doubt_deadline(deadline, today, date.fromisoformat(held_on) if held_on else None)
+        if doubt is not None:
+            await warn_of_deadline(message, state, t, doubt)
+            return
+        await deadline_taken(message, state, t, deadline)
+
+    async def deadline_taken(message: Message, state: FSMContext, t: BoundTranslator, deadline: date) -> None:
+        await state.update_data(deadline=deadline.isoformat(), doubtful_deadline=None)
         await state.set_state(ResolutionForm.priority)
         await message.answer(
             t("resolution-ask-priority", deadline=format_jalali_date(deadline, t.locale)),
             reply_markup=priority_keyboard(t),
         )
 
-    @router.message(StateFilter(ResolutionForm.deadline), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    async def warn_of_deadline(
+        message: Message, state: FSMContext, t: BoundTranslator, doubt: DeadlineDoubt
+    ) -> None:
+        """Ask whether a doubtful deadline is meant, at the bottom of the chat (an earlier warning
+        loses its buttons)."""
+        await retire_doubt(message, state)
+        await state.set_state(ResolutionForm.deadline_doubt)
+        sent = await message.answer(deadline_doubt_text(t, doubt), reply_markup=deadline_doubt_keyboard(t))
+        await state.update_data(
+            doubtful_deadline=doubt.deadline.isoformat(),
+            doubt_reason=doubt.reason.value,
+            doubt_compared_with=doubt.compared_with.isoformat(),
+            doubt_message_id=sent.message_id,
+        )
+
+    async def warn_again(message: Message, state: FSMContext, t: BoundTranslator) -> bool:
+        """The pending warning asked again below; False when none is pending."""
+        data = await state.get_data()
+        if not data.get("doubtful_deadline"):
+            return False
+        doubt = DeadlineDoubt(
+            DeadlineDoubtReason(data["doubt_reason"]),
+            date.fromisoformat(data["doubtful_deadline"]),
+            date.fromisoformat(data["doubt_compared_with"]),
+        )
+        await warn_of_deadline(message, state, t, doubt)
+        return True
+
+    async def retire_doubt(message: Message, state: FSMContext) -> None:
+        """Take the buttons off the pending warning, if any (another date was typed or picked, or
+        the warning is asked again below)."""
+        data = await state.get_data()
+        warning = data.get("doubt_message_id")
+        if not warning:
+            return
+        await state.update_data(doubt_message_id=None)
+        if message.bot is None:
+            return
+        try:
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=warning, reply_markup=None
+            )
+        except TelegramBadRequest:  # too old to edit, or already without buttons
+            pass
+
+    @router.message(
+        StateFilter(ResolutionForm.deadline, ResolutionForm.deadline_doubt),
+        F.text,
+        ~F.text.startswith("/"),
+        ~AnyMenuPress(),
+    )
     async def deadline_typed(message: Message, state: FSMContext, t: BoundTranslator, clock: Clock) -> None:
+        # While a warning waits, a date typed is simply another choice; other words ask it again.
         today = tehran_today(clock())
         try:
             deadline = parse_jalali_date(message.text or "")
         except DateParseError as error:
+            if await state.get_state() == ResolutionForm.deadline_doubt.state and await warn_again(
+                message, state, t
+            ):
+                return
             # The calendar again, at the bottom, under what was wrong.
             await reask(
                 message,
@@ -750,7 +864,7 @@ def setup() -> Router:
         await deadline_chosen(message, state, t, deadline, today)
 
     @router.callback_query(
-        StateFilter(ResolutionForm.deadline),
+        StateFilter(ResolutionForm.deadline, ResolutionForm.deadline_doubt),
         CalendarPress.filter((F.action == "day") & (F.purpose == DEADLINE_CALENDAR)),
     )
     async def deadline_picked(
@@ -767,6 +881,25 @@ def setup() -> Router:
             return
         if (message := message_of(query)) is not None:
             await deadline_chosen(message, state, t, deadline, tehran_today(clock()))
+
+    @router.callback_query(StateFilter(ResolutionForm.deadline_doubt), DeadlineDoubtAnswer.filter())
+    async def deadline_doubt_answered(
+        query: CallbackQuery,
+        callback_data: DeadlineDoubtAnswer,
+        state: FSMContext,
+        t: BoundTranslator,
+        clock: Clock,
+    ) -> None:
+        await query.answer()
+        message = await drop_buttons(query)
+        data = await state.update_data(doubt_message_id=None)
+        if message is None:
+            return
+        doubtful = data.get("doubtful_deadline")
+        if callback_data.keep and doubtful:
+            await deadline_taken(message, state, t, date.fromisoformat(doubtful))
+        else:
+            await ask_deadline(message, state, t, tehran_today(clock()))
 
     @router.callback_query(StateFilter(ResolutionForm.priority), PriorityPick.filter())
     async def got_priority(
@@ -865,6 +998,8 @@ def setup() -> Router:
         message: Message, state: FSMContext, t: BoundTranslator, clock: Clock
     ) -> None:
         current = await state.get_state()
+        if current == ResolutionForm.deadline_doubt.state and await warn_again(message, state, t):
+            return  # the question again, below, with its buttons
         if current == ResolutionForm.text.state:
             await message.answer(t("resolution-text-expected"))
         elif current == ResolutionForm.deadline.state:
@@ -1061,6 +1196,7 @@ def setup() -> Router:
     # A button of a form that is no longer open (answered already, or /cancel).
     @router.callback_query(ResponsibleKindPick.filter())
     @router.callback_query(ResponsiblePick.filter())
+    @router.callback_query(DeadlineDoubtAnswer.filter())
     @router.callback_query(PriorityPick.filter())
     @router.callback_query(ConfirmResolution.filter())
     @router.callback_query(ProgressPick.filter())

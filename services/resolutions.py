@@ -66,6 +66,8 @@ __all__ = [
     "MIN_TEXT_LENGTH",
     "CommitteeRequired",
     "DateOutOfRange",
+    "DeadlineDoubt",
+    "DeadlineDoubtReason",
     "InvalidProgress",
     "MeetingView",
     "NothingToUpdate",
@@ -92,6 +94,7 @@ __all__ = [
     "describe_history",
     "describe_meeting",
     "describe_resolution",
+    "doubt_deadline",
     "get_meeting",
     "get_resolution",
     "list_resolutions",
@@ -341,11 +344,41 @@ def clean_note(text: str | None) -> str | None:
 
 def check_deadline(deadline: date, today: date) -> None:
     """Raises `DateOutOfRange` for a deadline more than a year past or five years ahead. A recent
-    past deadline is allowed: resolutions of an earlier meeting are often recorded late."""
+    past deadline is allowed: resolutions of an earlier meeting are often recorded late (the form
+    asks to confirm it: `doubt_deadline`)."""
     if deadline < today - DEADLINE_PAST_LIMIT:
         raise DateOutOfRange("deadline", "past", today - DEADLINE_PAST_LIMIT)
     if deadline > today + DEADLINE_FUTURE_LIMIT:
         raise DateOutOfRange("deadline", "future", today + DEADLINE_FUTURE_LIMIT)
+
+
+class DeadlineDoubtReason(enum.StrEnum):
+    # The deadline comes before the meeting that decided the resolution.
+    BEFORE_MEETING = "before_meeting"
+    # The deadline has passed already (before today, in Tehran).
+    PAST = "past"
+
+
+@dataclass(frozen=True)
+class DeadlineDoubt:
+    """Why an acceptable deadline still looks like a mistake, so that the manager is asked to
+    confirm it: `compared_with` is the meeting's date or today, whichever it comes before."""
+
+    reason: DeadlineDoubtReason
+    deadline: date
+    compared_with: date
+
+
+def doubt_deadline(deadline: date, today: date, meeting_held_on: date | None = None) -> DeadlineDoubt | None:
+    """A deadline before the meeting's date (when the resolution belongs to a meeting) or before
+    today is suspicious: it is allowed (resolutions are often recorded late), but not silently.
+    Before the meeting is named first, being the more telling reason. Today, or the meeting's
+    own day, is fine. `today` is Tehran's date (`services.jalali.tehran_today`)."""
+    if meeting_held_on is not None and deadline < meeting_held_on:
+        return DeadlineDoubt(DeadlineDoubtReason.BEFORE_MEETING, deadline, meeting_held_on)
+    if deadline < today:
+        return DeadlineDoubt(DeadlineDoubtReason.PAST, deadline, today)
+    return None
 
 
 def check_meeting_date(held_on: date, today: date) -> None:

@@ -30,12 +30,15 @@ from models import (
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.council import register_member
 from services.i18n import Translator
+from services.jalali import tehran_today
 from services.regions import import_regions
 from services.requests import Photo
 from services.residents import join_neighbourhood
 from services.resolutions import (
     CommitteeRequired,
     DateOutOfRange,
+    DeadlineDoubt,
+    DeadlineDoubtReason,
     InvalidProgress,
     NothingToUpdate,
     ResolutionClosed,
@@ -48,6 +51,7 @@ from services.resolutions import (
     UnknownMember,
     add_resolution,
     create_meeting,
+    doubt_deadline,
     get_resolution,
     list_resolutions,
     may_update,
@@ -659,6 +663,49 @@ async def test_bad_progress_updates_change_nothing(
         )
         assert view.status is ResolutionStatus.OPEN and view.progress == 0
         assert await rows(session, ResolutionUpdate) == 2
+
+
+def test_a_deadline_today_or_later_is_not_doubted() -> None:
+    assert doubt_deadline(TODAY, TODAY) is None
+    assert doubt_deadline(TODAY + timedelta(days=30), TODAY) is None
+    # On the meeting's own day, or after it, with the meeting a week ago.
+    meeting = TODAY - timedelta(days=7)
+    assert doubt_deadline(TODAY, TODAY, meeting) is None
+    assert doubt_deadline(TODAY + timedelta(days=1), TODAY, meeting) is None
+
+
+def test_a_past_deadline_is_doubted_against_today() -> None:
+    yesterday = TODAY - timedelta(days=1)
+    assert doubt_deadline(yesterday, TODAY) == DeadlineDoubt(DeadlineDoubtReason.PAST, yesterday, TODAY)
+    # After the meeting but already past: the reason is that it has passed.
+    meeting = TODAY - timedelta(days=10)
+    assert doubt_deadline(yesterday, TODAY, meeting) == DeadlineDoubt(
+        DeadlineDoubtReason.PAST, yesterday, TODAY
+    )
+    # On the meeting's own day, a week ago: past, not before the meeting.
+    assert doubt_deadline(meeting, TODAY, meeting) == DeadlineDoubt(DeadlineDoubtReason.PAST, meeting, TODAY)
+
+
+def test_a_deadline_before_the_meeting_is_doubted_against_the_meeting() -> None:
+    meeting = TODAY - timedelta(days=10)
+    early = meeting - timedelta(days=1)
+    assert doubt_deadline(early, TODAY, meeting) == DeadlineDoubt(
+        DeadlineDoubtReason.BEFORE_MEETING, early, meeting
+    )
+    # The rule compares dates as given: a meeting dated after today still counts first.
+    later_meeting = TODAY + timedelta(days=5)
+    assert doubt_deadline(TODAY + timedelta(days=2), TODAY, later_meeting) == DeadlineDoubt(
+        DeadlineDoubtReason.BEFORE_MEETING, TODAY + timedelta(days=2), later_meeting
+    )
+
+
+def test_today_is_the_day_in_tehran() -> None:
+    # 22:00 UTC on 31 October is 01:30 on 1 November in Tehran: 31 October has passed there.
+    late_evening = datetime(2026, 10, 31, 22, 0, tzinfo=UTC)
+    today = tehran_today(late_evening)
+    assert today == date(2026, 11, 1)
+    assert doubt_deadline(date(2026, 10, 31), today) is not None
+    assert doubt_deadline(date(2026, 11, 1), today) is None
 
 
 @pytest.mark.parametrize(
