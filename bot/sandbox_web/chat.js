@@ -630,6 +630,7 @@
           node = el('button', '', button.text);
           node.type = 'button';
           if ('callback_data' in button) {
+            node.dataset.callback = button.callback_data;
             node.addEventListener('click', () => pressInline(record.message_id, button.callback_data, node));
           } else {
             node.disabled = true;

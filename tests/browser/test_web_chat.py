@@ -1,7 +1,8 @@
 """The sandbox web chat in headless Chromium, against the real `python -m bot sandbox` process:
 create a persona, /start, the language button, the contact button, badges, photo and location;
 on a 360×740 phone the newest message stays in view through keyboards, a long text, a sticker, a
-voice note and someone else's contact — and screenshots in test-artifacts/ to look at."""
+voice note and someone else's contact; a new resident's story from /start to a tracking code
+(issue 13), counting the taps — and screenshots in test-artifacts/ to look at."""
 
 from __future__ import annotations
 
@@ -366,6 +367,198 @@ def test_web_chat_on_a_phone_follows_the_newest_message(sandbox: str) -> None:
             page.click("#jump-down")
             newest_in_view(page, "jump to the newest")
             expect(page.locator("#jump-down")).to_be_hidden()
+            assert not problems, problems
+        finally:
+            browser.close()
+
+
+# The screen position of each digit group of the first isolated tracking code (LRI…PDI) in a
+# message: a Range over each group, measured as drawn.
+CODE_GROUPS = r"""node => {
+  const text = node.textContent;
+  const m = text.match(/\u2066([۰-۹0-9]+)-([۰-۹0-9]+)-([۰-۹0-9]+)\u2069/);
+  if (!m) return null;
+  const texts = [];
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  while (walker.nextNode()) { texts.push([walker.currentNode, pos]); pos += walker.currentNode.length; }
+  const at = offset => {
+    for (const [n, p] of texts) if (offset <= p + n.length) return [n, offset - p];
+    throw new Error('offset beyond the text');
+  };
+  let start = m.index + 1;
+  return [m[1], m[2], m[3]].map(group => {
+    const range = document.createRange();
+    range.setStart(...at(start));
+    range.setEnd(...at(start + group.length));
+    start += group.length + 1;
+    const box = range.getBoundingClientRect();
+    return {group, left: box.left, right: box.right, top: box.top};
+  });
+}"""
+
+
+def test_new_resident_types_a_complaint_on_a_phone(sandbox: str) -> None:
+    """Issue 13's story at 360×740: a new resident types a complaint straight after sharing their
+    contact and gets a tracking code in six taps or messages (four with the neighbourhood's deep
+    link); the code reads in its logical order; joining leaves a resident's menu with 📝 and the
+    «what next» buttons; a greeting and an unknown command get answers of their own. The newest
+    message is in view after every step, and every step leaves a screenshot (story-*.png)."""
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(exist_ok=True)
+    complaint = "سلام، چراغ‌های کوچهٔ ما سه شب است خاموش است"
+    lights = T.get("fa", "committee-services")  # street lights: civil works and services
+    shots = iter(range(1, 100))
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                locale="fa-IR",
+                timezone_id="Asia/Tehran",
+            )
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
+            )
+            page.goto(f"{sandbox}/")
+            taps: list[str] = []
+
+            def settle(step: str) -> None:
+                """After a step: the newest message in view, and a screenshot to look at."""
+                newest_in_view(page, step)
+                page.screenshot(path=str(ARTIFACTS / f"story-{next(shots):02d}-{step}.png"))
+
+            def say(text: str, step: str, *, counted: bool = True) -> None:
+                before = bot_messages(page)
+                page.fill("#input", text)
+                page.press("#input", "Enter")
+                if counted:
+                    taps.append(f"typed «{text}»")
+                wait_for_more_bot_messages(page, before)
+                settle(step)
+
+            def tap(button: Any, step: str, *, counted: bool = True) -> None:
+                before = bot_messages(page)
+                label = button.text_content()
+                button.click()
+                if counted:
+                    taps.append(f"tapped «{label}»")
+                wait_for_more_bot_messages(page, before)
+                settle(step)
+
+            def newest_text() -> Any:
+                return page.locator(".msg.in .text").last
+
+            def inline(text: str) -> Any:
+                return page.locator(".msg.in").last.locator(".inline-kb button", has_text=text)
+
+            def new_resident(name: str, phone: str, platform: str) -> None:
+                page.click("#people-toggle")
+                page.click("#new-persona")
+                page.fill("#persona-form input[name=name]", name)
+                page.fill("#persona-form input[name=phone]", phone)
+                page.check(f"#persona-form input[name=platform][value={platform}]")
+                page.click("#persona-form button[type=submit]")
+                expect(page.locator("#as-persona")).to_have_text(f"گفتگو به‌عنوان {name}")
+
+            def resident_menu() -> None:
+                """The reply keyboard of a resident: 📝 first, at most six buttons in three rows."""
+                rows = page.locator("#reply-kb .row")
+                expect(rows.first.locator("button").first).to_have_text(T.get("fa", "menu-request"))
+                buttons = page.locator("#reply-kb button").all_text_contents()
+                assert rows.count() <= 3 and len(buttons) <= 6, buttons
+                assert T.get("fa", "menu-my-requests") in buttons, buttons
+
+            def tracking_code() -> str:
+                """The code in the newest message, checked to be drawn left to right, group by group:
+                what a reader sees is what they would type to /track."""
+                message = newest_text()
+                groups = message.evaluate(CODE_GROUPS)
+                assert groups, message.text_content()
+                assert len({round(g["top"]) for g in groups}) == 1, groups  # on one line
+                first, second, third = groups
+                assert first["right"] <= second["left"] + 1 and second["right"] <= third["left"] + 1, groups
+                code = "-".join(g["group"] for g in groups)
+                assert re.fullmatch("[۰-۹]{3}-[۰-۹]{3}-[۰-۹]{3}", code), code
+                return code
+
+            # --- A new resident, from /start to a tracking code, by typing the complaint.
+            new_resident("سارا کاظمی", "۰۹۱۲۷۷۷۶۶۵۵", "telegram")
+            say("/start", "start", counted=False)
+            expect_bot_text(page, T.get("fa", "lang-choose"))
+            tap(inline(T.get("fa", "lang-button-fa")), "contact-asked", counted=False)
+            expect_bot_text(page, T.get("fa", "onboarding-share-contact"))
+            contact = page.locator("#reply-kb button", has_text=T.get("fa", "onboarding-contact-button"))
+            tap(contact, "contact-shared", counted=False)
+            expect(newest_text()).to_contain_text(T.get("fa", "onboarding-linked", phone="۰۹۱۲۷۷۷۶۶۵۵"))
+
+            # From here every message or tap counts.
+            say(complaint, "complaint-kept")
+            expect(newest_text()).to_have_text(
+                T.get("fa", "talk-kept", text=complaint) + "\n" + T.get("fa", "talk-join-first")
+            )
+            say("دولت آباد", "neighbourhood-matches")
+            expect_bot_text(page, T.get("fa", "join-pick"))
+            tap(inline("دولت‌آباد"), "joined-and-proposed")
+            expect_bot_text(page, T.get("fa", "join-done", name="دولت‌آباد"))
+            expect_bot_text(page, T.get("fa", "talk-understood", text=complaint))
+            resident_menu()
+            expect(newest_text()).to_have_text(T.get("fa", "request-propose-committee", committee=lights))
+            tap(inline(T.get("fa", "request-button-yes-committee")), "extras-asked")
+            expect(newest_text()).to_contain_text(T.get("fa", "request-ask-extras", max=5))
+            tap(inline(T.get("fa", "request-button-next")), "privacy-asked")
+            expect_bot_text(page, T.get("fa", "request-ask-privacy"))
+            tap(inline(T.get("fa", "request-button-public")), "tracking-code")
+            code = tracking_code()
+            expect(newest_text()).to_contain_text(
+                T.get("fa", "request-submitted", committee=lights, code=code).splitlines()[0]
+            )
+            page.locator(".msg.in .bubble").last.screenshot(path=str(ARTIFACTS / "story-code-bubble.png"))
+            print(f"\nfrom the contact to the tracking code {code}: {len(taps)} steps: " + "; ".join(taps))
+            assert len(taps) <= 6, taps
+
+            # A greeting alone: a greeting back with the next steps as buttons.
+            say("سلام", "hello")
+            expect(newest_text()).to_have_text(T.get("fa", "talk-hello"))
+            nexts = page.locator(".msg.in").last.locator(".inline-kb button")
+            expect(nexts).to_have_count(2)
+            assert [b.get_attribute("data-callback") for b in nexts.all()] == ["nx:request", "nx:mine"]
+
+            # An unknown command: an answer of its own, pointing to /help.
+            say("/foo", "unknown-command")
+            expect(newest_text()).to_have_text(T.get("fa", "error-unknown-command", command="/foo"))
+
+            # --- Another new resident, on Bale, who came by the neighbourhood's link.
+            taps.clear()
+            new_resident("مینا رستمی", "۰۹۱۲۸۸۸۵۵۴۴", "bale")
+            say("/start n_1001", "link-start", counted=False)
+            tap(inline(T.get("fa", "lang-button-fa")), "link-contact-asked", counted=False)
+            contact = page.locator("#reply-kb button", has_text=T.get("fa", "onboarding-contact-button"))
+            tap(contact, "link-joined", counted=False)
+            expect_bot_text(page, T.get("fa", "join-done", name="دولت‌آباد"))
+            resident_menu()
+            expect(newest_text()).to_have_text(T.get("fa", "talk-what-next"))
+            nexts = page.locator(".msg.in").last.locator(".inline-kb button")
+            assert [b.get_attribute("data-callback") for b in nexts.all()] == ["nx:request", "nx:mine"]
+            say("آب کوچهٔ ما از دیروز صبح قطع است", "link-complaint")
+            tap(inline(T.get("fa", "request-button-yes-committee")), "link-extras-asked")
+            tap(inline(T.get("fa", "request-button-next")), "link-privacy-asked")
+            tap(inline(T.get("fa", "request-button-public")), "link-tracking-code")
+            code = tracking_code()
+            expect(newest_text()).to_contain_text(
+                T.get("fa", "request-submitted", committee="", code=code).splitlines()[1]
+            )
+            print(f"with the neighbourhood's link, to {code}: {len(taps)} steps: " + "; ".join(taps))
+            assert len(taps) <= 4, taps
             assert not problems, problems
         finally:
             browser.close()
