@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -33,8 +34,10 @@ from services.emergency_detection import Assessment
 from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
+    LEARNED_EMERGENCY_THRESHOLD,
     ROUTING_DATA_DIR,
     LabelledExample,
+    LearnedEmergencies,
     RequestRouter,
     RouteGuess,
     load_examples,
@@ -255,7 +258,7 @@ def _held_out(examples: list[LabelledExample], args: argparse.Namespace) -> None
     print(f"  train time:        {train_seconds:.2f} s ({len(train)} rows)")
     _committee_figures(truth, guesses, "held-out")
     print("\n  emergencies (held-out; the lexicon was written looking at the training rows):")
-    detail = [(e.committee, router.detector.assess(e.text)) for e in test]
+    detail = [(e.committee, router.assess(e.text)) for e in test]
     _emergency_figures([_emergency_label(e) for e in test], guesses, detail=detail)
 
     confident = [(g, t) for g, t in zip(guesses, truth, strict=True) if g.confidence >= CONFIDENCE_THRESHOLD]
@@ -307,6 +310,26 @@ def _cross_validated(examples: list[LabelledExample], folds: int, seed: int, lex
         )
 
 
+def _learned_emergencies(examples: list[LabelledExample], folds: int, seed: int) -> None:
+    """The learned second opinion alone, cross-validated on the shipped rows: how its threshold
+    (`LEARNED_EMERGENCY_THRESHOLD`) was chosen, without the blind set."""
+    rows = [e for e in examples if e.emergency is not None or e.committee != "crisis"]
+    truth = np.array([int(bool(e.emergency)) for e in rows])
+    probability = np.zeros(len(rows))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_index, test_index in splitter.split(rows, truth):
+        model = LearnedEmergencies.train([rows[i] for i in train_index])
+        assert model is not None
+        probability[test_index] = [model.probability(rows[i].text) for i in test_index]
+    print(f"\n== learned emergency model alone ({folds}-fold CV on {len(rows)} shipped rows)")
+    for threshold in (0.6, 0.7, LEARNED_EMERGENCY_THRESHOLD, 0.9):
+        flagged = probability >= threshold
+        recall = (flagged & (truth == 1)).sum() / max(1, truth.sum())
+        alarms = (flagged & (truth == 0)).sum() / max(1, (truth == 0).sum())
+        mark = "  <- used" if threshold == LEARNED_EMERGENCY_THRESHOLD else ""
+        print(f"  threshold {threshold:.2f}: recall {recall:.1%}, false alarms {alarms:.1%}{mark}")
+
+
 def _load_blind(path: Path) -> list[LabelledExample] | None:
     """One blind file; None (with the reason, which never quotes a text) when it cannot be read."""
     try:
@@ -338,7 +361,7 @@ def _blind(examples: list[LabelledExample]) -> None:
         print(f"\n  -- {name}: {len(rows)} rows" + (" (its non-emergencies are near-misses)" if says else ""))
         _committee_figures([e.committee for e in rows], guesses, f"blind {name}")
         print()
-        detail = [(e.committee, router.detector.assess(e.text)) for e in rows]
+        detail = [(e.committee, router.assess(e.text)) for e in rows]
         _emergency_figures([_emergency_label(e) for e in rows], guesses, [says] * len(rows), detail)
         everything += rows
         all_guesses += guesses
@@ -347,7 +370,7 @@ def _blind(examples: list[LabelledExample]) -> None:
         print(f"\n  -- all blind files together: {len(everything)} rows")
         _committee_figures([e.committee for e in everything], all_guesses, "blind, all")
         print()
-        detail = [(e.committee, router.detector.assess(e.text)) for e in everything]
+        detail = [(e.committee, router.assess(e.text)) for e in everything]
         _emergency_figures([_emergency_label(e) for e in everything], all_guesses, near_flags, detail)
     without = RequestRouter.train(examples, lexicon=False)
     predicted = [without.route(e.text).committee for e in everything]
@@ -370,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     _held_out(examples, args)
     _cross_validated(examples, args.folds, args.seed, lexicon=True)
     _cross_validated(examples, args.folds, args.seed, lexicon=False)
+    _learned_emergencies(examples, args.folds, args.seed)
     _blind(examples)
     return 0
 

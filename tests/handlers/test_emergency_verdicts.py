@@ -86,7 +86,8 @@ async def test_the_manager_says_not_an_emergency_and_picks_the_committee(harness
 
 async def test_the_head_says_it_is_an_emergency(harness: Harness) -> None:
     boss, head, citizen = await setup_neighbourhood(harness)
-    await submit(harness, citizen, "یه صدای عجیبی از زیر زمین پارک میاد مردم خیلی ترسیدن", "health")
+    # Routine to the rules and to the learned model (0.58 < 0.80): the head knows better.
+    await submit(harness, citizen, "چند روزه یه صدای عجیبی از زیر زمین پارک میاد", "health")
     request = await only_request(harness)
     assert not request.is_emergency
     assert f"rq:alarm:{request.id}" in callbacks((await outbox_to(harness, head.id))[-1].reply_markup)

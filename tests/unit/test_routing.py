@@ -16,6 +16,7 @@ from models.council import CommitteeKey
 from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
+    LEARNED_EMERGENCY_THRESHOLD,
     ROUTING_DATA_DIR,
     TORN_SECOND,
     LabelledExample,
@@ -369,3 +370,33 @@ def test_the_blind_set_is_separate_from_the_training_data(examples: list[Labelle
     trained = {normalise_for_routing(e.text) for e in examples}
     # A count, never the texts: nobody reads the blind set, not even in a failing test.
     assert sum(normalise_for_routing(e.text) in trained for e in blind) == 0
+
+
+# -- the learned second opinion on emergencies ------------------------------------------------
+
+# A child who went into a pool and has not come up: no rule knows the phrasing, the model does.
+UNRULED_EMERGENCY = "بچه همسایه رفته تو استخر بالا نیومده"
+
+
+def test_the_learned_model_adds_an_emergency_the_rules_missed(router: RequestRouter) -> None:
+    assert not router.detector.assess(UNRULED_EMERGENCY).emergency
+    assert router.learned is not None
+    assert router.learned.probability(UNRULED_EMERGENCY) >= LEARNED_EMERGENCY_THRESHOLD
+    guess = router.route(UNRULED_EMERGENCY)
+    assert guess.emergency and guess.committee == "crisis" and (guess.reason or "").startswith("learned")
+    assert router.route_many([UNRULED_EMERGENCY])[0].emergency
+
+
+def test_the_learned_model_never_overrules_what_the_rules_held_back(router: RequestRouter) -> None:
+    # A past flood: the rules matched «flood» and held it back on purpose.
+    past = "پارسال سیل اومد همه چی خراب شد"
+    assert router.detector.assess(past).held_back
+    assert not router.route(past).emergency
+    assert not router.route("مانور آتش نشانی فردا تو مدرسه").emergency
+
+
+def test_a_handlers_correction_outweighs_the_learned_model(examples: list[LabelledExample]) -> None:
+    corrected = RequestRouter.train(examples, emergency_corrections=[(UNRULED_EMERGENCY, False)])
+    assert not corrected.route(UNRULED_EMERGENCY).emergency
+    plain = RequestRouter.train(examples, learned_emergencies=False)
+    assert plain.learned is None and not plain.route(UNRULED_EMERGENCY).emergency
