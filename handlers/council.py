@@ -15,7 +15,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.forms import reask
+from handlers.forms import ask_next, reask
 from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.poster import poster_keyboard
@@ -430,9 +430,7 @@ def setup() -> Router:
         await state.set_state(AddMember.committees)
         await query.answer()
         if (message := message_of(query)) is not None:
-            await message.edit_text(
-                t("member-ask-committees", name=data["name"]), reply_markup=committees_keyboard([], t)
-            )
+            await ask_next(message, t("member-ask-committees", name=data["name"]), committees_keyboard([], t))
 
     @router.callback_query(StateFilter(AddMember.committees), CommitteeToggle.filter())
     async def toggle_committee(
@@ -446,8 +444,8 @@ def setup() -> Router:
             if selected:
                 await state.set_state(AddMember.head)
                 if message is not None:
-                    await message.edit_text(
-                        t("member-ask-head", name=data["name"]), reply_markup=head_keyboard(selected, t)
+                    await ask_next(
+                        message, t("member-ask-head", name=data["name"]), head_keyboard(selected, t)
                     )
             else:
                 await state.update_data(head_of=None)
@@ -464,7 +462,7 @@ def setup() -> Router:
     ) -> None:
         await state.set_state(AddMember.national_code)
         if message is not None:
-            await message.edit_text(t("member-ask-national-code", name=name), reply_markup=skip_keyboard(t))
+            await ask_next(message, t("member-ask-national-code", name=name), skip_keyboard(t))
 
     @router.callback_query(StateFilter(AddMember.head), HeadPick.filter())
     async def got_head(

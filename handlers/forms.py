@@ -164,3 +164,19 @@ async def reask(message: Message, state: FSMContext, text: str) -> None:
     if noted:
         # Remembered as the question alone, so a second wrong answer does not repeat the first's note.
         noted[-1]["text"] = prompt["text"]
+
+
+async def ask_next(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Go on to the form's next question after a button on `message` was pressed: the pressed
+    message keeps its text (what was asked stays readable) and loses its buttons, and the next
+    question comes below it. Editing the message into the next question would continue the
+    form up the chat; editing is for paging in place."""
+    if message.reply_markup is not None and message.bot is not None:
+        bot = message.bot
+        await best_effort(
+            "dropping the answered question's buttons",
+            lambda: bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
+            ),
+        )
+    await message.answer(text, reply_markup=reply_markup)

@@ -21,7 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
-from handlers.forms import reask
+from handlers.forms import ask_next, reask
 from handlers.jalali_calendar import CalendarPress, calendar_for, picked_date
 from handlers.keyboards import drop_buttons, keyboard, message_of
 from handlers.liaisons import agency_name
@@ -1087,9 +1087,7 @@ def setup() -> Router:
         except (PermissionDenied, UnknownResolution):
             manages = False
         if (message := message_of(query)) is not None:
-            await message.edit_text(
-                t("resolution-ask-status"), reply_markup=status_keyboard(t, manages=manages)
-            )
+            await ask_next(message, t("resolution-ask-status"), status_keyboard(t, manages=manages))
 
     @router.callback_query(StateFilter(UpdateForm.progress), StatusPick.filter())
     async def status_picked(

@@ -78,3 +78,21 @@ async def test_outside_a_form_nothing_is_asked_again(harness: Harness) -> None:
     await harness.send(harness.updates.message(citizen, sticker=STICKER))
     assert harness.last_text() == t(harness, "error-unsupported-input")
     assert not any(isinstance(r, EditMessageReplyMarkup) for r in harness.tg_session.requests[-2:])
+
+
+async def test_a_pressed_button_leads_to_the_next_question_below_not_an_edit_above(harness: Harness) -> None:
+    from aiogram.methods import EditMessageText
+
+    from tests.handlers.test_council import manager
+
+    boss = await manager(harness)
+    await harness.send(harness.updates.message(boss, text="/add_member"))
+    await harness.send(harness.updates.message(boss, text="علی رضایی"))
+    await harness.send(harness.updates.message(boss, text="09121234567"))
+    before = len(harness.tg_session.requests)
+    await harness.send(harness.updates.callback(boss, "cm_pos:member"))
+    after = harness.tg_session.requests[before:]
+    # The position question stays readable where it was; the committees question comes below.
+    assert not any(isinstance(r, EditMessageText) for r in after)
+    assert harness.last_text() == t(harness, "member-ask-committees", name="علی رضایی")
+    assert any(d.startswith("cm_com:") for d in inline_data(harness))
