@@ -539,7 +539,9 @@ class BotApiMethods:
         else:
             message["reply_markup"] = markup
         message["edit_date"] = int(time.time())
-        record.edited = True
+        # Telegram's apps mark a message «edited» when its text or media changed, not when only
+        # its inline keyboard did (the server hides that edit: MTProto's `edit_hide`).
+        record.edited = record.edited or bool(replaced)
         record.seq = self.emu.next_seq()
         self.emu.notify_changes()
         return self.emu.api_message(message)

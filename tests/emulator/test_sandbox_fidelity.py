@@ -186,3 +186,16 @@ def test_the_archive_is_bounded(tmp_path: Path) -> None:
     assert sorted(f["file_id"] for f in data["files"]) == sorted(p["file_id"] for p in newest_photo)
     bodies = list(archive.blob_dir.iterdir())
     assert len(bodies) == 1 and bodies[0].read_bytes() == b"y" * 60
+
+
+async def test_only_a_changed_text_shows_as_edited(emu: BotAPIEmulator, bot: Bot) -> None:
+    emu.user(USER_ID, "Ali")
+    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="a", callback_data="a")]])
+    message = await bot.send_message(USER_ID, "question", reply_markup=markup)
+    # The buttons taken off an answered question: the apps do not label it «edited».
+    await bot.edit_message_reply_markup(chat_id=USER_ID, message_id=message.message_id, reply_markup=None)
+    (record,) = [r for r in emu.chat_records(TG_TOKEN, USER_ID) if r.message_id == message.message_id]
+    assert not record.edited and "reply_markup" not in record.message
+    await bot.edit_message_text(text="question, answered", chat_id=USER_ID, message_id=message.message_id)
+    assert record.edited
+
