@@ -49,7 +49,7 @@ from services.authz import (
     require_can_read_neighbourhood,
     require_neighbourhood_manager,
 )
-from services.council import AgencyView
+from services.council.liaisons import AgencyView
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
 from services.notify import Button, Told, notify_people, told_by_prefix
