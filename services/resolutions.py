@@ -50,6 +50,7 @@ from services.authz import (
     require_neighbourhood_manager,
 )
 from services.council.liaisons import AgencyView
+from services.errors import UnknownAgency, UnknownMember
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
 from services.notify import Button, Told, notify_people, told_by_prefix
@@ -157,20 +158,6 @@ class DateOutOfRange(ResolutionError):
 
 class CommitteeRequired(ResolutionError):
     """A committee meeting needs its committee."""
-
-
-class UnknownMember(ResolutionError):
-    """Not an active council member of this neighbourhood."""
-
-    def __init__(self, member_id: int) -> None:
-        super().__init__(f"no active council member {member_id} here")
-        self.member_id = member_id
-
-
-class UnknownAgency(ResolutionError):
-    def __init__(self, agency_id: int | None) -> None:
-        super().__init__(f"no agency {agency_id}")
-        self.agency_id = agency_id
 
 
 class InvalidResponsible(ResolutionError):

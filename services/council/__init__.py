@@ -44,7 +44,6 @@ from services.council.members import (
     CommitteeSeat,
     MemberInactive,
     MemberView,
-    UnknownMember,
     deactivate_member,
     edit_member,
     get_member,
@@ -74,6 +73,7 @@ from services.council.staffing import (
     overseen_regions,
     province_staffing_report,
 )
+from services.errors import UnknownMember
 
 __all__ = [
     "FACILITY_KEYS",

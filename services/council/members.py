@@ -33,6 +33,7 @@ from services.council.errors import (
     PositionTaken,
     UnknownCommittee,
 )
+from services.errors import UnknownMember
 from services.identity_validation import normalize_mobile, normalize_national_code
 from services.roles import InvalidName, clean_name, ensure_person, ensure_role, remove_role
 
@@ -41,7 +42,6 @@ __all__ = [
     "CommitteeSeat",
     "MemberInactive",
     "MemberView",
-    "UnknownMember",
     "deactivate_member",
     "edit_member",
     "get_member",
@@ -64,10 +64,6 @@ KEEP: Final = _Keep.KEEP
 
 class MemberInactive(CouncilError):
     """The member was deactivated; register them again instead of editing."""
-
-
-class UnknownMember(LookupError):
-    """No council member with that id."""
 
 
 @dataclass(frozen=True)
