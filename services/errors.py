@@ -7,7 +7,26 @@ longer there»).
 
 from __future__ import annotations
 
-__all__ = ["UnknownAgency", "UnknownMember"]
+__all__ = ["TextTooLong", "TextTooShort", "UnknownAgency", "UnknownMember"]
+
+
+class TextTooShort(ValueError):
+    """A text shorter than `minimum` once cleaned; `field` names it."""
+
+    def __init__(self, field_name: str, minimum: int) -> None:
+        super().__init__(f"{field_name} shorter than {minimum}")
+        self.field = field_name
+        self.minimum = minimum
+
+
+class TextTooLong(ValueError):
+    """A text of `length` characters once cleaned, over its `maximum`; `field` names it."""
+
+    def __init__(self, field_name: str, length: int, maximum: int) -> None:
+        super().__init__(f"{field_name} of {length} characters, over {maximum}")
+        self.field = field_name
+        self.length = length
+        self.maximum = maximum
 
 
 class UnknownMember(LookupError):

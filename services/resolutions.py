@@ -50,7 +50,7 @@ from services.authz import (
     require_neighbourhood_manager,
 )
 from services.council.liaisons import AgencyView
-from services.errors import UnknownAgency, UnknownMember
+from services.errors import TextTooLong, TextTooShort, UnknownAgency, UnknownMember
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
 from services.notify import Button, Told, notify_people, told_by_prefix
@@ -128,21 +128,6 @@ MEETING_PAST_LIMIT = timedelta(days=2 * 365)
 
 class ResolutionError(ValueError):
     """Base of the input errors below."""
-
-
-class TextTooShort(ResolutionError):
-    def __init__(self, field_name: str, minimum: int) -> None:
-        super().__init__(f"{field_name} shorter than {minimum}")
-        self.field = field_name
-        self.minimum = minimum
-
-
-class TextTooLong(ResolutionError):
-    def __init__(self, field_name: str, length: int, maximum: int) -> None:
-        super().__init__(f"{field_name} of {length} characters, over {maximum}")
-        self.field = field_name
-        self.length = length
-        self.maximum = maximum
 
 
 class DateOutOfRange(ResolutionError):
