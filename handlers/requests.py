@@ -223,7 +223,7 @@ async def route_request_text(
         await message.answer(t("request-text-too-short", min=MIN_TEXT_LENGTH))
         return
     except TextTooLong as error:
-        await message.answer(t("request-text-too-long", length=len(str(error)), max=MAX_TEXT_LENGTH))
+        await message.answer(t("request-text-too-long", length=error.length, max=MAX_TEXT_LENGTH))
         return
     assert viewer.person_id is not None  # only registered people reach the form
     # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).

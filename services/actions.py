@@ -28,7 +28,7 @@ from models.resolutions import (
     ResolutionUpdate,
 )
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, record_audit, region_of
-from services.council import PROGRAMME_KEYS
+from services.council.profile import PROGRAMME_KEYS
 from services.jalali import tehran_today
 from services.persian import normalize_prose
 from services.requests import Photo

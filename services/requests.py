@@ -46,6 +46,7 @@ from models.requests import (
 from services.accounts import display_phone
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, region_of
 from services.emergency_detection import assess as assess_emergency
+from services.errors import TextTooLong, TextTooShort
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime
 from services.notify import (
@@ -101,14 +102,6 @@ class DailyLimitReached(RequestError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"daily limit of {limit} requests reached")
         self.limit = limit
-
-
-class TextTooShort(RequestError):
-    pass
-
-
-class TextTooLong(RequestError):
-    pass
 
 
 class UnknownRequest(RequestError):
@@ -279,9 +272,9 @@ def clean_request_text(text: str) -> str:
     """The text as stored; raises `TextTooShort`/`TextTooLong`."""
     cleaned = normalize_prose(text)
     if len(cleaned) < MIN_TEXT_LENGTH:
-        raise TextTooShort(cleaned)
+        raise TextTooShort("text", MIN_TEXT_LENGTH)
     if len(cleaned) > MAX_TEXT_LENGTH:
-        raise TextTooLong(cleaned)
+        raise TextTooLong("text", len(cleaned), MAX_TEXT_LENGTH)
     return cleaned
 
 
@@ -1332,7 +1325,7 @@ async def act_on_request(
         if action in NOTE_REQUIRED and not note:
             raise NoteRequired(action.value)
         if note and len(note) > MAX_TEXT_LENGTH:
-            raise TextTooLong(note)
+            raise TextTooLong("note", len(note), MAX_TEXT_LENGTH)
         request.status = target
         request.updated_at = now
         if request.first_response_at is None:

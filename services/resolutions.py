@@ -49,7 +49,8 @@ from services.authz import (
     require_can_read_neighbourhood,
     require_neighbourhood_manager,
 )
-from services.council import AgencyView
+from services.council.liaisons import AgencyView
+from services.errors import TextTooLong, TextTooShort, UnknownAgency, UnknownMember
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_datetime, format_jalali_date, tehran_today
 from services.notify import Button, Told, notify_people, told_by_prefix
@@ -129,21 +130,6 @@ class ResolutionError(ValueError):
     """Base of the input errors below."""
 
 
-class TextTooShort(ResolutionError):
-    def __init__(self, field_name: str, minimum: int) -> None:
-        super().__init__(f"{field_name} shorter than {minimum}")
-        self.field = field_name
-        self.minimum = minimum
-
-
-class TextTooLong(ResolutionError):
-    def __init__(self, field_name: str, length: int, maximum: int) -> None:
-        super().__init__(f"{field_name} of {length} characters, over {maximum}")
-        self.field = field_name
-        self.length = length
-        self.maximum = maximum
-
-
 class DateOutOfRange(ResolutionError):
     """A deadline or meeting date too far in the past or the future; `limit` is the nearest
     acceptable date."""
@@ -157,20 +143,6 @@ class DateOutOfRange(ResolutionError):
 
 class CommitteeRequired(ResolutionError):
     """A committee meeting needs its committee."""
-
-
-class UnknownMember(ResolutionError):
-    """Not an active council member of this neighbourhood."""
-
-    def __init__(self, member_id: int) -> None:
-        super().__init__(f"no active council member {member_id} here")
-        self.member_id = member_id
-
-
-class UnknownAgency(ResolutionError):
-    def __init__(self, agency_id: int | None) -> None:
-        super().__init__(f"no agency {agency_id}")
-        self.agency_id = agency_id
 
 
 class InvalidResponsible(ResolutionError):

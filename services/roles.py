@@ -21,6 +21,7 @@ from models.identity import County, Neighbourhood, Person, Province, Role, RoleA
 from models.repositories import person_by_phone
 from services.accounts import RoleGrant
 from services.authz import Actor, Region, committing, record_audit, region_of, require_can_grant
+from services.errors import UnknownAgency
 from services.identity_validation import normalize_mobile
 from services.persian import fold_for_search, normalize_text
 
@@ -114,14 +115,6 @@ class AmbiguousScope(LookupError):
     def __init__(self, kind: ScopeKind, name: str, candidates: tuple[str, ...]) -> None:
         super().__init__(f"{kind.value} {name!r} is ambiguous: {', '.join(candidates)}")
         self.kind, self.name, self.candidates = kind, name, candidates
-
-
-class UnknownAgency(LookupError):
-    """No executive agency with that key; `known` lists the keys there are."""
-
-    def __init__(self, key: str, known: tuple[str, ...] = ()) -> None:
-        super().__init__(f"no executive agency {key!r}" + (f"; known: {', '.join(known)}" if known else ""))
-        self.key, self.known = key, known
 
 
 class UnknownPerson(LookupError):
