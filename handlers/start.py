@@ -116,6 +116,16 @@ async def roles_line(session: AsyncSession, viewer: Viewer, t: BoundTranslator) 
     return t("start-your-roles", roles=t.join(names))
 
 
+async def begin_onboarding(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+    """Ask who they are: the language first if they never chose one, then the contact."""
+    if viewer.stored_locale is None:
+        await state.set_state(Onboarding.language)
+        await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
+    else:
+        await state.set_state(Onboarding.contact)
+        await message.answer(t("onboarding-share-contact"), reply_markup=contact_keyboard(t))
+
+
 async def act_on_start_payload(
     message: Message,
     session: AsyncSession,
@@ -193,12 +203,7 @@ def setup() -> Router:
             # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
             await state.update_data(start_payload=command.args)
         await message.answer(t("start-welcome", name=viewer.full_name or ""))
-        if viewer.stored_locale is None:
-            await state.set_state(Onboarding.language)
-            await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
-        else:
-            await state.set_state(Onboarding.contact)
-            await message.answer(t("onboarding-share-contact"), reply_markup=contact_keyboard(t))
+        await begin_onboarding(message, state, viewer, t)
 
     @router.callback_query(LanguageChoice.filter())
     async def choose_language(

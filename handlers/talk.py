@@ -33,7 +33,7 @@ from handlers.join import Join
 from handlers.keyboards import NextStep, drop_buttons, next_steps
 from handlers.menu import AnyMenuPress, main_menu
 from handlers.requests import RequestForm, route_request_text, show_my_requests, start_request_form
-from handlers.start import Onboarding, contact_keyboard, language_keyboard
+from handlers.start import begin_onboarding
 from models.identity import Role
 from services.accounts import Viewer, reload_viewer
 from services.clock import Clock
@@ -174,12 +174,7 @@ async def _start_with(
         # Who they are comes first: the message waits (the onboarding of /start).
         await state.clear()
         await message.answer(_quoted(t, kept) + "\n" + t("talk-register-first"))
-        if viewer.stored_locale is None:
-            await state.set_state(Onboarding.language)
-            await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
-        else:
-            await state.set_state(Onboarding.contact)
-            await message.answer(t("onboarding-share-contact"), reply_markup=contact_keyboard(t))
+        await begin_onboarding(message, state, viewer, t)
         return
     try:
         await check_can_submit(
