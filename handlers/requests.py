@@ -55,6 +55,7 @@ from services.requests import (
     parse_tracking_code,
     rate_request,
     rating_buttons,
+    resident_neighbourhood,
     submit_request,
     track_request,
 )
@@ -471,11 +472,9 @@ def setup() -> Router:
             return
         await state.update_data(committee=committee_key.value)
         assert viewer.person_id is not None
-        try:
-            neighbourhood_id = await check_can_submit(
-                session, person_id=viewer.person_id, now=clock(), daily_limit=10**6
-            )
-        except NotAResident:
+        # Where they live now (the daily limit was checked when the form opened).
+        neighbourhood_id = await resident_neighbourhood(session, viewer.person_id)
+        if neighbourhood_id is None:
             await state.clear()
             await message.answer(t("request-need-join"))
             return
