@@ -222,6 +222,26 @@ NEWEST_IN_VIEW = """() => {
 }"""
 
 
+def open_phone(browser: Any, sandbox: str) -> tuple[Any, list[str]]:
+    """The web chat on a 360×740 phone (Persian, Tehran time); the page, and a list that collects
+    its script errors."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="fa-IR",
+        timezone_id="Asia/Tehran",
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.goto(f"{sandbox}/")
+    return page, problems
+
+
 def newest_in_view(page: Any, step: str) -> None:
     """The newest message is wholly inside the visible part of the chat (waiting out layout)."""
     try:
@@ -246,23 +266,7 @@ def test_web_chat_on_a_phone_follows_the_newest_message(sandbox: str) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 360, "height": 740},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="fa-IR",
-                timezone_id="Asia/Tehran",
-            )
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "console",
-                lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
-            )
-            page.goto(f"{sandbox}/")
+            page, problems = open_phone(browser, sandbox)
 
             # A new resident, from the people drawer.
             page.click("#people-toggle")
@@ -413,23 +417,7 @@ def test_new_resident_types_a_complaint_on_a_phone(sandbox: str) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 360, "height": 740},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="fa-IR",
-                timezone_id="Asia/Tehran",
-            )
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "console",
-                lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
-            )
-            page.goto(f"{sandbox}/")
+            page, problems = open_phone(browser, sandbox)
             taps: list[str] = []
 
             def settle(step: str) -> None:
