@@ -27,12 +27,13 @@ from models.resolutions import (
     ResolutionStatus,
     ResolutionUpdate,
 )
-from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, record_audit, region_of
+from services.authz import MANAGERS, Actor, PermissionDenied, allows, record_audit, region_of
 from services.council.profile import PROGRAMME_KEYS
 from services.jalali import tehran_today
 from services.persian import normalize_prose
 from services.requests import Photo
 from services.responsibility import is_responsible
+from services.uow import committing
 
 MIN_TITLE_LENGTH = 3
 MAX_TITLE_LENGTH = 200

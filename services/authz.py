@@ -12,8 +12,7 @@ county → province) happens in `region_of` and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,7 +38,6 @@ __all__ = [
     "allows",
     "can_grant",
     "can_manage_neighbourhood",
-    "committing",
     "load_actor",
     "record_audit",
     "region_of",
@@ -262,14 +260,3 @@ def record_audit(
             details=details or {},
         )
     )
-
-
-@asynccontextmanager
-async def committing(session: AsyncSession) -> AsyncIterator[None]:
-    """The transaction of one service operation: commit at the end, roll back on any error."""
-    try:
-        yield
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        raise

@@ -30,7 +30,7 @@ from models.identity import Account, Neighbourhood, Platform, Role, RoleAssignme
 from models.inserts import insert_many_unless_present
 from models.plumbing import OutboxMessage, OutboxStatus
 from models.requests import CrisisPeriod
-from services.authz import Actor, committing, record_audit, require_neighbourhood_manager
+from services.authz import Actor, record_audit, require_neighbourhood_manager
 from services.emergency import emergency_numbers_text
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_datetime
@@ -38,6 +38,7 @@ from services.notify import Button, notify_people
 from services.persian import normalize_prose
 from services.requests import committee_heads, county_officials_of, managers_of
 from services.responsibility import claim_mark
+from services.uow import committing
 
 log = logging.getLogger(__name__)
 

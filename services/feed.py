@@ -29,7 +29,6 @@ from services.authz import (
     Actor,
     PermissionDenied,
     allows,
-    committing,
     record_audit,
     region_of,
     require_can_see_council,
@@ -40,6 +39,7 @@ from services.notify import Button, notify_person
 from services.persian import normalize_prose, normalize_text
 from services.requests import Photo, county_officials_of, managers_of, resident_neighbourhood
 from services.responsibility import claim_mark
+from services.uow import committing
 
 MIN_COMMENT_LENGTH = 2
 MAX_COMMENT_LENGTH = 1000

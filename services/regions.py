@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import AuditEntry
 from models.identity import County, Neighbourhood, NeighbourhoodKind, Province
-from services.authz import Actor, committing, record_audit, require_admin
+from services.authz import Actor, record_audit, require_admin
 from services.neighbourhood_search import NameIndex
 from services.persian import fold_for_search, normalize_text
+from services.uow import committing
 
 __all__ = [
     "REGION_COLUMNS",

@@ -35,7 +35,6 @@ from models.resolutions import (
     ResolutionStatus,
     ResponsibleKind,
 )
-from services.authz import committing
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
@@ -43,6 +42,7 @@ from services.outbox import enqueue
 from services.reach import not_joined_in_county
 from services.responsibility import claim_mark, escalation_people, responsible_people, unique
 from services.sms import SMS_OFF, SmsPolicy, queue_digest_sms, queue_escalation_sms
+from services.uow import committing
 
 log = logging.getLogger(__name__)
 

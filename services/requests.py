@@ -44,7 +44,7 @@ from models.requests import (
     TrackingAttempt,
 )
 from services.accounts import display_phone
-from services.authz import MANAGERS, Actor, PermissionDenied, allows, committing, region_of
+from services.authz import MANAGERS, Actor, PermissionDenied, allows, region_of
 from services.emergency_detection import assess as assess_emergency
 from services.errors import TextTooLong, TextTooShort
 from services.i18n import BoundTranslator, Translator
@@ -61,6 +61,7 @@ from services.notify import (
 from services.persian import fold_for_search, normalize_digits, normalize_prose, to_persian_digits
 from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
 from services.sms import SMS_OFF, SmsPolicy, queue_emergency_sms, queue_escalation_sms
+from services.uow import committing
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,6 @@ from services.authz import (
     Actor,
     PermissionDenied,
     allows,
-    committing,
     record_audit,
     region_of,
     require_can_read_neighbourhood,
@@ -57,6 +56,7 @@ from services.notify import Button, Told, notify_people, told_by_prefix
 from services.persian import normalize_digits, normalize_prose, normalize_text
 from services.requests import Photo, managers_of
 from services.responsibility import is_responsible, responsible_people, unique
+from services.uow import committing
 
 __all__ = [
     "DUE_SOON_DAYS",

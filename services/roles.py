@@ -20,10 +20,11 @@ from models.council import Agency, CommitteeKey, CommitteeMembership, CouncilMem
 from models.identity import County, Neighbourhood, Person, Province, Role, RoleAssignment, ScopeKind
 from models.repositories import person_by_phone
 from services.accounts import RoleGrant
-from services.authz import Actor, Region, committing, record_audit, region_of, require_can_grant
+from services.authz import Actor, Region, record_audit, region_of, require_can_grant
 from services.errors import UnknownAgency
 from services.identity_validation import normalize_mobile
 from services.persian import fold_for_search, normalize_text
+from services.uow import committing
 
 __all__ = [
     "GRANTABLE_ROLES",

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import CommitteeKey, CouncilPosition, Invitation
 from models.identity import Person
-from services.authz import Actor, committing, record_audit, require_neighbourhood_manager
+from services.authz import Actor, record_audit, require_neighbourhood_manager
 from services.council.errors import CouncilError
 from services.council.members import (
     CommitteeSeat,
@@ -24,6 +24,7 @@ from services.council.members import (
     _view,
 )
 from services.roles import UnknownPerson
+from services.uow import committing
 
 __all__ = [
     "INVITATION_DEFAULT_VALIDITY",

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import Agency, Liaison
 from models.identity import County, Person
-from services.authz import Actor, committing, record_audit, require_county_official
+from services.authz import Actor, record_audit, require_county_official
 from services.council.staffing import CountyRef, _county_refs
 from services.roles import agency_by_key, assign_liaison, ensure_person
+from services.uow import committing
 
 __all__ = [
     "AgencyLiaison",

@@ -21,7 +21,6 @@ from models.identity import Person, Role, ScopeKind
 from services.authz import (
     Actor,
     can_manage_neighbourhood,
-    committing,
     record_audit,
     require_can_see_council,
     require_neighbourhood_manager,
@@ -36,6 +35,7 @@ from services.council.errors import (
 from services.errors import UnknownMember
 from services.identity_validation import normalize_mobile, normalize_national_code
 from services.roles import InvalidName, clean_name, ensure_person, ensure_role, remove_role
+from services.uow import committing
 
 __all__ = [
     "KEEP",

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import NeighbourhoodProfile
 from models.identity import Neighbourhood, NeighbourhoodKind, Role, ScopeKind
-from services.authz import Actor, committing, record_audit, require, require_neighbourhood_manager
+from services.authz import Actor, record_audit, require, require_neighbourhood_manager
 from services.council.errors import CouncilError
 from services.persian import normalize_digits
+from services.uow import committing
 
 __all__ = [
     "FACILITY_KEYS",
