@@ -1,4 +1,4 @@
-"""aiogram routers, one module per feature; `get_routers()` assembles them in order."""
+"""aiogram routers, one module (or package) per feature; `get_routers()` assembles them in groups."""
 
 from __future__ import annotations
 
@@ -29,33 +29,49 @@ from handlers import (
 )
 
 
+def _group(name: str, *features: Router) -> Router:
+    router = Router(name=name)
+    router.include_routers(*features)
+    return router
+
+
 def get_routers() -> list[Router]:
-    # Order matters: commands that work in every state come before the flows, the fallback last.
+    """The router tree. A message goes to the first handler whose filters match, in this order;
+    the groups say why each feature stands where it does:
+
+    1. **errors**: the error boundary (it handles no updates, only what handlers raise);
+    2. **always**: what works in any state, in the middle of any form: /help, /cancel, /start,
+       the language and contact buttons, a form calendar's month arrows;
+    3. **officials**: the features whose commands and menu buttons (council, report, reach,
+       liaisons, crisis, action log, feed) must work in the middle of a form that takes free text;
+    4. **forms**: the flows that take free text in their states (meetings, resolutions, joining,
+       profile, requests, inbox, poster, admin); each module's own steps come before its catch-alls;
+    5. **fallback**: outside every form, what a person writes starts a request (`talk`); the
+       rest gets the fallback's answer.
+    """
     return [
         errors.setup(),
-        common.setup(),
-        # Month navigation of every form's Jalali calendar, in any state.
-        jalali_calendar.setup(),
-        start.setup(),
-        council.setup(),
-        # Before the flows that take free text, so the officials' menu buttons work in their middle.
-        report.setup(),
-        reach.setup(),
-        liaisons.setup(),
-        crisis.setup(),
-        # Before the free-text flows too: their menu buttons (feed, action) work mid-form.
-        actions.setup(),
-        feed.setup(),
-        meetings.setup(),
-        resolutions.setup(),
-        join.setup(),
-        profile.setup(),
-        requests.setup(),
-        inbox.setup(),
-        poster.setup(),
-        admin.setup(),
-        # Outside every form, what a person writes is the start of a request (after every flow,
-        # whose own states come first; before the fallback).
-        talk.setup(),
-        fallback.setup(),
+        _group("always", common.setup(), jalali_calendar.setup(), start.setup()),
+        _group(
+            "officials",
+            council.setup(),
+            report.setup(),
+            reach.setup(),
+            liaisons.setup(),
+            crisis.setup(),
+            actions.setup(),
+            feed.setup(),
+        ),
+        _group(
+            "forms",
+            meetings.setup(),
+            resolutions.setup(),
+            join.setup(),
+            profile.setup(),
+            requests.setup(),
+            inbox.setup(),
+            poster.setup(),
+            admin.setup(),
+        ),
+        _group("fallback", talk.setup(), fallback.setup()),
     ]

@@ -13,6 +13,13 @@ Hostile or stale input is ordinary input, so most failures are not bugs and get 
   (`bot.reply_retry`: a 5xx, a network error, flood control) is queued in the outbox, whose
   worker keeps trying: nobody is left with neither an answer nor an apology.
 
+Domain errors a form step did not catch are answered here, in one place:
+
+* **denied** (`PermissionDenied`): the catalog message of the operation's area (`DENIED`), and
+  the open form ends, since nothing in it can be saved;
+* **invalid text** (`TextTooShort`, `TextTooLong` from a service's cleaning): what was wrong,
+  and the form's question again at the bottom (`handlers.forms.reask`), the form still open.
+
 Edits that change nothing and callback queries too old to answer never get here: they are
 successes (`bot.harmless_refusals`).
 """
@@ -29,12 +36,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.identity import Platform
+from services.authz import PermissionDenied
 from services.clock import Clock
+from services.errors import TextTooLong, TextTooShort
 from services.i18n import BoundTranslator, Translator
 from services.outbox import enqueue
 
@@ -48,6 +59,44 @@ _MESSAGE_GONE = (
     "message can't be deleted",
     "message to be replied not found",
 )
+
+
+# The message for an operation the person may not do, by the first word of the service's action
+# name (`PermissionDenied.action`: "meeting.create", "log action" …); others get `error-denied`.
+DENIED = {
+    "meeting": "meeting-not-manager",
+    "resolution": "resolutions-not-allowed",
+    "complete": "resolutions-not-allowed",
+    "crisis": "crisis-not-manager",
+    "register": "council-not-manager",
+    "edit": "council-not-manager",
+    "create": "council-not-manager",
+    "committee": "council-not-manager",
+    "list": "council-not-manager",
+    "read": "council-not-manager",
+    "set": "liaisons-not-official",
+    "county": "report-not-official",
+    "province": "report-not-official",
+    "see": "report-not-official",
+    "import": "admin-import-not-admin",
+    "log": "action-not-allowed",
+    "moderate": "feed-not-allowed",
+    "people": "not-joined-not-allowed",
+    "request": "inbox-not-allowed",
+    "view": "inbox-not-allowed",
+}
+
+
+def denied_key(action: str) -> str:
+    """The catalog message for `PermissionDenied(action)`."""
+    if action in ("read feed",):
+        return "feed-not-allowed"
+    if action in ("read profile",):
+        return "profile-not-allowed"
+    if action in ("list liaisons",):
+        return "liaisons-not-official"
+    first = action.replace(".", " ").split(" ", 1)[0]
+    return DENIED.get(first, "error-denied")
 
 
 def is_gone(error: BaseException) -> bool:
@@ -64,6 +113,44 @@ def is_gone(error: BaseException) -> bool:
 
 def setup() -> Router:
     router = Router(name=__name__)
+
+    @router.errors(ExceptionTypeFilter(PermissionDenied))
+    async def denied(
+        event: ErrorEvent,
+        translator: Translator,
+        t: BoundTranslator | None = None,
+        state: FSMContext | None = None,
+    ) -> bool:
+        error = event.exception
+        assert isinstance(error, PermissionDenied)
+        log.info("update %s: %s", event.update.update_id, error)
+        if state is not None:
+            await state.clear()
+        await _say(event.update, (t or translator.bind(translator.default_locale))(denied_key(error.action)))
+        return True
+
+    @router.errors(ExceptionTypeFilter(TextTooShort, TextTooLong))
+    async def invalid_text(
+        event: ErrorEvent,
+        translator: Translator,
+        t: BoundTranslator | None = None,
+        state: FSMContext | None = None,
+    ) -> bool:
+        error = event.exception
+        bound = t or translator.bind(translator.default_locale)
+        if isinstance(error, TextTooLong):
+            text = bound("error-text-too-long", length=error.length, limit=error.maximum)
+        else:
+            assert isinstance(error, TextTooShort)
+            text = bound("error-text-too-short", limit=error.minimum)
+        message = event.update.message
+        if message is not None and state is not None:
+            from handlers.forms import reask  # the toolkit builds on this module
+
+            await reask(message, state, text)
+        else:
+            await _say(event.update, text)
+        return True
 
     @router.errors()
     async def apologise(
@@ -86,14 +173,7 @@ def setup() -> Router:
             key = "error-generic"
         text = (t or translator.bind(translator.default_locale))(key)
         try:
-            if update.message is not None:
-                await update.message.answer(text)
-            elif (query := update.callback_query) is not None:
-                if isinstance(query.message, Message):
-                    await query.answer()
-                    await query.message.answer(text)
-                else:  # an inline message or one too old to be known: only the button can say it
-                    await query.answer(text, show_alert=True)
+            await _say(update, text)
         except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter) as failure:
             # Retried already (bot.reply_retry): the messenger is down for a while, so the answer
             # waits in the outbox, whose worker keeps trying, rather than never coming.
@@ -104,6 +184,18 @@ def setup() -> Router:
         return True
 
     return router
+
+
+async def _say(update: Update, text: str) -> None:
+    """Answer the message, or the pressed button, that `update` brought."""
+    if update.message is not None:
+        await update.message.answer(text)
+    elif (query := update.callback_query) is not None:
+        if isinstance(query.message, Message):
+            await query.answer()
+            await query.message.answer(text)
+        else:  # an inline message or one too old to be known: only the button can say it
+            await query.answer(text, show_alert=True)
 
 
 async def _leave_to_the_outbox(

@@ -1,4 +1,18 @@
-"""Forms keep their question at the bottom of the chat.
+"""The form toolkit: the pieces every multi-step form shares, and its question kept at the bottom.
+
+A form is a `StatesGroup`, one handler per step, and these pieces:
+
+* `pressed(query)`: acknowledge a button and get the message it sits on (`drop=True`: its
+  buttons go, so it can't be pressed twice);
+* `ask_next(message, text, markup)`: after a pressed button, the next question comes below;
+* `reask(message, state, text)`: a wrong answer gets the current question again, at the bottom;
+* `confirmation(query, save, state, t)`: the ✅ save / ✖ cancel step at the end;
+* `show(message, text, markup)`: redraw in place (paging), or afresh when it can't be edited;
+* `stale_buttons(router, *filters, closed=key)`: buttons of a form no longer open say so;
+* domain errors (`PermissionDenied`, `TextTooShort`/`TextTooLong`) raised by a service and not
+  caught by the step are answered once, in `handlers.errors`, with the right catalog message.
+
+Why a form's question stays at the bottom:
 
 A form asks with buttons (a committee, a calendar, yes/no); a person who types something else
 instead must not be told to look for «the buttons above», 2,000 px up. So the form's current
@@ -18,16 +32,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
+from aiogram import BaseMiddleware, Bot, Router
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Filter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
 from bot.platforms import best_effort
+from handlers.errors import is_gone
+from handlers.keyboards import drop_buttons, message_of
+from services.i18n import BoundTranslator
 
 log = logging.getLogger(__name__)
 
@@ -180,3 +201,65 @@ async def ask_next(message: Message, text: str, reply_markup: InlineKeyboardMark
             ),
         )
     await message.answer(text, reply_markup=reply_markup)
+
+
+async def pressed(query: CallbackQuery, *, drop: bool = False) -> Message | None:
+    """Acknowledge a pressed button (the spinner stops) and return the message it sits on, None
+    when that is too old to be known. With `drop`, the message loses its buttons first, so the
+    same choice can't be made twice."""
+    await query.answer()
+    return await drop_buttons(query) if drop else message_of(query)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A form's summary confirmed with ✅: the summary message and the form's data."""
+
+    message: Message
+    data: dict[str, Any]
+
+
+async def confirmation(
+    query: CallbackQuery,
+    save: bool,
+    state: FSMContext,
+    t: BoundTranslator,
+    *,
+    cancelled: str = "cancel-done",
+) -> Confirmed | None:
+    """The last step of a form: its summary with ✅ save and ✖ cancel. The press is acknowledged
+    and the summary loses its buttons (a double tap saves once). ✖ ends the form and says
+    `cancelled`; ✅ returns what to save, the form still open, so the handler can go back a step
+    when saving finds something changed meanwhile, and clears it once saved."""
+    message = await pressed(query, drop=True)
+    if not save or message is None:
+        await state.clear()
+        if message is not None:
+            await message.answer(t(cancelled))
+        return None
+    return Confirmed(message, await state.get_data())
+
+
+async def show(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer-or-edit: redraw `message` as `text` (a page turned, a list refreshed); one that can no
+    longer be edited (too old, deleted) is sent afresh below. Pressing the same page twice is
+    harmless (`bot.harmless_refusals`)."""
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        if not is_gone(error):
+            raise
+        await message.answer(text, reply_markup=reply_markup)
+
+
+def stale_buttons(router: Router, *filters: CallbackQueryFilter | Filter, closed: str) -> None:
+    """The form's buttons pressed when the form is no longer open (finished, cancelled, replaced
+    by another form) answer `closed` and lose their buttons. Register after the form's steps,
+    whose state filters make them win while the form is open."""
+
+    async def form_closed(query: CallbackQuery, t: BoundTranslator) -> None:
+        await query.answer(t(closed), show_alert=True)
+        await drop_buttons(query)
+
+    for button in filters:
+        router.callback_query.register(form_closed, button)

@@ -75,6 +75,8 @@ error-generic = Sorry, something went wrong and your request was not completed. 
 error-unsupported-input = I can't read this kind of message. Please type text or use the buttons. Help: /help
 error-gone = What this message or button refers to is no longer available, or has changed meanwhile. Please start again. Help: /help
 error-text-too-long = Your text is too long ({$length} characters). At most {$limit} characters are allowed.
+error-text-too-short = Your text is too short. Please write at least {$limit} characters.
+error-denied = You are not allowed to do this. Nothing was saved. Help: /help
 
 menu-members = 👥 Council members
 menu-add-member = ➕ New member
