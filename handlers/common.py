@@ -25,42 +25,46 @@ HELP_SECTIONS: tuple[tuple[frozenset[Role], str], ...] = (
 )
 
 
+async def show_help(message: Message, viewer: Viewer, t: BoundTranslator) -> None:
+    # Everyone's commands, then only the sections of the roles this person has.
+    held = {grant.role for grant in viewer.roles}
+    sections = [t(key) for roles, key in HELP_SECTIONS if held & roles]
+    await message.answer("\n\n".join([t("help-text"), *sections]))
+
+
+async def cancel(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+) -> None:
+    # Back to the main menu (for the unregistered: no keyboard, so the contact button goes).
+    keyboard = await main_menu(session, viewer, t) if viewer.is_registered else ReplyKeyboardRemove()
+    if await state.get_state() is None:
+        await message.answer(t("cancel-nothing"), reply_markup=keyboard)
+        return
+    await state.clear()
+    await message.answer(t("cancel-done"), reply_markup=keyboard)
+
+
+async def choose_language(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    await state.clear()  # a command ends whatever form was open
+    await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=False))
+
+
+# The menu's pages: they change the keyboard only, so a form in progress goes on.
+async def more(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
+    await message.answer(t("menu-more-title"), reply_markup=await more_menu(session, viewer, t))
+
+
+async def back(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
+    await message.answer(t("menu-back-title"), reply_markup=await main_menu(session, viewer, t))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    @router.message(Command("help"))
-    @router.message(MenuPress("help"))
-    async def show_help(message: Message, viewer: Viewer, t: BoundTranslator) -> None:
-        # Everyone's commands, then only the sections of the roles this person has.
-        held = {grant.role for grant in viewer.roles}
-        sections = [t(key) for roles, key in HELP_SECTIONS if held & roles]
-        await message.answer("\n\n".join([t("help-text"), *sections]))
-
-    @router.message(Command("cancel"))
-    async def cancel(
-        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
-    ) -> None:
-        # Back to the main menu (for the unregistered: no keyboard, so the contact button goes).
-        keyboard = await main_menu(session, viewer, t) if viewer.is_registered else ReplyKeyboardRemove()
-        if await state.get_state() is None:
-            await message.answer(t("cancel-nothing"), reply_markup=keyboard)
-            return
-        await state.clear()
-        await message.answer(t("cancel-done"), reply_markup=keyboard)
-
-    @router.message(Command("lang"))
-    @router.message(MenuPress("lang"))
-    async def choose_language(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        await state.clear()  # a command ends whatever form was open
-        await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=False))
-
-    # The menu's pages: they change the keyboard only, so a form in progress goes on.
-    @router.message(MenuPress("more"))
-    async def more(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
-        await message.answer(t("menu-more-title"), reply_markup=await more_menu(session, viewer, t))
-
-    @router.message(MenuPress("back"))
-    async def back(message: Message, session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> None:
-        await message.answer(t("menu-back-title"), reply_markup=await main_menu(session, viewer, t))
-
+    router.message.register(show_help, MenuPress("help"))
+    router.message.register(show_help, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(choose_language, MenuPress("lang"))
+    router.message.register(choose_language, Command("lang"))
+    router.message.register(more, MenuPress("more"))
+    router.message.register(back, MenuPress("back"))
     return router

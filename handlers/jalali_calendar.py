@@ -133,30 +133,31 @@ def picked_date(press: CalendarPress) -> date:
     return jdatetime.date(press.year, press.month, press.day).togregorian()
 
 
+async def navigate(
+    query: CallbackQuery, callback_data: CalendarPress, t: BoundTranslator, clock: Clock
+) -> None:
+    await query.answer()
+    if not (1 <= callback_data.month <= 12 and MIN_YEAR <= callback_data.year <= MAX_YEAR):
+        return
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(
+            reply_markup=calendar_keyboard(
+                t,
+                callback_data.year,
+                callback_data.month,
+                purpose=callback_data.purpose,
+                today=tehran_today(clock()),
+            )
+        )
+
+
+async def inert(query: CallbackQuery) -> None:
+    await query.answer()
+
+
 def setup() -> Router:
     """Month navigation and inert buttons, for every form that shows a calendar."""
     router = Router(name=__name__)
-
-    @router.callback_query(CalendarPress.filter(F.action == "nav"))
-    async def navigate(
-        query: CallbackQuery, callback_data: CalendarPress, t: BoundTranslator, clock: Clock
-    ) -> None:
-        await query.answer()
-        if not (1 <= callback_data.month <= 12 and MIN_YEAR <= callback_data.year <= MAX_YEAR):
-            return
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(
-                reply_markup=calendar_keyboard(
-                    t,
-                    callback_data.year,
-                    callback_data.month,
-                    purpose=callback_data.purpose,
-                    today=tehran_today(clock()),
-                )
-            )
-
-    @router.callback_query(CalendarPress.filter(F.action == _IGNORE))
-    async def inert(query: CallbackQuery) -> None:
-        await query.answer()
-
+    router.callback_query.register(navigate, CalendarPress.filter(F.action == "nav"))
+    router.callback_query.register(inert, CalendarPress.filter(F.action == _IGNORE))
     return router

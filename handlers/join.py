@@ -55,117 +55,118 @@ def matches_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslator) -> I
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def setup() -> Router:
-    router = Router(name=__name__)
+async def search(
+    message: Message, state: FSMContext, session: AsyncSession, text: str, t: BoundTranslator
+) -> None:
+    """Show the neighbourhoods matching `text`; the state stays on `Join.name`, so another
+    name typed instead of pressing a button is simply a new search."""
+    query = normalize_text(text)
+    await state.set_state(Join.name)
+    if len(query) > QUERY_LIMIT:
+        await message.answer(t("join-name-too-long", limit=QUERY_LIMIT))
+        return
+    if not any(c.isalnum() for c in query):
+        await message.answer(t("join-ask-name"))
+        return
+    matches = await find_neighbourhoods(session, query, limit=MATCHES_SHOWN)
+    if not matches:
+        await message.answer(t("join-no-match", query=query))
+        return
+    await message.answer(t("join-pick"), reply_markup=matches_keyboard(matches, t))
 
-    async def search(
-        message: Message, state: FSMContext, session: AsyncSession, text: str, t: BoundTranslator
-    ) -> None:
-        """Show the neighbourhoods matching `text`; the state stays on `Join.name`, so another
-        name typed instead of pressing a button is simply a new search."""
-        query = normalize_text(text)
-        await state.set_state(Join.name)
-        if len(query) > QUERY_LIMIT:
-            await message.answer(t("join-name-too-long", limit=QUERY_LIMIT))
-            return
-        if not any(c.isalnum() for c in query):
-            await message.answer(t("join-ask-name"))
-            return
-        matches = await find_neighbourhoods(session, query, limit=MATCHES_SHOWN)
-        if not matches:
-            await message.answer(t("join-no-match", query=query))
-            return
-        await message.answer(t("join-pick"), reply_markup=matches_keyboard(matches, t))
 
-    @router.message(Command("join"))
-    @router.message(MenuPress("join"))
-    async def join(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        command: CommandObject | None = None,
-    ) -> None:
-        await state.clear()
-        if not viewer.is_registered:
-            await message.answer(t("join-register-first"))
-            return
-        if command is not None and command.args:
-            await search(message, state, session, command.args, t)
-            return
+async def join(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    command: CommandObject | None = None,
+) -> None:
+    await state.clear()
+    if not viewer.is_registered:
+        await message.answer(t("join-register-first"))
+        return
+    if command is not None and command.args:
+        await search(message, state, session, command.args, t)
+        return
+    await state.set_state(Join.name)
+    await message.answer(t("join-ask-name"))
+
+
+# Commands fall through to their own routers: /help or /profile in the middle still work.
+async def got_name(message: Message, state: FSMContext, session: AsyncSession, t: BoundTranslator) -> None:
+    await search(message, state, session, message.text or "", t)
+
+
+async def name_expected(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("join-name-expected"))
+
+
+async def picked(
+    query: CallbackQuery,
+    callback_data: JoinPick,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+    translator: Translator,
+    routing: RoutingModel,
+    settings: Settings,
+) -> None:
+    message = message_of(query)
+    if viewer.person_id is None:
+        await query.answer(t("join-register-first"), show_alert=True)
+        return
+    await query.answer()
+    try:
+        joined = await join_neighbourhood(
+            session, person_id=viewer.person_id, code=callback_data.code, now=clock()
+        )
+    except UnknownNeighbourhood:
+        # A button from before the regions were re-imported: search again.
         await state.set_state(Join.name)
+        if message is not None:
+            await message.answer(t("join-choice-gone"))
+        return
+    await state.clear()
+    if message is not None:
+        await drop_buttons(query)
+        # `handlers.talk` imports this module: the join form is one of the ways into a request.
+        from handlers.talk import after_joining
+
+        await after_joining(
+            message,
+            state,
+            session,
+            viewer,
+            t,
+            translator,
+            clock,
+            routing,
+            settings,
+            t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name),
+        )
+
+
+async def search_again(query: CallbackQuery, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
+    if not viewer.is_registered:
+        await query.answer(t("join-register-first"), show_alert=True)
+        return
+    await state.set_state(Join.name)
+    await query.answer()
+    if (message := message_of(query)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(t("join-ask-name"))
 
-    # Commands fall through to their own routers: /help or /profile in the middle still work.
-    @router.message(StateFilter(Join.name), F.text, ~F.text.startswith("/"))
-    async def got_name(
-        message: Message, state: FSMContext, session: AsyncSession, t: BoundTranslator
-    ) -> None:
-        await search(message, state, session, message.text or "", t)
 
-    @router.message(StateFilter(Join.name), ~F.text)
-    async def name_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("join-name-expected"))
-
-    @router.callback_query(JoinPick.filter())
-    async def picked(
-        query: CallbackQuery,
-        callback_data: JoinPick,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-        translator: Translator,
-        routing: RoutingModel,
-        settings: Settings,
-    ) -> None:
-        message = message_of(query)
-        if viewer.person_id is None:
-            await query.answer(t("join-register-first"), show_alert=True)
-            return
-        await query.answer()
-        try:
-            joined = await join_neighbourhood(
-                session, person_id=viewer.person_id, code=callback_data.code, now=clock()
-            )
-        except UnknownNeighbourhood:
-            # A button from before the regions were re-imported: search again.
-            await state.set_state(Join.name)
-            if message is not None:
-                await message.answer(t("join-choice-gone"))
-            return
-        await state.clear()
-        if message is not None:
-            await drop_buttons(query)
-            # `handlers.talk` imports this module: the join form is one of the ways into a request.
-            from handlers.talk import after_joining
-
-            await after_joining(
-                message,
-                state,
-                session,
-                viewer,
-                t,
-                translator,
-                clock,
-                routing,
-                settings,
-                t("join-already" if joined.already_member else "join-done", name=joined.neighbourhood_name),
-            )
-
-    @router.callback_query(JoinSearchAgain.filter())
-    async def search_again(
-        query: CallbackQuery, state: FSMContext, viewer: Viewer, t: BoundTranslator
-    ) -> None:
-        if not viewer.is_registered:
-            await query.answer(t("join-register-first"), show_alert=True)
-            return
-        await state.set_state(Join.name)
-        await query.answer()
-        if (message := message_of(query)) is not None:
-            await message.edit_reply_markup(reply_markup=None)
-            await message.answer(t("join-ask-name"))
-
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.register(join, MenuPress("join"))
+    router.message.register(join, Command("join"))
+    router.message.register(got_name, StateFilter(Join.name), F.text, ~F.text.startswith("/"))
+    router.message.register(name_expected, StateFilter(Join.name), ~F.text)
+    router.callback_query.register(picked, JoinPick.filter())
+    router.callback_query.register(search_again, JoinSearchAgain.filter())
     return router

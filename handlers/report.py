@@ -143,95 +143,98 @@ def counties_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+async def send(message: Message, texts: list[str], keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """Several messages if need be; the buttons go under the last."""
+    for i, text in enumerate(texts):
+        await message.answer(text, reply_markup=keyboard if i == len(texts) - 1 else None)
+
+
+async def show_county(
+    message: Message, session: AsyncSession, viewer: Viewer, county_id: int, t: BoundTranslator
+) -> None:
+    try:
+        report = await county_staffing_report(session, actor=Actor.from_viewer(viewer), county_id=county_id)
+    except (PermissionDenied, LookupError):
+        await message.answer(t("report-not-allowed"))
+        return
+    await send(message, render_county(report, t))
+
+
+async def show_province(
+    message: Message, session: AsyncSession, viewer: Viewer, province_id: int, t: BoundTranslator
+) -> None:
+    try:
+        report = await province_staffing_report(
+            session, actor=Actor.from_viewer(viewer), province_id=province_id
+        )
+    except (PermissionDenied, LookupError):
+        await message.answer(t("report-not-allowed"))
+        return
+    counties = [county.county for county in report.counties]
+    await send(message, render_province(report, t), counties_keyboard(counties, t) if counties else None)
+
+
+async def report(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+) -> None:
+    await state.clear()  # a command ends whatever form was open
+    try:
+        overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
+    except PermissionDenied:
+        await message.answer(t("report-not-official"))
+        return
+    # Whole provinces get the province report; counties overseen on their own, the county's.
+    whole = {province.id for province in overseen.provinces}
+    counties = [county for county in overseen.counties if county.province_id not in whole]
+    if len(overseen.provinces) + len(counties) == 1:
+        if overseen.provinces:
+            await show_province(message, session, viewer, overseen.provinces[0].id, t)
+        else:
+            await show_county(message, session, viewer, counties[0].id, t)
+        return
+    if not overseen.provinces and not counties:
+        await message.answer(t("report-not-official"))
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=province.name, callback_data=ReportProvince(province_id=province.id).pack()
+            )
+        ]
+        for province in overseen.provinces
+    ]
+    rows += counties_keyboard(counties, t, with_province=True).inline_keyboard
+    await message.answer(t("report-pick"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def picked_province(
+    query: CallbackQuery,
+    callback_data: ReportProvince,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    await query.answer()
+    if (message := message_of(query)) is not None:
+        await show_province(message, session, viewer, callback_data.province_id, t)
+
+
+async def picked_county(
+    query: CallbackQuery,
+    callback_data: ReportCounty,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    await query.answer()
+    if (message := message_of(query)) is not None:
+        await show_county(message, session, viewer, callback_data.county_id, t)
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    async def send(message: Message, texts: list[str], keyboard: InlineKeyboardMarkup | None = None) -> None:
-        """Several messages if need be; the buttons go under the last."""
-        for i, text in enumerate(texts):
-            await message.answer(text, reply_markup=keyboard if i == len(texts) - 1 else None)
-
-    async def show_county(
-        message: Message, session: AsyncSession, viewer: Viewer, county_id: int, t: BoundTranslator
-    ) -> None:
-        try:
-            report = await county_staffing_report(
-                session, actor=Actor.from_viewer(viewer), county_id=county_id
-            )
-        except (PermissionDenied, LookupError):
-            await message.answer(t("report-not-allowed"))
-            return
-        await send(message, render_county(report, t))
-
-    async def show_province(
-        message: Message, session: AsyncSession, viewer: Viewer, province_id: int, t: BoundTranslator
-    ) -> None:
-        try:
-            report = await province_staffing_report(
-                session, actor=Actor.from_viewer(viewer), province_id=province_id
-            )
-        except (PermissionDenied, LookupError):
-            await message.answer(t("report-not-allowed"))
-            return
-        counties = [county.county for county in report.counties]
-        await send(message, render_province(report, t), counties_keyboard(counties, t) if counties else None)
-
-    @router.message(Command("report"))
-    @router.message(MenuPress("report"))
-    async def report(
-        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
-    ) -> None:
-        await state.clear()  # a command ends whatever form was open
-        try:
-            overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
-        except PermissionDenied:
-            await message.answer(t("report-not-official"))
-            return
-        # Whole provinces get the province report; counties overseen on their own, the county's.
-        whole = {province.id for province in overseen.provinces}
-        counties = [county for county in overseen.counties if county.province_id not in whole]
-        if len(overseen.provinces) + len(counties) == 1:
-            if overseen.provinces:
-                await show_province(message, session, viewer, overseen.provinces[0].id, t)
-            else:
-                await show_county(message, session, viewer, counties[0].id, t)
-            return
-        if not overseen.provinces and not counties:
-            await message.answer(t("report-not-official"))
-            return
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=province.name, callback_data=ReportProvince(province_id=province.id).pack()
-                )
-            ]
-            for province in overseen.provinces
-        ]
-        rows += counties_keyboard(counties, t, with_province=True).inline_keyboard
-        await message.answer(t("report-pick"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
-
-    @router.callback_query(ReportProvince.filter())
-    async def picked_province(
-        query: CallbackQuery,
-        callback_data: ReportProvince,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        await query.answer()
-        if (message := message_of(query)) is not None:
-            await show_province(message, session, viewer, callback_data.province_id, t)
-
-    @router.callback_query(ReportCounty.filter())
-    async def picked_county(
-        query: CallbackQuery,
-        callback_data: ReportCounty,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        await query.answer()
-        if (message := message_of(query)) is not None:
-            await show_county(message, session, viewer, callback_data.county_id, t)
-
+    router.message.register(report, MenuPress("report"))
+    router.message.register(report, Command("report"))
+    router.callback_query.register(picked_province, ReportProvince.filter())
+    router.callback_query.register(picked_county, ReportCounty.filter())
     return router

@@ -176,115 +176,119 @@ async def _accept_invitation(
     return t("invite-accepted", name=name, position=t(f"position-{member.position.value}"))
 
 
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    if viewer.is_registered:
+        await message.answer(
+            t("start-welcome-back", name=viewer.full_name or "")
+            + "\n"
+            + await roles_line(session, viewer, t),
+            reply_markup=await main_menu(session, viewer, t),
+        )
+        await act_on_start_payload(message, session, viewer, command.args, t, clock)
+        return
+    if command.args:
+        # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
+        await state.update_data(start_payload=command.args)
+    await message.answer(t("start-welcome", name=viewer.full_name or ""))
+    await begin_onboarding(message, state, viewer, t)
+
+
+async def choose_language(
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    session: AsyncSession,
+    state: FSMContext,
+    viewer: Viewer,
+    translator: Translator,
+) -> None:
+    await set_locale(session, viewer.account_id, callback_data.code)
+    t = translator.bind(callback_data.code)
+    await query.answer()
+    if viewer.is_registered:
+        # The keyboard is in the old language: the answer brings the menu in the new one.
+        if (message := await drop_buttons(query)) is not None:
+            await message.answer(t("lang-set"), reply_markup=await main_menu(session, viewer, t))
+        return
+    if query.message is not None and isinstance(query.message, Message):
+        await query.message.edit_text(t("lang-set"))
+    if callback_data.onboarding:
+        await state.set_state(Onboarding.contact)
+        await query.bot.send_message(  # type: ignore[union-attr]
+            viewer.chat_id, t("onboarding-share-contact"), reply_markup=contact_keyboard(t)
+        )
+
+
+async def contact_shared(
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+    admin_phones: frozenset[str],
+    translator: Translator,
+    routing: RoutingModel,
+    settings: Settings,
+) -> None:
+    contact = message.contact
+    assert contact is not None and message.from_user is not None
+    try:
+        linked = await link_contact(
+            session,
+            account_id=viewer.account_id,
+            sender_user_id=message.from_user.id,
+            contact_user_id=contact.user_id,
+            phone_number=contact.phone_number,
+            contact_name=" ".join(filter(None, [contact.first_name, contact.last_name])) or None,
+            admin_phones=admin_phones,
+            now=clock(),
+            translator=translator,
+        )
+    except NotOwnContact:
+        await message.answer(t("onboarding-contact-not-own"), reply_markup=contact_keyboard(t))
+        return
+    except InvalidPhone:
+        await message.answer(t("onboarding-invalid-phone"), reply_markup=contact_keyboard(t))
+        return
+    payload = (await state.get_data()).get("start_payload")
+    await state.clear()
+    # With a neighbourhood or invitation link to act on next, «no role yet, join…» would
+    # contradict the message that follows it.
+    roles = "" if payload and not linked.roles else "\n" + await roles_line(session, linked, t)
+    await message.answer(
+        t("onboarding-linked", phone=display_phone(linked.phone or "")) + roles,
+        reply_markup=await main_menu(session, linked, t),
+    )
+    await act_on_start_payload(message, session, linked, payload, t, clock)
+    # A message written before they were known goes on now (`handlers.talk` imports this module).
+    from handlers.talk import continue_kept
+
+    linked = await reload_viewer(session, linked)
+    await continue_kept(message, state, session, linked, t, translator, clock, routing, settings)
+
+
+async def contact_expected(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("onboarding-contact-expected"), reply_markup=contact_keyboard(t))
+
+
+async def language_expected(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    @router.message(CommandStart())
-    async def start(
-        message: Message,
-        command: CommandObject,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-    ) -> None:
-        await state.clear()
-        if viewer.is_registered:
-            await message.answer(
-                t("start-welcome-back", name=viewer.full_name or "")
-                + "\n"
-                + await roles_line(session, viewer, t),
-                reply_markup=await main_menu(session, viewer, t),
-            )
-            await act_on_start_payload(message, session, viewer, command.args, t, clock)
-            return
-        if command.args:
-            # Deep-link payloads (n_<code>, i_<token>) are acted on once the person is known.
-            await state.update_data(start_payload=command.args)
-        await message.answer(t("start-welcome", name=viewer.full_name or ""))
-        await begin_onboarding(message, state, viewer, t)
-
-    @router.callback_query(LanguageChoice.filter())
-    async def choose_language(
-        query: CallbackQuery,
-        callback_data: LanguageChoice,
-        session: AsyncSession,
-        state: FSMContext,
-        viewer: Viewer,
-        translator: Translator,
-    ) -> None:
-        await set_locale(session, viewer.account_id, callback_data.code)
-        t = translator.bind(callback_data.code)
-        await query.answer()
-        if viewer.is_registered:
-            # The keyboard is in the old language: the answer brings the menu in the new one.
-            if (message := await drop_buttons(query)) is not None:
-                await message.answer(t("lang-set"), reply_markup=await main_menu(session, viewer, t))
-            return
-        if query.message is not None and isinstance(query.message, Message):
-            await query.message.edit_text(t("lang-set"))
-        if callback_data.onboarding:
-            await state.set_state(Onboarding.contact)
-            await query.bot.send_message(  # type: ignore[union-attr]
-                viewer.chat_id, t("onboarding-share-contact"), reply_markup=contact_keyboard(t)
-            )
-
-    @router.message(StateFilter(Onboarding.contact), F.contact)
-    async def contact_shared(
-        message: Message,
-        session: AsyncSession,
-        state: FSMContext,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-        admin_phones: frozenset[str],
-        translator: Translator,
-        routing: RoutingModel,
-        settings: Settings,
-    ) -> None:
-        contact = message.contact
-        assert contact is not None and message.from_user is not None
-        try:
-            linked = await link_contact(
-                session,
-                account_id=viewer.account_id,
-                sender_user_id=message.from_user.id,
-                contact_user_id=contact.user_id,
-                phone_number=contact.phone_number,
-                contact_name=" ".join(filter(None, [contact.first_name, contact.last_name])) or None,
-                admin_phones=admin_phones,
-                now=clock(),
-                translator=translator,
-            )
-        except NotOwnContact:
-            await message.answer(t("onboarding-contact-not-own"), reply_markup=contact_keyboard(t))
-            return
-        except InvalidPhone:
-            await message.answer(t("onboarding-invalid-phone"), reply_markup=contact_keyboard(t))
-            return
-        payload = (await state.get_data()).get("start_payload")
-        await state.clear()
-        # With a neighbourhood or invitation link to act on next, «no role yet, join…» would
-        # contradict the message that follows it.
-        roles = "" if payload and not linked.roles else "\n" + await roles_line(session, linked, t)
-        await message.answer(
-            t("onboarding-linked", phone=display_phone(linked.phone or "")) + roles,
-            reply_markup=await main_menu(session, linked, t),
-        )
-        await act_on_start_payload(message, session, linked, payload, t, clock)
-        # A message written before they were known goes on now (`handlers.talk` imports this module).
-        from handlers.talk import continue_kept
-
-        linked = await reload_viewer(session, linked)
-        await continue_kept(message, state, session, linked, t, translator, clock, routing, settings)
-
-    @router.message(StateFilter(Onboarding.contact))
-    async def contact_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("onboarding-contact-expected"), reply_markup=contact_keyboard(t))
-
-    @router.message(StateFilter(Onboarding.language))
-    async def language_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("lang-choose"), reply_markup=language_keyboard(t, onboarding=True))
-
+    router.message.register(start, CommandStart())
+    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.message.register(contact_shared, StateFilter(Onboarding.contact), F.contact)
+    router.message.register(contact_expected, StateFilter(Onboarding.contact))
+    router.message.register(language_expected, StateFilter(Onboarding.language))
     return router

@@ -205,57 +205,58 @@ async def _start_with(
     await route_request_text(message, state, session, viewer, t, translator, clock, routing, settings, text)
 
 
+# Outside every form (state None), not a command, not a menu button: the start of a request.
+async def talked(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+    routing: RoutingModel,
+    settings: Settings,
+) -> None:
+    words = message.text or message.caption
+    if words is not None and not message.photo and not says_something(words):
+        # «سلام», «ممنون», «؟»: not a request; say hello and what can be done, in one message.
+        steps = next_steps(t, "request", "mine") if viewer.is_registered else None
+        await message.answer(t("talk-hello"), reply_markup=steps)
+        return
+    kept = await keep(state, message, viewer)
+    await _start_with(message, state, session, viewer, t, translator, clock, routing, settings, kept)
+
+
+async def next_step(
+    query: CallbackQuery,
+    callback_data: NextStep,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    await query.answer()
+    # Spent once pressed: the next step's own question follows at the bottom.
+    message = await drop_buttons(query)
+    if message is None:
+        return
+    if callback_data.action == "request":
+        await start_request_form(message, state, session, viewer, t, clock, settings)
+    elif callback_data.action == "mine":
+        await show_my_requests(message, state, session, viewer, t)
+    elif callback_data.action == "join":
+        await state.clear()
+        await state.set_state(Join.name)
+        await message.answer(t("join-ask-name"))
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    # Outside every form (state None), not a command, not a menu button: the start of a request.
-    @router.message(StateFilter(None), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
-    @router.message(StateFilter(None), F.photo | F.location | F.voice)
-    async def talked(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-        routing: RoutingModel,
-        settings: Settings,
-    ) -> None:
-        words = message.text or message.caption
-        if words is not None and not message.photo and not says_something(words):
-            # «سلام», «ممنون», «؟»: not a request; say hello and what can be done, in one message.
-            steps = next_steps(t, "request", "mine") if viewer.is_registered else None
-            await message.answer(t("talk-hello"), reply_markup=steps)
-            return
-        kept = await keep(state, message, viewer)
-        await _start_with(message, state, session, viewer, t, translator, clock, routing, settings, kept)
-
-    @router.callback_query(NextStep.filter())
-    async def next_step(
-        query: CallbackQuery,
-        callback_data: NextStep,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-        settings: Settings,
-    ) -> None:
-        await query.answer()
-        # Spent once pressed: the next step's own question follows at the bottom.
-        message = await drop_buttons(query)
-        if message is None:
-            return
-        if callback_data.action == "request":
-            await start_request_form(message, state, session, viewer, t, clock, settings)
-        elif callback_data.action == "mine":
-            await show_my_requests(message, state, session, viewer, t)
-        elif callback_data.action == "join":
-            await state.clear()
-            await state.set_state(Join.name)
-            await message.answer(t("join-ask-name"))
-
+    router.message.register(talked, StateFilter(None), F.photo | F.location | F.voice)
+    router.message.register(talked, StateFilter(None), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
+    router.callback_query.register(next_step, NextStep.filter())
     return router
 
 
