@@ -19,7 +19,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import drop_buttons, message_of
+from handlers.forms import pressed
+from handlers.keyboards import message_of
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.requests import committee_keyboard, track_text
 from models.council import CommitteeKey
@@ -146,321 +147,347 @@ async def ask_committee(
     except (PermissionDenied, UnknownRequest):
         await query.answer(t("inbox-not-allowed"), show_alert=True)
         return
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await message.answer(
             t(prompt_key, code=format_tracking_code(view.code, t.locale)),
             reply_markup=committee_keyboard(t, lambda key: pack(key, view.id)),
         )
 
 
-def setup() -> Router:
-    router = Router(name=__name__)
-
-    @router.message(Command("inbox"))
-    @router.message(MenuPress("inbox"))
-    async def show_inbox(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-    ) -> None:
-        await state.clear()
-        views = await inbox(session, actor=Actor.from_viewer(viewer))
-        if not views:
-            await message.answer(t("inbox-empty"))
-            return
-        now = clock()
-        lines = [t("inbox-title", count=len(views))] + [_inbox_line(t, v, now) for v in views]
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=t("request-button-details", code=format_tracking_code(v.code, t.locale)),
-                    callback_data=OpenRequest(request_id=v.id).pack(),
-                )
-            ]
-            for v in views
+async def show_inbox(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+) -> None:
+    """/inbox and its menu button: the requests the person handles, each with a button for its card."""
+    await state.clear()
+    views = await inbox(session, actor=Actor.from_viewer(viewer))
+    if not views:
+        await message.answer(t("inbox-empty"))
+        return
+    now = clock()
+    lines = [t("inbox-title", count=len(views))] + [_inbox_line(t, v, now) for v in views]
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=t("request-button-details", code=format_tracking_code(v.code, t.locale)),
+                callback_data=OpenRequest(request_id=v.id).pack(),
+            )
         ]
-        await message.answer("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        for v in views
+    ]
+    await message.answer("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
-    @router.callback_query(OpenRequest.filter())
-    async def open_request(
-        query: CallbackQuery,
-        callback_data: OpenRequest,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        try:
-            view = await request_for_handler(
-                session, actor=Actor.from_viewer(viewer), request_id=callback_data.request_id
-            )
-        except (PermissionDenied, UnknownRequest):
-            await query.answer(t("inbox-not-allowed"), show_alert=True)
-            return
-        await query.answer()
-        if (message := message_of(query)) is not None:
-            await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view))
 
-    @router.callback_query(RequestAction.filter())
-    async def request_action(
-        query: CallbackQuery,
-        callback_data: RequestAction,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        actor = Actor.from_viewer(viewer)
-        message = message_of(query)
-        if callback_data.action in ("calm", "alarm"):
-            await emergency_verdict(query, callback_data, session, actor, t, translator, clock)
-            return
-        if callback_data.action == "route":
-            await ask_committee(
-                query,
-                session,
-                actor,
-                t,
-                callback_data.request_id,
-                "inbox-choose-committee",
-                lambda key, request_id: RerouteTo(
-                    committee=key, request_id=request_id, card=message.message_id if message else 0
-                ).pack(),
-            )
-            return
-        try:
-            action = HandlerAction(callback_data.action)
-        except ValueError:
-            await query.answer()
-            return
-        if action in NOTE_REQUIRED:
-            # Check now, so nobody types a note for a request they can't touch.
-            try:
-                view = await request_for_handler(session, actor=actor, request_id=callback_data.request_id)
-            except (PermissionDenied, UnknownRequest):
-                await query.answer(t("inbox-not-allowed"), show_alert=True)
-                return
-            await query.answer()
-            await state.set_state(NoteForm.note)
-            await state.update_data(
-                request_id=view.id, action=action.value, card=message.message_id if message else 0
-            )
-            if message is not None:
-                key = (
-                    "inbox-ask-resolve-note" if action is HandlerAction.RESOLVE else "inbox-ask-reject-reason"
-                )
-                await message.answer(t(key, code=format_tracking_code(view.code, t.locale)))
-            return
-        await apply(
-            query, message, session, actor, t, translator, clock, callback_data.request_id, action, None
+async def open_request(
+    query: CallbackQuery,
+    callback_data: OpenRequest,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    try:
+        view = await request_for_handler(
+            session, actor=Actor.from_viewer(viewer), request_id=callback_data.request_id
         )
+    except (PermissionDenied, UnknownRequest):
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    if (message := await pressed(query)) is not None:
+        await message.answer(track_text(t, view), reply_markup=_handler_keyboard(t, view))
 
-    async def emergency_verdict(
-        query: CallbackQuery,
-        callback_data: RequestAction,
-        session: AsyncSession,
-        actor: Actor,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        """«It is an emergency» goes through at once; «not an emergency» asks for the committee."""
-        if callback_data.action == "calm":
-            await ask_committee(
-                query,
-                session,
-                actor,
-                t,
-                callback_data.request_id,
-                "inbox-choose-committee-not-emergency",
-                lambda key, request_id: NotEmergencyTo(committee=key, request_id=request_id).pack(),
-            )
-            return
-        await give_verdict(query, session, actor, t, translator, clock, callback_data.request_id, None)
 
-    async def give_verdict(
-        query: CallbackQuery,
-        session: AsyncSession,
-        actor: Actor,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-        request_id: int,
-        committee: CommitteeKey | None,
-    ) -> None:
-        emergency = committee is None
-        try:
-            view = await mark_emergency(
-                session,
-                translator,
-                actor=actor,
-                request_id=request_id,
-                emergency=emergency,
-                committee=committee,
-                now=clock(),
-            )
-        except (PermissionDenied, UnknownRequest):
-            await query.answer(t("inbox-not-allowed"), show_alert=True)
-            return
-        except InvalidTransition as error:
-            await query.answer(
-                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-            )
-            return
-        await query.answer()
-        if (message := await drop_buttons(query)) is not None:
-            code = format_tracking_code(view.code, t.locale)
-            await message.answer(
-                t("inbox-marked-emergency", code=code)
-                if emergency
-                else t(
-                    "inbox-marked-not-emergency", code=code, committee=t(f"committee-{view.committee.value}")
-                )
-            )
-
-    @router.callback_query(NotEmergencyTo.filter())
-    async def not_an_emergency(
-        query: CallbackQuery,
-        callback_data: NotEmergencyTo,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        try:
-            committee = CommitteeKey(callback_data.committee)
-        except ValueError:
-            await query.answer(t("inbox-not-allowed"), show_alert=True)
-            return
-        await give_verdict(
+async def request_action(
+    query: CallbackQuery,
+    callback_data: RequestAction,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+) -> None:
+    """A button under a request's card: an emergency verdict, a reroute (the committee asked
+    for), a step that needs a note (asked for), or a step taken at once."""
+    actor = Actor.from_viewer(viewer)
+    message = message_of(query)
+    if callback_data.action in ("calm", "alarm"):
+        await emergency_verdict(query, callback_data, session, actor, t, translator, clock)
+        return
+    if callback_data.action == "route":
+        card = message.message_id if message else 0
+        await ask_committee(
             query,
             session,
-            Actor.from_viewer(viewer),
+            actor,
             t,
-            translator,
-            clock,
             callback_data.request_id,
-            committee,
+            "inbox-choose-committee",
+            lambda key, request_id: RerouteTo(committee=key, request_id=request_id, card=card).pack(),
         )
-
-    async def apply(
-        query: CallbackQuery | None,
-        message: Message | None,
-        session: AsyncSession,
-        actor: Actor,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-        request_id: int,
-        action: HandlerAction,
-        note: str | None,
-        card: int = 0,
-    ) -> bool:
-        async def say(text: str) -> None:
-            if query is not None:
-                await query.answer(text, show_alert=True)
-            elif message is not None:
-                await message.answer(text)
-
-        try:
-            view = await act_on_request(
-                session, translator, actor=actor, request_id=request_id, action=action, now=clock(), note=note
-            )
-        except (PermissionDenied, UnknownRequest):
-            await say(t("inbox-not-allowed"))
-            return True
-        except InvalidTransition as error:
-            await say(t("request-invalid-state", status=t(f"request-status-{error.status.value}")))
-            return True
-        except NoteRequired:
-            await say(t("inbox-note-expected"))
-            return False
-        except TextTooLong:
-            await say(t("request-text-too-long", length=len(note or ""), max=MAX_TEXT_LENGTH))
-            return False
-        if query is not None:
-            await query.answer()
-            if message is not None:  # the card the button is on
-                await update_card(message, message.message_id, t, view, _updated(t, view))
-        elif message is not None:  # the note typed for the card up the chat
-            await message.answer(_updated(t, view))
-            await update_card(message, card, t, view, _updated(t, view))
-        return True
-
-    @router.message(StateFilter(NoteForm.note), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
-    async def note_typed(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        data = await state.get_data()
-        done = await apply(
-            None,
-            message,
-            session,
-            Actor.from_viewer(viewer),
-            t,
-            translator,
-            clock,
-            int(data["request_id"]),
-            HandlerAction(data["action"]),
-            message.text,
-            int(data.get("card") or 0),
-        )
-        if done:
-            await state.clear()
-
-    @router.message(StateFilter(NoteForm.note), ~F.text.startswith("/"), ~AnyMenuPress())
-    async def note_expected(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("inbox-note-expected"))
-
-    @router.callback_query(RerouteTo.filter())
-    async def rerouted(
-        query: CallbackQuery,
-        callback_data: RerouteTo,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        try:
-            committee = CommitteeKey(callback_data.committee)
-            view = await reroute_request(
-                session,
-                translator,
-                actor=Actor.from_viewer(viewer),
-                request_id=callback_data.request_id,
-                committee=committee,
-                now=clock(),
-            )
-        except (PermissionDenied, UnknownRequest, ValueError):
-            await query.answer(t("inbox-not-allowed"), show_alert=True)
-            return
-        except InvalidTransition as error:
-            await query.answer(
-                t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-            )
-            return
+        return
+    try:
+        action = HandlerAction(callback_data.action)
+    except ValueError:
         await query.answer()
-        rerouted = t(
-            "inbox-rerouted",
-            code=format_tracking_code(view.code, t.locale),
-            committee=t(f"committee-{committee.value}"),
-        )
-        if (message := await drop_buttons(query)) is not None:
-            await message.answer(rerouted)
-            # The card keeps no buttons: the request is the other committee's to take now.
-            await update_card(message, callback_data.card, t, view, rerouted, buttons=False)
+        return
+    if action in NOTE_REQUIRED:
+        await _ask_note(query, message, state, session, actor, t, callback_data.request_id, action)
+        return
+    await apply(query, message, session, actor, t, translator, clock, callback_data.request_id, action, None)
 
+
+async def _ask_note(
+    query: CallbackQuery,
+    message: Message | None,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    request_id: int,
+    action: HandlerAction,
+) -> None:
+    """Resolving and rejecting need a note: ask for it, the request and the card kept in the form."""
+    # Check now, so nobody types a note for a request they can't touch.
+    try:
+        view = await request_for_handler(session, actor=actor, request_id=request_id)
+    except (PermissionDenied, UnknownRequest):
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(NoteForm.note)
+    await state.update_data(
+        request_id=view.id, action=action.value, card=message.message_id if message else 0
+    )
+    if message is not None:
+        key = "inbox-ask-resolve-note" if action is HandlerAction.RESOLVE else "inbox-ask-reject-reason"
+        await message.answer(t(key, code=format_tracking_code(view.code, t.locale)))
+
+
+async def emergency_verdict(
+    query: CallbackQuery,
+    callback_data: RequestAction,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+) -> None:
+    """«It is an emergency» goes through at once; «not an emergency» asks for the committee."""
+    if callback_data.action == "calm":
+        await ask_committee(
+            query,
+            session,
+            actor,
+            t,
+            callback_data.request_id,
+            "inbox-choose-committee-not-emergency",
+            lambda key, request_id: NotEmergencyTo(committee=key, request_id=request_id).pack(),
+        )
+        return
+    await give_verdict(query, session, actor, t, translator, clock, callback_data.request_id, None)
+
+
+async def give_verdict(
+    query: CallbackQuery,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+    request_id: int,
+    committee: CommitteeKey | None,
+) -> None:
+    """An emergency (no `committee`), or not one and the committee's to handle."""
+    emergency = committee is None
+    try:
+        view = await mark_emergency(
+            session,
+            translator,
+            actor=actor,
+            request_id=request_id,
+            emergency=emergency,
+            committee=committee,
+            now=clock(),
+        )
+    except (PermissionDenied, UnknownRequest):
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    except InvalidTransition as error:
+        await query.answer(
+            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+        )
+        return
+    if (message := await pressed(query, drop=True)) is not None:
+        code = format_tracking_code(view.code, t.locale)
+        await message.answer(
+            t("inbox-marked-emergency", code=code)
+            if emergency
+            else t("inbox-marked-not-emergency", code=code, committee=t(f"committee-{view.committee.value}"))
+        )
+
+
+async def not_an_emergency(
+    query: CallbackQuery,
+    callback_data: NotEmergencyTo,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+) -> None:
+    try:
+        committee = CommitteeKey(callback_data.committee)
+    except ValueError:
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    await give_verdict(
+        query,
+        session,
+        Actor.from_viewer(viewer),
+        t,
+        translator,
+        clock,
+        callback_data.request_id,
+        committee,
+    )
+
+
+async def _say(query: CallbackQuery | None, message: Message | None, text: str) -> None:
+    """What went wrong: on the pressed button, or below the typed note."""
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    elif message is not None:
+        await message.answer(text)
+
+
+async def apply(
+    query: CallbackQuery | None,
+    message: Message | None,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+    request_id: int,
+    action: HandlerAction,
+    note: str | None,
+    card: int = 0,
+) -> bool:
+    """Take the step, from a button (`query`) or with the note typed (`message`), and update the
+    card; False when the note must be typed again."""
+    try:
+        view = await act_on_request(
+            session, translator, actor=actor, request_id=request_id, action=action, now=clock(), note=note
+        )
+    except (PermissionDenied, UnknownRequest):
+        await _say(query, message, t("inbox-not-allowed"))
+        return True
+    except InvalidTransition as error:
+        await _say(
+            query, message, t("request-invalid-state", status=t(f"request-status-{error.status.value}"))
+        )
+        return True
+    except NoteRequired:
+        await _say(query, message, t("inbox-note-expected"))
+        return False
+    except TextTooLong:
+        await _say(query, message, t("request-text-too-long", length=len(note or ""), max=MAX_TEXT_LENGTH))
+        return False
+    if query is not None:
+        await query.answer()
+        if message is not None:  # the card the button is on
+            await update_card(message, message.message_id, t, view, _updated(t, view))
+    elif message is not None:  # the note typed for the card up the chat
+        await message.answer(_updated(t, view))
+        await update_card(message, card, t, view, _updated(t, view))
+    return True
+
+
+async def note_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    done = await apply(
+        None,
+        message,
+        session,
+        Actor.from_viewer(viewer),
+        t,
+        translator,
+        clock,
+        int(data["request_id"]),
+        HandlerAction(data["action"]),
+        message.text,
+        int(data.get("card") or 0),
+    )
+    if done:
+        await state.clear()
+
+
+async def note_expected(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("inbox-note-expected"))
+
+
+async def rerouted(
+    query: CallbackQuery,
+    callback_data: RerouteTo,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    clock: Clock,
+) -> None:
+    try:
+        committee = CommitteeKey(callback_data.committee)
+        view = await reroute_request(
+            session,
+            translator,
+            actor=Actor.from_viewer(viewer),
+            request_id=callback_data.request_id,
+            committee=committee,
+            now=clock(),
+        )
+    except (PermissionDenied, UnknownRequest, ValueError):
+        await query.answer(t("inbox-not-allowed"), show_alert=True)
+        return
+    except InvalidTransition as error:
+        await query.answer(
+            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
+        )
+        return
+    text = t(
+        "inbox-rerouted",
+        code=format_tracking_code(view.code, t.locale),
+        committee=t(f"committee-{committee.value}"),
+    )
+    if (message := await pressed(query, drop=True)) is not None:
+        await message.answer(text)
+        # The card keeps no buttons: the request is the other committee's to take now.
+        await update_card(message, callback_data.card, t, view, text, buttons=False)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.register(show_inbox, Command("inbox"))
+    router.message.register(show_inbox, MenuPress("inbox"))
+    router.callback_query.register(open_request, OpenRequest.filter())
+    router.callback_query.register(request_action, RequestAction.filter())
+    router.callback_query.register(not_an_emergency, NotEmergencyTo.filter())
+    router.message.register(
+        note_typed, StateFilter(NoteForm.note), F.text, ~F.text.startswith("/"), ~AnyMenuPress()
+    )
+    router.message.register(
+        note_expected, StateFilter(NoteForm.note), ~F.text.startswith("/"), ~AnyMenuPress()
+    )
+    router.callback_query.register(rerouted, RerouteTo.filter())
     return router

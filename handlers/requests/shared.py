@@ -1,0 +1,84 @@
+"""What the request flows share: the request form's states and buttons, the committee keyboard
+(also the inbox's, for rerouting), a request's card as the tracker sees it (also the inbox's
+card), and the «photos or a location?» question that both the committee step and the
+follow-or-new choice lead to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from handlers.keyboards import keyboard
+from models.council import CommitteeKey
+from services.i18n import BoundTranslator
+from services.jalali import format_datetime
+from services.requests import (
+    MAX_PHOTOS,
+    RequestStatusView,
+    RequestView,
+    describe_history,
+    describe_request,
+    format_tracking_code,
+)
+
+
+class RequestForm(StatesGroup):
+    text = State()
+    committee = State()
+    duplicate = State()
+    extras = State()
+    privacy = State()
+
+
+class CommitteePick(CallbackData, prefix="rqc"):
+    # "ok" accepts the proposal, "other" shows every committee, else a committee key.
+    choice: str
+
+
+class DuplicateChoice(CallbackData, prefix="rqd"):
+    # The id only says which offer the button belongs to: what may be followed is the offer kept
+    # in the form's state (`offered`), and the service checks it again.
+    follow: bool
+    request_id: int
+
+
+class ExtrasDone(CallbackData, prefix="rqn"):
+    pass
+
+
+class Privacy(CallbackData, prefix="rqp"):
+    anonymous: bool
+
+
+def committee_keyboard(t: BoundTranslator, pack: Any) -> InlineKeyboardMarkup:
+    """Every committee as a button, two a row (crisis last)."""
+    buttons = [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
+    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def track_text(t: BoundTranslator, view: RequestView | RequestStatusView) -> str:
+    if isinstance(view, RequestStatusView):
+        # Not theirs, not followed, not handled by them: the status and the dates, nothing else.
+        return t(
+            "request-track-public",
+            code=format_tracking_code(view.code, t.locale),
+            status=t(f"request-status-{view.status.value}"),
+            created=format_datetime(view.created_at, t.locale),
+            updated=format_datetime(view.updated_at, t.locale),
+        )
+    history = describe_history(t, view)
+    return describe_request(t, view) + (
+        "\n\n" + t("request-history-title") + "\n" + history if history else ""
+    )
+
+
+async def ask_extras(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    await state.set_state(RequestForm.extras)
+    await message.answer(
+        t("request-ask-extras", max=MAX_PHOTOS),
+        reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
+    )
