@@ -131,7 +131,7 @@ async def add_pressed(
     ):
         await query.answer(t("resolution-not-manager"), show_alert=True)
         return
-    # A meeting's offer loses its buttons (one form at a time); a list keeps its own.
+    # The meeting's offer is answered, so it loses its buttons; a list stays as it is, to page on.
     if (message := await pressed(query, drop=meeting is not None)) is not None:
         await start_resolution_form(
             message,
