@@ -18,9 +18,12 @@ from services.accounts import Viewer, display_phone
 from services.council import HeadSeatTaken, PositionTaken
 from services.i18n import BoundTranslator
 from services.persian import normalize_text
+from services.roles import NAME_MAX_LENGTH
 
-NAME_LIMIT = 100
-# Shorter than this is a slip of the finger, not a name (the service would store it).
+# The longest name a form takes: the one the service stores (`services.roles.clean_name`), so that
+# a name the form accepts is never refused when saved, and the message's limit is the real one.
+NAME_LIMIT = NAME_MAX_LENGTH
+# The service stores any name that is not empty; a form asks again for a single letter, a slip.
 NAME_MINIMUM = 2
 
 
