@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name
-from handlers.forms import reask
-from handlers.keyboards import message_of
+from handlers.forms import confirmation, pressed, reask
+from handlers.keyboards import drop_buttons
 from handlers.menu import AnyMenuPress, MenuPress
 from services.accounts import Viewer, display_phone
 from services.authz import Actor, PermissionDenied
@@ -125,222 +125,225 @@ def use_name_keyboard(name: str, t: BoundTranslator) -> InlineKeyboardMarkup:
     )
 
 
-def setup() -> Router:
-    router = Router(name=__name__)
+async def _show_county(
+    message: Message, session: AsyncSession, viewer: Viewer, county_id: int, t: BoundTranslator
+) -> None:
+    """The county's agencies and liaisons, with a button per agency to name its liaison."""
+    try:
+        liaisons = await county_liaisons(session, actor=Actor.from_viewer(viewer), county_id=county_id)
+    except (PermissionDenied, LookupError):
+        await message.answer(t("liaisons-not-allowed"))
+        return
+    await message.answer(render_liaisons(liaisons, t), reply_markup=agencies_keyboard(liaisons, t))
 
-    async def show(
-        message: Message, session: AsyncSession, viewer: Viewer, county_id: int, t: BoundTranslator
-    ) -> None:
-        """The county's agencies and liaisons, with a button per agency to name its liaison."""
-        try:
-            liaisons = await county_liaisons(session, actor=Actor.from_viewer(viewer), county_id=county_id)
-        except (PermissionDenied, LookupError):
-            await message.answer(t("liaisons-not-allowed"))
-            return
-        await message.answer(render_liaisons(liaisons, t), reply_markup=agencies_keyboard(liaisons, t))
 
-    @router.message(Command("liaisons"))
-    @router.message(MenuPress("liaisons"))
-    async def liaisons(
-        message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
-    ) -> None:
-        await state.clear()  # a command ends whatever form was open
-        try:
-            overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
-        except PermissionDenied:
-            await message.answer(t("liaisons-not-official"))
-            return
-        counties = list(overseen.counties)
-        if not counties:
-            await message.answer(t("liaisons-no-counties"))
-        elif len(counties) == 1:
-            await show(message, session, viewer, counties[0].id, t)
-        elif len({county.province_id for county in counties}) > 1:
-            await message.answer(t("liaisons-pick-province"), reply_markup=provinces_keyboard(counties))
-        else:
-            await message.answer(t("liaisons-pick-county"), reply_markup=counties_keyboard(counties))
-
-    @router.callback_query(LiaisonProvince.filter())
-    async def picked_province(
-        query: CallbackQuery,
-        callback_data: LiaisonProvince,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        await query.answer()
-        message = message_of(query)
-        if message is None:
-            return
-        try:
-            overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
-        except PermissionDenied:
-            await message.answer(t("liaisons-not-official"))
-            return
-        counties = [c for c in overseen.counties if c.province_id == callback_data.province_id]
-        if not counties:
-            await message.answer(t("liaisons-not-allowed"))
-            return
+async def liaisons(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
+) -> None:
+    await state.clear()  # a command ends whatever form was open
+    try:
+        overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
+    except PermissionDenied:
+        await message.answer(t("liaisons-not-official"))
+        return
+    counties = list(overseen.counties)
+    if not counties:
+        await message.answer(t("liaisons-no-counties"))
+    elif len(counties) == 1:
+        await _show_county(message, session, viewer, counties[0].id, t)
+    elif len({county.province_id for county in counties}) > 1:
+        await message.answer(t("liaisons-pick-province"), reply_markup=provinces_keyboard(counties))
+    else:
         await message.answer(t("liaisons-pick-county"), reply_markup=counties_keyboard(counties))
 
-    @router.callback_query(LiaisonCounty.filter())
-    async def picked_county(
-        query: CallbackQuery,
-        callback_data: LiaisonCounty,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        await query.answer()
-        await state.clear()
-        if (message := message_of(query)) is not None:
-            await show(message, session, viewer, callback_data.county_id, t)
 
-    @router.callback_query(LiaisonAgency.filter())
-    async def picked_agency(
-        query: CallbackQuery,
-        callback_data: LiaisonAgency,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-    ) -> None:
-        # Asked of the service first, so a forged or stale button starts no form.
-        try:
-            liaisons = await county_liaisons(
-                session, actor=Actor.from_viewer(viewer), county_id=callback_data.county_id
-            )
-        except (PermissionDenied, LookupError):
-            await state.clear()
-            await query.answer(t("liaisons-not-allowed"), show_alert=True)
-            return
-        entry = next((e for e in liaisons.agencies if e.agency.key == callback_data.agency), None)
-        if entry is None:
-            await query.answer(t("liaisons-unknown-agency"), show_alert=True)
-            return
-        await query.answer()
-        await state.clear()
-        await state.set_state(LiaisonForm.phone)
-        data = await state.update_data(
-            county_id=liaisons.county.id,
-            county=liaisons.county.name,
-            agency_key=entry.agency.key,
-            agency=agency_name(entry.agency, t),
-            current_name=(entry.liaison.full_name or "—") if entry.liaison else None,
-            current_phone=entry.liaison.phone if entry.liaison else None,
+async def picked_province(
+    query: CallbackQuery,
+    callback_data: LiaisonProvince,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    if (message := await pressed(query)) is None:
+        return
+    try:
+        overseen = await overseen_regions(session, actor=Actor.from_viewer(viewer))
+    except PermissionDenied:
+        await message.answer(t("liaisons-not-official"))
+        return
+    counties = [c for c in overseen.counties if c.province_id == callback_data.province_id]
+    if not counties:
+        await message.answer(t("liaisons-not-allowed"))
+        return
+    await message.answer(t("liaisons-pick-county"), reply_markup=counties_keyboard(counties))
+
+
+async def picked_county(
+    query: CallbackQuery,
+    callback_data: LiaisonCounty,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    message = await pressed(query)
+    await state.clear()
+    if message is not None:
+        await _show_county(message, session, viewer, callback_data.county_id, t)
+
+
+async def picked_agency(
+    query: CallbackQuery,
+    callback_data: LiaisonAgency,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    # Asked of the service first, so a forged or stale button starts no form.
+    try:
+        liaisons = await county_liaisons(
+            session, actor=Actor.from_viewer(viewer), county_id=callback_data.county_id
         )
-        if (message := message_of(query)) is not None:
-            await message.answer(t("liaisons-ask-phone", agency=data["agency"], county=data["county"]))
-
-    @router.message(
-        StateFilter(LiaisonForm.phone), F.text | F.contact, ~F.text.startswith("/"), ~AnyMenuPress()
+    except (PermissionDenied, LookupError):
+        await state.clear()
+        await query.answer(t("liaisons-not-allowed"), show_alert=True)
+        return
+    entry = next((e for e in liaisons.agencies if e.agency.key == callback_data.agency), None)
+    if entry is None:
+        await query.answer(t("liaisons-unknown-agency"), show_alert=True)
+        return
+    message = await pressed(query)
+    await state.clear()
+    await state.set_state(LiaisonForm.phone)
+    data = await state.update_data(
+        county_id=liaisons.county.id,
+        county=liaisons.county.name,
+        agency_key=entry.agency.key,
+        agency=agency_name(entry.agency, t),
+        current_name=(entry.liaison.full_name or "—") if entry.liaison else None,
+        current_phone=entry.liaison.phone if entry.liaison else None,
     )
-    async def got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        contact = message.contact
-        try:
-            phone = normalize_mobile(contact.phone_number if contact else (message.text or ""))
-        except InvalidPhone:
-            await message.answer(t("member-bad-phone"))
-            return
-        # A shared contact carries a name: offered as the answer to the next question.
-        contact_name = (
-            member_name(" ".join(filter(None, (contact.first_name, contact.last_name)))) if contact else None
-        )
-        await state.update_data(phone=phone, contact_name=contact_name)
-        await state.set_state(LiaisonForm.name)
-        await message.answer(
-            t("liaisons-ask-name"), reply_markup=use_name_keyboard(contact_name, t) if contact_name else None
-        )
+    if message is not None:
+        await message.answer(t("liaisons-ask-phone", agency=data["agency"], county=data["county"]))
 
-    async def show_summary(message: Message, state: FSMContext, t: BoundTranslator, name: str) -> None:
-        data = await state.update_data(name=name)
-        await state.set_state(LiaisonForm.confirm)
-        text = t(
-            "liaisons-summary",
+
+async def got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    contact = message.contact
+    try:
+        phone = normalize_mobile(contact.phone_number if contact else (message.text or ""))
+    except InvalidPhone:
+        await message.answer(t("member-bad-phone"))
+        return
+    # A shared contact carries a name: offered as the answer to the next question.
+    contact_name = (
+        member_name(" ".join(filter(None, (contact.first_name, contact.last_name)))) if contact else None
+    )
+    await state.update_data(phone=phone, contact_name=contact_name)
+    await state.set_state(LiaisonForm.name)
+    await message.answer(
+        t("liaisons-ask-name"), reply_markup=use_name_keyboard(contact_name, t) if contact_name else None
+    )
+
+
+async def _show_summary(message: Message, state: FSMContext, t: BoundTranslator, name: str) -> None:
+    data = await state.update_data(name=name)
+    await state.set_state(LiaisonForm.confirm)
+    text = t(
+        "liaisons-summary",
+        agency=data["agency"],
+        county=data["county"],
+        name=name,
+        phone=display_phone(data["phone"]),
+    )
+    if data.get("current_phone") and data["current_phone"] != data["phone"]:
+        text += "\n" + t("liaisons-replaces", name=data["current_name"])
+    await message.answer(text, reply_markup=confirm_keyboard(t))
+
+
+async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    name = member_name(message.text or "")
+    if name is None:
+        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+        return
+    await _show_summary(message, state, t, name)
+
+
+async def used_contact_name(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
+    name = (await state.get_data()).get("contact_name")
+    if (message := await pressed(query)) is not None and name:
+        await drop_buttons(query)
+        await _show_summary(message, state, t, name)
+
+
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: ConfirmMember,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+) -> None:
+    if (done := await confirmation(query, callback_data.save, state, t)) is None:
+        return
+    await state.clear()  # saved or refused below, the form is over
+    message, data = done.message, done.data
+    try:
+        liaison = await set_liaison(
+            session,
+            actor=Actor.from_viewer(viewer),
+            county_id=data["county_id"],
+            agency_key=data["agency_key"],
+            phone=data["phone"],
+            full_name=data["name"],
+            now=clock(),
+        )
+    except (PermissionDenied, LookupError) as refused:
+        # Kept here: handlers.errors would say «not an official», and an agency gone meanwhile is
+        # worth naming.
+        key = "liaisons-unknown-agency" if isinstance(refused, UnknownAgency) else "liaisons-not-allowed"
+        await message.answer(t(key))
+        return
+    await message.answer(
+        t(
+            "liaisons-saved",
+            name=liaison.full_name or data["name"],
             agency=data["agency"],
             county=data["county"],
-            name=name,
-            phone=display_phone(data["phone"]),
         )
-        if data.get("current_phone") and data["current_phone"] != data["phone"]:
-            text += "\n" + t("liaisons-replaces", name=data["current_name"])
-        await message.answer(text, reply_markup=confirm_keyboard(t))
+    )
+    await _show_county(message, session, viewer, data["county_id"], t)
 
-    @router.message(StateFilter(LiaisonForm.name), F.text, ~F.text.startswith("/"), ~AnyMenuPress())
-    async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        name = member_name(message.text or "")
-        if name is None:
-            await message.answer(t("member-bad-name", limit=NAME_LIMIT))
-            return
-        await show_summary(message, state, t, name)
 
-    @router.callback_query(StateFilter(LiaisonForm.name), LiaisonUseName.filter())
-    async def used_contact_name(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:
-        name = (await state.get_data()).get("contact_name")
-        await query.answer()
-        if (message := message_of(query)) is not None and name:
-            await message.edit_reply_markup(reply_markup=None)
-            await show_summary(message, state, t, name)
-
-    @router.callback_query(StateFilter(LiaisonForm.confirm), ConfirmMember.filter())
-    async def confirmed(
-        query: CallbackQuery,
-        callback_data: ConfirmMember,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        clock: Clock,
-    ) -> None:
+async def form_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    current = await state.get_state()
+    if current == LiaisonForm.phone.state:
+        await message.answer(t("member-bad-phone"))
+    elif current == LiaisonForm.name.state:
         data = await state.get_data()
-        message = message_of(query)
-        await query.answer()
-        await state.clear()
-        if message is None:
-            return
-        await message.edit_reply_markup(reply_markup=None)
-        if not callback_data.save:
-            await message.answer(t("cancel-done"))
-            return
-        try:
-            liaison = await set_liaison(
-                session,
-                actor=Actor.from_viewer(viewer),
-                county_id=data["county_id"],
-                agency_key=data["agency_key"],
-                phone=data["phone"],
-                full_name=data["name"],
-                now=clock(),
-            )
-        except (PermissionDenied, LookupError) as refused:
-            key = "liaisons-unknown-agency" if isinstance(refused, UnknownAgency) else "liaisons-not-allowed"
-            await message.answer(t(key))
-            return
+        name = data.get("contact_name")
         await message.answer(
-            t(
-                "liaisons-saved",
-                name=liaison.full_name or data["name"],
-                agency=data["agency"],
-                county=data["county"],
-            )
+            t("member-bad-name", limit=NAME_LIMIT),
+            reply_markup=use_name_keyboard(name, t) if name else None,
         )
-        await show(message, session, viewer, data["county_id"], t)
+    else:
+        await reask(message, state, t("council-use-buttons"))
 
-    # Commands and menu buttons go on to their own routers; anything else is answered here.
-    @router.message(StateFilter(LiaisonForm), ~F.text.startswith("/"), ~AnyMenuPress())
-    async def form_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        current = await state.get_state()
-        if current == LiaisonForm.phone.state:
-            await message.answer(t("member-bad-phone"))
-        elif current == LiaisonForm.name.state:
-            data = await state.get_data()
-            name = data.get("contact_name")
-            await message.answer(
-                t("member-bad-name", limit=NAME_LIMIT),
-                reply_markup=use_name_keyboard(name, t) if name else None,
-            )
-        else:
-            await reask(message, state, t("council-use-buttons"))
 
+def setup() -> Router:
+    router = Router(name=__name__)
+    # Commands and menu buttons typed in the form go on to their own routers.
+    typed = (~F.text.startswith("/"), ~AnyMenuPress())
+    router.message.register(liaisons, MenuPress("liaisons"))
+    router.message.register(liaisons, Command("liaisons"))
+    router.callback_query.register(picked_province, LiaisonProvince.filter())
+    router.callback_query.register(picked_county, LiaisonCounty.filter())
+    router.callback_query.register(picked_agency, LiaisonAgency.filter())
+    router.message.register(got_phone, StateFilter(LiaisonForm.phone), F.text | F.contact, *typed)
+    router.message.register(got_name, StateFilter(LiaisonForm.name), F.text, *typed)
+    router.callback_query.register(used_contact_name, StateFilter(LiaisonForm.name), LiaisonUseName.filter())
+    router.callback_query.register(confirmed, StateFilter(LiaisonForm.confirm), ConfirmMember.filter())
+    # After the steps: anything else typed in the form is answered here.
+    router.message.register(form_expects_something_else, StateFilter(LiaisonForm), *typed)
     return router

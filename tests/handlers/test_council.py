@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import User
 from sqlalchemy import select
 
+from handlers.council import member_name
 from models import (
     CommitteeKey,
     CommitteeMembership,
@@ -17,7 +18,7 @@ from models import (
 )
 from services.authz import OPERATOR
 from services.council import register_member
-from services.roles import grant_role
+from services.roles import NAME_MAX_LENGTH, grant_role
 from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
 from tests.handlers.harness import NOW
 
@@ -67,13 +68,21 @@ async def fill_form(harness: Harness, user: User, name: str, phone: str, head: s
     await harness.send(harness.updates.callback(user, f"cm_head:{head}"))
 
 
+def test_a_typed_name_may_be_as_long_as_the_service_stores() -> None:
+    """The forms take a name as long as the service keeps (`services.roles.clean_name`), no longer."""
+    longest = "ب" * NAME_MAX_LENGTH
+    assert member_name(longest) == longest
+    assert member_name(longest + "ب") is None
+    assert member_name("ك") is None
+
+
 async def test_manager_registers_a_committee_head(harness: Harness) -> None:
     user = await manager(harness)
     t = harness.translator
     await harness.send(harness.updates.message(user, text="/add_member"))
     assert harness.last_text() == t.get("fa", "member-ask-name")
     await harness.send(harness.updates.message(user, text="ك"))  # too short, Arabic kaf
-    assert harness.last_text() == t.get("fa", "member-bad-name", limit=100)
+    assert harness.last_text() == t.get("fa", "member-bad-name", limit=NAME_MAX_LENGTH)
     await harness.send(harness.updates.message(user, text="مريم  كريمي"))
     assert harness.last_text() == t.get("fa", "member-ask-phone", name="مریم کریمی")
     await harness.send(harness.updates.message(user, text="۰۹۱۲۳"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import AuditEntry, CommitteeMembership, CouncilMember, Neighbourhood, Person
 from services.authz import OPERATOR
 from services.council import register_member
+from services.roles import NAME_MAX_LENGTH
 from tests.handlers.conftest import Harness, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import last_keyboard, manager, onboard
@@ -92,9 +93,9 @@ async def test_the_manager_edits_name_phone_and_national_code_and_saves_once(har
     await harness.send(harness.updates.callback(user, "cm_fld:name"))
     assert harness.last_text() == fa(harness, "member-edit-ask-name", name="علی رضایی")
     await harness.send(harness.updates.message(user, sticker=STICKER))
-    assert harness.last_text() == fa(harness, "member-bad-name", limit=100)
+    assert harness.last_text() == fa(harness, "member-bad-name", limit=NAME_MAX_LENGTH)
     await harness.send(harness.updates.message(user, text="ك"))
-    assert harness.last_text() == fa(harness, "member-bad-name", limit=100)
+    assert harness.last_text() == fa(harness, "member-bad-name", limit=NAME_MAX_LENGTH)
     await harness.send(harness.updates.message(user, text="علي  رضايي‌فر"))  # Arabic ي, doubled space
     text = harness.last_text()
     assert "علی رضایی‌فر" in text

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import County, Liaison, Neighbourhood, NeighbourhoodKind, Person, Province, Role, ScopeKind
 from services.authz import OPERATOR
 from services.council import list_agencies
-from services.roles import grant_role
+from services.roles import NAME_MAX_LENGTH, grant_role
 from tests.handlers.conftest import Harness, count, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
@@ -100,7 +100,7 @@ async def test_a_county_official_names_then_replaces_a_liaison(harness: Harness)
     await harness.send(harness.updates.message(user, text="۰۹۱۲۱۱۱۰۰۱۰"))
     assert harness.last_text() == fa(harness, "liaisons-ask-name")
     await harness.send(harness.updates.message(user, sticker=STICKER))
-    assert harness.last_text() == fa(harness, "member-bad-name", limit=100)
+    assert harness.last_text() == fa(harness, "member-bad-name", limit=NAME_MAX_LENGTH)
     await harness.send(harness.updates.message(user, text="احمد  كاظمي"))
     assert harness.last_text() == fa(
         harness,
