@@ -198,4 +198,3 @@ async def test_only_a_changed_text_shows_as_edited(emu: BotAPIEmulator, bot: Bot
     assert not record.edited and "reply_markup" not in record.message
     await bot.edit_message_text(text="question, answered", chat_id=USER_ID, message_id=message.message_id)
     assert record.edited
-
