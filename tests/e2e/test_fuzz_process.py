@@ -76,7 +76,7 @@ def callback_classes() -> dict[str, type[CallbackData]]:
 def commands() -> list[str]:
     """Every command the handlers register."""
     names: set[str] = set()
-    for path in (PROJECT_ROOT / "handlers").glob("*.py"):
+    for path in (PROJECT_ROOT / "handlers").rglob("*.py"):
         names.update(re.findall(r'Command\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8")))
     return sorted(names)
 
