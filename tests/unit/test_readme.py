@@ -71,7 +71,7 @@ def registered(command: str) -> bool:
     if command == "start":
         return True
     pattern = re.compile(rf'Command\([^)]*"{command}"')
-    return any(pattern.search(path.read_text(encoding="utf-8")) for path in HANDLERS.glob("*.py"))
+    return any(pattern.search(path.read_text(encoding="utf-8")) for path in HANDLERS.rglob("*.py"))
 
 
 def test_the_commands_are_listed_once_and_true() -> None:
