@@ -19,6 +19,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.forms import pressed
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied, UnknownScope
 from services.i18n import BoundTranslator, Translator
@@ -81,36 +82,34 @@ async def send_poster(
     )
 
 
+async def poster(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    deep_link: DeepLink,
+) -> None:
+    await state.clear()  # a command ends whatever form was open
+    await send_poster(message, session, viewer, t, translator, deep_link)
+
+
+async def poster_pressed(
+    query: CallbackQuery,
+    callback_data: PosterRequest,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    translator: Translator,
+    deep_link: DeepLink,
+) -> None:
+    if (message := await pressed(query)) is not None:
+        await send_poster(message, session, viewer, t, translator, deep_link, callback_data.neighbourhood_id)
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    @router.message(Command("poster"))
-    async def poster(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        deep_link: DeepLink,
-    ) -> None:
-        await state.clear()  # a command ends whatever form was open
-        await send_poster(message, session, viewer, t, translator, deep_link)
-
-    @router.callback_query(PosterRequest.filter())
-    async def poster_pressed(
-        query: CallbackQuery,
-        callback_data: PosterRequest,
-        session: AsyncSession,
-        viewer: Viewer,
-        t: BoundTranslator,
-        translator: Translator,
-        deep_link: DeepLink,
-    ) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await send_poster(
-                query.message, session, viewer, t, translator, deep_link, callback_data.neighbourhood_id
-            )
-
+    router.message.register(poster, Command("poster"))
+    router.callback_query.register(poster_pressed, PosterRequest.filter())
     return router

@@ -54,7 +54,7 @@ async def show_not_joined(
 ) -> None:
     try:
         people = await not_joined(session, Actor.from_viewer(viewer))
-    except PermissionDenied:
+    except PermissionDenied:  # kept here: /not_joined leaves a form that is open as it is
         await message.answer(t("not-joined-not-allowed"))
         return
     if not people:
