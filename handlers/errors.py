@@ -111,78 +111,80 @@ def is_gone(error: BaseException) -> bool:
     return False
 
 
+async def denied(
+    event: ErrorEvent,
+    translator: Translator,
+    t: BoundTranslator | None = None,
+    state: FSMContext | None = None,
+) -> bool:
+    error = event.exception
+    assert isinstance(error, PermissionDenied)
+    log.info("update %s: %s", event.update.update_id, error)
+    if state is not None:
+        await state.clear()
+    await _say(event.update, (t or translator.bind(translator.default_locale))(denied_key(error.action)))
+    return True
+
+
+async def invalid_text(
+    event: ErrorEvent,
+    translator: Translator,
+    t: BoundTranslator | None = None,
+    state: FSMContext | None = None,
+) -> bool:
+    error = event.exception
+    bound = t or translator.bind(translator.default_locale)
+    if isinstance(error, TextTooLong):
+        text = bound("error-text-too-long", length=error.length, limit=error.maximum)
+    else:
+        assert isinstance(error, TextTooShort)
+        text = bound("error-text-too-short", limit=error.minimum)
+    message = event.update.message
+    if message is not None and state is not None:
+        from handlers.forms import reask  # the toolkit builds on this module
+
+        await reask(message, state, text)
+    else:
+        await _say(event.update, text)
+    return True
+
+
+async def apologise(
+    event: ErrorEvent,
+    translator: Translator,
+    t: BoundTranslator | None = None,
+    session: AsyncSession | None = None,
+    platform: Platform | None = None,
+    clock: Clock | None = None,
+) -> bool:
+    error, update = event.exception, event.update
+    if isinstance(error, TelegramForbiddenError):
+        log.info("update %s: the person can't be reached: %s", update.update_id, error.message)
+        return True
+    if is_gone(error):
+        log.info("update %s names something gone: %s: %s", update.update_id, type(error).__name__, error)
+        key = "error-gone"
+    else:
+        log.error("error while handling update %s", update.update_id, exc_info=error)
+        key = "error-generic"
+    text = (t or translator.bind(translator.default_locale))(key)
+    try:
+        await _say(update, text)
+    except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter) as failure:
+        # Retried already (bot.reply_retry): the messenger is down for a while, so the answer
+        # waits in the outbox, whose worker keeps trying, rather than never coming.
+        log.warning("could not answer update %s after an error: %s", update.update_id, failure)
+        await _leave_to_the_outbox(session, platform, clock, update, text)
+    except Exception:  # the answer is best effort; the error is already logged
+        log.warning("could not answer update %s after an error", update.update_id, exc_info=True)
+    return True
+
+
 def setup() -> Router:
     router = Router(name=__name__)
-
-    @router.errors(ExceptionTypeFilter(PermissionDenied))
-    async def denied(
-        event: ErrorEvent,
-        translator: Translator,
-        t: BoundTranslator | None = None,
-        state: FSMContext | None = None,
-    ) -> bool:
-        error = event.exception
-        assert isinstance(error, PermissionDenied)
-        log.info("update %s: %s", event.update.update_id, error)
-        if state is not None:
-            await state.clear()
-        await _say(event.update, (t or translator.bind(translator.default_locale))(denied_key(error.action)))
-        return True
-
-    @router.errors(ExceptionTypeFilter(TextTooShort, TextTooLong))
-    async def invalid_text(
-        event: ErrorEvent,
-        translator: Translator,
-        t: BoundTranslator | None = None,
-        state: FSMContext | None = None,
-    ) -> bool:
-        error = event.exception
-        bound = t or translator.bind(translator.default_locale)
-        if isinstance(error, TextTooLong):
-            text = bound("error-text-too-long", length=error.length, limit=error.maximum)
-        else:
-            assert isinstance(error, TextTooShort)
-            text = bound("error-text-too-short", limit=error.minimum)
-        message = event.update.message
-        if message is not None and state is not None:
-            from handlers.forms import reask  # the toolkit builds on this module
-
-            await reask(message, state, text)
-        else:
-            await _say(event.update, text)
-        return True
-
-    @router.errors()
-    async def apologise(
-        event: ErrorEvent,
-        translator: Translator,
-        t: BoundTranslator | None = None,
-        session: AsyncSession | None = None,
-        platform: Platform | None = None,
-        clock: Clock | None = None,
-    ) -> bool:
-        error, update = event.exception, event.update
-        if isinstance(error, TelegramForbiddenError):
-            log.info("update %s: the person can't be reached: %s", update.update_id, error.message)
-            return True
-        if is_gone(error):
-            log.info("update %s names something gone: %s: %s", update.update_id, type(error).__name__, error)
-            key = "error-gone"
-        else:
-            log.error("error while handling update %s", update.update_id, exc_info=error)
-            key = "error-generic"
-        text = (t or translator.bind(translator.default_locale))(key)
-        try:
-            await _say(update, text)
-        except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter) as failure:
-            # Retried already (bot.reply_retry): the messenger is down for a while, so the answer
-            # waits in the outbox, whose worker keeps trying, rather than never coming.
-            log.warning("could not answer update %s after an error: %s", update.update_id, failure)
-            await _leave_to_the_outbox(session, platform, clock, update, text)
-        except Exception:  # the answer is best effort; the error is already logged
-            log.warning("could not answer update %s after an error", update.update_id, exc_info=True)
-        return True
-
+    router.errors.register(denied, ExceptionTypeFilter(PermissionDenied))
+    router.errors.register(invalid_text, ExceptionTypeFilter(TextTooShort, TextTooLong))
+    router.errors.register(apologise)
     return router
 
 
