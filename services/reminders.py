@@ -10,7 +10,8 @@ weekly county digest. Scheduled jobs (services/jobs.py) call these; all dates ar
 
 Each reminder is claimed with `claim_mark` in the transaction that queues its message(s), so a
 rerun, a restart or a second instance sends nothing new. A message longer than the platform's
-limit becomes a short numbered series, split at line boundaries.
+limit becomes a short numbered series, split at line boundaries. The queries are in
+`models.reminders_repo`.
 """
 
 from __future__ import annotations
@@ -22,19 +23,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.council import Agency, CouncilMember
-from models.identity import Account, County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
-from models.requests import OPEN_STATUSES, CitizenRequest, CommitteeSla
-from models.resolutions import (
-    OPEN_RESOLUTION_STATUSES,
-    ReminderMark,
-    Resolution,
-    ResolutionStatus,
-    ResponsibleKind,
-)
+from models import reminders_repo as repo
+from models import resolutions_repo
+from models.identity import Account, Role
+from models.resolutions import Resolution, ResponsibleKind
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
@@ -187,21 +181,7 @@ def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: b
     return t("reminder-line", **args)
 
 
-# ---- loading resolutions ----
-
-
-async def _open_resolutions(
-    session: AsyncSession, *, due_by: date, county_id: int | None = None
-) -> list[tuple[Resolution, str]]:
-    stmt = (
-        select(Resolution, Neighbourhood.name)
-        .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
-        .where(Resolution.status.in_(OPEN_RESOLUTION_STATUSES), Resolution.deadline <= due_by)
-        .order_by(Resolution.deadline, Resolution.id)
-    )
-    if county_id is not None:
-        stmt = stmt.where(Neighbourhood.county_id == county_id)
-    return [(resolution, name) for resolution, name in (await session.execute(stmt)).all()]
+# ---- loading resolutions (the queries are in models.reminders_repo) ----
 
 
 class _Responsibles:
@@ -233,18 +213,14 @@ class _Responsibles:
         kind = resolution.responsible_kind
         if kind is ResponsibleKind.AGENCY and resolution.responsible_agency_id is not None:
             if self._agencies is None:
-                rows = await self._session.execute(select(Agency.id, Agency.name_fa, Agency.name_en))
-                self._agencies = {row.id: (row.name_fa, row.name_en) for row in rows}
+                self._agencies = await repo.agency_names(self._session)
             fa, en = self._agencies.get(resolution.responsible_agency_id, ("", ""))
             return ResponsibleLabel(kind, agency_fa=fa, agency_en=en)
         if kind is ResponsibleKind.MEMBER and resolution.responsible_member_id is not None:
             member_id = resolution.responsible_member_id
             if member_id not in self._members:
-                self._members[member_id] = await self._session.scalar(
-                    select(Person.full_name)
-                    .join(CouncilMember, CouncilMember.person_id == Person.id)
-                    .where(CouncilMember.id == member_id)
-                )
+                names = await resolutions_repo.member_names(self._session, [member_id])
+                self._members[member_id] = names.get(member_id)
             return ResponsibleLabel(kind, member_name=self._members[member_id])
         committee = resolution.responsible_committee
         return ResponsibleLabel(ResponsibleKind.COMMITTEE, committee=committee.value if committee else None)
@@ -304,17 +280,6 @@ async def _queue_series(
     return queued
 
 
-async def _claimed(session: AsyncSession, keys: Iterable[str]) -> set[str]:
-    """Which of `keys` were claimed already: a rerun skips those without looking anything up
-    (`claim_mark` still decides, in the transaction, for runs racing each other)."""
-    pending = list(keys)
-    found: set[str] = set()
-    for i in range(0, len(pending), 500):
-        chunk = pending[i : i + 500]
-        found.update(await session.scalars(select(ReminderMark.key).where(ReminderMark.key.in_(chunk))))
-    return found
-
-
 # ---- the morning digest ----
 
 
@@ -353,6 +318,20 @@ def render_digest(
     return split_message(header, body, t("reminder-digest-hint"))
 
 
+async def _digest_lines(
+    session: AsyncSession, today: date, policy: ReminderPolicy
+) -> dict[int, list[ResolutionLine]]:
+    """Each responsible person's overdue and due-soon resolutions, as lines."""
+    rows = await repo.open_resolutions_due_by(session, due_by=today + timedelta(days=policy.due_soon_days))
+    responsibles = _Responsibles(session)
+    by_person: dict[int, list[ResolutionLine]] = defaultdict(list)
+    for resolution, neighbourhood in rows:
+        line = _line(resolution, neighbourhood, today)
+        for person_id in await responsibles.people(resolution):
+            by_person[person_id].append(line)
+    return by_person
+
+
 async def run_resolution_digest(
     session: AsyncSession,
     translator: Translator,
@@ -364,17 +343,11 @@ async def run_resolution_digest(
     """Send each responsible person one digest of their overdue and due-soon resolutions, once per
     Tehran day (`digest:<person>:<date>`). Commits once per person."""
     today = tehran_today(now)
-    rows = await _open_resolutions(session, due_by=today + timedelta(days=policy.due_soon_days))
-    responsibles = _Responsibles(session)
-    by_person: dict[int, list[ResolutionLine]] = defaultdict(list)
-    for resolution, neighbourhood in rows:
-        line = _line(resolution, neighbourhood, today)
-        for person_id in await responsibles.people(resolution):
-            by_person[person_id].append(line)
-    keys = {person_id: f"digest:{person_id}:{today.isoformat()}" for person_id in by_person}
-    done = await _claimed(session, keys.values())
     # End the read before the per-person transactions (no snapshot held while others write).
-    await session.commit()
+    async with committing(session):
+        by_person = await _digest_lines(session, today, policy)
+        keys = {person_id: f"digest:{person_id}:{today.isoformat()}" for person_id in by_person}
+        done = await repo.claimed_marks(session, keys.values())
     digests = messages = 0
     for person_id, lines in sorted(by_person.items()):
         if keys[person_id] in done:
@@ -438,6 +411,96 @@ def render_escalation(
     return split_message(header, body, t("reminder-escalation-hint"))
 
 
+async def _due_escalations(
+    session: AsyncSession, today: date, policy: ReminderPolicy
+) -> list[tuple[Resolution, str, int, str]]:
+    """(resolution, neighbourhood, level, mark key) of every escalation the overdue days call
+    for, claimed or not, in the order of the resolutions' ids."""
+    thresholds = {1: policy.escalate_manager_days, 2: policy.escalate_county_days}
+    rows = await repo.open_resolutions_due_by(
+        session, due_by=today - timedelta(days=min(thresholds.values()) + 1)
+    )
+    rows.sort(key=lambda row: row[0].id)  # claim in one order: two instances never deadlock
+    return [
+        (resolution, neighbourhood, level, f"resolution-escalation:{resolution.id}:{level}")
+        for resolution, neighbourhood in rows
+        for level in ESCALATION_LEVELS
+        if (today - resolution.deadline).days > thresholds[level]
+    ]
+
+
+class _EscalationRun:
+    """One run's escalations, gathered per recipient so that each gets one message; who is at
+    each level and who can be reached are looked up once per run."""
+
+    def __init__(self, session: AsyncSession, translator: Translator, today: date, now: datetime) -> None:
+        self._session, self._translator, self._today, self._now = session, translator, today, now
+        self._responsibles = _Responsibles(session)
+        self._people_at: dict[tuple[int, int], list[int]] = {}
+        self._reachable: dict[int, _Recipient | None] = {}
+        self.escalated = 0
+        self.recipients: dict[int, dict[int, list[ResolutionLine]]] = defaultdict(lambda: defaultdict(list))
+        # Who an escalation is for but cannot be reached now: an SMS each (services.sms).
+        self._sms_due: dict[int, list[str]] = defaultdict(list)
+
+    async def _people(self, neighbourhood_id: int, level: int) -> list[int]:
+        place = (neighbourhood_id, level)
+        if place not in self._people_at:
+            self._people_at[place] = unique(await escalation_people(self._session, neighbourhood_id, level))
+        for person_id in self._people_at[place]:
+            if person_id not in self._reachable:
+                self._reachable[person_id] = await _recipient(self._session, self._translator, person_id)
+        return self._people_at[place]
+
+    async def escalate(self, resolution: Resolution, neighbourhood: str, level: int, key: str) -> None:
+        """Claim the escalation and list it for everyone reachable at the level; those who are not
+        are due an SMS about it."""
+        people = await self._people(resolution.neighbourhood_id, level)
+        reachable = [p for p in people if self._reachable[p] is not None]
+        for person_id in people:
+            if self._reachable[person_id] is None:
+                self._sms_due[person_id].append(f"resolution:{resolution.id}:{level}")
+        if not reachable:
+            # Not claimed: it goes out once someone at this level has opened the bot.
+            log.warning("resolution %s: nobody reachable to escalate to at level %s", resolution.id, level)
+            return
+        if not await claim_mark(self._session, key, self._now):
+            return
+        self.escalated += 1
+        line = _line(resolution, neighbourhood, self._today, await self._responsibles.label(resolution))
+        for person_id in reachable:
+            self.recipients[person_id][level].append(line)
+
+    async def queue_messages(self, policy: ReminderPolicy) -> int:
+        """Each recipient's message (or short series); how many were queued."""
+        messages = 0
+        for person_id, by_level in sorted(self.recipients.items()):
+            recipient = self._reachable[person_id]
+            assert recipient is not None
+            ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
+            # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
+            digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
+            messages += await _queue_series(
+                self._session,
+                recipient,
+                render_escalation(recipient.t, by_level, policy),
+                dedup_prefix=f"resolution-escalation:{person_id}:{digest}",
+                now=self._now,
+            )
+        return messages
+
+    async def queue_sms(self, sms: SmsPolicy) -> None:
+        for person_id, escalations in sorted(self._sms_due.items()):
+            await queue_escalation_sms(
+                self._session,
+                self._translator,
+                sms,
+                person_id=person_id,
+                escalations=escalations,
+                now=self._now,
+            )
+
+
 async def run_resolution_escalations(
     session: AsyncSession,
     translator: Translator,
@@ -453,70 +516,17 @@ async def run_resolution_escalations(
     commit together. A level with nobody who has opened the bot yet is not claimed, so it is
     escalated once someone there can be reached."""
     today = tehran_today(now)
-    thresholds = {1: policy.escalate_manager_days, 2: policy.escalate_county_days}
-    rows = await _open_resolutions(session, due_by=today - timedelta(days=min(thresholds.values()) + 1))
-    rows.sort(key=lambda row: row[0].id)  # claim in one order: two instances never deadlock
-    due = [
-        (resolution, neighbourhood, level, f"resolution-escalation:{resolution.id}:{level}")
-        for resolution, neighbourhood in rows
-        for level in ESCALATION_LEVELS
-        if (today - resolution.deadline).days > thresholds[level]
-    ]
-    done = await _claimed(session, (key for *_, key in due))
-    await session.commit()
-    responsibles = _Responsibles(session)
-    escalated = messages = 0
-    people_at: dict[tuple[int, int], list[int]] = {}
-    reachable_people: dict[int, _Recipient | None] = {}
-    recipients: dict[int, dict[int, list[ResolutionLine]]] = defaultdict(lambda: defaultdict(list))
-    # Who an escalation is for but cannot be reached now: an SMS each (services.sms).
-    sms_due: dict[int, list[str]] = defaultdict(list)
+    async with committing(session):
+        due = await _due_escalations(session, today, policy)
+        done = await repo.claimed_marks(session, (key for *_, key in due))
+    run = _EscalationRun(session, translator, today, now)
     async with committing(session):
         for resolution, neighbourhood, level, key in due:
-            if key in done:
-                continue
-            place = (resolution.neighbourhood_id, level)
-            if place not in people_at:
-                people_at[place] = unique(
-                    await escalation_people(session, resolution.neighbourhood_id, level)
-                )
-            for person_id in people_at[place]:
-                if person_id not in reachable_people:
-                    reachable_people[person_id] = await _recipient(session, translator, person_id)
-            reachable = [p for p in people_at[place] if reachable_people[p] is not None]
-            for person_id in people_at[place]:
-                if reachable_people[person_id] is None:
-                    sms_due[person_id].append(f"resolution:{resolution.id}:{level}")
-            if not reachable:
-                # Not claimed: it goes out once someone at this level has opened the bot.
-                log.warning(
-                    "resolution %s: nobody reachable to escalate to at level %s", resolution.id, level
-                )
-                continue
-            if not await claim_mark(session, key, now):
-                continue
-            escalated += 1
-            line = _line(resolution, neighbourhood, today, await responsibles.label(resolution))
-            for person_id in reachable:
-                recipients[person_id][level].append(line)
-        for person_id, by_level in sorted(recipients.items()):
-            recipient = reachable_people[person_id]
-            assert recipient is not None
-            ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
-            # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
-            digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
-            messages += await _queue_series(
-                session,
-                recipient,
-                render_escalation(recipient.t, by_level, policy),
-                dedup_prefix=f"resolution-escalation:{person_id}:{digest}",
-                now=now,
-            )
-        for person_id, escalations in sorted(sms_due.items()):
-            await queue_escalation_sms(
-                session, translator, sms, person_id=person_id, escalations=escalations, now=now
-            )
-    return EscalationSummary(escalated=escalated, recipients=len(recipients), messages=messages)
+            if key not in done:
+                await run.escalate(resolution, neighbourhood, level, key)
+        messages = await run.queue_messages(policy)
+        await run.queue_sms(sms)
+    return EscalationSummary(escalated=run.escalated, recipients=len(run.recipients), messages=messages)
 
 
 # ---- the weekly county digest ----
@@ -557,65 +567,48 @@ def week_start(today: date, weekday: int) -> date:
     return today - timedelta(days=(today.weekday() - weekday) % 7)
 
 
-async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) -> CountyStats:
-    """Per neighbourhood: open, overdue and done-in-the-last-7-days resolutions, open and overdue
-    requests; and the county's most overdue resolutions."""
-    today = tehran_today(now)
-    week_ago = now - timedelta(days=7)
-    county = await session.scalar(select(County.name).where(County.id == county_id)) or ""
-    names: dict[int, str] = {
-        row.id: row.name
-        for row in await session.execute(
-            select(Neighbourhood.id, Neighbourhood.name)
-            .where(Neighbourhood.county_id == county_id)
-            .order_by(Neighbourhood.name)
-        )
-    }
-    counts: dict[int, dict[str, int]] = {nid: defaultdict(int) for nid in names}
-    is_open = Resolution.status.in_(OPEN_RESOLUTION_STATUSES)
-    resolution_rows = await session.execute(
-        select(
-            Resolution.neighbourhood_id,
-            func.sum(case((is_open, 1), else_=0)),
-            func.sum(case((is_open & (Resolution.deadline < today), 1), else_=0)),
-            func.sum(
-                case(
-                    (
-                        (Resolution.status == ResolutionStatus.DONE) & (Resolution.completed_at >= week_ago),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-        )
-        .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
-        .where(Neighbourhood.county_id == county_id)
-        .group_by(Resolution.neighbourhood_id)
-    )
-    for nid, open_count, overdue, done in resolution_rows.all():
-        counts[nid]["open"] = int(open_count or 0)
-        counts[nid]["overdue"] = int(overdue or 0)
-        counts[nid]["done_this_week"] = int(done or 0)
+async def _request_counts(
+    session: AsyncSession, county_id: int, counts: dict[int, dict[str, int]], now: datetime
+) -> None:
+    """Add each neighbourhood's open requests, and those open longer than their committee's
+    resolution target, to `counts`."""
     targets = {
-        row.committee: timedelta(days=row.resolution_days)
-        for row in await session.scalars(select(CommitteeSla))
+        committee: timedelta(days=days)
+        for committee, days in (await repo.request_resolution_days(session)).items()
     }
-    request_rows = await session.execute(
-        select(CitizenRequest.neighbourhood_id, CitizenRequest.committee, CitizenRequest.sla_started_at)
-        .join(Neighbourhood, Neighbourhood.id == CitizenRequest.neighbourhood_id)
-        .where(Neighbourhood.county_id == county_id, CitizenRequest.status.in_(OPEN_STATUSES))
-    )
-    for nid, committee, started in request_rows.all():
+    for nid, committee, started in await repo.open_requests_in_county(session, county_id):
         counts[nid]["requests_open"] += 1
         target = targets.get(committee, timedelta(days=DEFAULT_REQUEST_DAYS))
         if started is not None and now - started > target:
             counts[nid]["requests_overdue"] += 1
-    overdue_rows = await _open_resolutions(session, due_by=today - timedelta(days=1), county_id=county_id)
+
+
+async def _worst(session: AsyncSession, county_id: int, today: date) -> list[ResolutionLine]:
+    """The county's most overdue resolutions, with who answers for each."""
+    overdue_rows = await repo.open_resolutions_due_by(
+        session, due_by=today - timedelta(days=1), county_id=county_id
+    )
     responsibles = _Responsibles(session)
-    worst = [
+    return [
         _line(resolution, neighbourhood, today, await responsibles.label(resolution))
         for resolution, neighbourhood in overdue_rows[:COUNTY_WORST]
     ]
+
+
+async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) -> CountyStats:
+    """Per neighbourhood: open, overdue and done-in-the-last-7-days resolutions, open and overdue
+    requests; and the county's most overdue resolutions."""
+    today = tehran_today(now)
+    county = await repo.county_name(session, county_id) or ""
+    names = await repo.county_neighbourhoods(session, county_id)
+    counts: dict[int, dict[str, int]] = {nid: defaultdict(int) for nid in names}
+    rows = await repo.resolution_counts(session, county_id, today=today, done_since=now - timedelta(days=7))
+    for nid, open_count, overdue, done in rows:
+        counts[nid]["open"] = open_count
+        counts[nid]["overdue"] = overdue
+        counts[nid]["done_this_week"] = done
+    await _request_counts(session, county_id, counts, now)
+    worst = await _worst(session, county_id, today)
     neighbourhoods = [NeighbourhoodStats(name=names[nid], **counts[nid]) for nid in names]
     missing = tuple((p.name or "—", p.role) for p in await not_joined_in_county(session, county_id))
     return CountyStats(county=county, neighbourhoods=neighbourhoods, worst=worst, not_joined=missing)
@@ -703,20 +696,14 @@ async def run_county_digest(
     an official with nothing to report gets nothing. Commits once per official."""
     today = tehran_today(now)
     week_of = week_start(today, policy.county_digest_weekday)
-    assignments = (
-        await session.execute(
-            select(RoleAssignment.person_id, RoleAssignment.scope_id).where(
-                RoleAssignment.role == Role.COUNTY_OFFICIAL, RoleAssignment.scope_kind == ScopeKind.COUNTY
-            )
-        )
-    ).all()
-    counties_of: dict[int, list[int]] = defaultdict(list)
-    for person_id, county_id in assignments:
-        counties_of[person_id].append(county_id)
-    stats: dict[int, CountyStats] = {}
-    for county_id in sorted({c for ids in counties_of.values() for c in ids}):
-        stats[county_id] = await county_stats(session, county_id, now=now)
-    await session.commit()
+    # The figures are read in one transaction, ended before the per-official ones.
+    async with committing(session):
+        counties_of: dict[int, list[int]] = defaultdict(list)
+        for person_id, county_id in await repo.county_official_seats(session):
+            counties_of[person_id].append(county_id)
+        stats: dict[int, CountyStats] = {}
+        for county_id in sorted({c for ids in counties_of.values() for c in ids}):
+            stats[county_id] = await county_stats(session, county_id, now=now)
     digests = messages = 0
     for person_id, county_ids in sorted(counties_of.items()):
         mine = [stats[c] for c in sorted(set(county_ids)) if not stats[c].empty]
