@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.persian import to_persian_digits
@@ -50,10 +53,17 @@ TITLE_LIMIT = 31
 FORBIDDEN_IN_TITLES = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 RESERVED_TITLES = frozenset({"history"})
 
-HEADER_FONT = Font(bold=True)
+# The body's font (openpyxl's default, Calibri), bold or italic: a font without a name is shown in
+# the reader's default font, a serif in LibreOffice.
+HEADER_FONT = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", fgColor="DDEBE4")  # the bot's green, very light
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
-NOTE_FONT = Font(italic=True, color="5F6368")
+NOTE_FONT = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, italic=True, color="5F6368")
+# In a right-to-left sheet a text without letters of its own direction (a Jalali date
+# «۱۴۰۴/۰۸/۱۲», a count «۱۲ از ۳۰»…) would be set left to right and stand at the cell's left:
+# read right to left, it stands at the right like the names beside it.
+RIGHT_TO_LEFT = Alignment(readingOrder=2)
+_LATIN_LETTER = re.compile("[A-Za-z]")
 # Columns are fitted to their longest cell within these widths (in characters); a longer header
 # wraps, a longer text shows in full when the cell is selected.
 MIN_WIDTH = 6
@@ -89,8 +99,9 @@ def workbook_xlsx(sheets: Sequence[Sheet], *, locale: str) -> bytes:
         worksheet = workbook.create_sheet(title)
         worksheet.sheet_view.rightToLeft = locale == "fa"
         _write_table(worksheet, sheet)
+        _set_up_printing(worksheet)
     if default is not None:
-        workbook.remove(default)  # type: ignore[arg-type]
+        workbook.remove(default)
     workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -132,8 +143,9 @@ def _write_table(worksheet: Worksheet, sheet: Sheet) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGNMENT
+    rtl = bool(worksheet.sheet_view.rightToLeft)
     for number, row in enumerate(sheet.rows, start=2):
-        _write_row(worksheet, number, row, formats)
+        _write_row(worksheet, number, row, formats, rtl)
     if columns:
         last = get_column_letter(columns)
         worksheet.freeze_panes = "A2"
@@ -143,7 +155,9 @@ def _write_table(worksheet: Worksheet, sheet: Sheet) -> None:
     _write_notes(worksheet, sheet.notes, first=len(sheet.rows) + 3)
 
 
-def _write_row(worksheet: Worksheet, number: int, row: Sequence[Cell], formats: Sequence[str | None]) -> None:
+def _write_row(
+    worksheet: Worksheet, number: int, row: Sequence[Cell], formats: Sequence[str | None], rtl: bool
+) -> None:
     for column, value in enumerate(row, start=1):
         stored = _stored(value)
         if stored is None:
@@ -152,8 +166,19 @@ def _write_row(worksheet: Worksheet, number: int, row: Sequence[Cell], formats: 
         if isinstance(stored, str):
             # A text that begins with «=» would be taken for a formula: it stays text.
             cell.data_type = "s"
+            if rtl and not _LATIN_LETTER.search(stored):
+                cell.alignment = RIGHT_TO_LEFT
         elif formats[column - 1] is not None:
             cell.number_format = formats[column - 1]
+
+
+def _set_up_printing(worksheet: Worksheet) -> None:
+    """Printed, the table is as wide as a landscape page and each page repeats the header."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    worksheet.print_title_rows = "1:1"
 
 
 def _stored(value: Cell) -> Cell:

@@ -161,3 +161,21 @@ def test_a_province_of_thirty_counties_fits() -> None:
     )
     assert sheet.max_row == 1201 and sheet.auto_filter.ref == "A1:D1201"
     assert sheet["D1201"].number_format == PERCENT and sheet["C1201"].data_type == "n"
+
+
+def test_in_fa_a_text_without_letters_reads_right_to_left_too() -> None:
+    """A Jalali date has no letters to say its direction: it is set right to left like the names,
+    so that it stands at the cell's right; a Latin name keeps its own direction."""
+    rows: list[list[str | int | float | None]] = [["دولت‌آباد", "۱۴۰۴/۰۸/۱۲", "Ray-1", 3]]
+    (fa,) = opened([Sheet("t", ["a", "b", "c", "d"], rows)], "fa")
+    assert [fa[f"{column}2"].alignment.readingOrder for column in "BCD"] == [2, 0, 0]
+    (en,) = opened([Sheet("t", ["a", "b", "c", "d"], rows)], "en")
+    assert en["B2"].alignment.readingOrder == 0
+
+
+def test_printed_the_table_is_a_landscape_page_wide_with_the_header_on_every_page() -> None:
+    (sheet,) = opened([performance()])
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr is not None and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
