@@ -74,7 +74,9 @@ ROWS_LIMIT = 120
 MARGIN = 0.3
 TITLE = 0.45
 SUBTITLE = 0.32
-LEGEND = 0.5
+LEGEND = 0.2  # and a line per LEGEND_COLUMNS series
+LEGEND_LINE = 0.3
+LEGEND_COLUMNS = 4
 AXIS = 0.45
 NOTE = 0.4
 ROW_GAP = 0.16
@@ -232,7 +234,7 @@ def _plan(rows: int, series: int, has_subtitle: bool, has_note: bool) -> _Plan:
         subtitle_top = top
         top += SUBTITLE
     legend_top = top
-    top += LEGEND
+    top += LEGEND + LEGEND_LINE * math.ceil(series / LEGEND_COLUMNS)
     plot_top = top
     top += plot_height + AXIS
     note_top = None
@@ -342,13 +344,10 @@ def _draw_legend(figure: Figure, text: _Typesetter, plan: _Plan, series: Sequenc
         Patch(facecolor=PALETTE[index % len(PALETTE)], label=text.display(item.name))
         for index, item in enumerate(series)
     ]
-    columns = min(len(handles), 4)
-    if text.rtl:
-        # Entries fill a row left to right: the first series must stand at the right.
-        handles = _mirror_rows(handles, columns)
+    columns = min(len(handles), LEGEND_COLUMNS)
     x, _ = _start_x(text)
     figure.legend(
-        handles=handles,
+        handles=_in_reading_order(handles, columns, rtl=text.rtl),
         loc="upper right" if text.rtl else "upper left",
         bbox_to_anchor=(x, plan.y(plan.legend_top + 0.05)),
         ncols=columns,
@@ -362,15 +361,16 @@ def _draw_legend(figure: Figure, text: _Typesetter, plan: _Plan, series: Sequenc
     )
 
 
-def _mirror_rows(handles: list[Patch], columns: int) -> list[Patch]:
-    """The legend's entries in the order that puts each row's first one at the right. matplotlib
-    fills a legend column by column, so the entries are given in that order."""
-    rows = [handles[start : start + columns][::-1] for start in range(0, len(handles), columns)]
-    # A short last row is padded at its left end; matplotlib cannot leave a gap, so it stays short.
-    by_column: list[Patch] = []
-    for column in range(columns):
-        by_column.extend(row[column] for row in rows if column < len(row))
-    return by_column
+def _in_reading_order(handles: list[Patch], columns: int, *, rtl: bool) -> list[Patch]:
+    """The legend's entries ordered so that they read in rows, from the right in fa. matplotlib
+    fills a legend column by column, its longer columns first: the rows are made full with blank
+    entries (at the end of the last row) and handed over column by column."""
+    blank = Patch(visible=False, label="")
+    rows = [handles[start : start + columns] for start in range(0, len(handles), columns)]
+    rows[-1] = rows[-1] + [blank] * (columns - len(rows[-1]))
+    if rtl:
+        rows = [row[::-1] for row in rows]
+    return [row[column] for column in range(columns) for row in rows]
 
 
 def _place_axes(figure: Figure, text: _Typesetter, plan: _Plan, labels: Sequence[str]) -> Axes:

@@ -14,6 +14,7 @@ from bidi.algorithm import get_display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.text import Text
 from PIL import Image
 
@@ -25,6 +26,7 @@ from services.charts import (
     PALETTE,
     Series,
     _draw_chart,
+    _in_reading_order,
     _Typesetter,
     bar_chart_png,
     count,
@@ -116,7 +118,7 @@ def test_a_chart_is_a_colourful_png_of_the_fixed_width(locale: str) -> None:
     pixels = {colour: n for n, colour in colours}
     for hex_colour in PALETTE[:3]:
         rgb_colour = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-        assert pixels.get(rgb_colour, 0) > 2000  # type: ignore[call-overload]
+        assert pixels.get(rgb_colour, 0) > 2000
 
 
 def test_the_height_follows_the_rows_up_to_the_cap_and_the_same_chart_is_the_same_png() -> None:
@@ -174,6 +176,20 @@ def test_numbers_are_in_the_readers_digits() -> None:
     assert value_labels(canvas) == ["۱۲٬۵۰۰"]
     canvas = _draw_chart("t", ["a"], [Series("s", [3.5])], "fa", None, decimal, None, MAX_ROWS)
     assert value_labels(canvas) == ["۳٫۵"]
+
+
+def test_the_legend_reads_in_rows_from_the_readers_side() -> None:
+    """matplotlib fills a legend column by column; the entries are handed over so that, on a
+    legend of four columns, series 1–4 make the first row and 5–6 start the second under 1."""
+    handles = [Patch(label=str(n)) for n in range(1, 7)]
+
+    def grid(rtl: bool) -> list[list[str]]:
+        ordered = [str(handle.get_label()) for handle in _in_reading_order(handles, 4, rtl=rtl)]
+        columns = [ordered[start : start + 2] for start in range(0, 8, 2)]  # 2 rows, full columns
+        return [[column[row] for column in columns] for row in range(2)]
+
+    assert grid(rtl=False) == [["1", "2", "3", "4"], ["5", "6", "", ""]]
+    assert grid(rtl=True) == [["4", "3", "2", "1"], ["", "", "6", "5"]]
 
 
 def test_a_row_without_a_value_has_no_bar() -> None:
