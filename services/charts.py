@@ -16,10 +16,11 @@ Doing both would set the words backwards. The Vazirmatn font ships in `services/
 is given to matplotlib by its path, so nothing is fetched at run time.
 
 Drawing uses a `matplotlib.figure.Figure` with the Agg canvas, never pyplot's global state, so
-charts can be drawn in several threads at once. Drawing takes a tenth of a second or more: call
-`bar_chart_png` off the event loop, `await asyncio.to_thread(bar_chart_png, ...)` (as
-`handlers/poster.py` does for the poster). Tall charts (many rows) are best sent as a document:
-messengers shrink a photo to about 1280 pixels on its longer side.
+charts can be drawn in several threads at once. A chart of 40 rows takes about half a second of
+CPU (60 rows, the most drawn, about a second): call `bar_chart_png` off the event loop,
+`await asyncio.to_thread(bar_chart_png, ...)`, as `handlers/poster.py` does for the poster. Tall
+charts are best sent as a document: messengers shrink a photo to about 1280 pixels on its longer
+side.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ CHART_WIDTH = 1200
 # Rows drawn at most; the rest are counted in a note under the chart. Beyond ~60 rows a chart
 # stops being read, and the workbook has every row.
 MAX_ROWS = 60
-ROWS_LIMIT = 120
+ROWS_LIMIT = 120  # what a caller may ask for at most: the picture must stay sendable
 
 # Heights in inches (1 inch = DPI pixels).
 MARGIN = 0.3
@@ -97,7 +98,7 @@ STRIPE = "#f2f4f5"
 # Told apart also by the colour-blind (Okabe & Ito), starting with the bot's green.
 PALETTE = ("#1b7a54", "#e69f00", "#0072b2", "#cc79a7", "#56b4e9", "#d55e00", "#009e73", "#f0e442")
 
-# Latin to Persian number signs: digits, the thousands and decimal separators, percent.
+# Latin to Persian number signs (with the digits): thousands and decimal separators, percent, minus.
 _PERSIAN_NUMBER = str.maketrans({",": "٬", ".": "٫", "%": "٪", "-": "−"})
 
 
