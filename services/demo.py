@@ -35,6 +35,7 @@ from models.identity import (
 )
 from models.requests import CitizenRequest
 from models.resolutions import MeetingKind, Resolution
+from services.accounts import display_phone
 from services.authz import OPERATOR, load_actor
 from services.council import CouncilError, list_members, register_member
 from services.i18n import Translator
@@ -423,7 +424,7 @@ async def demo_personas(session: AsyncSession) -> list[DemoPersona]:
         personas.append(
             DemoPersona(
                 name=person.full_name or "",
-                phone="0" + person.phone[3:],
+                phone=display_phone(person.phone),
                 platform="telegram" if index % 2 == 0 else "bale",
                 user_id=_phone_digits(person.phone),
                 role=top.role if top else None,
