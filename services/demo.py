@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -162,7 +163,7 @@ async def _cast(
     session: AsyncSession,
     person: DemoPerson,
     neighbourhoods: dict[str, Neighbourhood],
-    members: set[str],
+    members: Collection[str | None],
     *,
     now: datetime,
 ) -> None:
