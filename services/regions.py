@@ -208,78 +208,11 @@ async def import_regions(
     require_admin(actor, "import regions")
     rows, problems = _parse(csv_text)
     async with committing(session):
-        provinces = {fold_for_search(p.name): p for p in await session.scalars(select(Province))}
-        counties = {
-            (c.province_id, fold_for_search(c.name)): c for c in await session.scalars(select(County))
-        }
-        existing: dict[str, Neighbourhood] = {}
-        codes = [row.code for row in rows]
-        for start in range(0, len(codes), _QUERY_CHUNK):
-            chunk = codes[start : start + _QUERY_CHUNK]
-            for found in await session.scalars(select(Neighbourhood).where(Neighbourhood.code.in_(chunk))):
-                existing[found.code] = found
-        county_by_id = {c.id: c for c in counties.values()}
-        province_by_id = {p.id: p for p in provinces.values()}
-        for row in rows:
-            current = existing.get(row.code)
-            if current is None:
-                continue
-            province = provinces.get(fold_for_search(row.province))
-            county = counties.get((province.id, fold_for_search(row.county))) if province else None
-            if county is None or county.id != current.county_id:
-                where = county_by_id[current.county_id]
-                problems.append(
-                    RowProblem(
-                        row.line,
-                        RowProblemKind.CODE_IN_OTHER_COUNTY,
-                        field="code",
-                        value=row.code,
-                        other=f"{current.name} ({where.name}, {province_by_id[where.province_id].name})",
-                    )
-                )
+        known = await _Known.load(session, [row.code for row in rows])
+        problems += known.codes_elsewhere(rows)
         if problems:
             raise RegionImportError(sorted(problems, key=lambda p: p.line))
-
-        created = {"provinces": 0, "counties": 0, "created": 0, "updated": 0, "unchanged": 0}
-        new_rows: list[dict[str, object]] = []
-        for row in rows:
-            province = provinces.get(fold_for_search(row.province))
-            if province is None:
-                province = Province(name=row.province)
-                session.add(province)
-                await session.flush()
-                provinces[fold_for_search(row.province)] = province
-                created["provinces"] += 1
-            county_key = (province.id, fold_for_search(row.county))
-            county = counties.get(county_key)
-            if county is None:
-                county = County(province_id=province.id, name=row.county)
-                session.add(county)
-                await session.flush()
-                counties[county_key] = county
-                created["counties"] += 1
-            neighbourhood = existing.get(row.code)
-            if neighbourhood is None:
-                new_rows.append(
-                    {"county_id": county.id, "name": row.neighbourhood, "code": row.code, "kind": row.kind}
-                )
-                created["created"] += 1
-            elif neighbourhood.name != row.neighbourhood or neighbourhood.kind != row.kind:
-                neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
-                created["updated"] += 1
-            else:
-                created["unchanged"] += 1
-        # One executemany per chunk: a whole country's villages import in seconds, not minutes.
-        for start in range(0, len(new_rows), _QUERY_CHUNK):
-            await session.execute(insert(Neighbourhood), new_rows[start : start + _QUERY_CHUNK])
-        report = ImportReport(
-            rows=len(rows),
-            provinces_created=created["provinces"],
-            counties_created=created["counties"],
-            neighbourhoods_created=created["created"],
-            neighbourhoods_updated=created["updated"],
-            neighbourhoods_unchanged=created["unchanged"],
-        )
+        report = await _write(session, rows, known)
         if report.rows != report.neighbourhoods_unchanged:
             record_audit(
                 session,
@@ -291,6 +224,101 @@ async def import_regions(
                 now=now,
             )
     return report
+
+
+@dataclass
+class _Known:
+    """The regions already stored that an import meets: provinces by folded name, counties by
+    (province id, folded name), and the neighbourhoods with the file's codes, by code."""
+
+    provinces: dict[str, Province]
+    counties: dict[tuple[int, str], County]
+    neighbourhoods: dict[str, Neighbourhood]
+
+    @classmethod
+    async def load(cls, session: AsyncSession, codes: list[str]) -> _Known:
+        provinces = {fold_for_search(p.name): p for p in await session.scalars(select(Province))}
+        counties = {
+            (c.province_id, fold_for_search(c.name)): c for c in await session.scalars(select(County))
+        }
+        neighbourhoods: dict[str, Neighbourhood] = {}
+        for start in range(0, len(codes), _QUERY_CHUNK):
+            chunk = codes[start : start + _QUERY_CHUNK]
+            for found in await session.scalars(select(Neighbourhood).where(Neighbourhood.code.in_(chunk))):
+                neighbourhoods[found.code] = found
+        return cls(provinces, counties, neighbourhoods)
+
+    def county_of(self, row: _Row) -> County | None:
+        province = self.provinces.get(fold_for_search(row.province))
+        return self.counties.get((province.id, fold_for_search(row.county))) if province else None
+
+    def codes_elsewhere(self, rows: list[_Row]) -> list[RowProblem]:
+        """The rows whose code already belongs to a neighbourhood of another county."""
+        county_by_id = {c.id: c for c in self.counties.values()}
+        province_by_id = {p.id: p for p in self.provinces.values()}
+        problems: list[RowProblem] = []
+        for row in rows:
+            current = self.neighbourhoods.get(row.code)
+            if current is None:
+                continue
+            county = self.county_of(row)
+            if county is None or county.id != current.county_id:
+                where = county_by_id[current.county_id]
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        RowProblemKind.CODE_IN_OTHER_COUNTY,
+                        field="code",
+                        value=row.code,
+                        other=f"{current.name} ({where.name}, {province_by_id[where.province_id].name})",
+                    )
+                )
+        return problems
+
+
+async def _write(session: AsyncSession, rows: list[_Row], known: _Known) -> ImportReport:
+    """Create the provinces and counties not known yet, create or update the neighbourhoods
+    (no commit); what was done."""
+    created = {"provinces": 0, "counties": 0, "created": 0, "updated": 0, "unchanged": 0}
+    new_rows: list[dict[str, object]] = []
+    for row in rows:
+        province = known.provinces.get(fold_for_search(row.province))
+        if province is None:
+            province = Province(name=row.province)
+            session.add(province)
+            await session.flush()
+            known.provinces[fold_for_search(row.province)] = province
+            created["provinces"] += 1
+        county_key = (province.id, fold_for_search(row.county))
+        county = known.counties.get(county_key)
+        if county is None:
+            county = County(province_id=province.id, name=row.county)
+            session.add(county)
+            await session.flush()
+            known.counties[county_key] = county
+            created["counties"] += 1
+        neighbourhood = known.neighbourhoods.get(row.code)
+        if neighbourhood is None:
+            new_rows.append(
+                {"county_id": county.id, "name": row.neighbourhood, "code": row.code, "kind": row.kind}
+            )
+            created["created"] += 1
+        elif neighbourhood.name != row.neighbourhood or neighbourhood.kind != row.kind:
+            neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
+            created["updated"] += 1
+        else:
+            created["unchanged"] += 1
+    # One executemany per chunk: a whole country's villages import in seconds, not minutes.
+    for start in range(0, len(new_rows), _QUERY_CHUNK):
+        await session.execute(insert(Neighbourhood), new_rows[start : start + _QUERY_CHUNK])
+    return ImportReport(
+        rows=len(rows),
+        provinces_created=created["provinces"],
+        counties_created=created["counties"],
+        neighbourhoods_created=created["created"],
+        neighbourhoods_updated=created["updated"],
+        neighbourhoods_unchanged=created["unchanged"],
+    )
 
 
 async def neighbourhood_by_code(session: AsyncSession, code: str) -> Neighbourhood | None:
