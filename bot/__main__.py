@@ -222,6 +222,7 @@ def _import_regions(settings: Settings, path: Path) -> int:
         f"imported {report.rows} rows: {report.provinces_created} provinces, {report.counties_created} counties, "
         f"{report.neighbourhoods_created} neighbourhoods created; {report.neighbourhoods_updated} updated, "
         f"{report.neighbourhoods_unchanged} unchanged"
+        + (f"; {report.neighbourhoods_selected} selected" if report.neighbourhoods_selected else "")
     )
     return 0
 

@@ -1,7 +1,8 @@
 """Provinces, counties and neighbourhoods: importing them from a CSV file and finding them by name.
 
 The CSV header is `province,county,neighbourhood,code,kind` (column order free, extra columns
-ignored); `kind` is `urban`/`rural` or Persian `شهری`/`روستایی`. A neighbourhood is identified by
+ignored); `kind` is `urban`/`rural` or Persian `شهری`/`روستایی`. An optional `selected` column
+(yes/no, 1/0, بله/خیر) marks the programme's «محلات منتخب». A neighbourhood is identified by
 its code: re-importing updates its name and kind and never duplicates it. Provinces and counties
 are matched by their folded name, so «شهرری» and «شهر ری» are one county. Every row is checked
 before anything is written; one bad row and nothing at all is imported.
@@ -43,6 +44,13 @@ __all__ = [
 ]
 
 REGION_COLUMNS = ("province", "county", "neighbourhood", "code", "kind")
+# Optional: whether the neighbourhood is one of the programme's «محلات منتخب». Without the column a
+# re-import leaves the flag as it was; an empty cell means no.
+SELECTED_COLUMN = "selected"
+_SELECTED: dict[str, bool] = {
+    **dict.fromkeys(("yes", "y", "true", "1", "بله", "بلی", "آری", "اره", "آره", "منتخب"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "", "خیر", "نه"), False),
+}
 
 _KINDS: dict[str, NeighbourhoodKind] = {
     "urban": NeighbourhoodKind.URBAN,
@@ -66,6 +74,7 @@ class RowProblemKind(enum.StrEnum):
     EMPTY_FIELD = "empty_field"
     TOO_LONG = "too_long"
     BAD_KIND = "bad_kind"
+    BAD_SELECTED = "bad_selected"
     BAD_CODE = "bad_code"
     DUPLICATE_CODE = "duplicate_code"
     CODE_IN_OTHER_COUNTY = "code_in_other_county"
@@ -93,6 +102,7 @@ class RowProblem:
             RowProblemKind.EMPTY_FIELD: f"{self.field} is empty",
             RowProblemKind.TOO_LONG: f"{self.field} is too long",
             RowProblemKind.BAD_KIND: f"kind must be urban or rural (شهری/روستایی), not {self.value!r}",
+            RowProblemKind.BAD_SELECTED: f"selected must be yes or no (بله/خیر, 1/0), not {self.value!r}",
             RowProblemKind.BAD_CODE: f"code must be 1-32 letters, digits, '_' or '-', not {self.value!r}",
             RowProblemKind.DUPLICATE_CODE: f"code {self.value} repeats line {self.other}",
             RowProblemKind.CODE_IN_OTHER_COUNTY: f"code {self.value} already belongs to {self.other}",
@@ -116,6 +126,8 @@ class ImportReport:
     neighbourhoods_created: int
     neighbourhoods_updated: int
     neighbourhoods_unchanged: int
+    # Rows marked selected (with the optional column).
+    neighbourhoods_selected: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,8 @@ class _Row:
     neighbourhood: str
     code: str
     kind: NeighbourhoodKind
+    # None: the file has no `selected` column.
+    selected: bool | None = None
 
 
 def normalize_code(text: str) -> str:
@@ -186,13 +200,27 @@ def _parse(csv_text: str) -> tuple[list[_Row], list[RowProblem]]:
             )
         elif code:
             first_line_of_code[code] = start
+        selected = _selected(record, header, start, row_problems)
         if row_problems or kind is None:
             problems += row_problems
             continue
-        rows.append(_Row(start, values["province"], values["county"], values["neighbourhood"], code, kind))
+        rows.append(
+            _Row(start, values["province"], values["county"], values["neighbourhood"], code, kind, selected)
+        )
     if header is None:
         problems.append(RowProblem(1, RowProblemKind.EMPTY_FILE))
     return rows, problems
+
+
+def _selected(record: list[str], header: list[str], line: int, problems: list[RowProblem]) -> bool | None:
+    """The row's optional `selected` cell: None without the column; a problem when unreadable."""
+    if SELECTED_COLUMN not in header:
+        return None
+    raw = normalize_text(record[header.index(SELECTED_COLUMN)])
+    value = _SELECTED.get(raw.lower())
+    if value is None:
+        problems.append(RowProblem(line, RowProblemKind.BAD_SELECTED, field=SELECTED_COLUMN, value=raw))
+    return value
 
 
 async def import_regions(
@@ -300,11 +328,19 @@ async def _write(session: AsyncSession, rows: list[_Row], known: _Known) -> Impo
         neighbourhood = known.neighbourhoods.get(row.code)
         if neighbourhood is None:
             new_rows.append(
-                {"county_id": county.id, "name": row.neighbourhood, "code": row.code, "kind": row.kind}
+                {
+                    "county_id": county.id,
+                    "name": row.neighbourhood,
+                    "code": row.code,
+                    "kind": row.kind,
+                    "selected": bool(row.selected),
+                }
             )
             created["created"] += 1
-        elif neighbourhood.name != row.neighbourhood or neighbourhood.kind != row.kind:
+        elif _changes(neighbourhood, row):
             neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
+            if row.selected is not None:
+                neighbourhood.selected = row.selected
             created["updated"] += 1
         else:
             created["unchanged"] += 1
@@ -318,6 +354,16 @@ async def _write(session: AsyncSession, rows: list[_Row], known: _Known) -> Impo
         neighbourhoods_created=created["created"],
         neighbourhoods_updated=created["updated"],
         neighbourhoods_unchanged=created["unchanged"],
+        neighbourhoods_selected=sum(1 for row in rows if row.selected),
+    )
+
+
+def _changes(neighbourhood: Neighbourhood, row: _Row) -> bool:
+    """Whether the row says something new about a known neighbourhood."""
+    return (
+        neighbourhood.name != row.neighbourhood
+        or neighbourhood.kind != row.kind
+        or (row.selected is not None and neighbourhood.selected != row.selected)
     )
 
 
