@@ -45,10 +45,12 @@ from services.reports.performance import (
     performance_report,
 )
 from services.reports.period import InvalidPeriod, Period
+from services.reports.text import MESSAGE_LIMIT, report_messages
 
 __all__ = [
     "DEFAULT_FIRST_RESPONSE_HOURS",
     "DEFAULT_RESOLUTION_DAYS",
+    "MESSAGE_LIMIT",
     "RANKING_SIZE",
     "URGENT_SLA_SHARE",
     "ActionFigures",
@@ -79,4 +81,5 @@ __all__ = [
     "UnitReport",
     "percent",
     "performance_report",
+    "report_messages",
 ]
