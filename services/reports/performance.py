@@ -161,11 +161,12 @@ class _PeriodRows:
     resolutions: Mapping[tuple[int, BodyKey], repo.ResolutionRow]
     backlog: Mapping[int, repo.OverdueRow]
     requests: Mapping[tuple[int, CommitteeKey], repo.RequestRow]
+    # Per unit (and committee), and for the whole (unit WHOLE): medians do not add up.
     medians: Mapping[tuple[int, CommitteeKey | None], float]
     actions: Mapping[tuple[int, str | None], repo.ActionRow]
 
-    def whole(self, medians: Mapping[tuple[int, CommitteeKey | None], float]) -> _PeriodRows:
-        """The units added up into one (medians do not add up: they are queried for the whole)."""
+    def whole(self) -> _PeriodRows:
+        """The units added up into one."""
         oldest = min(self.backlog.values(), key=lambda row: (row.deadline, row.id), default=None)
         backlog = {}
         if oldest is not None:
@@ -177,7 +178,7 @@ class _PeriodRows:
             resolutions=_into_whole(self.resolutions),
             backlog=backlog,
             requests=_into_whole(self.requests),
-            medians=medians,
+            medians={key: value for key, value in self.medians.items() if key[0] == WHOLE},
             actions=_into_whole(self.actions),
         )
 
@@ -195,25 +196,15 @@ def _fields_after_count(row: repo.OverdueRow) -> tuple[Any, ...]:
 
 
 async def _period_rows(session: AsyncSession, units: Units, span: Span, context: _Context) -> _PeriodRows:
-    by_committee = await repo.median_hours_to_resolve(session, units, span, by_committee=True)
-    overall = await repo.median_hours_to_resolve(session, units, span, by_committee=False)
     return _PeriodRows(
         formed=await repo.councils_formed_in(session, units, span),
         meetings=await repo.meeting_counts(session, units, span),
         resolutions=await repo.resolution_counts(session, units, span),
         backlog=await repo.overdue_backlog(session, units, span),
         requests=await repo.request_counts(session, units, span, context.targets),
-        medians={**by_committee, **overall},
+        medians=await repo.median_hours_to_resolve(session, units, span),
         actions=await repo.action_counts(session, units, span),
     )
-
-
-async def _whole_medians(
-    session: AsyncSession, units: Units, span: Span
-) -> dict[tuple[int, CommitteeKey | None], float]:
-    whole = units.regrouped(Grouping.WHOLE)
-    by_committee = await repo.median_hours_to_resolve(session, whole, span, by_committee=True)
-    return {**by_committee, **await repo.median_hours_to_resolve(session, whole, span, by_committee=False)}
 
 
 # ---- rows turned into figures ----
@@ -422,8 +413,7 @@ async def _whole(
     setup, current, previous = rows
     liaisons = await repo.liaison_coverage(session, units.regrouped(Grouping.WHOLE))
     council, coverage = _setup(setup.whole(liaisons), context)(WHOLE)
-    now_rows = current.whole(await _whole_medians(session, units, spans[0]))
-    before_rows = previous.whole(await _whole_medians(session, units, spans[1]))
+    now_rows, before_rows = current.whole(), previous.whole()
     return UnitReport(
         scope,
         council,
