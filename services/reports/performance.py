@@ -168,10 +168,8 @@ class _PeriodRows:
     def whole(self) -> _PeriodRows:
         """The units added up into one."""
         oldest = min(self.backlog.values(), key=lambda row: (row.deadline, row.id), default=None)
-        backlog = {}
-        if oldest is not None:
-            total = sum(row.count for row in self.backlog.values())
-            backlog = {WHOLE: repo.OverdueRow(total, *_fields_after_count(oldest))}
+        total = sum(row.count for row in self.backlog.values())
+        backlog = {WHOLE: replace(oldest, count=total)} if oldest is not None else {}
         return _PeriodRows(
             formed={WHOLE: sum(self.formed.values())},
             meetings=_into_whole(self.meetings),
@@ -181,18 +179,6 @@ class _PeriodRows:
             medians={key: value for key, value in self.medians.items() if key[0] == WHOLE},
             actions=_into_whole(self.actions),
         )
-
-
-def _fields_after_count(row: repo.OverdueRow) -> tuple[Any, ...]:
-    return (
-        row.id,
-        row.text,
-        row.deadline,
-        row.body,
-        row.neighbourhood_id,
-        row.neighbourhood_name,
-        row.neighbourhood_code,
-    )
 
 
 async def _period_rows(session: AsyncSession, units: Units, span: Span, context: _Context) -> _PeriodRows:
