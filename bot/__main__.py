@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo] …`
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report] …`
 (also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.cli_report import add_report_parser, run_report
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -132,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
             "committees, a liaison, a county official and residents; print them. Running it again changes nothing."
         ),
     )
+    add_report_parser(commands)
     return parser
 
 
@@ -422,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "seed-demo":
         return _seed_demo(settings)
+
+    if command == "report":
+        return run_report(settings, args, _with_session)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Agency, Base, CommitteeKey, County, MeetingKind, Role, ScopeKind
-from services import actions, council, crisis, feed, poster, reach, requests, resolutions
+from services import actions, council, crisis, feed, poster, reach, reports, requests, resolutions
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.i18n import Translator
 from services.regions import import_regions, neighbourhood_by_code
@@ -286,6 +286,17 @@ async def province_report_call(session: AsyncSession, world: World, actor: Actor
     return await council.province_staffing_report(session, actor=actor, province_id=world.p1)
 
 
+def performance_call(level: reports.ReportLevel) -> Call:
+    async def call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+        scope_id = {"neighbourhood": world.n1, "county": world.c1, "province": world.p1}[level.value]
+        period = reports.Period.this_month(NOW.date())
+        return await reports.performance_report(
+            session, actor=actor, level=level, scope_id=scope_id, period=period, now=NOW
+        )
+
+    return call
+
+
 async def overseen_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
     regions = await council.overseen_regions(session, actor=actor)
     assert regions.counties, "an official oversees at least their own county"
@@ -527,6 +538,7 @@ READS = (
     "committee",
     "county_",
     "province_staffing",
+    "performance",
     "overseen",
     "crisis_state",
     "open_resolutions",
@@ -582,6 +594,11 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "county_liaisons": (nothing, county_liaisons_call, COUNTY),
     "county_staffing_report": (nothing, county_report_call, COUNTY),
     "province_staffing_report": (nothing, province_report_call, PROVINCE),
+    # A neighbourhood's performance for its manager and above; a county's and a province's for
+    # their officials and above.
+    "performance_report": (nothing, performance_call(reports.ReportLevel.NEIGHBOURHOOD), MANAGE),
+    "performance_report_county": (nothing, performance_call(reports.ReportLevel.COUNTY), COUNTY),
+    "performance_report_province": (nothing, performance_call(reports.ReportLevel.PROVINCE), PROVINCE),
     # Every official, wherever: it lists their own provinces and counties, nobody else's.
     "overseen_regions": (
         nothing,
