@@ -658,6 +658,7 @@ SCOPED_NOT_REFUSED: dict[str, str] = {
     "may_log_actions": "a yes/no; require_may_log_actions above refuses",
     "may_handle": "a yes/no; act_on_request above refuses",
     "may_update": "a yes/no; update_progress above refuses",
+    "require_handler": "the requests' authz primitive, exercised by act_on_request and reroute_request",
     "action_neighbourhoods": "the actor's own neighbourhoods (tests/unit/test_actions_feed.py)",
     "feed_neighbourhood": "the actor's own neighbourhood (tests/unit/test_actions_feed.py)",
     "inbox": "the requests the actor may handle (tests/unit/test_requests.py)",
