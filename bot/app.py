@@ -19,6 +19,8 @@ from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
 from bot.inbox import Inbox, webhook_handler
 from bot.lanes import ChatLanes
+from bot.metrics import Metrics
+from bot.ops import OpsContext, add_ops_routes, serve_ops
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
 from bot.reply_journal import ReplyJournalMiddleware
 from bot.reply_retry import ReplyRetryMiddleware
@@ -74,6 +76,8 @@ class Runtime:
     # Received updates: stored, then handled in per-chat lanes (bot.inbox, bot.lanes).
     lanes: ChatLanes
     inbox: Inbox
+    # GET /metrics (bot.metrics, bot.ops).
+    metrics: Metrics
 
 
 # Redis connections beyond UPDATE_CONCURRENCY (the throttle and FSM calls of updates being
@@ -97,6 +101,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     )
     translator = Translator(default_locale=settings.default_locale)
     routing = RoutingModel()
+    metrics = Metrics()
     async with session_factory() as session:
         examples = await routing.retrain(session)
     log.info("request router trained on %s examples", examples)
@@ -108,6 +113,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         clock=clock,
         platforms={bot.id: platform for platform, bot in bots.items()},
         routing=routing,
+        metrics=metrics,
     )
     lanes = ChatLanes(settings.update_concurrency, settings.update_backlog)
     return Runtime(
@@ -119,7 +125,15 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         routing=routing,
         lanes=lanes,
         inbox=Inbox(dispatcher, session_factory, lanes, clock),
+        metrics=metrics,
     )
+
+
+def ops_context(runtime: Runtime, settings: Settings, clock: Clock, mode: str) -> OpsContext:
+    """What /healthz and /metrics read, for a runtime receiving in `mode` (polling or webhook)."""
+    runtime.inbox.liveness.mode = mode
+    runtime.inbox.liveness.bots = tuple(bot.id for bot in runtime.bots.values())
+    return OpsContext(settings, runtime.session_factory, clock, runtime.inbox.liveness, runtime.metrics)
 
 
 class BackgroundWork:
@@ -147,6 +161,7 @@ class BackgroundWork:
             max_instances=1,
         )
         self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
+        runtime.metrics.watch_delivery(self._worker.stats)
         # The SMS fallback's worker runs only when an SMS gateway is configured.
         self._sms_gateway = build_gateway(settings)
         self._sms_worker = (
@@ -242,6 +257,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     background = BackgroundWork(runtime, settings, clock)
     stop = asyncio.Event()
     _stop_on_signals(stop)
+    ops_runner: web.AppRunner | None = None
 
     async def prepare_bot(platform: Platform, bot: Bot) -> None:
         await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
@@ -254,6 +270,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
         await dispatcher.emit_startup(bots=list(bots.values()))
         background.start()
+        ops_runner = await serve_ops(ops_context(runtime, settings, clock, "polling"))
         _log_started(bots, "polling")
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
@@ -275,6 +292,8 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
                 raise RuntimeError(f"{task.get_name()} failed") from task.exception()
     finally:
         stop.set()
+        if ops_runner is not None:
+            await ops_runner.cleanup()
         await background.stop()
         await _close(runtime)
 
@@ -321,6 +340,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
         app.router.add_post(
             webhook_path(settings, platform), webhook_handler(runtime.inbox, bot, header_secret)
         )
+    add_ops_routes(app, ops_context(runtime, settings, clock, "webhook"))
     allowed_updates = dispatcher.resolve_used_update_types()
 
     async def register_webhook(platform: Platform, bot: Bot) -> None:

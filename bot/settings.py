@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     reply_retry_seconds: float = Field(default=15.0, ge=0)
 
     polling_timeout: int = 10
+
+    # Operations (bot/ops.py): GET /healthz and GET /metrics. In webhook mode they are on the
+    # webhook server; in polling mode on OPS_HOST:OPS_PORT (0 turns that server off). Unhealthy
+    # when a polling loop has not reached its server for HEALTH_RECEIVE_WINDOW seconds, or the
+    # oldest due outbox row has waited more than HEALTH_OUTBOX_MAX_AGE seconds (0: never judged).
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=8081, ge=0, le=65535)
+    health_receive_window: float = Field(default=120.0, gt=0)
+    health_outbox_max_age: float = Field(default=1800.0, ge=0)
     log_level: str = "INFO"
 
     @field_validator("admin_phones", mode="before")
