@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report] …`
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report|broadcast] …`
 (also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli_report import add_report_parser, run_report
+from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -125,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     sla.add_argument("committee", nargs="?", choices=[c.value for c in CommitteeKey], metavar="COMMITTEE")
     sla.add_argument("--first-response-hours", type=int, metavar="HOURS")
     sla.add_argument("--resolution-days", type=int, metavar="DAYS")
-    commands.add_parser(
+    seed = commands.add_parser(
         "seed-demo",
         help="create the demo province, county, neighbourhoods and people (idempotent)",
         description=(
@@ -134,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     add_report_parser(commands)
+    # Announcements (bot/cli_announce.py): `broadcast`, and seed-demo's --residents for load tests.
+    add_seed_arguments(seed)
+    add_broadcast_parser(commands)
     return parser
 
 
@@ -422,8 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     if command == "route":
         return _route(settings)
 
+    # Announcements (bot/cli_announce.py).
     if command == "seed-demo":
-        return _seed_demo(settings)
+        return _seed_demo(settings) or seed_residents(settings, args)
+    if command == "broadcast":
+        return broadcast(settings, args)
 
     if command == "report":
         return run_report(settings, args, _with_session)

@@ -33,6 +33,7 @@ COMMANDS = (
     "resolutions",
     "report",
     "crisis",
+    "announce",
     "join",
     "help",
     "cancel",

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
 
     # Requests a resident may submit per day (Tehran calendar day); emergencies are never limited.
     request_daily_limit: int = 5
+    # Announcements a neighbourhood's residents get from people (/announce) in seven days; the
+    # operator's `python -m bot broadcast` is not limited.
+    announcement_weekly_limit: int = Field(default=3, ge=0)
 
     # Fairness (bot/fairness.py): a token bucket per person, THROTTLE_BURST at once then
     # THROTTLE_RATE updates a second; 0 turns it off. In Redis when REDIS_URL is set.

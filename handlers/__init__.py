@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     actions,
     admin,
+    announce,
     common,
     council,
     crisis,
@@ -59,6 +60,7 @@ def get_routers() -> list[Router]:
             reach.setup(),
             liaisons.setup(),
             crisis.setup(),
+            announce.setup(),
             actions.setup(),
             feed.setup(),
         ),

@@ -2,7 +2,8 @@
 neighbourhood, a manager, heads of the six standing committees, a health-network liaison, a county
 official and a few residents — all created through the services, as the operator would.
 
-Seeding is idempotent: run it twice and the second run changes nothing.
+Seeding is idempotent: run it twice and the second run changes nothing. For load tests,
+`seed_residents` adds any number of residents with messenger accounts to a neighbourhood.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from models.council import (
     Liaison,
 )
 from models.identity import (
+    Account,
     County,
     Neighbourhood,
     NeighbourhoodKind,
     Person,
+    Platform,
     Province,
     Role,
     RoleAssignment,
@@ -56,6 +59,7 @@ __all__ = [
     "is_fresh",
     "seed_demo",
     "seed_demo_if_fresh",
+    "seed_residents",
 ]
 
 log = logging.getLogger(__name__)
@@ -435,3 +439,71 @@ async def demo_personas(session: AsyncSession) -> list[DemoPersona]:
             )
         )
     return personas
+
+
+# ---- many residents, for load tests (`python -m bot seed-demo --residents N`) ----
+
+# Seeded residents' phones: 0990 and a serial (a real operator's prefix, never the demo cast's).
+LOAD_PHONE_PREFIX = "+98990"
+# Their chat ids: far above the emulator's scripted users and the sandbox's, below Bale's 52 bits.
+LOAD_CHAT_ID_BASE = 9_000_000_000
+LOAD_BATCH = 500
+
+
+async def seed_residents(session: AsyncSession, *, count: int, code: str | None, now: datetime) -> int:
+    """Add `count` residents to neighbourhood `code` (the demo's urban one when None), each with a
+    messenger account, alternately Telegram and Bale; commits. Run again, it adds `count` more
+    (serials continue). Returns how many residents the neighbourhood has now. Raises LookupError
+    for an unknown code."""
+    neighbourhood = await neighbourhood_by_code(session, code or URBAN_CODE)
+    if neighbourhood is None:
+        raise LookupError(f"no neighbourhood with code {code or URBAN_CODE!r}")
+    start = int(
+        await session.scalar(
+            select(func.count()).select_from(Person).where(Person.phone.startswith(LOAD_PHONE_PREFIX))
+        )
+        or 0
+    )
+    for first in range(start, start + count, LOAD_BATCH):
+        serials = range(first, min(first + LOAD_BATCH, start + count))
+        people = [
+            Person(phone=f"{LOAD_PHONE_PREFIX}{n:07d}", full_name=f"ساکن آزمایشی {n + 1}", created_at=now)
+            for n in serials
+        ]
+        session.add_all(people)
+        await session.flush()
+        for n, person in zip(serials, people, strict=True):
+            chat_id = LOAD_CHAT_ID_BASE + n
+            platform = Platform.TELEGRAM if n % 2 == 0 else Platform.BALE
+            session.add(
+                Account(
+                    platform=platform,
+                    platform_user_id=chat_id,
+                    chat_id=chat_id,
+                    person_id=person.id,
+                    first_name=person.full_name,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            session.add(
+                RoleAssignment(
+                    person_id=person.id,
+                    role=Role.RESIDENT,
+                    scope_kind=ScopeKind.NEIGHBOURHOOD,
+                    scope_id=neighbourhood.id,
+                    created_at=now,
+                )
+            )
+        await session.flush()
+    await session.commit()
+    return int(
+        await session.scalar(
+            select(func.count(func.distinct(RoleAssignment.person_id))).where(
+                RoleAssignment.role == Role.RESIDENT,
+                RoleAssignment.scope_kind == ScopeKind.NEIGHBOURHOOD,
+                RoleAssignment.scope_id == neighbourhood.id,
+            )
+        )
+        or 0
+    )
