@@ -15,7 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Agency, Base, CommitteeKey, County, MeetingKind, Role, ScopeKind
-from services import actions, council, crisis, feed, poster, reach, reports, requests, resolutions
+from services import (
+    actions,
+    announcements,
+    council,
+    crisis,
+    feed,
+    poster,
+    reach,
+    reports,
+    requests,
+    resolutions,
+)
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.i18n import Translator
 from services.regions import import_regions, neighbourhood_by_code
@@ -531,6 +542,28 @@ async def progress_call(session: AsyncSession, world: World, actor: Actor, resol
     )
 
 
+# ---- announcements ----
+
+
+async def announce_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    # A generous weekly limit: the allowed callers here announce one after another.
+    return await announcements.send_announcement(
+        session,
+        TRANSLATOR,
+        actor=actor,
+        neighbourhood_id=world.n1,
+        text="فردا آب محله قطع است",
+        now=NOW,
+        weekly_limit=100,
+    )
+
+
+async def allowance_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await announcements.announcement_allowance(
+        session, actor=actor, neighbourhood_id=world.n1, now=NOW, weekly_limit=3
+    )
+
+
 # Operations that only read: even an allowed call must leave the database as it was.
 READS = (
     "list",
@@ -550,6 +583,7 @@ READS = (
     "poster",
     "not_joined",
     "request_for",
+    "announcement_allowance",
 )
 READERS = MANAGE | {"council_member", "committee_head"}
 # Who handles a health request: the managers above it and the health committee (its head).
@@ -637,6 +671,8 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     # Whoever answers for a resolution reads it and reports on it, besides the council and above.
     "get_resolution": (an_agency_resolution, get_resolution_call, READERS | {"liaison"}),
     "update_progress": (a_committee_resolution, progress_call, HEALTH),
+    "send_announcement": (nothing, announce_call, MANAGE),
+    "announcement_allowance": (nothing, allowance_call, MANAGE),
 }
 
 # How an operation refuses, when not with `PermissionDenied` alone.
