@@ -49,9 +49,15 @@ async def test_healthz_and_metrics_answer_while_polling(
     status, body = await _get(f"http://127.0.0.1:{port}/healthz")
     assert status == 200, body
     assert '"database": {"ok": true}' in body
-    status, body = await _get(f"http://127.0.0.1:{port}/metrics")
-    assert status == 200
-    assert 'mahalleyar_updates_handled_total{type="message"}' in body
+    # The reply reaches the emulator before the handler returns and is counted: scrape until it is.
+    handled = 'mahalleyar_updates_handled_total{type="message"} 1.0'
+    for _ in range(50):
+        status, body = await _get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200
+        if handled in body:
+            break
+        await asyncio.sleep(0.1)
+    assert handled in body
     assert "mahalleyar_update_handling_seconds_bucket" in body
     assert "mahalleyar_outbox_sent_total" in body
     assert "mahalleyar_outbox_rate_limited_total" in body
