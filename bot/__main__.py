@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.cli_report import add_report_parser, run_report
 from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
+from bot.cli_report import add_report_parser, run_report
 from bot.settings import Settings
 from models.council import CommitteeKey
 
