@@ -26,7 +26,7 @@ survey-need-resolution = Address the neighbourhood's need from the needs assessm
 
 survey-menu-title = 📋 Needs assessments
 survey-menu-empty = No needs assessment yet. Make the first one with the button below.
-survey-list-line = {$id}. “{$title}” — {$place} — {$state}
+survey-list-line = No. {$id}: “{$title}” — {$place} — {$state}
 survey-state-open = open until {$closes}
 survey-state-closed = closed
 survey-place-county = every neighbourhood of {$county}

@@ -26,7 +26,7 @@ survey-need-resolution = رسیدگی به نیاز محله در نیازسنج
 
 survey-menu-title = 📋 نیازسنجی‌ها
 survey-menu-empty = هنوز نیازسنجی‌ای نیست. با دکمهٔ زیر نخستین را بسازید.
-survey-list-line = {$id}. «{$title}» — {$place} — {$state}
+survey-list-line = شمارهٔ {$id}: «{$title}» — {$place} — {$state}
 survey-state-open = باز تا {$closes}
 survey-state-closed = بسته شده
 survey-place-county = همهٔ محله‌های {$county}
