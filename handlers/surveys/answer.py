@@ -165,7 +165,7 @@ async def multi_done(
     t: BoundTranslator,
     clock: Clock,
 ) -> None:
-    if not callback_data.mask:
+    if callback_data.mask <= 0:
         await query.answer(t("survey-pick-one-first"), show_alert=True)
         return
     ids = (callback_data.survey_id, callback_data.question_id)

@@ -93,7 +93,7 @@ async def close_pressed(
             await message.answer(t("survey-already-closed"))
             return
         await message.answer(t("survey-closed-done", records=len(records)))
-    else:
+    elif callback_data.answer == "no":
         await message.answer(t("survey-close-kept"))
 
 
