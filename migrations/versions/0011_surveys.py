@@ -19,6 +19,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    _survey()
+    _needs_assessment()
+    _survey_question()
+    _survey_response()
+    _survey_answer()
+
+
+def _survey() -> None:
+    """The surveys."""
     op.create_table(
         "survey",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,6 +65,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_survey_due", ["status", "closes_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_survey_neighbourhood_id"), ["neighbourhood_id"], unique=False)
 
+
+def _needs_assessment() -> None:
+    """The record a closed survey leaves per neighbourhood."""
     op.create_table(
         "needs_assessment",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -87,6 +99,9 @@ def upgrade() -> None:
             batch_op.f("ix_needs_assessment_neighbourhood_id"), ["neighbourhood_id"], unique=False
         )
 
+
+def _survey_question() -> None:
+    """The questions."""
     op.create_table(
         "survey_question",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -108,6 +123,9 @@ def upgrade() -> None:
     with op.batch_alter_table("survey_question", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_survey_question_survey_id"), ["survey_id"], unique=False)
 
+
+def _survey_response() -> None:
+    """The responses (one per resident and survey)."""
     op.create_table(
         "survey_response",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -139,6 +157,9 @@ def upgrade() -> None:
             batch_op.f("ix_survey_response_neighbourhood_id"), ["neighbourhood_id"], unique=False
         )
 
+
+def _survey_answer() -> None:
+    """The answers."""
     op.create_table(
         "survey_answer",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -16,7 +16,10 @@ from sqlalchemy import select
 from handlers.surveys import NeedToResolution, ShowResults, StartSurvey
 from models import (
     CommitteeKey,
+    County,
     NeedsAssessment,
+    Neighbourhood,
+    NeighbourhoodKind,
     OutboxMessage,
     OutboxStatus,
     QuestionKind,
@@ -112,11 +115,9 @@ def test_the_buttons_services_write_are_the_handlers_buttons() -> None:
     assert packed == NEED_CALLBACK.format(survey_id=7, neighbourhood_id=3, index=1)
 
 
-async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
-    boss = await manager(harness)
-    citizen = await neighbour(harness, resident(user_id=700), "09124440001")
+async def absent_resident(harness: Harness) -> None:
+    """A resident of 1001 registered by phone who never opened the bot."""
     async with harness.session_factory() as session:
-        # A resident registered by phone who never opened the bot: the invitation waits.
         absent, _ = await ensure_person(session, "+989124440002", full_name="غایب", now=NOW)
         await ensure_role(
             session,
@@ -128,6 +129,9 @@ async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
         )
         await session.commit()
 
+
+async def title_and_last_day(harness: Harness, boss: User) -> None:
+    """/survey, ➕, the title and the last day, with bad input at each step."""
     await harness.send(harness.updates.message(boss, text="/survey"))
     assert harness.last_text() == t(harness, "survey-menu-title") + "\n" + t(harness, "survey-menu-empty")
     assert last_markup(harness) == ["sv_new"]
@@ -151,7 +155,9 @@ async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
     await press(harness, boss, "jcal:day:sv:1405:9:30")
     assert harness.last_text() == t(harness, "survey-ask-question", number=1, min=3, max=300)
 
-    # A multiple choice question, its options one per line.
+
+async def three_questions(harness: Harness, boss: User) -> None:
+    """A multiple choice (its options one per line, bad ones first), a scale and a text."""
     await harness.send(harness.updates.message(boss, text="مهم‌ترین نیاز محله چیست؟"))
     assert harness.last_text() == t(harness, "survey-ask-kind")
     assert last_markup(harness) == [f"sv_kind:{kind.value}" for kind in QuestionKind]
@@ -170,14 +176,20 @@ async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
         harness, "survey-question-added", number=1, kind=t(harness, "survey-kind-name-multi")
     )
     assert last_markup(harness) == ["sv_more:1", "sv_more:0"]
-
-    # A scale and a text.
     await press(harness, boss, "sv_more:1")
     await harness.send(harness.updates.message(boss, text="از پاکیزگی محله چقدر راضی هستید؟"))
     await press(harness, boss, "sv_kind:scale")
     await press(harness, boss, "sv_more:1")
     await harness.send(harness.updates.message(boss, text="پیشنهاد دیگری دارید؟"))
     await press(harness, boss, "sv_kind:text")
+
+
+async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
+    boss = await manager(harness)
+    citizen = await neighbour(harness, resident(user_id=700), "09124440001")
+    await absent_resident(harness)  # the invitation waits for them
+    await title_and_last_day(harness, boss)
+    await three_questions(harness, boss)
     await press(harness, boss, "sv_more:0")
     summary = harness.last_text()
     assert "نیازهای محله در ۱۴۰۵" in summary and "۳۰ آذر ۱۴۰۵" in summary and "محلهٔ دولت‌آباد" in summary
@@ -227,13 +239,10 @@ async def test_a_manager_makes_a_survey_in_the_chat(harness: Harness) -> None:
     assert last_alert(harness) == t(harness, "survey-form-closed")
 
 
-async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(harness: Harness) -> None:
-    await manager(harness)
-    zahra = await neighbour(harness, resident(user_id=700), "09124440001")
-    reza = await neighbour(harness, resident(user_id=701), "09124440003", bale=True)
-    survey_id = await survey_of(harness)
-    multi, scale, text = await question_ids(harness, survey_id)
-
+async def first_question_ticked(
+    harness: Harness, zahra: User, survey_id: int, multi: int, scale: int
+) -> None:
+    """Zahra starts and answers the multiple choice by ticks (none first, then two)."""
     await press(harness, zahra, f"sv_go:{survey_id}")
     first = harness.last_text()
     assert first.startswith(
@@ -270,7 +279,9 @@ async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(har
     assert "پرسش ۲ از ۳" in harness.last_text()
     assert f"sv_scale:{survey_id}:{scale}:5" in last_markup(harness)
 
-    # Zahra stops here and comes back later: the second question again.
+
+async def stop_resume_and_finish(harness: Harness, zahra: User, survey_id: int, scale: int) -> None:
+    """Zahra stops at the second question, comes back to it later, and finishes with a text."""
     await press(harness, zahra, f"sv_stop:{survey_id}")
     assert harness.last_text() == t(harness, "survey-stopped")
     assert last_markup(harness) == [f"sv_go:{survey_id}"]
@@ -285,6 +296,16 @@ async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(har
     assert harness.last_text().startswith(t(harness, "error-text-too-long", length=501, limit=500))
     await harness.send(harness.updates.message(zahra, text="یک کتابخانهٔ کوچک"))
     assert harness.last_text() == t(harness, "survey-thanks", title="نیازهای محله")
+
+
+async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(harness: Harness) -> None:
+    await manager(harness)
+    zahra = await neighbour(harness, resident(user_id=700), "09124440001")
+    reza = await neighbour(harness, resident(user_id=701), "09124440003", bale=True)
+    survey_id = await survey_of(harness)
+    multi, scale, text = await question_ids(harness, survey_id)
+    await first_question_ticked(harness, zahra, survey_id, multi, scale)
+    await stop_resume_and_finish(harness, zahra, survey_id, scale)
     # Once only.
     await press(harness, zahra, f"sv_go:{survey_id}")
     assert harness.last_text() == t(harness, "survey-already-answered")
@@ -323,9 +344,11 @@ async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(har
     ]
 
     # Someone of another neighbourhood is told politely, and nothing is recorded.
-    async with harness.session_factory() as session:
-        from models import County, Neighbourhood, NeighbourhoodKind
+    await a_stranger_is_refused(harness, survey_id)
 
+
+async def a_stranger_is_refused(harness: Harness, survey_id: int) -> None:
+    async with harness.session_factory() as session:
         county = await session.scalar(select(County))
         session.add(Neighbourhood(county=county, name="باقرآباد", code="1002", kind=NeighbourhoodKind.URBAN))
         await session.commit()
@@ -337,18 +360,9 @@ async def test_residents_answer_on_both_messengers_one_stopping_and_resuming(har
     assert await count(harness.session_factory, SurveyAnswer) == 6
 
 
-async def test_results_close_and_a_need_as_a_resolution_in_two_taps(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    boss = await manager(harness)
-    zahra = await neighbour(harness, resident(user_id=700), "09124440001")
-    survey_id = await survey_of(harness)
-    multi, scale, _text = await question_ids(harness, survey_id)
-    await press(harness, zahra, f"sv_go:{survey_id}")
-    await press(harness, zahra, f"sv_mdone:{survey_id}:{multi}:2")
-    await press(harness, zahra, f"sv_scale:{survey_id}:{scale}:3")
-    await harness.send(harness.updates.message(zahra, text="نیمکت"))
-
+async def results_then_close(harness: Harness, boss: User, zahra: User, survey_id: int) -> None:
+    """The resident sees no results; the manager sees them exactly, closes the survey, and the
+    needs assessment is recorded and offered to the manager."""
     # A resident sees no results; the manager sees them exactly.
     await harness.send(harness.updates.message(zahra, text=f"/survey results {survey_id}"))
     assert harness.last_text() == t(harness, "survey-not-allowed")
@@ -383,6 +397,20 @@ async def test_results_close_and_a_need_as_a_resolution_in_two_taps(
     ]
     await press(harness, zahra, f"sv_go:{survey_id}")
     assert harness.last_text() == t(harness, "survey-closed")
+
+
+async def test_results_close_and_a_need_as_a_resolution_in_two_taps(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boss = await manager(harness)
+    zahra = await neighbour(harness, resident(user_id=700), "09124440001")
+    survey_id = await survey_of(harness)
+    multi, scale, _text = await question_ids(harness, survey_id)
+    await press(harness, zahra, f"sv_go:{survey_id}")
+    await press(harness, zahra, f"sv_mdone:{survey_id}:{multi}:2")
+    await press(harness, zahra, f"sv_scale:{survey_id}:{scale}:3")
+    await harness.send(harness.updates.message(zahra, text="نیمکت"))
+    await results_then_close(harness, boss, zahra, survey_id)
 
     # Tap 1: the need; the routing model suggests the services committee.
     monkeypatch.setattr(RoutingModel, "guess", lambda self, text: RouteGuess("services", 0.9, ()))
