@@ -34,7 +34,7 @@ from models import (
 )
 from services.authz import OPERATOR
 from services.requests import RoutingModel
-from services.roles import ensure_person, ensure_role
+from services.roles import ensure_person, ensure_role, grant_role
 from services.routing import RouteGuess
 from services.surveys import (
     NEED_CALLBACK,
@@ -47,7 +47,7 @@ from services.surveys import (
 )
 from tests.handlers.conftest import Harness, count, resident
 from tests.handlers.harness import NOW
-from tests.handlers.test_council import manager, onboard
+from tests.handlers.test_council import MANAGER_PHONE, manager, onboard
 from tests.handlers.test_resolutions import STICKER, buttons_of, last_markup, t
 
 NEEDS = ("پارک و فضای سبز", "روشنایی معابر", "جمع‌آوری زباله")
@@ -439,3 +439,34 @@ async def test_results_close_and_a_need_as_a_resolution_in_two_taps(
     # The resident can't draft one.
     await press(harness, zahra, f"sv_need:{survey_id}:1:0")
     assert await count(harness.session_factory, Resolution) == 1
+
+
+async def test_someone_with_two_places_chooses_where_the_survey_goes(harness: Harness) -> None:
+    boss = await manager(harness)
+    async with harness.session_factory() as session:
+        await grant_role(
+            session,
+            actor=OPERATOR,
+            phone=MANAGER_PHONE,
+            role=Role.COUNTY_OFFICIAL,
+            scope_kind=ScopeKind.COUNTY,
+            scope_name_or_code="ری",
+            now=NOW,
+        )
+    await harness.send(harness.updates.message(boss, text="/survey new"))
+    assert harness.last_text() == t(harness, "survey-ask-scope")
+    assert last_markup(harness) == ["sv_scope:neighbourhood:1", "sv_scope:county:1"]
+    await press(harness, boss, "sv_scope:county:2")  # a place not theirs: nothing happens
+    assert harness.last_text() == t(harness, "survey-ask-scope")
+    await press(harness, boss, "sv_scope:county:1")
+    assert harness.last_text().startswith(t(harness, "survey-ask-title", min=3, max=150).split("\n")[0])
+    await harness.send(harness.updates.message(boss, text="نیازهای شهرستان"))
+    await press(harness, boss, "jcal:day:sv:1405:9:30")
+    await harness.send(harness.updates.message(boss, text="بیشترین نیاز؟"))
+    await press(harness, boss, "sv_kind:scale")
+    await press(harness, boss, "sv_more:0")
+    assert t(harness, "survey-scope-county", name="ری") in harness.last_text()
+    await press(harness, boss, "sv_ok:1")
+    async with harness.session_factory() as session:
+        survey = (await session.scalars(select(Survey))).one()
+    assert (survey.county_id, survey.neighbourhood_id) == (1, None)
