@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
 from bot.cli_report import add_report_parser, run_report
+from bot.cli_survey import add_survey_parser, run_survey
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -138,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     # Announcements (bot/cli_announce.py): `broadcast`, and seed-demo's --residents for load tests.
     add_seed_arguments(seed)
     add_broadcast_parser(commands)
+    add_survey_parser(commands)
     return parser
 
 
@@ -434,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "report":
         return run_report(settings, args, _with_session)
+
+    if command == "survey":
+        return run_survey(settings, args)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox

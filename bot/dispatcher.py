@@ -34,6 +34,7 @@ COMMANDS = (
     "report",
     "crisis",
     "announce",
+    "survey",
     "join",
     "help",
     "cancel",

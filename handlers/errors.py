@@ -84,6 +84,7 @@ DENIED = {
     "people": "not-joined-not-allowed",
     "request": "inbox-not-allowed",
     "view": "inbox-not-allowed",
+    "survey": "survey-not-allowed",
 }
 
 

@@ -54,6 +54,15 @@ from models.resolutions import (
     ResponsibleKind,
 )
 from models.sms import SmsMessage, SmsStatus
+from models.surveys import (
+    NeedsAssessment,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyStatus,
+)
 
 __all__ = [
     "OPEN_RESOLUTION_STATUSES",
@@ -81,6 +90,7 @@ __all__ = [
     "Liaison",
     "Meeting",
     "MeetingKind",
+    "NeedsAssessment",
     "Neighbourhood",
     "NeighbourhoodKind",
     "NeighbourhoodProfile",
@@ -89,6 +99,7 @@ __all__ = [
     "Person",
     "Platform",
     "Province",
+    "QuestionKind",
     "ReminderMark",
     "RequestEvent",
     "RequestFollower",
@@ -105,5 +116,10 @@ __all__ = [
     "SlaReminder",
     "SmsMessage",
     "SmsStatus",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyStatus",
     "TrackingAttempt",
 ]

@@ -26,6 +26,7 @@ from services.reminders import (
 )
 from services.requests import run_sla_reminders
 from services.sms import SmsPolicy
+from services.surveys import close_due_surveys
 from services.uow import committing
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,14 @@ async def county_digest(ctx: JobContext) -> str:
     return summary.line()
 
 
+async def close_surveys(ctx: JobContext) -> str:
+    """Close the surveys whose closing date has passed: record each neighbourhood's needs
+    assessment and tell its managers the top needs."""
+    async with ctx.session_factory() as session:
+        summary = await close_due_surveys(session, ctx.translator, now=ctx.now)
+    return summary.line()
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         name="resolution_digest",
@@ -142,6 +151,13 @@ JOBS: tuple[JobSpec, ...] = (
         description="remind managers to close a crisis still on 72 hours after it started",
         run=crisis_reminder,
         cron={"minute": 5},
+    ),
+    JobSpec(
+        name="close_surveys",
+        description="close the surveys past their closing date; record the needs assessments",
+        run=close_surveys,
+        # Hourly: a survey closes within the hour after its last day ends (Tehran).
+        cron={"minute": 25},
     ),
     JobSpec(
         name="prune_processed_updates",

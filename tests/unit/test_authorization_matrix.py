@@ -14,7 +14,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Agency, Base, CommitteeKey, County, MeetingKind, Role, ScopeKind
+from models import (
+    Agency,
+    Base,
+    CommitteeKey,
+    County,
+    MeetingKind,
+    QuestionKind,
+    Role,
+    ScopeKind,
+    SurveyQuestion,
+)
 from services import (
     actions,
     announcements,
@@ -26,6 +36,7 @@ from services import (
     reports,
     requests,
     resolutions,
+    surveys,
 )
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.i18n import Translator
@@ -564,6 +575,82 @@ async def allowance_call(session: AsyncSession, world: World, actor: Actor, _: A
     )
 
 
+# ---- needs assessments ----
+
+SURVEY = surveys.SurveyDraft(
+    title="نیازهای محله",
+    closes_on=NOW.date() + timedelta(days=30),
+    questions=(surveys.QuestionDraft("مهم‌ترین نیاز؟", QuestionKind.SINGLE, ("پارک", "روشنایی")),),
+)
+
+
+def create_survey_call(kind: ScopeKind) -> Call:
+    async def call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+        scope = surveys.SurveyScope(kind, world.n1 if kind == ScopeKind.NEIGHBOURHOOD else world.c1)
+        return await surveys.create_survey(
+            session, TRANSLATOR, actor=actor, scope=scope, draft=SURVEY, now=NOW
+        )
+
+    return call
+
+
+async def a_survey(session: AsyncSession, world: World) -> int:
+    return int((await create_survey_call(ScopeKind.NEIGHBOURHOOD)(session, world, OPERATOR, None)).id)
+
+
+async def a_county_survey(session: AsyncSession, world: World) -> int:
+    return int((await create_survey_call(ScopeKind.COUNTY)(session, world, OPERATOR, None)).id)
+
+
+async def an_assessed_survey(session: AsyncSession, world: World) -> int:
+    """A survey of N1 the resident answered, closed: its needs assessment is recorded."""
+    survey_id = await a_survey(session, world)
+    step = await start_answering_call(session, world, world.actors["resident"], survey_id)
+    await surveys.answer_question(
+        session,
+        actor=world.actors["resident"],
+        survey_id=survey_id,
+        question_id=step.question.id,
+        choices=[1],
+        now=NOW,
+    )
+    await surveys.close_survey(session, TRANSLATOR, actor=OPERATOR, survey_id=survey_id, now=NOW)
+    return survey_id
+
+
+async def survey_results_call(session: AsyncSession, world: World, actor: Actor, survey_id: int) -> Any:
+    return await surveys.survey_results(session, actor=actor, survey_id=survey_id)
+
+
+async def close_survey_call(session: AsyncSession, world: World, actor: Actor, survey_id: int) -> Any:
+    return await surveys.close_survey(session, TRANSLATOR, actor=actor, survey_id=survey_id, now=NOW)
+
+
+async def start_answering_call(session: AsyncSession, world: World, actor: Actor, survey_id: int) -> Any:
+    return await surveys.start_answering(session, actor=actor, survey_id=survey_id, now=NOW)
+
+
+async def answer_question_call(session: AsyncSession, world: World, actor: Actor, survey_id: int) -> Any:
+    survey = await surveys.load_survey(session, survey_id)
+    question = await session.scalar(select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id))
+    assert question is not None
+    return await surveys.answer_question(
+        session, actor=actor, survey_id=survey_id, question_id=question, choices=[0], now=NOW
+    )
+
+
+async def resolution_draft_call(session: AsyncSession, world: World, actor: Actor, survey_id: int) -> Any:
+    return await surveys.resolution_draft(
+        session,
+        TRANSLATOR.bind("fa"),
+        actor=actor,
+        survey_id=survey_id,
+        neighbourhood_id=world.n1,
+        need_index=0,
+        today=NOW.date(),
+    )
+
+
 # Operations that only read: even an allowed call must leave the database as it was.
 READS = (
     "list",
@@ -673,6 +760,22 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "update_progress": (a_committee_resolution, progress_call, HEALTH),
     "send_announcement": (nothing, announce_call, MANAGE),
     "announcement_allowance": (nothing, allowance_call, MANAGE),
+    # Needs assessments: the manager for the neighbourhood, the officials for the county; a
+    # manager in the county reads a county survey's answers from their own neighbourhood.
+    "create_survey": (nothing, create_survey_call(ScopeKind.NEIGHBOURHOOD), MANAGE),
+    "create_survey_for_a_county": (nothing, create_survey_call(ScopeKind.COUNTY), COUNTY),
+    "survey_results": (a_survey, survey_results_call, MANAGE),
+    "survey_results_of_a_county": (
+        a_county_survey,
+        survey_results_call,
+        COUNTY | {"manager", "manager_elsewhere"},
+    ),
+    "close_survey": (a_survey, close_survey_call, MANAGE),
+    "close_survey_of_a_county": (a_county_survey, close_survey_call, COUNTY),
+    # Only the residents a survey reaches answer it (the operator is no one).
+    "start_answering": (a_survey, start_answering_call, frozenset({"resident"})),
+    "answer_question": (a_survey, answer_question_call, frozenset({"resident"})),
+    "resolution_draft": (an_assessed_survey, resolution_draft_call, MANAGE),
 }
 
 # How an operation refuses, when not with `PermissionDenied` alone.
@@ -704,6 +807,11 @@ SCOPED_NOT_REFUSED: dict[str, str] = {
     "counties_for": "where the actor may appoint (tests/unit/test_appointing.py)",
     "provinces_for": "where the actor may appoint (tests/unit/test_appointing.py)",
     "may_appoint_in": "a yes/no; grant_role refuses",
+    "require_survey_manager": "authz primitive, exercised by create_survey and close_survey above",
+    "results_neighbourhood": "authz primitive, exercised by survey_results above",
+    "survey_scopes": "where the actor may make a survey in the chat (tests/handlers/test_surveys.py)",
+    "surveys_to_answer": "the actor's own open surveys (tests/unit/test_surveys.py)",
+    "list_surveys": "the surveys the actor may read (tests/unit/test_surveys.py)",
 }
 
 

@@ -1,0 +1,151 @@
+"""Needs assessments (نیازسنجی): surveys of the residents, answered in the chat.
+
+A manager (for their neighbourhood) or a county official (for every neighbourhood of the county)
+creates a survey — a title, a closing date, questions of four kinds: single choice, multiple
+choice, a 1–5 scale, a short text — and it is published to the residents through the outbox.
+Each resident answers one question at a time, may skip one, stop and resume, and answers once.
+The results (counts and percentages, averages, texts for the manager and officials) are
+anonymous. When it closes, each neighbourhood that answered gets its needs-assessment record
+with the top needs, and its managers can turn a top need into a resolution.
+
+The package, by part: `drafting` (limits, cleaning, the command line's JSON), `access` (who may
+do what, where a survey reaches), `publishing` (creating and inviting), `answering`, `results`,
+`closing` (by hand or by the job; the records; the resolution drafts), `errors`.
+"""
+
+from services.surveys.access import SurveyScope, load_survey, survey_scopes
+from services.surveys.answering import (
+    AnswerStep,
+    OpenSurvey,
+    QuestionView,
+    answer_question,
+    is_open,
+    start_answering,
+    surveys_to_answer,
+)
+from services.surveys.closing import (
+    DRAFT_DEADLINE,
+    NEED_CALLBACK,
+    RESULTS_CALLBACK,
+    TOP_NEEDS,
+    CloseRun,
+    NeedsRecord,
+    ResolutionDraft,
+    close_due_surveys,
+    close_survey,
+    latest_needs_assessment,
+    needs_assessments,
+    resolution_draft,
+    top_needs,
+)
+from services.surveys.drafting import (
+    CHOICE_KINDS,
+    MAX_OPEN_DAYS,
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_QUESTION_LENGTH,
+    MAX_QUESTIONS,
+    MAX_TEXT_ANSWER_LENGTH,
+    MAX_TITLE_LENGTH,
+    MIN_OPTIONS,
+    MIN_QUESTION_LENGTH,
+    MIN_TITLE_LENGTH,
+    SCALE,
+    QuestionDraft,
+    SurveyDraft,
+    check_closes_on,
+    clean_options,
+    clean_question_text,
+    clean_text_answer,
+    clean_title,
+    options_from_lines,
+    parse_survey,
+    validate_draft,
+)
+from services.surveys.errors import (
+    AlreadyAnswered,
+    InvalidAnswer,
+    InvalidSurvey,
+    SurveyClosed,
+    SurveyError,
+    UnknownQuestion,
+    UnknownSurvey,
+)
+from services.surveys.publishing import START_CALLBACK, SurveyCreated, create_survey, survey_audience
+from services.surveys.results import (
+    OptionCount,
+    QuestionResult,
+    SurveyResults,
+    SurveySummary,
+    compute_results,
+    list_surveys,
+    results_json,
+    survey_results,
+)
+
+__all__ = [
+    "CHOICE_KINDS",
+    "DRAFT_DEADLINE",
+    "MAX_OPEN_DAYS",
+    "MAX_OPTIONS",
+    "MAX_OPTION_LENGTH",
+    "MAX_QUESTIONS",
+    "MAX_QUESTION_LENGTH",
+    "MAX_TEXT_ANSWER_LENGTH",
+    "MAX_TITLE_LENGTH",
+    "MIN_OPTIONS",
+    "MIN_QUESTION_LENGTH",
+    "MIN_TITLE_LENGTH",
+    "NEED_CALLBACK",
+    "RESULTS_CALLBACK",
+    "SCALE",
+    "START_CALLBACK",
+    "TOP_NEEDS",
+    "AlreadyAnswered",
+    "AnswerStep",
+    "CloseRun",
+    "InvalidAnswer",
+    "InvalidSurvey",
+    "NeedsRecord",
+    "OpenSurvey",
+    "OptionCount",
+    "QuestionDraft",
+    "QuestionResult",
+    "QuestionView",
+    "ResolutionDraft",
+    "SurveyClosed",
+    "SurveyCreated",
+    "SurveyDraft",
+    "SurveyError",
+    "SurveyResults",
+    "SurveyScope",
+    "SurveySummary",
+    "UnknownQuestion",
+    "UnknownSurvey",
+    "answer_question",
+    "check_closes_on",
+    "clean_options",
+    "clean_question_text",
+    "clean_text_answer",
+    "clean_title",
+    "close_due_surveys",
+    "close_survey",
+    "compute_results",
+    "create_survey",
+    "is_open",
+    "latest_needs_assessment",
+    "list_surveys",
+    "load_survey",
+    "needs_assessments",
+    "options_from_lines",
+    "parse_survey",
+    "resolution_draft",
+    "results_json",
+    "start_answering",
+    "survey_audience",
+    "survey_results",
+    "survey_scopes",
+    "surveys_to_answer",
+    "top_needs",
+    "validate_draft",
+]
