@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.cli_plan import add_plan_parser, run_plan
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -132,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
             "committees, a liaison, a county official and residents; print them. Running it again changes nothing."
         ),
     )
+    add_plan_parser(commands)
     return parser
 
 
@@ -421,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "seed-demo":
         return _seed_demo(settings)
+
+    if command == "plan":
+        return run_plan(settings, args, _with_session)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox
