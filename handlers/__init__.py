@@ -18,6 +18,7 @@ from handlers import (
     join,
     liaisons,
     meetings,
+    plans,
     poster,
     profile,
     reach,
@@ -72,6 +73,7 @@ def get_routers() -> list[Router]:
             inbox.setup(),
             poster.setup(),
             admin.setup(),
+            plans.setup(),
         ),
         _group("fallback", talk.setup(), fallback.setup()),
     ]
