@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Coroutine
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.settings import Settings
 
     # `bot.__main__._with_session`: run work on a session of the configured database.
-    WithSession = Callable[[Settings, Callable[[AsyncSession], Awaitable[Any]]], Awaitable[Any]]
+    WithSession = Callable[[Settings, Callable[[AsyncSession], Awaitable[Any]]], Coroutine[Any, Any, Any]]
 
 __all__ = ["add_plan_parser", "run_plan"]
 
@@ -91,6 +91,7 @@ def _import(settings: Settings, args: argparse.Namespace, with_session: WithSess
     from services.plans import (
         MAX_TITLE_LENGTH,
         MIN_TITLE_LENGTH,
+        ImportedPlan,
         PlanImportError,
         import_plan,
         read_plan_file,
@@ -131,7 +132,7 @@ def _import(settings: Settings, args: argparse.Namespace, with_session: WithSess
         )
 
     try:
-        imported = asyncio.run(with_session(settings, work))
+        imported: ImportedPlan = asyncio.run(with_session(settings, work))
     except AmbiguousScope as error:
         candidates = ", ".join(error.candidates)
         print(
@@ -162,10 +163,10 @@ def _outline(node: dict[str, Any], depth: int = 0) -> list[str]:
 def _show(settings: Settings, args: argparse.Namespace, with_session: WithSession) -> int:
     from services.clock import utc_now
     from services.jalali import tehran_today
-    from services.plans import UnknownPlan, plan_progress, tree_as_json
+    from services.plans import RolledPlan, UnknownPlan, plan_progress, tree_as_json
 
     try:
-        tree = asyncio.run(
+        tree: RolledPlan = asyncio.run(
             with_session(settings, lambda s: plan_progress(s, args.plan_id, tehran_today(utc_now())))
         )
     except UnknownPlan:

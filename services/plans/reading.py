@@ -93,8 +93,9 @@ class ProjectView:
     plan_id: int
     plan_title: str
     node: RolledNode
-    # The names above it, from the top.
+    # The names above it, from the top, and its place among its siblings (from 0).
     path: list[str]
+    index: int
     committee: CommitteeKey | None
     # (Persian name, English name)
     agency: tuple[str, str] | None
@@ -205,6 +206,7 @@ async def project_view(session: AsyncSession, *, actor: Actor, node_id: int, tod
         raise UnknownPlanNode(node_id)
     tree = await plan_tree(session, actor=actor, plan_id=node.plan_id, today=today)
     rolled = tree.node(node_id)
+    siblings = tree.node(rolled.parent_id).children if rolled.parent_id is not None else tree.children
     agency, member = await _responsible(session, node)
     resolutions, actions = await plans_repo.link_counts(session, node_id)
     waiting = await plans_repo.open_proposal(session, node_id)
@@ -224,6 +226,7 @@ async def project_view(session: AsyncSession, *, actor: Actor, node_id: int, tod
         plan_title=tree.title,
         node=rolled,
         path=[above.name for above in tree.path(node_id)[:-1]],
+        index=siblings.index(rolled),
         committee=node.responsible_committee,
         agency=agency,
         member=member,
