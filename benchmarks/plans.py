@@ -87,16 +87,17 @@ def plan_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    # Some goals and strategies have a weight of their own; the others are summed.
-    for g in range(0, goals, 3):
-        writer.writerow([goal_names[g], "", "", "", "", str(g % 4 + 2), "", "", ""])
-    writer.writerow([goal_names[strategy_goal[1]], strategy_names[1], "", "", "", "7", "", "", ""])
     for n in range(projects):
         p = n % policies
         s = policy_strategy[p]
         policy = "" if n % SKIP == 5 else policy_names[p]
         path = (goal_names[strategy_goal[s]], strategy_names[s], policy, f"پروژه {n + 1}")
         writer.writerow(_project_row(rng, path))
+    # Some goals and a strategy have a weight of their own (the others are summed); these rows
+    # come last, so that the plan keeps the order of its projects' first rows.
+    for g in range(0, goals, 3):
+        writer.writerow([goal_names[g], "", "", "", "", str(g % 4 + 2), "", "", ""])
+    writer.writerow([goal_names[strategy_goal[1]], strategy_names[1], "", "", "", "7", "", "", ""])
     return out.getvalue()
 
 
