@@ -72,7 +72,7 @@ async def show_plans(
     args = normalize_text(command.args or "") if command is not None else ""
     if args:
         # Ids are small numbers; anything else names no plan.
-        plan_id = int(args) if args.isdigit() and len(args) <= 9 else 0
+        plan_id = int(args) if args.isascii() and args.isdigit() and len(args) <= 9 else 0
         try:
             text, markup = await tree_page(session, actor, t, clock, plan_id)
         except (UnknownPlan, PermissionDenied):

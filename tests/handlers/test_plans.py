@@ -253,3 +253,44 @@ async def test_the_manager_makes_a_small_plan_in_the_chat(harness: Harness) -> N
         node = (await session.scalars(select(PlanNode))).one()
     assert (node.kind, node.parent_id, node.progress) == (PlanNodeKind.PROJECT, None, 0)
     assert PlanSetProgress(node_id=node.id).pack() in last_markup(harness)
+
+
+async def test_the_manager_confirms_a_move_an_action_suggested(harness: Harness) -> None:
+    from services.actions import log_action
+    from services.plans import link_action
+
+    boss, plan_id = await neighbourhood_plan(harness)
+    ditches = await project_named(harness, "پاکسازی جوی‌ها")
+    async with harness.session_factory() as session:
+        action = await log_action(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=1,
+            title="لایروبی جوی کوچهٔ اول",
+            description=None,
+            committee=None,
+            programme=None,
+            done_on=NOW.date(),
+            now=NOW,
+        )
+        linked = await link_action(session, actor=OPERATOR, node_id=ditches.id, action_id=action.id, now=NOW)
+    proposal = linked.proposals[0]
+    assert (proposal.progress_from, proposal.progress_to) == (60, 100)
+    await harness.send(harness.updates.message(boss, text="/plan"))
+    assert f"pl_l:{plan_id}:proposed:0" in last_markup(harness)
+    await press(harness, boss, f"pl_l:{plan_id}:proposed:0")
+    assert t(
+        harness, "plan-proposed-line", index=1, name=ditches.name, **{"from": 60, "to": 100}
+    ) in last_screen(harness)
+    await press(harness, boss, PlanCard(node_id=ditches.id).pack())
+    assert f"pl_d:{proposal.id}:1" in last_markup(harness)
+    await press(harness, boss, f"pl_d:{proposal.id}:1")
+    assert isinstance(harness.tg_session.requests[-1], EditMessageText)
+    assert last_screen(harness).startswith(
+        t(harness, "plan-progress-saved", name=ditches.name, before=60, after=100)
+    )
+    assert (await project_named(harness, ditches.name)).progress == 100
+    await press(harness, boss, f"pl_d:{proposal.id}:0")  # a second tap
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-proposal-decided")
+    assert (await project_named(harness, ditches.name)).progress == 100
