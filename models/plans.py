@@ -63,7 +63,9 @@ class PlanNode(Base):
     # Like a resolution's responsible body (`models.resolutions.Resolution`); `responsible_label`
     # keeps the name as written, also when it names no agency, committee or member known here
     # (a province department, say), when the kind is None.
-    responsible_kind: Mapped[ResponsibleKind | None] = mapped_column(_enum(ResponsibleKind, "responsible_kind"))
+    responsible_kind: Mapped[ResponsibleKind | None] = mapped_column(
+        _enum(ResponsibleKind, "responsible_kind")
+    )
     responsible_committee: Mapped[CommitteeKey | None] = mapped_column(_enum(CommitteeKey, "committee_key"))
     responsible_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"))
     responsible_member_id: Mapped[int | None] = mapped_column(
