@@ -85,7 +85,8 @@ from services.plans.rollup import (
     lateness,
     roll_up,
 )
-from services.resolutions import InvalidProgress, parse_progress
+from services.resolutions.errors import InvalidProgress
+from services.resolutions.rules import parse_progress
 
 __all__ = [
     "BEHIND_MARGIN",

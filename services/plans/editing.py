@@ -19,7 +19,7 @@ from services.plans.access import load_plan, require_plan_editor
 from services.plans.errors import NotAProject, UnknownPlanNode, WrongLevel
 from services.plans.importing import clean_plan_title
 from services.plans.parsing import MAX_NAME_LENGTH, clean_node_name
-from services.resolutions import InvalidProgress
+from services.resolutions.errors import InvalidProgress
 from services.uow import committing
 
 __all__ = [

@@ -8,6 +8,14 @@ of that work done — `round(100 × done / linked)` — as the project's progres
 than it stands at now. Nothing moves until the manager (whoever keeps the plan) confirms it with
 `confirm_progress`, possibly with another figure, or dismisses it; one proposal per project waits
 at a time, the newest figure replacing an older one.
+
+Linking proposes at once (a resolution done already, an action). The completion flows call
+`propose_progress` inside their own transaction, once the new state is in the session:
+`services.resolutions.progress.update_progress` when the status becomes DONE, and
+`services.actions.log_action` when `completes_resolution` is set (and, once an action can be
+logged against a project, with its `action_id` after linking it). This package imports only
+`services.resolutions.errors` and `.rules` from the resolutions, so those modules may import it
+at the top without a cycle.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from services.authz import Actor, Region, record_audit, region_of
 from services.plans.access import load_plan, require_plan_editor
 from services.plans.errors import NotAProject, OutsidePlan, ProposalDecided, UnknownPlanNode, UnknownProposal
 from services.plans.reading import ProposalView
-from services.resolutions import InvalidProgress, UnknownResolution
+from services.resolutions.errors import InvalidProgress, UnknownResolution
 from services.uow import committing
 
 __all__ = [

@@ -24,7 +24,8 @@ from models.plans import PLAN_LEVELS, PlanNodeKind
 from services.jalali import DateParseError, parse_jalali_date
 from services.persian import fold_for_search, normalize_digits, normalize_prose, normalize_text
 from services.plans.errors import PlanImportError, PlanProblemKind, PlanRowProblem
-from services.resolutions import InvalidProgress, parse_progress
+from services.resolutions.errors import InvalidProgress
+from services.resolutions.rules import parse_progress
 
 __all__ = [
     "MAX_NAME_LENGTH",
