@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.identity import ScopeKind
+from models.identity import County, Neighbourhood, ScopeKind
 from models.plans import (
     Plan,
     PlanNode,
@@ -33,6 +33,28 @@ async def plans_in_scopes(session: AsyncSession, scopes: Collection[tuple[ScopeK
     if not scopes:
         return []
     wanted = or_(*(and_(Plan.scope_kind == kind, Plan.scope_id == scope_id) for kind, scope_id in scopes))
+    return list(await session.scalars(select(Plan).where(wanted).order_by(Plan.id.desc())))
+
+
+async def plans_within(session: AsyncSession, kind: ScopeKind, scope_id: int) -> list[Plan]:
+    """The plans of a region and of every region in it (a county's and its neighbourhoods'; a
+    province's, its counties' and their neighbourhoods'), newest first, in one query."""
+    counties = select(County.id).where(County.province_id == scope_id)
+    if kind == ScopeKind.PROVINCE:
+        neighbourhoods = select(Neighbourhood.id).where(Neighbourhood.county_id.in_(counties))
+        wanted = or_(
+            and_(Plan.scope_kind == ScopeKind.PROVINCE, Plan.scope_id == scope_id),
+            and_(Plan.scope_kind == ScopeKind.COUNTY, Plan.scope_id.in_(counties)),
+            and_(Plan.scope_kind == ScopeKind.NEIGHBOURHOOD, Plan.scope_id.in_(neighbourhoods)),
+        )
+    elif kind == ScopeKind.COUNTY:
+        neighbourhoods = select(Neighbourhood.id).where(Neighbourhood.county_id == scope_id)
+        wanted = or_(
+            and_(Plan.scope_kind == ScopeKind.COUNTY, Plan.scope_id == scope_id),
+            and_(Plan.scope_kind == ScopeKind.NEIGHBOURHOOD, Plan.scope_id.in_(neighbourhoods)),
+        )
+    else:
+        wanted = and_(Plan.scope_kind == kind, Plan.scope_id == scope_id)
     return list(await session.scalars(select(Plan).where(wanted).order_by(Plan.id.desc())))
 
 

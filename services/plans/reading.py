@@ -111,6 +111,8 @@ class PlanProgress:
 
     plan_id: int
     title: str
+    scope_kind: ScopeKind
+    scope_id: int
     progress: float
     projects: int
     late_projects: int
@@ -173,14 +175,30 @@ async def plan_tree(session: AsyncSession, *, actor: Actor, plan_id: int, today:
 
 
 async def scope_plans_progress(
-    session: AsyncSession, scope_kind: ScopeKind, scope_id: int, today: date
+    session: AsyncSession, scope_kind: ScopeKind, scope_id: int, today: date, *, within: bool = False
 ) -> list[PlanProgress]:
-    """Every plan of the scope with its progress, newest first: what the performance report and
-    the weekly county digest show (two queries whatever the number of plans)."""
-    plans = await plans_repo.plans_in_scopes(session, [(scope_kind, scope_id)])
+    """Every plan of the scope with its progress, newest first — with `within`, also the plans of
+    the regions in it (a county's neighbourhoods; a province's counties and neighbourhoods). What
+    the performance report and the weekly county digest show; two queries whatever the number of
+    plans, no authorization (the callers decide who sees the report)."""
+    if within:
+        plans = await plans_repo.plans_within(session, scope_kind, scope_id)
+    else:
+        plans = await plans_repo.plans_in_scopes(session, [(scope_kind, scope_id)])
     nodes = await plans_repo.nodes_of_plans(session, [plan.id for plan in plans])
-    rolled = [roll_up(plan.id, plan.title, nodes[plan.id], today) for plan in plans]
-    return [PlanProgress(r.plan_id, r.title, r.progress, r.projects, r.late_projects) for r in rolled]
+    return [
+        PlanProgress(
+            plan.id,
+            plan.title,
+            plan.scope_kind,
+            plan.scope_id,
+            rolled.progress,
+            rolled.projects,
+            rolled.late_projects,
+        )
+        for plan in plans
+        for rolled in [roll_up(plan.id, plan.title, nodes[plan.id], today)]
+    ]
 
 
 async def _responsible(session: AsyncSession, node: PlanNode) -> tuple[tuple[str, str] | None, str | None]:

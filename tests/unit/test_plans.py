@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from benchmarks.plans import plan_csv
 from handlers.plans.render import plan_bar
 from models import (
+    County,
     Plan,
     PlanNode,
     PlanNodeKind,
@@ -576,3 +577,28 @@ def test_dates_are_jalali() -> None:
         date(2027, 3, 20),
         40,
     )
+
+
+async def test_a_regions_plans_with_their_progress_for_reports_and_digests(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        where = await regions(session)
+        county = await imported(session, plan_csv(), kind=ScopeKind.COUNTY, scope_id=where["county"])
+        small = HEADER + "الف,,,پ۱,,,,,40\nالف,,,پ۲,,3,1405/01/01,1405/06/01,80\n"
+        mine = await imported(session, small, kind=ScopeKind.NEIGHBOURHOOD, scope_id=where["n1"])
+        await imported(session, small, kind=ScopeKind.NEIGHBOURHOOD, scope_id=where["n2"])
+        own = await plans.scope_plans_progress(session, ScopeKind.COUNTY, where["county"], TODAY)
+        assert [(p.plan_id, p.progress, p.projects, p.late_projects) for p in own] == [
+            (county.plan_id, county.progress, 270, county.late_projects)
+        ]
+        within = await plans.scope_plans_progress(
+            session, ScopeKind.COUNTY, where["county"], TODAY, within=True
+        )
+        assert len(within) == 3 and within[-1].plan_id == county.plan_id
+        tehran = await session.scalar(select(County.province_id).where(County.id == where["county"]))
+        assert tehran is not None
+        province = await plans.scope_plans_progress(session, ScopeKind.PROVINCE, tehran, TODAY, within=True)
+        assert {p.plan_id for p in province} == {p.plan_id for p in within}
+        neighbourhood = await plans.scope_plans_progress(session, ScopeKind.NEIGHBOURHOOD, where["n1"], TODAY)
+        assert [(p.plan_id, p.progress, p.late_projects) for p in neighbourhood] == [(mine.plan_id, 70.0, 1)]
