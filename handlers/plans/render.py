@@ -43,8 +43,11 @@ from services.plans import (
 
 PAGE_SIZE = 10
 BAR_CELLS = 10
-# How much of a name a button shows (the message shows it whole).
+# How much of a name a button, a page's line and its path show (a card shows it whole), so
+# that ten long names stay well within a message (4,096 characters).
 BUTTON_NAME = 40
+LINE_NAME = 120
+PATH_NAME = 40
 ICONS = {
     PlanNodeKind.GOAL: "🎯",
     PlanNodeKind.STRATEGY: "🧭",
@@ -80,8 +83,12 @@ def scope_label(t: BoundTranslator, scope: ScopeChoice) -> str:
     return t(f"plan-scope-{scope.kind.value}", name=scope.name)
 
 
+def short(name: str, limit: int) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def _label(t: BoundTranslator, index: int, icon: str, name: str) -> str:
-    return t("plan-node-line", index=index, icon=icon, name=name[:BUTTON_NAME])
+    return t("plan-node-line", index=index, icon=icon, name=short(name, BUTTON_NAME))
 
 
 def _paging(
@@ -108,9 +115,8 @@ def render_shelf(t: BoundTranslator, shelf: PlanShelf, page: int) -> tuple[str, 
         for index, plan in enumerate(
             shelf.plans[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1
         ):
-            lines.append(
-                t("plan-shelf-line", index=index, title=plan.title, scope=scope_label(t, plan.scope))
-            )
+            title, scope = short(plan.title, LINE_NAME), scope_label(t, plan.scope)
+            lines.append(t("plan-shelf-line", index=index, title=title, scope=scope))
             rows.append([(_label(t, index, "📋", plan.title), PlanOpen(plan_id=plan.id).pack())])
         rows.append(_paging(t, page, pages, lambda n: PlanShelfPage(page=n)))
         text = "\n".join(lines)
@@ -130,7 +136,7 @@ def _child_lines(t: BoundTranslator, index: int, node: RolledNode) -> list[str]:
     figures = t("plan-node-figures", bar=plan_bar(node.progress, t.locale), progress=percent(node.progress))
     mark = _late_mark(t, node)
     return [
-        t("plan-node-line", index=index, icon=ICONS[node.kind], name=node.name),
+        t("plan-node-line", index=index, icon=ICONS[node.kind], name=short(node.name, LINE_NAME)),
         f"    {figures}  {mark}".rstrip(),
     ]
 
@@ -164,7 +170,9 @@ def _heading(t: BoundTranslator, tree: RolledPlan, node: RolledNode | None) -> l
         ),
     ]
     if node is not None:
-        path = t("plan-path-separator").join(f"{ICONS[n.kind]} {n.name}" for n in tree.path(node.id))
+        path = t("plan-path-separator").join(
+            f"{ICONS[n.kind]} {short(n.name, PATH_NAME)}" for n in tree.path(node.id)
+        )
         lines.append(t("plan-path", path=path))
         lines.append(
             t("plan-node-figures", bar=plan_bar(node.progress, t.locale), progress=percent(node.progress))
@@ -330,7 +338,7 @@ def render_proposed(
         proposals[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1
     ):
         moves = {"from": proposal.progress_from, "to": proposal.progress_to}
-        lines.append(t("plan-proposed-line", index=index, name=proposal.project, **moves))
+        lines.append(t("plan-proposed-line", index=index, name=short(proposal.project, LINE_NAME), **moves))
         rows.append([(_label(t, index, "📬", proposal.project), PlanCard(node_id=proposal.node_id).pack())])
     if not proposals:
         lines.append(t("plan-proposed-none"))

@@ -294,3 +294,16 @@ async def test_the_manager_confirms_a_move_an_action_suggested(harness: Harness)
     answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
     assert answer.text == t(harness, "plan-proposal-decided")
     assert (await project_named(harness, ditches.name)).progress == 100
+
+
+async def test_ten_long_names_fit_in_one_message(harness: Harness) -> None:
+    official = await county_official(harness)
+    long_name = "ساخت و نوسازی " * 21  # 300 characters once trimmed
+    rows = "".join(f"{long_name.strip()[:296]} {n:02d},,,پ,,,,,\n" for n in range(12))
+    await import_for(harness, SMALL_PLAN.splitlines()[0] + "\n" + rows, ScopeKind.COUNTY, 1, "ب" * 200)
+    await harness.send(harness.updates.message(official, text="/plan"))
+    page = last_screen(harness)
+    assert page.count("🎯") == PAGE_SIZE and len(page) < 4096
+    goal = next(b for b in buttons(harness, PlanOpen) if b.node_id)
+    await press(harness, official, goal.pack())
+    assert len(last_screen(harness)) < 4096
