@@ -115,8 +115,8 @@ def render_shelf(t: BoundTranslator, shelf: PlanShelf, page: int) -> tuple[str, 
         for index, plan in enumerate(
             shelf.plans[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], start=page * PAGE_SIZE + 1
         ):
-            title, scope = short(plan.title, LINE_NAME), scope_label(t, plan.scope)
-            lines.append(t("plan-shelf-line", index=index, title=title, scope=scope))
+            title, where = short(plan.title, LINE_NAME), scope_label(t, plan.scope)
+            lines.append(t("plan-shelf-line", index=index, title=title, scope=where))
             rows.append([(_label(t, index, "📋", plan.title), PlanOpen(plan_id=plan.id).pack())])
         rows.append(_paging(t, page, pages, lambda n: PlanShelfPage(page=n)))
         text = "\n".join(lines)
