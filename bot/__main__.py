@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
+from bot.cli_plan import add_plan_parser, run_plan
 from bot.cli_report import add_report_parser, run_report
 from bot.cli_survey import add_survey_parser, run_survey
 from bot.settings import Settings
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     add_seed_arguments(seed)
     add_broadcast_parser(commands)
     add_survey_parser(commands)
+    add_plan_parser(commands)
     return parser
 
 
@@ -439,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "survey":
         return run_survey(settings, args)
+
+    if command == "plan":
+        return run_plan(settings, args, _with_session)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox

@@ -35,6 +35,7 @@ COMMANDS = (
     "crisis",
     "announce",
     "survey",
+    "plan",
     "join",
     "help",
     "cancel",

@@ -19,6 +19,7 @@ from handlers import (
     join,
     liaisons,
     meetings,
+    plans,
     poster,
     profile,
     reach,
@@ -77,6 +78,7 @@ def get_routers() -> list[Router]:
             poster.setup(),
             admin.setup(),
             surveys.setup(),
+            plans.setup(),
         ),
         _group("fallback", talk.setup(), fallback.setup()),
     ]

@@ -85,6 +85,7 @@ DENIED = {
     "request": "inbox-not-allowed",
     "view": "inbox-not-allowed",
     "survey": "survey-not-allowed",
+    "plan": "plan-not-allowed",
 }
 
 
@@ -96,6 +97,8 @@ def denied_key(action: str) -> str:
         return "profile-not-allowed"
     if action in ("list liaisons",):
         return "liaisons-not-official"
+    if action == "plan.read":
+        return "plan-not-found"
     first = action.replace(".", " ").split(" ", 1)[0]
     return DENIED.get(first, "error-denied")
 

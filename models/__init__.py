@@ -25,6 +25,16 @@ from models.identity import (
     RoleAssignment,
     ScopeKind,
 )
+from models.plans import (
+    PLAN_LEVELS,
+    Plan,
+    PlanNode,
+    PlanNodeKind,
+    PlanProgressProposal,
+    PlanProjectAction,
+    PlanProjectResolution,
+    ProposalDecision,
+)
 from models.plumbing import FsmRecord, InboxUpdate, OutboxMessage, OutboxStatus
 from models.requests import (
     OPEN_STATUSES,
@@ -67,6 +77,7 @@ from models.surveys import (
 __all__ = [
     "OPEN_RESOLUTION_STATUSES",
     "OPEN_STATUSES",
+    "PLAN_LEVELS",
     "STANDING_COMMITTEES",
     "Account",
     "Action",
@@ -97,7 +108,14 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Person",
+    "Plan",
+    "PlanNode",
+    "PlanNodeKind",
+    "PlanProgressProposal",
+    "PlanProjectAction",
+    "PlanProjectResolution",
     "Platform",
+    "ProposalDecision",
     "Province",
     "QuestionKind",
     "ReminderMark",

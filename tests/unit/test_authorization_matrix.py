@@ -31,6 +31,7 @@ from services import (
     council,
     crisis,
     feed,
+    plans,
     poster,
     reach,
     reports,
@@ -651,6 +652,114 @@ async def resolution_draft_call(session: AsyncSession, world: World, actor: Acto
     )
 
 
+# ---- plans ----
+
+PLAN_CSV = (
+    "goal,strategy,policy,project,responsible,weight,start,end,progress\n"
+    "آب سالم,,,لوله‌کشی,شهرداری,2,1405/01/01,1405/12/29,40\n"
+)
+
+
+async def a_plan(session: AsyncSession, world: World) -> tuple[int, int]:
+    """A neighbourhood plan of N1 with one project: (plan id, project id)."""
+    plan_id = await plans.create_plan(
+        session,
+        actor=OPERATOR,
+        scope_kind=ScopeKind.NEIGHBOURHOOD,
+        scope_id=world.n1,
+        title="برنامهٔ سالانه",
+        now=NOW,
+    )
+    node = await plans.add_plan_node(
+        session, actor=OPERATOR, plan_id=plan_id, parent_id=None, name="پارک", now=NOW
+    )
+    return plan_id, node.id
+
+
+async def a_county_plan(session: AsyncSession, world: World) -> int:
+    return await plans.create_plan(
+        session,
+        actor=OPERATOR,
+        scope_kind=ScopeKind.COUNTY,
+        scope_id=world.c1,
+        title="برنامهٔ شهرستان",
+        now=NOW,
+    )
+
+
+async def a_project_and_resolution(session: AsyncSession, world: World) -> tuple[int, int]:
+    return (await a_plan(session, world))[1], await a_committee_resolution(session, world)
+
+
+async def a_project_and_action(session: AsyncSession, world: World) -> tuple[int, int]:
+    return (await a_plan(session, world))[1], await an_action(session, world)
+
+
+async def a_proposal(session: AsyncSession, world: World) -> int:
+    node_id, action_id = await a_project_and_action(session, world)
+    linked = await plans.link_action(session, actor=OPERATOR, node_id=node_id, action_id=action_id, now=NOW)
+    return linked.proposals[0].id
+
+
+async def import_plan_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await plans.import_plan(
+        session,
+        TRANSLATOR,
+        actor=actor,
+        scope_kind=ScopeKind.PROVINCE,
+        scope_id=world.p1,
+        title="برنامهٔ استان",
+        rows=plans.read_plan_file(PLAN_CSV),
+        now=NOW,
+    )
+
+
+async def create_plan_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await plans.create_plan(
+        session, actor=actor, scope_kind=ScopeKind.COUNTY, scope_id=world.c1, title="برنامهٔ شهرستان", now=NOW
+    )
+
+
+async def add_plan_node_call(session: AsyncSession, world: World, actor: Actor, plan: tuple[int, int]) -> Any:
+    return await plans.add_plan_node(
+        session, actor=actor, plan_id=plan[0], parent_id=None, name="کتابخانه", now=NOW
+    )
+
+
+async def set_project_progress_call(
+    session: AsyncSession, world: World, actor: Actor, plan: tuple[int, int]
+) -> Any:
+    return await plans.set_project_progress(session, actor=actor, node_id=plan[1], progress=40, now=NOW)
+
+
+async def plan_tree_call(session: AsyncSession, world: World, actor: Actor, plan_id: int) -> Any:
+    return await plans.plan_tree(session, actor=actor, plan_id=plan_id, today=NOW.date())
+
+
+async def project_view_call(session: AsyncSession, world: World, actor: Actor, plan: tuple[int, int]) -> Any:
+    return await plans.project_view(session, actor=actor, node_id=plan[1], today=NOW.date())
+
+
+async def open_proposals_call(
+    session: AsyncSession, world: World, actor: Actor, plan: tuple[int, int]
+) -> Any:
+    return await plans.open_proposals(session, actor=actor, plan_id=plan[0])
+
+
+async def link_resolution_call(
+    session: AsyncSession, world: World, actor: Actor, pair: tuple[int, int]
+) -> Any:
+    return await plans.link_resolution(session, actor=actor, node_id=pair[0], resolution_id=pair[1], now=NOW)
+
+
+async def link_action_call(session: AsyncSession, world: World, actor: Actor, pair: tuple[int, int]) -> Any:
+    return await plans.link_action(session, actor=actor, node_id=pair[0], action_id=pair[1], now=NOW)
+
+
+async def confirm_progress_call(session: AsyncSession, world: World, actor: Actor, proposal_id: int) -> Any:
+    return await plans.confirm_progress(session, actor=actor, proposal_id=proposal_id, now=NOW)
+
+
 # Operations that only read: even an allowed call must leave the database as it was.
 READS = (
     "list",
@@ -671,6 +780,9 @@ READS = (
     "not_joined",
     "request_for",
     "announcement_allowance",
+    "plan_tree",
+    "project_view",
+    "open_proposals",
 )
 READERS = MANAGE | {"council_member", "committee_head"}
 # Who handles a health request: the managers above it and the health committee (its head).
@@ -776,6 +888,18 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "start_answering": (a_survey, start_answering_call, frozenset({"resident"})),
     "answer_question": (a_survey, answer_question_call, frozenset({"resident"})),
     "resolution_draft": (an_assessed_survey, resolution_draft_call, MANAGE),
+    # A province's plan is kept by its officials, a county's by its officials and the province's,
+    # a neighbourhood's by its manager and the officials above; its council reads it too.
+    "import_plan": (nothing, import_plan_call, PROVINCE),
+    "create_plan": (nothing, create_plan_call, COUNTY),
+    "add_plan_node": (a_plan, add_plan_node_call, MANAGE),
+    "set_project_progress": (a_plan, set_project_progress_call, MANAGE),
+    "plan_tree": (a_county_plan, plan_tree_call, COUNTY),
+    "project_view": (a_plan, project_view_call, READERS),
+    "open_proposals": (a_plan, open_proposals_call, MANAGE),
+    "link_resolution": (a_project_and_resolution, link_resolution_call, MANAGE),
+    "link_action": (a_project_and_action, link_action_call, MANAGE),
+    "confirm_progress": (a_proposal, confirm_progress_call, MANAGE),
 }
 
 # How an operation refuses, when not with `PermissionDenied` alone.
@@ -812,6 +936,10 @@ SCOPED_NOT_REFUSED: dict[str, str] = {
     "survey_scopes": "where the actor may make a survey in the chat (tests/handlers/test_surveys.py)",
     "surveys_to_answer": "the actor's own open surveys (tests/unit/test_surveys.py)",
     "list_surveys": "the surveys the actor may read (tests/unit/test_surveys.py)",
+    "plans_for": "the plans of the actor's own scopes (tests/unit/test_plans.py)",
+    "may_edit_plan": "a yes/no for showing buttons; the plan operations above refuse",
+    "require_plan_editor": "authz primitive, exercised by the plan operations above",
+    "require_plan_reader": "authz primitive, exercised by plan_tree and project_view",
 }
 
 
