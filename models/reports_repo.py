@@ -133,6 +133,7 @@ class UnitName:
     id: int
     name: str
     code: str | None
+    selected: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,9 +301,13 @@ async def agencies(session: AsyncSession) -> list[AgencyRow]:
 
 
 async def unit_names(session: AsyncSession, units: Units) -> dict[int, UnitName]:
-    """The name and code of every neighbourhood the report covers."""
-    query = select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.code).where(units.where)
-    return {nid: UnitName(nid, name, code) for nid, name, code in (await session.execute(query)).tuples()}
+    """The name and code of every neighbourhood the report covers, and whether it is one of the
+    selected neighbourhoods (محلات منتخب)."""
+    query = select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.code, Neighbourhood.selected).where(
+        units.where
+    )
+    rows = (await session.execute(query)).tuples()
+    return {nid: UnitName(nid, name, code, bool(selected)) for nid, name, code, selected in rows}
 
 
 async def counties_of(session: AsyncSession, province_id: int) -> dict[int, UnitName]:
