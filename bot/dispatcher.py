@@ -31,6 +31,7 @@ COMMANDS = (
     "meeting",
     "resolutions",
     "report",
+    "performance",
     "crisis",
     "join",
     "help",

@@ -118,3 +118,16 @@ perf-col-selected = Selected neighbourhood (1 = yes)
 perf-col-body = Responsible
 perf-col-committee = Committee
 perf-col-programme = National programme
+
+## The performance report in the chat (/performance)
+
+command-performance = Performance report with chart and Excel
+perf-chat-not-allowed = The performance report is for county and province officials and neighbourhood managers.
+perf-pick-place = 📊 Performance report for where?
+perf-pick-period = 📊 Performance report for which period?
+perf-place-province = Province {$name}
+perf-place-county = County {$name}
+perf-place-neighbourhood = My neighbourhood
+perf-period-this-month = This month
+perf-period-last-month = Last month
+perf-period-this-year = This year

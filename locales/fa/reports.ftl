@@ -118,3 +118,16 @@ perf-col-selected = محلهٔ منتخب (۱ = بله)
 perf-col-body = مسئول
 perf-col-committee = کمیته
 perf-col-programme = برنامهٔ ملی
+
+## The performance report in the chat (/performance)
+
+command-performance = گزارش عملکرد با نمودار و اکسل
+perf-chat-not-allowed = گزارش عملکرد برای مسئولان شهرستان و استان و مدیر محله است.
+perf-pick-place = 📊 گزارش عملکرد کجا؟
+perf-pick-period = 📊 گزارش عملکرد کدام دوره؟
+perf-place-province = استان {$name}
+perf-place-county = شهرستان {$name}
+perf-place-neighbourhood = محلهٔ من
+perf-period-this-month = این ماه
+perf-period-last-month = ماه گذشته
+perf-period-this-year = امسال
