@@ -94,3 +94,17 @@ async def test_a_manager_gets_their_neighbourhood_and_a_resident_nothing(harness
     assert harness.last_text() == fa(harness, "perf-chat-not-allowed")
     await harness.send(harness.updates.callback(neighbour, data))
     assert harness.last_text() == fa(harness, "report-not-allowed")
+
+
+async def test_a_chart_too_tall_for_a_photo_goes_as_a_document(harness: Harness, monkeypatch: Any) -> None:
+    if not RENDERERS:
+        return
+    ids = await regions(harness)
+    user = await county_official(harness)
+    monkeypatch.setattr("handlers.report_performance.PHOTO_MAX_HEIGHT", 10)
+    before = len(harness.tg_session.requests)
+    await harness.send(harness.updates.callback(user, f"pf_per:county:{ids['ری']}:this_month"))
+    sent = harness.tg_session.requests[before:]
+    assert not any(isinstance(m, SendPhoto) for m in sent)
+    documents = [payload(m) for m in sent if isinstance(m, SendDocument)]
+    assert len(documents) == 2 and documents[0].startswith(b"\x89PNG")
