@@ -32,6 +32,7 @@ COMMANDS = (
     "meeting",
     "resolutions",
     "report",
+    "performance",
     "crisis",
     "announce",
     "survey",

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.keyboards import message_of
 from handlers.menu import MenuPress
+from handlers.report_performance import PerfPeriod, PerfPlace, performance, picked_period, picked_place
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
 from services.council import (
@@ -237,4 +238,8 @@ def setup() -> Router:
     router.message.register(report, Command("report"))
     router.callback_query.register(picked_province, ReportProvince.filter())
     router.callback_query.register(picked_county, ReportCounty.filter())
+    # The performance report (handlers/report_performance.py): text, chart and workbook.
+    router.message.register(performance, Command("performance"))
+    router.callback_query.register(picked_place, PerfPlace.filter())
+    router.callback_query.register(picked_period, PerfPeriod.filter())
     return router

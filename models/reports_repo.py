@@ -46,7 +46,7 @@ from models.council import (
     Liaison,
     NeighbourhoodProfile,
 )
-from models.identity import County, Neighbourhood, Person
+from models.identity import County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
 from models.requests import CitizenRequest, CommitteeSla, RequestEvent
 from models.resolutions import Action, Meeting, MeetingKind, Resolution, ResolutionStatus, ResponsibleKind
 
@@ -78,6 +78,7 @@ __all__ = [
     "meeting_counts",
     "overdue_backlog",
     "profiles_written",
+    "report_recipients",
     "request_counts",
     "resolution_counts",
     "unit_names",
@@ -133,6 +134,7 @@ class UnitName:
     id: int
     name: str
     code: str | None
+    selected: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,9 +302,13 @@ async def agencies(session: AsyncSession) -> list[AgencyRow]:
 
 
 async def unit_names(session: AsyncSession, units: Units) -> dict[int, UnitName]:
-    """The name and code of every neighbourhood the report covers."""
-    query = select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.code).where(units.where)
-    return {nid: UnitName(nid, name, code) for nid, name, code in (await session.execute(query)).tuples()}
+    """The name and code of every neighbourhood the report covers, and whether it is one of the
+    selected neighbourhoods (محلات منتخب)."""
+    query = select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.code, Neighbourhood.selected).where(
+        units.where
+    )
+    rows = (await session.execute(query)).tuples()
+    return {nid: UnitName(nid, name, code, bool(selected)) for nid, name, code, selected in rows}
 
 
 async def counties_of(session: AsyncSession, province_id: int) -> dict[int, UnitName]:
@@ -675,3 +681,24 @@ async def action_counts(
         (unit, programme): ActionRow(int(count), int(photo_count))
         for unit, programme, count, photo_count in rows.tuples()
     }
+
+
+async def report_recipients(session: AsyncSession) -> list[tuple[int, ScopeKind, int]]:
+    """(person id, county or province, scope id) of every county and province official's seat:
+    who gets the monthly report of what."""
+    rows = await session.execute(
+        select(RoleAssignment.person_id, RoleAssignment.scope_kind, RoleAssignment.scope_id)
+        .where(
+            or_(
+                and_(
+                    RoleAssignment.role == Role.COUNTY_OFFICIAL, RoleAssignment.scope_kind == ScopeKind.COUNTY
+                ),
+                and_(
+                    RoleAssignment.role == Role.PROVINCE_OFFICIAL,
+                    RoleAssignment.scope_kind == ScopeKind.PROVINCE,
+                ),
+            )
+        )
+        .order_by(RoleAssignment.person_id, RoleAssignment.scope_kind, RoleAssignment.scope_id)
+    )
+    return [(person_id, kind, scope_id) for person_id, kind, scope_id in rows.tuples()]

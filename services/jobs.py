@@ -24,6 +24,7 @@ from services.reminders import (
     run_resolution_digest,
     run_resolution_escalations,
 )
+from services.reports.monthly import run_monthly_reports
 from services.requests import run_sla_reminders
 from services.sms import SmsPolicy
 from services.surveys import close_due_surveys
@@ -123,6 +124,14 @@ async def close_surveys(ctx: JobContext) -> str:
     return summary.line()
 
 
+async def monthly_report(ctx: JobContext) -> str:
+    """On the first day of a Jalali month, last month's performance report to each county
+    official (their county) and province official (their province), once each."""
+    async with ctx.session_factory() as session:
+        summary = await run_monthly_reports(session, ctx.translator, now=ctx.now)
+    return summary.line()
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         name="resolution_digest",
@@ -139,6 +148,15 @@ JOBS: tuple[JobSpec, ...] = (
         # COUNTY_DIGEST_DAY / _HOUR / _MINUTE override this.
         cron={"day_of_week": "sat", "hour": 9, "minute": 30},
         catch_up=True,
+    ),
+    JobSpec(
+        name="monthly_report",
+        description="on the first day of each Jalali month, last month's performance report to the officials",
+        run=monthly_report,
+        # Hourly from 08:00 every day: a Jalali month's first day is not a cron field (other days
+        # it sends nothing), and the marks make the later hours resend nothing while letting a bot
+        # that was down at 08:00 send when it is back, the same day.
+        cron={"hour": "8-23", "minute": 0},
     ),
     JobSpec(
         name="request_sla",

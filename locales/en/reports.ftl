@@ -67,6 +67,8 @@ perf-stuck = ⚠️ Stuck: {$units}
 perf-ranked-improved = {$name} ({$change})
 perf-ranked-stuck = {$name} ({$overdue} overdue)
 perf-units-neighbourhoods = 🏘 Neighbourhoods:
+perf-units-selected = ⭐ Selected neighbourhoods:
+perf-units-others = 🏘 Other neighbourhoods:
 perf-units-counties = 🏙 Counties:
 perf-unit = • {$name}: council {$council} | resolutions {$done} of {$made} done, {$overdue} overdue | requests {$received}, resolved in time {$resolved} | actions {$actions} | score {$change}
 perf-unit-council-yes = ✅
@@ -112,6 +114,21 @@ perf-col-actions = Actions
 perf-col-photos = Photos
 perf-col-score = Score
 perf-col-previous-score = Score, period before
+perf-col-selected = Selected neighbourhood (1 = yes)
 perf-col-body = Responsible
 perf-col-committee = Committee
 perf-col-programme = National programme
+
+## The performance report in the chat (/performance)
+
+command-performance = Performance report with chart and Excel
+perf-chat-not-allowed = The performance report is for county and province officials and neighbourhood managers.
+perf-pick-place = 📊 Performance report for where?
+perf-pick-period = 📊 Performance report for which period?
+perf-place-province = Province {$name}
+perf-place-county = County {$name}
+perf-place-neighbourhood = My neighbourhood
+perf-period-this-month = This month
+perf-period-last-month = Last month
+perf-period-this-year = This year
+perf-monthly-files = 📎 The chart and the Excel file of this report: /performance, then «Last month».

@@ -67,6 +67,8 @@ perf-stuck = ⚠️ درجا زده: {$units}
 perf-ranked-improved = {$name} ({$change})
 perf-ranked-stuck = {$name} ({$overdue} عقب‌افتاده)
 perf-units-neighbourhoods = 🏘 محله‌ها:
+perf-units-selected = ⭐ محلات منتخب:
+perf-units-others = 🏘 سایر محله‌ها:
 perf-units-counties = 🏙 شهرستان‌ها:
 perf-unit = • {$name}: شورا {$council} | مصوبات {$done} از {$made}، عقب‌افتاده {$overdue} | درخواست {$received}، رفع در مهلت {$resolved} | اقدام {$actions} | امتیاز {$change}
 perf-unit-council-yes = ✅
@@ -112,6 +114,21 @@ perf-col-actions = اقدامات
 perf-col-photos = عکس‌ها
 perf-col-score = امتیاز
 perf-col-previous-score = امتیاز دورهٔ قبل
+perf-col-selected = محلهٔ منتخب (۱ = بله)
 perf-col-body = مسئول
 perf-col-committee = کمیته
 perf-col-programme = برنامهٔ ملی
+
+## The performance report in the chat (/performance)
+
+command-performance = گزارش عملکرد با نمودار و اکسل
+perf-chat-not-allowed = گزارش عملکرد برای مسئولان شهرستان و استان و مدیر محله است.
+perf-pick-place = 📊 گزارش عملکرد کجا؟
+perf-pick-period = 📊 گزارش عملکرد کدام دوره؟
+perf-place-province = استان {$name}
+perf-place-county = شهرستان {$name}
+perf-place-neighbourhood = محلهٔ من
+perf-period-this-month = این ماه
+perf-period-last-month = ماه گذشته
+perf-period-this-year = امسال
+perf-monthly-files = 📎 نمودار و فایل اکسل این گزارش: /performance و «ماه گذشته».

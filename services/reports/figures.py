@@ -58,13 +58,14 @@ class ReportLevel(enum.StrEnum):
 
 @dataclass(frozen=True)
 class UnitRef:
-    """A place a report is about or is broken down by: a neighbourhood (with its code), a county
-    or a province."""
+    """A place a report is about or is broken down by: a neighbourhood (with its code, and whether
+    it is one of the selected neighbourhoods, محلات منتخب), a county or a province."""
 
     kind: ScopeKind
     id: int
     name: str
     code: str | None = None
+    selected: bool = False
 
 
 @dataclass(frozen=True)

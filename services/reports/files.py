@@ -110,6 +110,8 @@ _UNIT_COLUMNS: tuple[_Column, ...] = (
     ("perf-col-photos", lambda u: u.current.actions.photos, "COUNT"),
     ("perf-col-score", lambda u: u.current.score, "DECIMAL"),
     ("perf-col-previous-score", lambda u: u.previous.score, "DECIMAL"),
+    # Last, so the figures keep their places; the whole's row leaves it empty.
+    ("perf-col-selected", lambda u: 1 if u.unit.selected else (0 if u.unit.code else None), "COUNT"),
 )
 
 

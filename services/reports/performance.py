@@ -120,7 +120,7 @@ async def _scope(
     else:
         names = await repo.unit_names(session, units)
         kind = ScopeKind.NEIGHBOURHOOD
-    refs = {uid: UnitRef(kind, uid, n.name, n.code) for uid, n in names.items()}
+    refs = {uid: UnitRef(kind, uid, n.name, n.code, n.selected) for uid, n in names.items()}
     return await _scope_ref(session, level, scope_id, refs), units, refs
 
 
@@ -431,7 +431,8 @@ async def performance_report(
     previous = _period_figures(previous_rows, context, spans[1].as_of_day)
     reports = tuple(
         UnitReport(ref, *setup(uid), current(uid), previous(uid))
-        for uid, ref in sorted(refs.items(), key=lambda item: (item[1].name, item[0]))
+        # The selected neighbourhoods first: the programme reports on them separately.
+        for uid, ref in sorted(refs.items(), key=lambda item: (not item[1].selected, item[1].name, item[0]))
     )
     if level is ReportLevel.NEIGHBOURHOOD:
         total = reports[0]

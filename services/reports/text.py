@@ -343,9 +343,23 @@ def report_messages(t: BoundTranslator, report: PerformanceReport) -> list[str]:
     if ranking and report.level is not ReportLevel.NEIGHBOURHOOD:
         blocks.append("\n" + "\n".join(ranking))
     if report.level is not ReportLevel.NEIGHBOURHOOD and report.units:
+        blocks.extend(_unit_blocks(t, report))
+    return split_blocks(blocks)
+
+
+def _unit_blocks(t: BoundTranslator, report: PerformanceReport) -> list[str]:
+    """A line per unit: the selected neighbourhoods (محلات منتخب) first under their own heading,
+    since the programme reports on them separately, then the others."""
+    selected = [unit for unit in report.units if unit.unit.selected]
+    others = [unit for unit in report.units if not unit.unit.selected]
+    blocks = []
+    if selected:
+        blocks.append("\n" + t("perf-units-selected"))
+        blocks.extend(_unit_line(t, unit) for unit in selected)
+    if others:
         heading = (
             "perf-units-counties" if report.level is ReportLevel.PROVINCE else "perf-units-neighbourhoods"
         )
-        blocks.append("\n" + t(heading))
-        blocks.extend(_unit_line(t, unit) for unit in report.units)
-    return split_blocks(blocks)
+        blocks.append("\n" + t("perf-units-others" if selected else heading))
+        blocks.extend(_unit_line(t, unit) for unit in others)
+    return blocks
