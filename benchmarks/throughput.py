@@ -55,10 +55,15 @@ class Rate:
     sent: int = 0
     answered: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the bot process's CPU time (user + system) over the same span
 
     @property
     def per_second(self) -> float:
         return self.answered / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_update(self) -> float:
+        return 1000 * self.cpu_seconds / self.answered if self.answered else 0.0
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -89,9 +94,12 @@ def _replies(emulator: BotAPIEmulator, users: list[int]) -> tuple[int, float]:
     return count, last
 
 
-async def _load(emulator: BotAPIEmulator, users: list[int], args: argparse.Namespace, rate: Rate) -> None:
+async def _load(
+    emulator: BotAPIEmulator, users: list[int], args: argparse.Namespace, rate: Rate, run: _ProcessRun
+) -> None:
     """Send the messages, wait for a reply to each (or the timeout), time it."""
     before, _ = _replies(emulator, users)
+    cpu_before = run.cpu_seconds()
     start = time.monotonic()
     for _ in range(args.messages):
         for uid in users:
@@ -102,6 +110,7 @@ async def _load(emulator: BotAPIEmulator, users: list[int], args: argparse.Names
     while answered - before < rate.sent and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
         answered, last = _replies(emulator, users)
+    rate.cpu_seconds = run.cpu_seconds() - cpu_before
     rate.answered = answered - before
     rate.seconds = max(0.0, last - start)
 
@@ -119,7 +128,7 @@ async def _echo(args: argparse.Namespace, users: list[int], workdir: Path) -> Ra
     run = _ProcessRun(["-m", "benchmarks.echo_bot", TOKEN, base_url], dict(os.environ), workdir / "echo.log")
     try:
         await run.start(emulator)
-        await _load(emulator, users, args, rate)
+        await _load(emulator, users, args, rate, run)
     finally:
         await run.stop()
         await runner.cleanup()
@@ -141,7 +150,7 @@ async def _mahalleyar(args: argparse.Namespace, users: list[int], workdir: Path)
     try:
         await _seed(database_url, users)
         await run.start(emulator)
-        await _load(emulator, users, args, rate)
+        await _load(emulator, users, args, rate, run)
     finally:
         await run.stop()
         await runner.cleanup()
@@ -160,6 +169,18 @@ class _ProcessRun(BotRun):
     def __init__(self, argv: list[str], env: dict[str, str], log_path: Path) -> None:
         super().__init__(env, log_path)
         self.argv = argv
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used so far (Linux: /proc; 0 elsewhere). Unlike the rate, it
+        hardly depends on what else the machine is doing."""
+        try:
+            fields = (
+                Path(f"/proc/{self.process.pid if self.process else 0}/stat").read_text().rsplit(")", 1)[1]
+            )
+        except OSError:
+            return 0.0
+        utime, stime = (int(v) for v in fields.split()[11:13])
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
     async def start(self, emulator: BotAPIEmulator) -> None:
         with self.log_path.open("ab") as log:
@@ -183,7 +204,7 @@ def _report(rates: list[Rate], args: argparse.Namespace) -> str:
     for rate in rates:
         lines.append(
             f"  {rate.name:<18} {rate.answered:>6}/{rate.sent} answered in {rate.seconds:7.2f} s"
-            f"  → {rate.per_second:8.1f} updates/s"
+            f"  → {rate.per_second:8.1f} updates/s, {rate.cpu_ms_per_update:6.2f} ms CPU per update"
         )
     if len(rates) == 2 and rates[0].per_second:
         lines.append(f"  ratio Mahalleyar / echo bot: {rates[1].per_second / rates[0].per_second:.2f}")
