@@ -9,7 +9,8 @@ reply reached the messenger, the mark did not reach the database.
 writes down each message-creating call made while an inbox update is handled, the moment the
 server accepts it: which update, its place among that update's replies, the method, the chat and
 the server's answer (`models.plumbing.InboxReply`, one short write that goes ahead of other
-SQLite writers). When the update is handled again after a restart, the handler makes the same
+SQLite writers; the records made while one is written go together in the next, one commit
+for many replies). When the update is handled again after a restart, the handler makes the same
 calls in the same order; a call whose place was recorded, for the same method and chat, is not
 sent: the handler gets the recorded answer (the Message with its id, so later edits still find
 it) and goes on. A call that differs, or has no record, is sent as usual.
