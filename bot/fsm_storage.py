@@ -22,6 +22,10 @@ from models.plumbing import FsmRecord
 REDIS_POOL_TIMEOUT = 30.0
 
 
+# In an update's `session.info`: the FSM keys read in it that have no row (`SqlAlchemyStorage`).
+_NO_ROW = "fsm_keys_without_row"
+
+
 def storage_key_builder(prefix: str = "fsm") -> KeyBuilder:
     return DefaultKeyBuilder(prefix=prefix, with_bot_id=True, with_destiny=True)
 
@@ -33,6 +37,11 @@ class SqlAlchemyStorage(BaseStorage):
     (`bot.update_scope.update_session`), so an update holds one database connection, not one more
     per state read; a write commits at once (services commit or roll back their own work, so the
     session has nothing half-done in it then). Outside an update each call has a session of its own.
+
+    Within an update a row once read stays in the session (its identity map), and a key found to
+    have no row is remembered as such in the session (`_NO_ROW`, forgotten when the key is
+    written): the state is read once an update, however many times aiogram and the form toolkit
+    ask for it; most people are in no form, so most keys have no row.
     """
 
     def __init__(
@@ -58,6 +67,7 @@ class SqlAlchemyStorage(BaseStorage):
 
     async def _apply(self, session: AsyncSession, key: StorageKey, values: dict[str, Any]) -> None:
         record_key = self._key_builder.build(key)
+        session.info.get(_NO_ROW, set()).discard(record_key)
         record = await session.get(FsmRecord, record_key, with_for_update=True)
         if record is None:
             record = FsmRecord(key=record_key, state=None, data={}, updated_at=self._clock())
@@ -77,7 +87,14 @@ class SqlAlchemyStorage(BaseStorage):
         if session is None:
             async with self._session_factory() as own:
                 return await own.get(FsmRecord, self._key_builder.build(key))
-        return await session.get(FsmRecord, self._key_builder.build(key))
+        record_key = self._key_builder.build(key)
+        absent: set[str] = session.info.setdefault(_NO_ROW, set())
+        if record_key in absent:
+            return None
+        record = await session.get(FsmRecord, record_key)
+        if record is None:
+            absent.add(record_key)
+        return record
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -17,8 +17,9 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -271,7 +272,10 @@ class TolerantSession(AiohttpSession):
     with HTML, an empty body or its own JSON."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("json_loads", tolerant_json_loads)
+        # `check_response` hands aiogram's own check the reply already decoded and completed;
+        # anything else (a string) is decoded and completed here.
+        loads = kwargs.pop("json_loads", tolerant_json_loads)
+        kwargs["json_loads"] = partial(_decoded_or_loads, loads)
         super().__init__(**kwargs)
 
     async def make_request(
@@ -298,12 +302,37 @@ class TolerantSession(AiohttpSession):
         settle_edit_answer(method, payload)
         if isinstance(method, GetUpdates) and isinstance(payload.get("result"), list):
             payload["result"] = [readable_update(raw, bot) for raw in payload["result"]]
+        _keep_response_type(method)
         try:
-            return super().check_response(bot, method, status_code, json.dumps(payload))
+            # The payload as it is, not dumped to JSON to be decoded and completed again.
+            return super().check_response(bot, method, status_code, cast(str, _Decoded(payload)))
         except ClientDecodeError as error:
             # `ok`, but the result is not what the method returns (a string for a User, ...).
             message = f"unreadable result (HTTP {status_code}): {_snippet(content)}"
             raise TelegramServerError(method=method, message=message) from error
+
+
+class _Decoded(dict[str, Any]):
+    """A reply `TolerantSession.check_response` has decoded and completed already."""
+
+
+def _decoded_or_loads(loads: Callable[[str], Any], content: Any) -> Any:
+    return content if isinstance(content, _Decoded) else loads(content)
+
+
+# `Response[T]` for each type a method returns. pydantic keeps the generic models it builds only
+# as long as something else refers to them, and aiogram builds `Response[T]` anew for every reply
+# it reads; without this, every reply rebuilt its model (a large part of an update's cost).
+_RESPONSE_TYPES: dict[Any, Any] = {}
+
+
+def _keep_response_type(method: TelegramMethod[Any]) -> None:
+    returning = method.__returning__
+    try:
+        if returning not in _RESPONSE_TYPES:
+            _RESPONSE_TYPES[returning] = Response[returning]  # type: ignore[valid-type]
+    except TypeError:  # an unhashable annotation: aiogram builds it as before
+        return
 
 
 def readable_update(raw: Any, bot: Bot) -> Any:

@@ -9,7 +9,8 @@ reply reached the messenger, the mark did not reach the database.
 writes down each message-creating call made while an inbox update is handled, the moment the
 server accepts it: which update, its place among that update's replies, the method, the chat and
 the server's answer (`models.plumbing.InboxReply`, one short write that goes ahead of other
-SQLite writers). When the update is handled again after a restart, the handler makes the same
+SQLite writers; the records made while one is written go together in the next, one commit
+for many replies). When the update is handled again after a restart, the handler makes the same
 calls in the same order; a call whose place was recorded, for the same method and chat, is not
 sent: the handler gets the recorded answer (the Message with its id, so later edits still find
 it) and goes on. A call that differs, or has no record, is sent as usual.
@@ -24,6 +25,7 @@ harmlessly. The records are removed a week later with the update's mark
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -70,6 +72,9 @@ class ReplyJournalMiddleware(BaseRequestMiddleware):
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock
+        # Records waiting for the next write, and the task writing them (`_record`).
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     @asynccontextmanager
     async def _recording_session(self) -> AsyncIterator[AsyncSession]:
@@ -123,20 +128,44 @@ class ReplyJournalMiddleware(BaseRequestMiddleware):
                 )
                 return cast(Response[TelegramType], recorded)
         result = await make_request(bot, method)
+        row = {
+            "bot_id": replies.bot_id,
+            "update_id": replies.update_id,
+            "seq": place,
+            "method": method.__api_method__,
+            "chat_id": _chat(method),
+            "result": _as_json(result),
+            "sent_at": self._clock(),
+        }
         try:
-            async with self._recording_session() as session:
-                await inbox_repo.record_reply(
-                    session,
-                    replies.bot_id,
-                    replies.update_id,
-                    place,
-                    method=method.__api_method__,
-                    chat_id=_chat(method),
-                    result=_as_json(result),
-                    now=self._clock(),
-                )
-                await session.commit()
+            await asyncio.shield(self._record(row))
         except Exception:
             # The reply went out; only its protection against a crash in the next moments is lost.
             log.exception("could not record reply %s to update %s", place, replies.update_id)
         return result
+
+    def _record(self, row: dict[str, Any]) -> asyncio.Future[None]:
+        """Queue a record; the future is done when it is committed. The records that arrive while
+        one write runs go together in the next: one commit for many replies, not one each (on
+        SQLite, where writers take turns, one each queued every reply behind all the others)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="reply-journal")
+        return done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._recording_session() as session:
+                    await inbox_repo.record_replies(session, [row for row, _ in batch])
+                    await session.commit()
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)

@@ -107,17 +107,18 @@ async def record_reply(
 ) -> None:
     """Remember that the `seq`-th reply to this update was sent and what the server answered.
     On SQLite it goes ahead of waiting writers, like the handled mark: it closes the same window."""
+    row = {"bot_id": bot_id, "update_id": update_id, "seq": seq, "method": method, "chat_id": chat_id}
+    await record_replies(session, [{**row, "result": result, "sent_at": now}])
+
+
+async def record_replies(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """`record_reply` for many replies at once: each row has the columns of `InboxReply`."""
+    if not rows:
+        return
     # Written once per (update, seq): a second write (the same reply recorded again) is ignored.
     await session.execute(
-        insert_ignoring(session, InboxReply, ("bot_id", "update_id", "seq")).values(
-            bot_id=bot_id,
-            update_id=update_id,
-            seq=seq,
-            method=method,
-            chat_id=chat_id,
-            result=result,
-            sent_at=now,
-        ),
+        insert_ignoring(session, InboxReply, ("bot_id", "update_id", "seq")),
+        list(rows),
         execution_options={WRITE_FIRST: True},
     )
 

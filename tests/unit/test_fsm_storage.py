@@ -57,3 +57,40 @@ async def test_redis_storage_survives_restart(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_database_storage_reads_a_key_once_per_update(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Within an update, a key without a row is not looked up again, and a write is seen."""
+    from sqlalchemy import event
+
+    from bot.update_scope import update_scope
+
+    storage = SqlAlchemyStorage(session_factory, fixed_clock(NOW))
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    engine = session_factory.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with session_factory() as session:
+            with update_scope(session):
+                assert await storage.get_state(TELEGRAM) is None
+                reads = len(statements)
+                assert await storage.get_state(TELEGRAM) is None
+                assert await storage.get_data(TELEGRAM) == {}
+                assert len(statements) == reads
+                await storage.set_state(TELEGRAM, "Onboarding:contact")
+                assert await storage.get_state(TELEGRAM) == "Onboarding:contact"
+        # The next update (a session of its own) and a restart read what was written.
+        async with session_factory() as session:
+            with update_scope(session):
+                assert await storage.get_state(TELEGRAM) == "Onboarding:contact"
+        assert await SqlAlchemyStorage(session_factory, fixed_clock(NOW)).get_state(TELEGRAM) == (
+            "Onboarding:contact"
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
