@@ -54,6 +54,16 @@ from models.resolutions import (
     ResponsibleKind,
 )
 from models.sms import SmsMessage, SmsStatus
+from models.training import (
+    CardPhoto,
+    Course,
+    CourseParticipant,
+    CourseSession,
+    DocumentKind,
+    IssuedDocument,
+    ParticipantStatus,
+    SessionAttendance,
+)
 
 __all__ = [
     "OPEN_RESOLUTION_STATUSES",
@@ -64,6 +74,7 @@ __all__ = [
     "Agency",
     "AuditEntry",
     "Base",
+    "CardPhoto",
     "CitizenRequest",
     "Comment",
     "CommentHidden",
@@ -74,10 +85,15 @@ __all__ = [
     "CouncilMember",
     "CouncilPosition",
     "County",
+    "Course",
+    "CourseParticipant",
+    "CourseSession",
     "CrisisPeriod",
+    "DocumentKind",
     "FsmRecord",
     "InboxUpdate",
     "Invitation",
+    "IssuedDocument",
     "Liaison",
     "Meeting",
     "MeetingKind",
@@ -86,6 +102,7 @@ __all__ = [
     "NeighbourhoodProfile",
     "OutboxMessage",
     "OutboxStatus",
+    "ParticipantStatus",
     "Person",
     "Platform",
     "Province",
@@ -102,6 +119,7 @@ __all__ = [
     "RoleAssignment",
     "RoutingCorrection",
     "ScopeKind",
+    "SessionAttendance",
     "SlaReminder",
     "SmsMessage",
     "SmsStatus",
