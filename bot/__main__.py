@@ -1,5 +1,6 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo] …`
-(also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|
+course|letter|card|verify] …` (also the `mahalleyar` script). The people commands act as the
+operator (audited as "cli"); courses, letters, cards and verification are in `bot.cli_courses`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot import cli_courses
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -132,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
             "committees, a liaison, a county official and residents; print them. Running it again changes nothing."
         ),
     )
+    # Training courses, appointment letters, ID cards and their verification.
+    cli_courses.add_parsers(commands)
     return parser
 
 
@@ -422,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "seed-demo":
         return _seed_demo(settings)
 
+    if command in cli_courses.COMMANDS:
+        return cli_courses.run(settings, args)
+
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox
 
@@ -440,6 +447,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    if settings.card_secret_is_default:
+        logging.getLogger(__name__).warning(
+            "CARD_SECRET is not set: ID cards are signed with the development secret and can be forged"
+        )
     asyncio.run(run_webhook(settings) if settings.webhook_base_url else run_polling(settings))
     return 0
 

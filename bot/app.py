@@ -25,6 +25,7 @@ from bot.reply_retry import ReplyRetryMiddleware
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from bot.sms_delivery import SmsWorker, build_gateway
+from bot.verify_page import add_verify_route, serve_verify_pages
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
@@ -242,6 +243,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     background = BackgroundWork(runtime, settings, clock)
     stop = asyncio.Event()
     _stop_on_signals(stop)
+    pages: web.AppRunner | None = None
 
     async def prepare_bot(platform: Platform, bot: Bot) -> None:
         await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
@@ -254,6 +256,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
         await dispatcher.emit_startup(bots=list(bots.values()))
         background.start()
+        pages = await serve_verify_pages(settings, runtime.session_factory)
         _log_started(bots, "polling")
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
@@ -275,6 +278,8 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
                 raise RuntimeError(f"{task.get_name()} failed") from task.exception()
     finally:
         stop.set()
+        if pages is not None:
+            await pages.cleanup()
         await background.stop()
         await _close(runtime)
 
@@ -321,6 +326,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
         app.router.add_post(
             webhook_path(settings, platform), webhook_handler(runtime.inbox, bot, header_secret)
         )
+    add_verify_route(app, runtime.session_factory, settings, clock)
     allowed_updates = dispatcher.resolve_used_update_types()
 
     async def register_webhook(platform: Platform, bot: Bot) -> None:

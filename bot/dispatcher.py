@@ -32,6 +32,8 @@ COMMANDS = (
     "resolutions",
     "report",
     "crisis",
+    "courses",
+    "verify",
     "join",
     "help",
     "cancel",

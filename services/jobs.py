@@ -26,6 +26,7 @@ from services.reminders import (
 )
 from services.requests import run_sla_reminders
 from services.sms import SmsPolicy
+from services.training import run_course_reminders
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,13 @@ async def county_digest(ctx: JobContext) -> str:
     return summary.line()
 
 
+async def course_reminders(ctx: JobContext) -> str:
+    """Remind the participants of each course session held tomorrow (once per session and person)."""
+    async with ctx.session_factory() as session:
+        summary = await run_course_reminders(session, ctx.translator, now=ctx.now)
+    return summary.line()
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         name="resolution_digest",
@@ -141,6 +149,14 @@ JOBS: tuple[JobSpec, ...] = (
         description="remind managers to close a crisis still on 72 hours after it started",
         run=crisis_reminder,
         cron={"minute": 5},
+    ),
+    JobSpec(
+        name="course_reminders",
+        description="remind course participants the day before each session",
+        run=course_reminders,
+        # Twice: a morning run missed while the bot was down is made in the evening (the marks
+        # keep it to one reminder a session and person).
+        cron={"hour": "10,18", "minute": 0},
     ),
     JobSpec(
         name="prune_processed_updates",

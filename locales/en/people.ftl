@@ -37,6 +37,7 @@ course-saved = ✅ The course "{$title}" is saved. You can now invite {$audience
 course-not-saved = The course was not saved.
 course-form-closed = This form is closed.
 course-use-buttons = Please press one of the buttons.
+course-example-place = Governorate meeting hall
 course-session-line = {$number}. {$when} — {$place}
 
 ## Courses: lists and the organiser's view
@@ -87,7 +88,7 @@ course-invitation =
 course-button-confirm = ✅ I will come
 course-button-decline = ✖ I can't come
 course-answer-confirmed = ✅ You are down for the course "{$title}". A reminder comes the day before each session.
-course-answer-declined = Your answer is saved: you will not take the course "{$title}". If you change your mind, answer again from /courses.
+course-answer-declined = Your answer is saved: you will not take the course "{$title}". If you change your mind, press "I will come" under the invitation.
 course-not-invited = You are not invited to this course.
 course-reminder =
     ⏰ Reminder: the course "{$title}" meets tomorrow.

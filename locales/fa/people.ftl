@@ -37,6 +37,7 @@ course-saved = ✅ دورهٔ «{$title}» ثبت شد. اکنون می‌توا
 course-not-saved = دوره ثبت نشد.
 course-form-closed = این فرم بسته شده است.
 course-use-buttons = لطفاً یکی از دکمه‌ها را بزنید.
+course-example-place = سالن جلسات فرمانداری
 course-session-line = {$number}. {$when} — {$place}
 
 ## Courses: lists and the organiser's view
@@ -87,7 +88,7 @@ course-invitation =
 course-button-confirm = ✅ می‌آیم
 course-button-decline = ✖ نمی‌توانم بیایم
 course-answer-confirmed = ✅ حضورتان در دورهٔ «{$title}» ثبت شد. روز پیش از هر جلسه یادآوری می‌فرستیم.
-course-answer-declined = پاسخ شما ثبت شد: در دورهٔ «{$title}» شرکت نمی‌کنید. اگر نظرتان عوض شد، از ‎/courses دوباره پاسخ دهید.
+course-answer-declined = پاسخ شما ثبت شد: در دورهٔ «{$title}» شرکت نمی‌کنید. اگر نظرتان عوض شد، دکمهٔ «می‌آیم» زیر دعوت‌نامه را بزنید.
 course-not-invited = شما به این دوره دعوت نشده‌اید.
 course-reminder =
     ⏰ یادآوری: فردا جلسهٔ دورهٔ «{$title}» است.

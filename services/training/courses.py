@@ -31,6 +31,7 @@ __all__ = [
     "UnknownCourse",
     "create_course",
     "get_course",
+    "list_all_courses",
     "load_course",
     "organised_courses",
     "place_names",
@@ -191,3 +192,9 @@ async def organised_courses(session: AsyncSession, *, actor: Actor) -> list[Cour
         scopes += [(ScopeKind.COUNTY, county_id) for county_id in counties]
     courses = await training_repo.courses_in_scopes(session, set(scopes))
     return [await summarise(session, course) for course in courses]
+
+
+async def list_all_courses(session: AsyncSession) -> list[CourseSummary]:
+    """Every course, oldest first (for the operator at the command line)."""
+    courses = await session.scalars(select(Course).order_by(Course.id))
+    return [await summarise(session, course) for course in courses.all()]

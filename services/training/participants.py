@@ -23,17 +23,20 @@ from models.training import (
 from services.authz import Actor, record_audit
 from services.i18n import Translator
 from services.notify import Told, notify_people, notify_person
-from services.training.courses import CourseSummary, load_course, summarise
+from services.training.courses import CourseSummary, SessionView, load_course, summarise
 from services.training.notices import completed_notice, invitation_buttons, invitation_notice
 from services.training.rules import require_organiser
 from services.uow import committing
 
 __all__ = [
     "AttendanceChange",
+    "AttendanceSheet",
     "Invited",
     "MyCourse",
     "NotAParticipant",
+    "SheetLine",
     "UnknownSession",
+    "get_attendance_sheet",
     "has_completed",
     "invite_audience",
     "my_courses",
@@ -223,6 +226,52 @@ async def record_attendance(
         await session.flush()
         change = await _update_completion(session, translator, course, participant, now)
     return change
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    person_id: int
+    name: str | None
+    present: bool
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    """A session's attendance as the organiser marks it: every participant who has not declined
+    (and anyone marked already), present or not."""
+
+    course_id: int
+    title: str
+    session: SessionView
+    lines: tuple[SheetLine, ...]
+
+
+async def get_attendance_sheet(session: AsyncSession, *, actor: Actor, session_id: int) -> AttendanceSheet:
+    """The attendance of one session, for the course's organisers; `UnknownSession`,
+    `PermissionDenied`."""
+    course_session = await session.get(CourseSession, session_id)
+    if course_session is None:
+        raise UnknownSession(session_id)
+    course = await load_course(session, course_session.course_id)
+    await require_organiser(session, actor, course.scope_kind, course.scope_id, "course.attendance")
+    marks = dict(
+        (
+            await session.execute(
+                select(SessionAttendance.person_id, SessionAttendance.present).where(
+                    SessionAttendance.session_id == session_id
+                )
+            )
+        ).tuples()
+    )
+    lines = tuple(
+        SheetLine(row.person_id, row.name, marks.get(row.person_id, False))
+        for row in await training_repo.participant_rows(session, course.id)
+        if row.status != ParticipantStatus.DECLINED or row.person_id in marks
+    )
+    view = SessionView(
+        course_session.id, course_session.number, course_session.starts_at, course_session.place
+    )
+    return AttendanceSheet(course.id, course.title, view, lines)
 
 
 @dataclass(frozen=True)
