@@ -254,15 +254,12 @@ async def get_attendance_sheet(session: AsyncSession, *, actor: Actor, session_i
         raise UnknownSession(session_id)
     course = await load_course(session, course_session.course_id)
     await require_organiser(session, actor, course.scope_kind, course.scope_id, "course.attendance")
-    marks = dict(
-        (
-            await session.execute(
-                select(SessionAttendance.person_id, SessionAttendance.present).where(
-                    SessionAttendance.session_id == session_id
-                )
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(SessionAttendance.person_id, SessionAttendance.present).where(
+            SessionAttendance.session_id == session_id
+        )
     )
+    marks = {person_id: present for person_id, present in rows.tuples()}
     lines = tuple(
         SheetLine(row.person_id, row.name, marks.get(row.person_id, False))
         for row in await training_repo.participant_rows(session, course.id)
