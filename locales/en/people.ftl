@@ -117,7 +117,6 @@ document-mine-letter = 📄 Appointment letter {$number}
 document-mine-card = 🪪 ID card {$number}, valid until {$expires}
 document-caption-letter = 📄 Appointment letter no. {$number}
 document-caption-card = 🪪 ID card no. {$number}. Anyone can read the code on the card with a phone's camera and see that it is genuine.
-document-gone = This document is no longer valid.
 
 ## The card's photo
 

@@ -117,7 +117,6 @@ document-mine-letter = 📄 حکم انتصاب {$number}
 document-mine-card = 🪪 کارت شناسایی {$number}، معتبر تا {$expires}
 document-caption-letter = 📄 حکم انتصاب، شمارهٔ {$number}
 document-caption-card = 🪪 کارت شناسایی، شمارهٔ {$number}. رمزینهٔ روی کارت را هر کسی می‌تواند با دوربین گوشی بخواند و درستی کارت را ببیند.
-document-gone = این مدرک دیگر معتبر نیست.
 
 ## The card's photo
 
