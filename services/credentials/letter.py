@@ -12,7 +12,7 @@ breaks once a paragraph wraps. The words come from the caller, already in the re
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
@@ -50,14 +50,34 @@ def _pdf(rtl: bool) -> FPDF:
     pdf.set_auto_page_break(auto=False)
     pdf.add_font(FAMILY, "", str(REGULAR_FONT))
     pdf.add_font(FAMILY, "B", str(BOLD_FONT))
-    pdf.set_text_shaping(
-        use_shaping_engine=True,
-        direction="rtl" if rtl else "ltr",
-        script="arab" if rtl else "latn",
-        language="fas" if rtl else "eng",
-    )
+    if rtl:
+        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl", script="arab", language="fas")
+    else:
+        # Left to right, each run shaped in its own script (a Persian name in an English letter).
+        pdf.set_text_shaping(use_shaping_engine=True)
     pdf.set_creator("Mahalleyar")
     return pdf
+
+
+def _ltr_safe(text: LetterText) -> LetterText:
+    """fpdf2's bidi splits a right-to-left run at a ZWNJ when the paragraph is left to right
+    («دولت‌آباد» came out as «آباددولت»): in an English letter a thin space stands in for it."""
+
+    def safe(value: str) -> str:
+        return value.replace("\u200c", "\u2009")
+
+    return replace(
+        text,
+        heading=safe(text.heading),
+        office=safe(text.office),
+        number=safe(text.number),
+        date=safe(text.date),
+        title=safe(text.title),
+        salutation=safe(text.salutation),
+        body=tuple(safe(paragraph) for paragraph in text.body),
+        signature=tuple(safe(line) for line in text.signature),
+        footer=safe(text.footer),
+    )
 
 
 def _cell(
@@ -85,6 +105,8 @@ def render_letter(text: LetterText) -> bytes:
 
 
 def _render(text: LetterText) -> bytes:
+    if not text.rtl:
+        text = _ltr_safe(text)
     pdf = _pdf(text.rtl)
     pdf.add_page()
     start, end = (Align.R, Align.L) if text.rtl else (Align.L, Align.R)
