@@ -20,6 +20,7 @@ from handlers.credentials.view import (
 )
 from handlers.forms import pressed, reask
 from handlers.menu import AnyMenuPress
+from models.training import DocumentKind
 from services.accounts import Viewer
 from services.clock import Clock
 from services.credentials import NotAPhoto, appointments_of, documents_of, holder_document, set_card_photo
@@ -91,7 +92,7 @@ async def got_photo(
         return
     await state.clear()
     documents = await documents_of(session, viewer.person_id)
-    cards = [d for d in documents if d.kind.value == "card"]
+    cards = [d for d in documents if d.kind == DocumentKind.CARD]
     await message.answer(t("photo-saved"), reply_markup=documents_keyboard(t, cards) if cards else None)
 
 

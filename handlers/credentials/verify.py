@@ -4,6 +4,8 @@ expired, revoked or invalid, with the holder's name, role and place; never their
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -38,7 +40,8 @@ async def _from_photo(
     bot: Bot,
 ) -> None:
     image = await photo_bytes(message, bot)
-    codes = qr_texts(image) if image is not None else []
+    # Decoding a large photo takes a while: off the event loop, so other chats don't wait.
+    codes = await asyncio.to_thread(qr_texts, image) if image is not None else []
     if not codes:
         await state.set_state(VerifyForm.code)
         await message.answer(t("verify-no-code"))

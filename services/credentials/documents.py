@@ -4,6 +4,7 @@ holder sends in the chat."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -167,7 +168,7 @@ def _card_photo(image: bytes) -> bytes:
 
 async def set_card_photo(session: AsyncSession, *, person_id: int, image: bytes, now: datetime) -> None:
     """Keep the person's card photo (cropped to 3 × 4 and shrunk); commits. `NotAPhoto`."""
-    jpeg = _card_photo(image)
+    jpeg = await asyncio.to_thread(_card_photo, image)  # decoding a photo: off the event loop
     async with committing(session):
         photo = await session.get(CardPhoto, person_id)
         if photo is None:
