@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report|broadcast|
 course|letter|card|verify] …` (also the `mahalleyar` script). The people commands act as the
 operator (audited as "cli"); courses, letters, cards and verification are in `bot.cli_courses`."""
 
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot import cli_courses
+from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
+from bot.cli_report import add_report_parser, run_report
 from bot.settings import Settings
 from models.council import CommitteeKey
 
@@ -126,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     sla.add_argument("committee", nargs="?", choices=[c.value for c in CommitteeKey], metavar="COMMITTEE")
     sla.add_argument("--first-response-hours", type=int, metavar="HOURS")
     sla.add_argument("--resolution-days", type=int, metavar="DAYS")
-    commands.add_parser(
+    seed = commands.add_parser(
         "seed-demo",
         help="create the demo province, county, neighbourhoods and people (idempotent)",
         description=(
@@ -134,6 +136,10 @@ def _parser() -> argparse.ArgumentParser:
             "committees, a liaison, a county official and residents; print them. Running it again changes nothing."
         ),
     )
+    add_report_parser(commands)
+    # Announcements (bot/cli_announce.py): `broadcast`, and seed-demo's --residents for load tests.
+    add_seed_arguments(seed)
+    add_broadcast_parser(commands)
     # Training courses, appointment letters, ID cards and their verification.
     cli_courses.add_parsers(commands)
     return parser
@@ -226,6 +232,7 @@ def _import_regions(settings: Settings, path: Path) -> int:
         f"imported {report.rows} rows: {report.provinces_created} provinces, {report.counties_created} counties, "
         f"{report.neighbourhoods_created} neighbourhoods created; {report.neighbourhoods_updated} updated, "
         f"{report.neighbourhoods_unchanged} unchanged"
+        + (f"; {report.neighbourhoods_selected} selected" if report.neighbourhoods_selected else "")
     )
     return 0
 
@@ -423,8 +430,14 @@ def main(argv: list[str] | None = None) -> int:
     if command == "route":
         return _route(settings)
 
+    # Announcements (bot/cli_announce.py).
     if command == "seed-demo":
-        return _seed_demo(settings)
+        return _seed_demo(settings) or seed_residents(settings, args)
+    if command == "broadcast":
+        return broadcast(settings, args)
+
+    if command == "report":
+        return run_report(settings, args, _with_session)
 
     if command in cli_courses.COMMANDS:
         return cli_courses.run(settings, args)

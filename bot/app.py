@@ -19,13 +19,15 @@ from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
 from bot.inbox import Inbox, webhook_handler
 from bot.lanes import ChatLanes
+from bot.metrics import Metrics
+from bot.ops import OpsContext, add_ops_routes, serve_ops
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
 from bot.reply_journal import ReplyJournalMiddleware
 from bot.reply_retry import ReplyRetryMiddleware
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from bot.sms_delivery import SmsWorker, build_gateway
-from bot.verify_page import add_verify_route, serve_verify_pages
+from bot.verify_page import add_verify_route
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
@@ -75,6 +77,8 @@ class Runtime:
     # Received updates: stored, then handled in per-chat lanes (bot.inbox, bot.lanes).
     lanes: ChatLanes
     inbox: Inbox
+    # GET /metrics (bot.metrics, bot.ops).
+    metrics: Metrics
 
 
 # Redis connections beyond UPDATE_CONCURRENCY (the throttle and FSM calls of updates being
@@ -98,6 +102,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     )
     translator = Translator(default_locale=settings.default_locale)
     routing = RoutingModel()
+    metrics = Metrics()
     async with session_factory() as session:
         examples = await routing.retrain(session)
     log.info("request router trained on %s examples", examples)
@@ -109,6 +114,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         clock=clock,
         platforms={bot.id: platform for platform, bot in bots.items()},
         routing=routing,
+        metrics=metrics,
     )
     lanes = ChatLanes(settings.update_concurrency, settings.update_backlog)
     return Runtime(
@@ -120,7 +126,15 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         routing=routing,
         lanes=lanes,
         inbox=Inbox(dispatcher, session_factory, lanes, clock),
+        metrics=metrics,
     )
+
+
+def ops_context(runtime: Runtime, settings: Settings, clock: Clock, mode: str) -> OpsContext:
+    """What /healthz and /metrics read, for a runtime receiving in `mode` (polling or webhook)."""
+    runtime.inbox.liveness.mode = mode
+    runtime.inbox.liveness.bots = tuple(bot.id for bot in runtime.bots.values())
+    return OpsContext(settings, runtime.session_factory, clock, runtime.inbox.liveness, runtime.metrics)
 
 
 class BackgroundWork:
@@ -148,6 +162,7 @@ class BackgroundWork:
             max_instances=1,
         )
         self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
+        runtime.metrics.watch_delivery(self._worker.stats)
         # The SMS fallback's worker runs only when an SMS gateway is configured.
         self._sms_gateway = build_gateway(settings)
         self._sms_worker = (
@@ -243,7 +258,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
     background = BackgroundWork(runtime, settings, clock)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    pages: web.AppRunner | None = None
+    ops_runner: web.AppRunner | None = None
 
     async def prepare_bot(platform: Platform, bot: Bot) -> None:
         await best_effort(f"deleteWebhook/{platform.value}", bot.delete_webhook)
@@ -256,7 +271,10 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
         await dispatcher.emit_startup(bots=list(bots.values()))
         background.start()
-        pages = await serve_verify_pages(settings, runtime.session_factory)
+        ops_runner = await serve_ops(
+            ops_context(runtime, settings, clock, "polling"),
+            also=lambda app: add_verify_route(app, runtime.session_factory, settings, clock),
+        )
         _log_started(bots, "polling")
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
@@ -278,8 +296,8 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
                 raise RuntimeError(f"{task.get_name()} failed") from task.exception()
     finally:
         stop.set()
-        if pages is not None:
-            await pages.cleanup()
+        if ops_runner is not None:
+            await ops_runner.cleanup()
         await background.stop()
         await _close(runtime)
 
@@ -326,6 +344,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
         app.router.add_post(
             webhook_path(settings, platform), webhook_handler(runtime.inbox, bot, header_secret)
         )
+    add_ops_routes(app, ops_context(runtime, settings, clock, "webhook"))
     add_verify_route(app, runtime.session_factory, settings, clock)
     allowed_updates = dispatcher.resolve_used_update_types()
 

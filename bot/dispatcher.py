@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fairness import throttle_middleware
 from bot.input_guards import ButtonNumbersMiddleware, PeopleOnlyMiddleware, callback_data_classes
+from bot.metrics import Metrics, UpdateMetricsMiddleware
 from bot.middlewares import DbSessionMiddleware, DeduplicateUpdatesMiddleware, IdentityMiddleware
 from bot.platforms import CAPABILITIES, best_effort
 from bot.privacy import PrivateChatsOnlyMiddleware
@@ -32,6 +33,7 @@ COMMANDS = (
     "resolutions",
     "report",
     "crisis",
+    "announce",
     "courses",
     "verify",
     "join",
@@ -50,6 +52,7 @@ def build_dispatcher(
     clock: Clock,
     platforms: dict[int, Platform],
     routing: RoutingModel | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     """One Dispatcher for both bots; middlewares in order: throttle → private chats only → people
     only → session → dedupe → FSM state → identity/locale; on buttons, then, numbers in range.
@@ -58,6 +61,7 @@ def build_dispatcher(
     is read through the update's own session (`bot.fsm_storage.SqlAlchemyStorage`).
 
     Without a trained `routing` model one is trained from the shipped examples on first use.
+    With `metrics`, every update is counted and timed first of all (`bot.metrics`).
     """
     dispatcher = Dispatcher(
         storage=storage,
@@ -69,6 +73,8 @@ def build_dispatcher(
         session_factory=session_factory,
         admin_phones=normalized_admin_phones(settings.admin_phones),
     )
+    if metrics is not None:
+        dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(throttle_middleware(settings, storage, translator))
     dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware(translator, settings.default_locale))
     dispatcher.update.outer_middleware(PeopleOnlyMiddleware())

@@ -44,6 +44,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.lanes import ChatLanes
+from bot.ops import Liveness
 from bot.platforms import readable_update, tolerant_json_loads
 from bot.update_scope import FROM_INBOX, UpdateReplies, update_scope
 from models import inbox_repo
@@ -101,6 +102,8 @@ class Inbox:
         self._lanes = lanes
         self._clock = clock
         self._marks = HandledMarks(session_factory, clock)
+        # When each bot last heard from its server, for /healthz (bot.ops).
+        self.liveness = Liveness()
 
     # -- receiving -----------------------------------------------------------------------------
 
@@ -240,6 +243,7 @@ class Inbox:
                     await _sleep_unless_stopped(stop, next(backoff))
                     continue
                 backoff.reset()
+                self.liveness.touch(bot.id)
                 if not payloads:
                     continue
                 updates = await self._store_until_stored(bot, payloads, stop, backoff)
@@ -379,6 +383,7 @@ def webhook_handler(
         except Exception:
             log.exception("webhook for bot %s: could not store update %s", bot.id, payload["update_id"])
             return web.Response(status=500, text="Internal Server Error")
+        inbox.liveness.touch(bot.id)
         for update in updates:
             # Waits while the lanes are full, so a busy bot answers its webhook later (backpressure);
             # stored either way, so a shutdown now only delays it to the next start.

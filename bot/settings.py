@@ -57,6 +57,9 @@ class Settings(BaseSettings):
 
     # Requests a resident may submit per day (Tehran calendar day); emergencies are never limited.
     request_daily_limit: int = 5
+    # Announcements a neighbourhood's residents get from people (/announce) in seven days; the
+    # operator's `python -m bot broadcast` is not limited.
+    announcement_weekly_limit: int = Field(default=3, ge=0)
 
     # Fairness (bot/fairness.py): a token bucket per person, THROTTLE_BURST at once then
     # THROTTLE_RATE updates a second; 0 turns it off. In Redis when REDIS_URL is set.
@@ -106,6 +109,15 @@ class Settings(BaseSettings):
     card_valid_days: int = Field(default=730, ge=1, le=3650)
 
     polling_timeout: int = 10
+
+    # Operations (bot/ops.py): GET /healthz and GET /metrics. In webhook mode they are on the
+    # webhook server; in polling mode on OPS_HOST:OPS_PORT (0 turns that server off). Unhealthy
+    # when a polling loop has not reached its server for HEALTH_RECEIVE_WINDOW seconds, or the
+    # oldest due outbox row has waited more than HEALTH_OUTBOX_MAX_AGE seconds (0: never judged).
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=8081, ge=0, le=65535)
+    health_receive_window: float = Field(default=120.0, gt=0)
+    health_outbox_max_age: float = Field(default=1800.0, ge=0)
     log_level: str = "INFO"
 
     @field_validator("admin_phones", mode="before")

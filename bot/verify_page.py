@@ -2,8 +2,9 @@
 card's QR code. A small right-to-left page in the deployment's default language that says valid,
 expired, revoked or invalid, with the holder's name, role and place — never their phone.
 
-Served beside the webhooks (`run_webhook`), in the sandbox (on the emulator's address) and, when
-only polling, on WEBHOOK_HOST:WEBHOOK_PORT once PUBLIC_BASE_URL is set (`serve_verify_pages`)."""
+Served beside the webhooks (`run_webhook`), when polling beside /healthz and /metrics on
+OPS_HOST:OPS_PORT (`bot.ops.serve_ops`), and in the sandbox on the emulator's address; a reverse
+proxy makes it public at PUBLIC_BASE_URL."""
 
 from __future__ import annotations
 
@@ -102,20 +103,3 @@ def add_verify_route(
         )
 
     app.router.add_get(ROUTE, page)
-
-
-async def serve_verify_pages(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
-) -> web.AppRunner | None:
-    """When polling with PUBLIC_BASE_URL set, a small web app with the page on
-    WEBHOOK_HOST:WEBHOOK_PORT (webhook mode serves it beside the webhooks); the runner to clean
-    up, or None when nothing was started."""
-    if not settings.public_base_url or settings.webhook_base_url:
-        return None
-    app = web.Application()
-    add_verify_route(app, session_factory, settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    log.info("ID card verification served on %s:%s/verify/", settings.webhook_host, settings.webhook_port)
-    return runner

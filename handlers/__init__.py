@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     actions,
     admin,
+    announce,
     common,
     council,
     courses,
@@ -62,6 +63,7 @@ def get_routers() -> list[Router]:
             reach.setup(),
             liaisons.setup(),
             crisis.setup(),
+            announce.setup(),
             actions.setup(),
             feed.setup(),
         ),

@@ -38,6 +38,7 @@ MANAGER_MENU = (
     ("invite", "menu-invite"),
     ("profile", "menu-profile"),
     ("not_joined", "menu-not-joined"),
+    ("announce", "menu-announce"),
 )
 OFFICIAL_MENU = (
     ("report", "menu-report"),

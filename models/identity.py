@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -79,6 +79,8 @@ class Neighbourhood(Base):
     name: Mapped[str] = mapped_column(String(150))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[NeighbourhoodKind] = mapped_column(_enum(NeighbourhoodKind, "neighbourhood_kind"))
+    # One of the programme's «محلات منتخب»: first actions are started and reported there first.
+    selected: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     county: Mapped[County] = relationship(back_populates="neighbourhoods")
 

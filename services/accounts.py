@@ -22,6 +22,7 @@ from models.repositories import account_by_platform_user, person_by_phone, roles
 from services.i18n import SUPPORTED_LOCALES, Translator
 from services.identity_validation import normalize_any_phone
 from services.notify import release_waiting
+from services.uow import committing
 
 # Writing last_seen_at on every message would turn every read into a write; a coarse value is
 # enough to pick "the account last used" for notifications.
@@ -83,45 +84,73 @@ async def identify(
     if not private_chat:
         # Keep the account's chat; a new account gets the private chat, whose id is the user's.
         chat_id = account.chat_id if account is not None else user_id
-    created = False
-    if account is None:
-        # A person's first updates may be handled at the same time: one insert makes the
-        # account, the others find it (no duplicate, no IntegrityError).
-        account = await insert_unless_present(
-            session,
-            Account,
-            {
-                "platform": platform,
-                "platform_user_id": user_id,
-                "chat_id": chat_id,
-                "first_name": first_name,
-                "username": username,
-                "created_at": now,
-                "last_seen_at": now,
-            },
-            unique=("platform", "platform_user_id"),
-        )
-        created = account is not None
-        account = account or await account_by_platform_user(session, platform, user_id)
+    if account is not None and not _stale(account, chat_id, first_name, username, now, private_chat):
+        # The common case, a person writing again: a read, nothing to commit.
+        return await _viewer(session, account)
+    async with committing(session):
         if account is None:
-            raise LookupError(f"the {platform.value} account of user {user_id} vanished")
-    elif account.blocked_at is not None and private_chat:
-        account.blocked_at = None
-        account.chat_id, account.last_seen_at = chat_id, now
-        if account.person_id is not None and translator is not None:
-            await session.flush()
-            await release_waiting(session, translator, person_id=account.person_id, now=now)
-    elif (
-        account.chat_id != chat_id
+            account = await _new_account(session, platform, user_id, chat_id, first_name, username, now)
+        elif account.blocked_at is not None and private_chat:
+            account.blocked_at = None
+            account.chat_id, account.last_seen_at = chat_id, now
+            if account.person_id is not None and translator is not None:
+                await session.flush()
+                await release_waiting(session, translator, person_id=account.person_id, now=now)
+        else:
+            account.chat_id, account.first_name, account.username = chat_id, first_name, username
+            account.last_seen_at = now
+    return await _viewer(session, account)
+
+
+def _stale(
+    account: Account,
+    chat_id: int,
+    first_name: str | None,
+    username: str | None,
+    now: datetime,
+    private_chat: bool,
+) -> bool:
+    """Whether the stored account must change: a block lifted (a private chat only), another chat
+    or name, or its last-seen time older than `LAST_SEEN_RESOLUTION`."""
+    return (
+        (account.blocked_at is not None and private_chat)
+        or account.chat_id != chat_id
         or account.first_name != first_name
         or account.username != username
         or now - account.last_seen_at >= LAST_SEEN_RESOLUTION
-    ):
-        account.chat_id, account.first_name, account.username = chat_id, first_name, username
-        account.last_seen_at = now
-    if created or session.dirty or session.new:
-        await session.commit()
-    return await _viewer(session, account)
+    )
+
+
+async def _new_account(
+    session: AsyncSession,
+    platform: Platform,
+    user_id: int,
+    chat_id: int,
+    first_name: str | None,
+    username: str | None,
+    now: datetime,
+) -> Account:
+    """The account of a person's first update (no commit)."""
+    # A person's first updates may be handled at the same time: one insert makes the account,
+    # the others find it (no duplicate, no IntegrityError).
+    account = await insert_unless_present(
+        session,
+        Account,
+        {
+            "platform": platform,
+            "platform_user_id": user_id,
+            "chat_id": chat_id,
+            "first_name": first_name,
+            "username": username,
+            "created_at": now,
+            "last_seen_at": now,
+        },
+        unique=("platform", "platform_user_id"),
+    )
+    account = account or await account_by_platform_user(session, platform, user_id)
+    if account is None:
+        raise LookupError(f"the {platform.value} account of user {user_id} vanished")
+    return account
 
 
 def fitted(text: str | None, limit: int) -> str | None:
@@ -162,11 +191,11 @@ async def set_locale(session: AsyncSession, account_id: int, locale: str) -> Non
     """Remember the language the user picked; commits."""
     if locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
-    account = await session.get(Account, account_id)
-    if account is None:
-        raise LookupError(account_id)
-    account.locale = locale
-    await session.commit()
+    async with committing(session):
+        account = await session.get(Account, account_id)
+        if account is None:
+            raise LookupError(account_id)
+        account.locale = locale
 
 
 async def link_contact(
@@ -191,30 +220,36 @@ async def link_contact(
     if contact_user_id is None or contact_user_id != sender_user_id:
         raise NotOwnContact
     phone = normalize_any_phone(phone_number)
-    account = await session.get(Account, account_id)
-    if account is None:
-        raise LookupError(account_id)
-    person = await person_by_phone(session, phone)
-    if person is None:
-        contact_name = fitted(contact_name, NAME_LENGTH)
-        person = Person(phone=phone, full_name=contact_name or account.first_name, created_at=now)
-        session.add(person)
+    async with committing(session):
+        account = await session.get(Account, account_id)
+        if account is None:
+            raise LookupError(account_id)
+        person = await person_by_phone(session, phone)
+        if person is None:
+            contact_name = fitted(contact_name, NAME_LENGTH)
+            person = Person(phone=phone, full_name=contact_name or account.first_name, created_at=now)
+            session.add(person)
+            await session.flush()
+        elif not person.full_name and contact_name:
+            person.full_name = fitted(contact_name, NAME_LENGTH)
+        account.person_id = person.id
+        account.last_seen_at = now
+        account.blocked_at = None
         await session.flush()
-    elif not person.full_name and contact_name:
-        person.full_name = fitted(contact_name, NAME_LENGTH)
-    account.person_id = person.id
-    account.last_seen_at = now
-    account.blocked_at = None
-    await session.flush()
-    if translator is not None:
-        await release_waiting(session, translator, person_id=person.id, now=now)
-    if phone in admin_phones and not any(g.role == Role.ADMIN for g in await roles_of(session, person.id)):
-        session.add(
-            RoleAssignment(
-                person_id=person.id, role=Role.ADMIN, scope_kind=ScopeKind.GLOBAL, scope_id=0, created_at=now
+        if translator is not None:
+            await release_waiting(session, translator, person_id=person.id, now=now)
+        if phone in admin_phones and not any(
+            g.role == Role.ADMIN for g in await roles_of(session, person.id)
+        ):
+            session.add(
+                RoleAssignment(
+                    person_id=person.id,
+                    role=Role.ADMIN,
+                    scope_kind=ScopeKind.GLOBAL,
+                    scope_id=0,
+                    created_at=now,
+                )
             )
-        )
-    await session.commit()
     return await _viewer(session, account)
 
 

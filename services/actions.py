@@ -286,30 +286,10 @@ async def log_action(
     """
     async with committing(session):
         await require_may_log_actions(session, actor, neighbourhood_id)
-        clean = clean_title(title)
-        details = clean_description(description)
-        check_programme(programme)
-        check_done_on(done_on, now)
-        if len(photos) > MAX_PHOTOS:
-            raise TooManyPhotos(str(len(photos)))
-        resolution: Resolution | None = None
-        if resolution_id is not None:
-            resolution = await session.scalar(
-                select(Resolution).where(Resolution.id == resolution_id).with_for_update()
-            )
-            if resolution is None or resolution.neighbourhood_id != neighbourhood_id:
-                raise UnknownLink(f"resolution {resolution_id}")
-        if request_id is not None:
-            request_neighbourhood = await session.scalar(
-                select(CitizenRequest.neighbourhood_id).where(CitizenRequest.id == request_id)
-            )
-            if request_neighbourhood != neighbourhood_id:
-                raise UnknownLink(f"request {request_id}")
-        if completes_resolution:
-            if resolution is None or resolution.status not in OPEN_RESOLUTION_STATUSES:
-                raise CannotComplete(str(resolution_id))
-            if not await _may_complete(session, actor, resolution):
-                raise PermissionDenied("complete resolution")
+        clean, details = _checked(title, description, programme, done_on, photos, now)
+        resolution = await _linked_resolution(
+            session, actor, neighbourhood_id, resolution_id, request_id, completes_resolution
+        )
         action = Action(
             neighbourhood_id=neighbourhood_id,
             committee=committee,
@@ -327,22 +307,8 @@ async def log_action(
         session.add(action)
         await session.flush()
         if resolution is not None:
-            if completes_resolution:
-                resolution.status = ResolutionStatus.DONE
-                resolution.progress = 100
-                resolution.completed_at = now
-            resolution.updated_at = now
-            # One history entry: the action (its title as the note) with the state it leaves.
-            session.add(
-                ResolutionUpdate(
-                    resolution_id=resolution.id,
-                    at=now,
-                    actor_person_id=actor.person_id,
-                    kind="action",
-                    progress=resolution.progress,
-                    status=resolution.status,
-                    note=clean,
-                )
+            _record_on_resolution(
+                session, resolution, actor, completes=completes_resolution, note=clean, now=now
             )
         record_audit(
             session,
@@ -361,3 +327,76 @@ async def log_action(
         )
         view = _view(action, completed=completes_resolution)
     return view
+
+
+def _checked(
+    title: str,
+    description: str | None,
+    programme: str | None,
+    done_on: date,
+    photos: Sequence[Photo],
+    now: datetime,
+) -> tuple[str, str | None]:
+    """The title and description as stored, once every field is checked (in the form's order);
+    raises the validation `ActionError` of the first wrong one."""
+    clean = clean_title(title)
+    details = clean_description(description)
+    check_programme(programme)
+    check_done_on(done_on, now)
+    if len(photos) > MAX_PHOTOS:
+        raise TooManyPhotos(str(len(photos)))
+    return clean, details
+
+
+async def _linked_resolution(
+    session: AsyncSession,
+    actor: Actor,
+    neighbourhood_id: int,
+    resolution_id: int | None,
+    request_id: int | None,
+    completes: bool,
+) -> Resolution | None:
+    """The linked resolution (locked), if any, once the links are found in the neighbourhood and
+    completing it is allowed. Raises `UnknownLink`, `CannotComplete`, `PermissionDenied`."""
+    resolution: Resolution | None = None
+    if resolution_id is not None:
+        resolution = await session.scalar(
+            select(Resolution).where(Resolution.id == resolution_id).with_for_update()
+        )
+        if resolution is None or resolution.neighbourhood_id != neighbourhood_id:
+            raise UnknownLink(f"resolution {resolution_id}")
+    if request_id is not None:
+        request_neighbourhood = await session.scalar(
+            select(CitizenRequest.neighbourhood_id).where(CitizenRequest.id == request_id)
+        )
+        if request_neighbourhood != neighbourhood_id:
+            raise UnknownLink(f"request {request_id}")
+    if completes:
+        if resolution is None or resolution.status not in OPEN_RESOLUTION_STATUSES:
+            raise CannotComplete(str(resolution_id))
+        if not await _may_complete(session, actor, resolution):
+            raise PermissionDenied("complete resolution")
+    return resolution
+
+
+def _record_on_resolution(
+    session: AsyncSession, resolution: Resolution, actor: Actor, *, completes: bool, note: str, now: datetime
+) -> None:
+    """The action in the linked resolution's history, completing it (100 %) if asked."""
+    if completes:
+        resolution.status = ResolutionStatus.DONE
+        resolution.progress = 100
+        resolution.completed_at = now
+    resolution.updated_at = now
+    # One history entry: the action (its title as the note) with the state it leaves.
+    session.add(
+        ResolutionUpdate(
+            resolution_id=resolution.id,
+            at=now,
+            actor_person_id=actor.person_id,
+            kind="action",
+            progress=resolution.progress,
+            status=resolution.status,
+            note=note,
+        )
+    )

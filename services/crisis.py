@@ -482,16 +482,18 @@ async def run_crisis_reminders(
 ) -> ReminderSummary:
     """Remind the managers (the county's officials when there are none), once per crisis, to close
     a crisis that is still on `REMINDER_AFTER` after it started. Commits once per crisis."""
-    due = list(
-        (
-            await session.execute(
-                select(CrisisPeriod.id, CrisisPeriod.neighbourhood_id, CrisisPeriod.started_at)
-                .where(CrisisPeriod.ended_at.is_(None), CrisisPeriod.started_at <= now - REMINDER_AFTER)
-                .order_by(CrisisPeriod.id)
-            )
-        ).tuples()
-    )
-    await session.commit()
+    # The read is a transaction of its own, ended before the per-crisis ones (no snapshot held
+    # while others write).
+    async with committing(session):
+        due = list(
+            (
+                await session.execute(
+                    select(CrisisPeriod.id, CrisisPeriod.neighbourhood_id, CrisisPeriod.started_at)
+                    .where(CrisisPeriod.ended_at.is_(None), CrisisPeriod.started_at <= now - REMINDER_AFTER)
+                    .order_by(CrisisPeriod.id)
+                )
+            ).tuples()
+        )
     reminded = messages = 0
     for period_id, neighbourhood_id, started_at in due:
         async with committing(session):

@@ -2,13 +2,15 @@
 neighbourhood, a manager, heads of the six standing committees, a health-network liaison, a county
 official and a few residents — all created through the services, as the operator would.
 
-Seeding is idempotent: run it twice and the second run changes nothing.
+Seeding is idempotent: run it twice and the second run changes nothing. For load tests,
+`seed_residents` adds any number of residents with messenger accounts to a neighbourhood.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,10 +26,12 @@ from models.council import (
     Liaison,
 )
 from models.identity import (
+    Account,
     County,
     Neighbourhood,
     NeighbourhoodKind,
     Person,
+    Platform,
     Province,
     Role,
     RoleAssignment,
@@ -35,12 +39,15 @@ from models.identity import (
 )
 from models.requests import CitizenRequest
 from models.resolutions import MeetingKind, Resolution
-from services.authz import OPERATOR
+from services.accounts import display_phone
+from services.authz import OPERATOR, load_actor
 from services.council import CouncilError, list_members, register_member
+from services.i18n import Translator
 from services.identity_validation import normalize_mobile
 from services.jalali import tehran_today
 from services.regions import import_regions, neighbourhood_by_code
 from services.roles import ensure_person, ensure_role, grant_role
+from services.uow import committing
 
 __all__ = [
     "DEMO_CAST",
@@ -52,6 +59,7 @@ __all__ = [
     "is_fresh",
     "seed_demo",
     "seed_demo_if_fresh",
+    "seed_residents",
 ]
 
 log = logging.getLogger(__name__)
@@ -149,52 +157,66 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> list[DemoPersona
         m.phone
         for m in await list_members(session, actor=OPERATOR, neighbourhood_id=neighbourhoods[URBAN_CODE].id)
     }
-
     for person in DEMO_CAST:
-        if person.role == Role.MANAGER:
-            await grant_role(
+        await _cast(session, person, neighbourhoods, members, now=now)
+    await _seed_activity(session, neighbourhoods[URBAN_CODE].id, now=now)
+    return await demo_personas(session)
+
+
+async def _cast(
+    session: AsyncSession,
+    person: DemoPerson,
+    neighbourhoods: dict[str, Neighbourhood],
+    members: Collection[str | None],
+    *,
+    now: datetime,
+) -> None:
+    """Give one demo person their role, as the operator would (each step commits)."""
+    if person.role == Role.MANAGER:
+        await grant_role(
+            session,
+            actor=OPERATOR,
+            phone=person.phone,
+            role=Role.MANAGER,
+            scope_kind=ScopeKind.NEIGHBOURHOOD,
+            scope_name_or_code=person.code,
+            full_name=person.name,
+            now=now,
+        )
+    elif person.role in (Role.COUNTY_OFFICIAL, Role.LIAISON):
+        await grant_role(
+            session,
+            actor=OPERATOR,
+            phone=person.phone,
+            role=person.role,
+            scope_kind=ScopeKind.COUNTY,
+            scope_name_or_code=DEMO_COUNTY,
+            province_name=DEMO_PROVINCE,
+            agency_key=DEMO_AGENCY if person.role == Role.LIAISON else None,
+            full_name=person.name,
+            now=now,
+        )
+    elif person.role == Role.COMMITTEE_HEAD and normalize_mobile(person.phone) not in members:
+        assert person.code is not None and person.head_of is not None
+        try:
+            await register_member(
                 session,
                 actor=OPERATOR,
-                phone=person.phone,
-                role=Role.MANAGER,
-                scope_kind=ScopeKind.NEIGHBOURHOOD,
-                scope_name_or_code=person.code,
+                neighbourhood_id=neighbourhoods[person.code].id,
                 full_name=person.name,
+                phone=person.phone,
+                position=_POSITIONS.get(person.head_of, "member"),
+                committees=[person.head_of],
+                head_of=person.head_of,
                 now=now,
             )
-        elif person.role in (Role.COUNTY_OFFICIAL, Role.LIAISON):
-            await grant_role(
-                session,
-                actor=OPERATOR,
-                phone=person.phone,
-                role=person.role,
-                scope_kind=ScopeKind.COUNTY,
-                scope_name_or_code=DEMO_COUNTY,
-                province_name=DEMO_PROVINCE,
-                agency_key=DEMO_AGENCY if person.role == Role.LIAISON else None,
-                full_name=person.name,
-                now=now,
-            )
-        elif person.role == Role.COMMITTEE_HEAD and normalize_mobile(person.phone) not in members:
-            assert person.code is not None and person.head_of is not None
-            try:
-                await register_member(
-                    session,
-                    actor=OPERATOR,
-                    neighbourhood_id=neighbourhoods[person.code].id,
-                    full_name=person.name,
-                    phone=person.phone,
-                    position=_POSITIONS.get(person.head_of, "member"),
-                    committees=[person.head_of],
-                    head_of=person.head_of,
-                    now=now,
-                )
-            except CouncilError as error:
-                # Someone took the seat in the meantime (the demo was played with): leave it so.
-                log.warning("demo: %s not seated: %s", person.name, error)
-        elif person.role == Role.RESIDENT:
-            # Residents join by themselves (a deep link); here the demo stands in for them.
-            assert person.code is not None
+        except CouncilError as error:
+            # Someone took the seat in the meantime (the demo was played with): leave it so.
+            log.warning("demo: %s not seated: %s", person.name, error)
+    elif person.role == Role.RESIDENT:
+        # Residents join by themselves (a deep link); here the demo stands in for them.
+        assert person.code is not None
+        async with committing(session):
             resident, _ = await ensure_person(session, person.phone, full_name=person.name, now=now)
             await ensure_role(
                 session,
@@ -204,22 +226,12 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> list[DemoPersona
                 scope_id=neighbourhoods[person.code].id,
                 now=now,
             )
-            await session.commit()
-    await _seed_activity(session, neighbourhoods[URBAN_CODE].id, now=now)
-    return await demo_personas(session)
 
 
 async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: datetime) -> None:
     """A little life in the urban neighbourhood, so every persona has something to open: two
     requests (one already seen), a council meeting with three resolutions (one overdue with the
     health network's liaison, one due soon, one done) and two public actions. Only on a first run."""
-    # Imported here: the demo is the only service that drives all the others.
-    from services.actions import log_action
-    from services.authz import load_actor
-    from services.i18n import Translator
-    from services.requests import HandlerAction, NewRequest, act_on_request, submit_request
-    from services.resolutions import Responsible, add_resolution, create_meeting, update_progress
-
     if await session.scalar(select(func.count(CitizenRequest.id))) or await session.scalar(
         select(func.count(Resolution.id))
     ):
@@ -231,11 +243,24 @@ async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: d
             select(Person).where(Person.phone.in_([normalize_mobile(d.phone) for d in DEMO_CAST]))
         )
     }
+    await _seed_requests(
+        session,
+        translator,
+        resident=people[normalize_mobile("09121110001")],
+        health_head=people[normalize_mobile("09121110004")],
+        now=now,
+    )
+    resolutions = await _seed_meeting(session, translator, neighbourhood_id, now=now)
+    await _seed_actions(session, neighbourhood_id, completed=resolutions[2], now=now)
 
-    def person(phone: str) -> int:
-        return people[normalize_mobile(phone)]
 
-    resident = person("09121110001")
+async def _seed_requests(
+    session: AsyncSession, translator: Translator, *, resident: int, health_head: int, now: datetime
+) -> None:
+    """Two requests of a resident, the second one already acknowledged by the health committee's head."""
+    # Imported here, as in the two helpers below: the demo is the only service that drives all the others.
+    from services.requests import HandlerAction, NewRequest, act_on_request, submit_request
+
     await submit_request(
         session,
         translator,
@@ -257,15 +282,22 @@ async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: d
         now=now - timedelta(days=2),
         daily_limit=10,
     )
-    health_head = await load_actor(session, person("09121110004"))
     await act_on_request(
         session,
         translator,
-        actor=health_head,
+        actor=await load_actor(session, health_head),
         request_id=clinic.id,
         action=HandlerAction.ACKNOWLEDGE,
         now=now - timedelta(days=1),
     )
+
+
+async def _seed_meeting(
+    session: AsyncSession, translator: Translator, neighbourhood_id: int, *, now: datetime
+) -> list[int]:
+    """A council meeting 20 days ago and its three resolutions: overdue with the health network,
+    due soon (40 % done), due today; their ids in that order."""
+    from services.resolutions import Responsible, add_resolution, create_meeting, update_progress
 
     today = tehran_today(now)
     meeting = await create_meeting(
@@ -288,29 +320,38 @@ async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: d
         ),
         ("راه‌اندازی کلاس قرآن کودکان در مسجد محله", Responsible.of_committee(CommitteeKey.CULTURE), today),
     ]
-    created = []
+    created: list[int] = []
     for text, responsible, deadline in plans:
-        created.append(
-            await add_resolution(
-                session,
-                translator,
-                actor=OPERATOR,
-                neighbourhood_id=neighbourhood_id,
-                text=text,
-                responsible=responsible,
-                deadline=deadline,
-                meeting_id=meeting.id,
-                now=now - timedelta(days=20),
-            )
+        resolution = await add_resolution(
+            session,
+            translator,
+            actor=OPERATOR,
+            neighbourhood_id=neighbourhood_id,
+            text=text,
+            responsible=responsible,
+            deadline=deadline,
+            meeting_id=meeting.id,
+            now=now - timedelta(days=20),
         )
+        created.append(resolution.id)
     await update_progress(
         session,
         translator,
         actor=OPERATOR,
-        resolution_id=created[1].id,
+        resolution_id=created[1],
         progress=40,
         now=now - timedelta(days=5),
     )
+    return created
+
+
+async def _seed_actions(
+    session: AsyncSession, neighbourhood_id: int, *, completed: int, now: datetime
+) -> None:
+    """Two public actions of the council, the first completing the resolution `completed`."""
+    from services.actions import log_action
+
+    today = tehran_today(now)
     await log_action(
         session,
         actor=OPERATOR,
@@ -320,7 +361,7 @@ async def _seed_activity(session: AsyncSession, neighbourhood_id: int, *, now: d
         committee=CommitteeKey.CULTURE,
         programme="eslami",
         done_on=today - timedelta(days=2),
-        resolution_id=created[2].id,
+        resolution_id=completed,
         completes_resolution=True,
         now=now - timedelta(days=2),
     )
@@ -388,7 +429,7 @@ async def demo_personas(session: AsyncSession) -> list[DemoPersona]:
         personas.append(
             DemoPersona(
                 name=person.full_name or "",
-                phone="0" + person.phone[3:],
+                phone=display_phone(person.phone),
                 platform="telegram" if index % 2 == 0 else "bale",
                 user_id=_phone_digits(person.phone),
                 role=top.role if top else None,
@@ -398,3 +439,71 @@ async def demo_personas(session: AsyncSession) -> list[DemoPersona]:
             )
         )
     return personas
+
+
+# ---- many residents, for load tests (`python -m bot seed-demo --residents N`) ----
+
+# Seeded residents' phones: 0990 and a serial (a real operator's prefix, never the demo cast's).
+LOAD_PHONE_PREFIX = "+98990"
+# Their chat ids: far above the emulator's scripted users and the sandbox's, below Bale's 52 bits.
+LOAD_CHAT_ID_BASE = 9_000_000_000
+LOAD_BATCH = 500
+
+
+async def seed_residents(session: AsyncSession, *, count: int, code: str | None, now: datetime) -> int:
+    """Add `count` residents to neighbourhood `code` (the demo's urban one when None), each with a
+    messenger account, alternately Telegram and Bale; commits. Run again, it adds `count` more
+    (serials continue). Returns how many residents the neighbourhood has now. Raises LookupError
+    for an unknown code."""
+    neighbourhood = await neighbourhood_by_code(session, code or URBAN_CODE)
+    if neighbourhood is None:
+        raise LookupError(f"no neighbourhood with code {code or URBAN_CODE!r}")
+    start = int(
+        await session.scalar(
+            select(func.count()).select_from(Person).where(Person.phone.startswith(LOAD_PHONE_PREFIX))
+        )
+        or 0
+    )
+    for first in range(start, start + count, LOAD_BATCH):
+        serials = range(first, min(first + LOAD_BATCH, start + count))
+        people = [
+            Person(phone=f"{LOAD_PHONE_PREFIX}{n:07d}", full_name=f"ساکن آزمایشی {n + 1}", created_at=now)
+            for n in serials
+        ]
+        session.add_all(people)
+        await session.flush()
+        for n, person in zip(serials, people, strict=True):
+            chat_id = LOAD_CHAT_ID_BASE + n
+            platform = Platform.TELEGRAM if n % 2 == 0 else Platform.BALE
+            session.add(
+                Account(
+                    platform=platform,
+                    platform_user_id=chat_id,
+                    chat_id=chat_id,
+                    person_id=person.id,
+                    first_name=person.full_name,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            session.add(
+                RoleAssignment(
+                    person_id=person.id,
+                    role=Role.RESIDENT,
+                    scope_kind=ScopeKind.NEIGHBOURHOOD,
+                    scope_id=neighbourhood.id,
+                    created_at=now,
+                )
+            )
+        await session.flush()
+    await session.commit()
+    return int(
+        await session.scalar(
+            select(func.count(func.distinct(RoleAssignment.person_id))).where(
+                RoleAssignment.role == Role.RESIDENT,
+                RoleAssignment.scope_kind == ScopeKind.NEIGHBOURHOOD,
+                RoleAssignment.scope_id == neighbourhood.id,
+            )
+        )
+        or 0
+    )

@@ -214,58 +214,76 @@ class EmergencyLexicon:
 _RULE_RE = re.compile(r"^(emergency|urgent\s+(?P<committee>\w+))\s*:\s*(?P<body>.+)$")
 
 
+# The word lists of the [rules] section («harmless: …»); any other line there is a rule.
+_LISTS = ("harmless", "not-now", "not-now before", "now", "negation", "not negated after")
+
+
+@dataclass
+class _LexiconText:
+    """A lexicon file's lines sorted by section, before anything is compiled."""
+
+    path: Path
+    settings: dict[str, int] = field(default_factory=lambda: {"window": 6, "context": 8, "negation": 2})
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    masks: list[str] = field(default_factory=list)
+    rules: list[tuple[int, str]] = field(default_factory=list)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def open(self, number: int, section: str) -> str:
+        """A `[section]` header line; the section it opens."""
+        if section.startswith("concept "):
+            self.terms.setdefault(section.split(None, 1)[1], [])
+        elif section not in ("settings", "mask", "rules"):
+            raise ValueError(f"{self.path}:{number}: unknown section [{section}]")
+        return section
+
+    def add(self, number: int, section: str | None, line: str) -> None:
+        """A line of `section` (None: before the first header)."""
+        if section == "settings":
+            key, _, value = line.partition(" ")
+            if key not in self.settings or not value.strip().isdigit():
+                raise ValueError(
+                    f"{self.path}:{number}: expected one of {', '.join(self.settings)} and a number"
+                )
+            self.settings[key] = int(value)
+        elif section == "mask":
+            self.masks.append(line)
+        elif section is not None and section.startswith("concept "):
+            self.terms[section.split(None, 1)[1]].append(line)
+        elif section == "rules":
+            key, _, value = line.partition(":")
+            if key.strip() in _LISTS:
+                self.lists[key.strip()] = tuple(value.split())
+            else:
+                self.rules.append((number, line))
+        else:
+            raise ValueError(f"{self.path}:{number}: a line outside any section")
+
+
 @lru_cache(maxsize=4)
 def _load_lexicon(path: Path) -> EmergencyLexicon:
-    settings = {"window": 6, "context": 8, "negation": 2}
-    terms: dict[str, list[str]] = {}
-    masks: list[str] = []
-    raw_rules: list[tuple[int, str]] = []
-    lists: dict[str, tuple[str, ...]] = {}
+    text = _LexiconText(path)
     section: str | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-            if section.startswith("concept "):
-                terms.setdefault(section.split(None, 1)[1], [])
-            elif section not in ("settings", "mask", "rules"):
-                raise ValueError(f"{path}:{number}: unknown section [{section}]")
-            continue
-        if section == "settings":
-            key, _, value = line.partition(" ")
-            if key not in settings or not value.strip().isdigit():
-                raise ValueError(f"{path}:{number}: expected one of {', '.join(settings)} and a number")
-            settings[key] = int(value)
-        elif section == "mask":
-            masks.append(line)
-        elif section is not None and section.startswith("concept "):
-            terms[section.split(None, 1)[1]].append(line)
-        elif section == "rules":
-            key, _, value = line.partition(":")
-            if key.strip() in (
-                "harmless",
-                "not-now",
-                "not-now before",
-                "now",
-                "negation",
-                "not negated after",
-            ):
-                lists[key.strip()] = tuple(value.split())
-            else:
-                raw_rules.append((number, line))
+            section = text.open(number, line[1:-1].strip())
         else:
-            raise ValueError(f"{path}:{number}: a line outside any section")
-    concepts = {name: pattern for name, words in terms.items() if (pattern := _compile(words))}
-    rules = tuple(_parse_rule(path, number, line, settings["window"], concepts) for number, line in raw_rules)
+            text.add(number, section, line)
+    settings, lists = text.settings, text.lists
+    concepts = {name: pattern for name, words in text.terms.items() if (pattern := _compile(words))}
+    rules = tuple(
+        _parse_rule(path, number, line, settings["window"], concepts) for number, line in text.rules
+    )
     for key, names in lists.items():
         for name in names:
             if name not in concepts:
                 raise ValueError(f"{path}: '{key}' names an unknown concept {name!r}")
     return EmergencyLexicon(
         concepts=concepts,
-        masks=_compile(masks),
+        masks=_compile(text.masks),
         rules=rules,
         harmless=lists.get("harmless", ()),
         not_now=lists.get("not-now", ()),
@@ -454,39 +472,29 @@ class EmergencyDetector:
     ) -> str | None:
         """Why a match from word ``first`` to ``last`` is not an emergency, or None."""
         lexicon = self.lexicon
-        low = max(0, first - lexicon.context)
-        high = min(len(words) - 1, last + lexicon.context)
-        while low < first and sentences[low] != sentences[first]:
-            low += 1
-        while high > last and sentences[high] != sentences[last]:
-            high -= 1
-
-        def near(
-            concepts: Sequence[str], before_only: bool = False, across: bool = False, anywhere: bool = False
-        ) -> str | None:
-            if anywhere:
-                start, end = 0, len(words)
-            elif across:
-                start, end = max(0, first - lexicon.context), last + lexicon.context
-            else:
-                start, end = low, high
-            if before_only:
-                end = first - 1
-            for concept in concepts:
-                for a, b, _ in found.get(concept, ()):
-                    if a >= start and b <= end:
-                        return f"{concept} «{' '.join(words[a : b + 1])}»"
-            return None
-
+        around = _Surroundings(found, words, first, last, lexicon.context, sentences)
         # A rule's own exceptions reach across sentences («آشغال آتیش میزنن. دودش میاد تو خونه»);
         # harmless and not-now words only within the sentence.
-        if (hit := near(rule.unless, across=True, anywhere=rule.unless_anywhere)) is not None:
+        if (hit := around.near(rule.unless, across=True, anywhere=rule.unless_anywhere)) is not None:
             return "unless " + hit
-        if (hit := near(lexicon.harmless)) is not None:
+        if (hit := around.near(lexicon.harmless)) is not None:
             return "harmless " + hit
-        not_now = near(lexicon.not_now) or near(lexicon.not_now_before, before_only=True)
-        if not_now is not None and near(lexicon.now) is None:
+        not_now = around.near(lexicon.not_now) or around.near(lexicon.not_now_before, before_only=True)
+        if not_now is not None and around.near(lexicon.now) is None:
             return "not now " + not_now
+        return self._negated(rule, combination, first, last, found, words)
+
+    def _negated(
+        self,
+        rule: Rule,
+        combination: tuple[_Span, ...],
+        first: int,
+        last: int,
+        found: dict[str, list[_Span]],
+        words: list[str],
+    ) -> str | None:
+        """The negation that holds the match back, or None."""
+        lexicon = self.lexicon
         # Negated right after a word of the rule's concepts, inside the match («بوی گاز نمیاد ولی
         # فشار گاز کمه») or at its end, but not right after a plea («سکته کرده، آمبولانس نمیاد»); a
         # negation after other words is about something else («بخاری دودکش نداره، سرشون گیج میره»).
@@ -508,6 +516,48 @@ class EmergencyDetector:
                     and (a - 1) not in exempt_ends
                 ):
                     return f"negated «{words[a]}»"
+        return None
+
+
+class _Surroundings:
+    """The words around a match from word ``first`` to ``last``: ``context`` words either side,
+    within the match's sentences unless asked otherwise."""
+
+    def __init__(
+        self,
+        found: dict[str, list[_Span]],
+        words: list[str],
+        first: int,
+        last: int,
+        context: int,
+        sentences: list[int],
+    ) -> None:
+        self.found, self.words, self.first, self.last, self.context = found, words, first, last, context
+        low = max(0, first - context)
+        high = min(len(words) - 1, last + context)
+        while low < first and sentences[low] != sentences[first]:
+            low += 1
+        while high > last and sentences[high] != sentences[last]:
+            high -= 1
+        self.low, self.high = low, high
+
+    def near(
+        self, concepts: Sequence[str], before_only: bool = False, across: bool = False, anywhere: bool = False
+    ) -> str | None:
+        """The first of ``concepts`` found around the match, as «concept «its words»», or None; ``across``
+        sentences, ``anywhere`` in the text, or ``before_only`` the match."""
+        if anywhere:
+            start, end = 0, len(self.words)
+        elif across:
+            start, end = max(0, self.first - self.context), self.last + self.context
+        else:
+            start, end = self.low, self.high
+        if before_only:
+            end = self.first - 1
+        for concept in concepts:
+            for a, b, _ in self.found.get(concept, ()):
+                if a >= start and b <= end:
+                    return f"{concept} «{' '.join(self.words[a : b + 1])}»"
         return None
 
 

@@ -247,6 +247,31 @@ async def feed_page(
     anyone outside the neighbourhood (residents of elsewhere included)."""
     await require_can_see_council(session, actor, neighbourhood_id, "read feed")
     page_size = max(1, page_size)
+    keyed = await _feed_order(session, neighbourhood_id)
+    total = len(keyed)
+    page, pages = _page_in_range(page, total, page_size)
+    chosen = [(kind, item_id) for *_rest, kind, item_id in keyed[page * page_size : (page + 1) * page_size]]
+    items = await _feed_items(session, chosen)
+    name = await session.scalar(select(Neighbourhood.name).where(Neighbourhood.id == neighbourhood_id))
+    return FeedPage(
+        neighbourhood_id=neighbourhood_id,
+        neighbourhood_name=name or "",
+        page=page,
+        pages=pages,
+        total=total,
+        items=tuple(items),
+    )
+
+
+def _page_in_range(page: int, total: int, page_size: int) -> tuple[int, int]:
+    """The page asked for, clamped into range, and the number of pages (one at least)."""
+    pages = max(1, math.ceil(total / page_size))
+    return min(max(page, 0), pages - 1), pages
+
+
+async def _feed_order(session: AsyncSession, neighbourhood_id: int) -> list[tuple[date, datetime, str, int]]:
+    """Every item of the feed, newest first: public actions by the day done, resolutions (not
+    cancelled) by their latest change; each as (day, time, "action" | "resolution", id)."""
     actions = (
         await session.execute(
             select(Action.id, Action.done_on, Action.created_at).where(
@@ -266,13 +291,13 @@ async def feed_page(
         (done_on, created_at, "action", action_id) for action_id, done_on, created_at in actions
     ] + [(tehran_today(updated_at), updated_at, "resolution", rid) for rid, updated_at in resolutions]
     keyed.sort(reverse=True)
-    total = len(keyed)
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 0), pages - 1)
-    chosen = keyed[page * page_size : (page + 1) * page_size]
+    return keyed
 
-    action_ids = [item_id for *_rest, kind, item_id in chosen if kind == "action"]
-    resolution_ids = [item_id for *_rest, kind, item_id in chosen if kind == "resolution"]
+
+async def _feed_items(session: AsyncSession, chosen: list[tuple[str, int]]) -> list[FeedItem]:
+    """The cards of the chosen (kind, id) items, in that order."""
+    action_ids = [item_id for kind, item_id in chosen if kind == "action"]
+    resolution_ids = [item_id for kind, item_id in chosen if kind == "resolution"]
     action_rows = {a.id: a for a in await session.scalars(select(Action).where(Action.id.in_(action_ids)))}
     linked = {a.resolution_id for a in action_rows.values() if a.resolution_id is not None}
     resolution_rows = {
@@ -283,7 +308,7 @@ async def feed_page(
     }
     counts = await _visible_comment_counts(session, action_ids)
     items: list[FeedItem] = []
-    for *_rest, kind, item_id in chosen:
+    for kind, item_id in chosen:
         if kind == "action":
             a = action_rows[item_id]
             linked_resolution = resolution_rows.get(a.resolution_id) if a.resolution_id else None
@@ -312,15 +337,7 @@ async def feed_page(
                     completed_on=tehran_today(r.completed_at) if r.completed_at else None,
                 )
             )
-    name = await session.scalar(select(Neighbourhood.name).where(Neighbourhood.id == neighbourhood_id))
-    return FeedPage(
-        neighbourhood_id=neighbourhood_id,
-        neighbourhood_name=name or "",
-        page=page,
-        pages=pages,
-        total=total,
-        items=tuple(items),
-    )
+    return items
 
 
 async def comments_page(
@@ -336,8 +353,7 @@ async def comments_page(
         conditions.append(_visible_to(actor.person_id))
     total = int(await session.scalar(select(func.count()).select_from(Comment).where(*conditions)) or 0)
     page_size = max(1, page_size)
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = _page_in_range(page, total, page_size)
     rows = (
         await session.execute(
             select(Comment, Person.full_name)

@@ -27,6 +27,7 @@ from services.reminders import (
 from services.requests import run_sla_reminders
 from services.sms import SmsPolicy
 from services.training import run_course_reminders
+from services.uow import committing
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class JobSpec:
 async def prune_processed_updates(ctx: JobContext) -> str:
     """Forget the received updates handled longer ago than the retention period (their
     "already handled" marks); what is not handled yet is never removed."""
-    async with ctx.session_factory() as session, session.begin():
+    async with ctx.session_factory() as session, committing(session):
         removed = await inbox_repo.delete_handled_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
         replies = await inbox_repo.delete_replies_before(session, ctx.now - PROCESSED_UPDATES_RETENTION)
     return f"removed {removed} processed-update marks and {replies} reply records"
@@ -71,7 +72,7 @@ async def prune_processed_updates(ctx: JobContext) -> str:
 
 async def prune_outbox(ctx: JobContext) -> str:
     """Delete sent and failed outbox messages (and SMS) older than the retention period."""
-    async with ctx.session_factory() as session, session.begin():
+    async with ctx.session_factory() as session, committing(session):
         removed = await delete_finished_before(session, ctx.now - OUTBOX_RETENTION)
         sms = await sms_repo.delete_finished_before(session, ctx.now - OUTBOX_RETENTION)
     return f"removed {removed} finished outbox messages and {sms} finished SMS"

@@ -246,10 +246,77 @@ def render_poster(text: PosterText, *, use_raqm: bool | None = None) -> Poster:
         return _render(text, use_raqm)
 
 
+@dataclass(frozen=True)
+class _Block:
+    """Lines of text set in one font and colour, drawn centred one under another."""
+
+    font: ImageFont.FreeTypeFont
+    lines: list[str]
+    fill: tuple[int, int, int]
+    rtl: bool = True
+
+    @property
+    def height(self) -> int:
+        return len(self.lines) * _line_height(self.font)
+
+    def draw(self, canvas: ImageDraw.ImageDraw, typesetter: _Typesetter, centre: int, top: int) -> int:
+        """Draw the lines from `top` down; the y under the last one."""
+        for line in self.lines:
+            typesetter.draw(canvas, centre, top, line, self.font, self.fill, rtl=self.rtl)
+            top += _line_height(self.font)
+        return top
+
+
+def _set_words(
+    text: PosterText, typesetter: _Typesetter, width: int
+) -> tuple[_Block, _Block, _Block, _Block]:
+    """The title, the call, the hint and the link, each at the largest size that fits `width`."""
+    title_font, title_lines = typesetter.fit(
+        text.title, bold=True, sizes=range(120, 55, -8), width=width, max_lines=2, rtl=True
+    )
+    call_font, call_lines = typesetter.fit(
+        text.call, bold=False, sizes=range(56, 35, -4), width=width, max_lines=3, rtl=True
+    )
+    hint_font, hint_lines = typesetter.fit(
+        text.hint, bold=False, sizes=range(42, 27, -2), width=width, max_lines=2, rtl=True
+    )
+    link_font = typesetter.font(False, 40)
+    for size in range(40, 31, -2):
+        link_font = typesetter.font(False, size)
+        if typesetter.width(text.link, link_font, rtl=False) <= width:
+            break
+    return (
+        _Block(title_font, title_lines, GREEN),
+        _Block(call_font, call_lines, INK),
+        _Block(hint_font, hint_lines, GREY),
+        _Block(link_font, _split_link(text.link, typesetter, link_font, width), INK, rtl=False),
+    )
+
+
+def _draw_qr(
+    canvas: ImageDraw.ImageDraw, matrix: list[list[bool]], qr_x: int, y: int, module_size: int
+) -> tuple[int, int]:
+    """The code on white with its quiet zone at (`qr_x`, `y`), inside a light frame that shows
+    where to aim; where its modules start (left, top)."""
+    qr_side = module_size * (len(matrix) + 2 * QR_QUIET_ZONE)
+    # Far enough out that the rounded corners stay off the quiet zone.
+    canvas.rounded_rectangle(
+        (qr_x - 16, y - 16, qr_x + qr_side + 16, y + qr_side + 16), radius=24, outline=FRAME, width=4
+    )
+    left = qr_x + QR_QUIET_ZONE * module_size
+    top = y + QR_QUIET_ZONE * module_size
+    for row_index, row in enumerate(matrix):
+        for column_index, dark in enumerate(row):
+            if dark:
+                x0 = left + column_index * module_size
+                y0 = top + row_index * module_size
+                canvas.rectangle((x0, y0, x0 + module_size - 1, y0 + module_size - 1), fill=(0, 0, 0))
+    return left, top
+
+
 def _render(text: PosterText, use_raqm: bool | None) -> Poster:
     typesetter = _Typesetter(raqm_available() if use_raqm is None else use_raqm)
     width, height = POSTER_SIZE
-    content_width = width - 2 * MARGIN
     image = Image.new("RGB", POSTER_SIZE, WHITE)
     canvas = ImageDraw.Draw(image)
     centre = width // 2
@@ -263,29 +330,9 @@ def _render(text: PosterText, use_raqm: bool | None) -> Poster:
         canvas, centre, (HEADER_HEIGHT - brand_height) // 2, text.brand, brand_font, WHITE, rtl=True
     )
 
-    title_font, title_lines = typesetter.fit(
-        text.title, bold=True, sizes=range(120, 55, -8), width=content_width, max_lines=2, rtl=True
-    )
-    call_font, call_lines = typesetter.fit(
-        text.call, bold=False, sizes=range(56, 35, -4), width=content_width, max_lines=3, rtl=True
-    )
-    hint_font, hint_lines = typesetter.fit(
-        text.hint, bold=False, sizes=range(42, 27, -2), width=content_width, max_lines=2, rtl=True
-    )
-    link_font = typesetter.font(False, 40)
-    for size in range(40, 31, -2):
-        link_font = typesetter.font(False, size)
-        if typesetter.width(text.link, link_font, rtl=False) <= content_width:
-            break
-    link_lines = _split_link(text.link, typesetter, link_font, content_width)
-
+    title, call, hint, link = _set_words(text, typesetter, width - 2 * MARGIN)
     gap = 40
-    text_height = (
-        len(title_lines) * _line_height(title_font)
-        + len(call_lines) * _line_height(call_font)
-        + len(hint_lines) * _line_height(hint_font)
-        + len(link_lines) * _line_height(link_font)
-    )
+    text_height = title.height + call.height + hint.height + link.height
     # The code gets what the words leave, up to QR_MAX_SIDE; whole pixels per module.
     room = height - HEADER_HEIGHT - FOOTER_HEIGHT - text_height - 4 * gap - 2 * MIN_PADDING
     matrix = qr_modules(text.link)
@@ -295,38 +342,12 @@ def _render(text: PosterText, use_raqm: bool | None) -> Poster:
     free = height - HEADER_HEIGHT - FOOTER_HEIGHT - text_height - qr_side - 4 * gap
     y = HEADER_HEIGHT + max(free // 2, MIN_PADDING)
 
-    for line in title_lines:
-        typesetter.draw(canvas, centre, y, line, title_font, GREEN, rtl=True)
-        y += _line_height(title_font)
-    y += gap
-    for line in call_lines:
-        typesetter.draw(canvas, centre, y, line, call_font, INK, rtl=True)
-        y += _line_height(call_font)
-    y += gap
-
-    # The code on white with its quiet zone, inside a light frame that shows where to aim.
-    qr_x = centre - qr_side // 2
-    # Far enough out that the rounded corners stay off the quiet zone.
-    canvas.rounded_rectangle(
-        (qr_x - 16, y - 16, qr_x + qr_side + 16, y + qr_side + 16), radius=24, outline=FRAME, width=4
-    )
-    left = qr_x + QR_QUIET_ZONE * module_size
-    top = y + QR_QUIET_ZONE * module_size
-    for row_index, row in enumerate(matrix):
-        for column_index, dark in enumerate(row):
-            if dark:
-                x0 = left + column_index * module_size
-                y0 = top + row_index * module_size
-                canvas.rectangle((x0, y0, x0 + module_size - 1, y0 + module_size - 1), fill=(0, 0, 0))
+    y = title.draw(canvas, typesetter, centre, y) + gap
+    y = call.draw(canvas, typesetter, centre, y) + gap
+    left, top = _draw_qr(canvas, matrix, centre - qr_side // 2, y, module_size)
     y += qr_side + gap
-
-    for line in hint_lines:
-        typesetter.draw(canvas, centre, y, line, hint_font, GREY, rtl=True)
-        y += _line_height(hint_font)
-    y += gap
-    for line in link_lines:
-        typesetter.draw(canvas, centre, y, line, link_font, INK, rtl=False)
-        y += _line_height(link_font)
+    y = hint.draw(canvas, typesetter, centre, y) + gap
+    link.draw(canvas, typesetter, centre, y)
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, dpi=(150, 150))

@@ -1,7 +1,8 @@
 """Provinces, counties and neighbourhoods: importing them from a CSV file and finding them by name.
 
 The CSV header is `province,county,neighbourhood,code,kind` (column order free, extra columns
-ignored); `kind` is `urban`/`rural` or Persian `شهری`/`روستایی`. A neighbourhood is identified by
+ignored); `kind` is `urban`/`rural` or Persian `شهری`/`روستایی`. An optional `selected` column
+(yes/no, 1/0, بله/خیر) marks the programme's «محلات منتخب». A neighbourhood is identified by
 its code: re-importing updates its name and kind and never duplicates it. Provinces and counties
 are matched by their folded name, so «شهرری» and «شهر ری» are one county. Every row is checked
 before anything is written; one bad row and nothing at all is imported.
@@ -43,6 +44,13 @@ __all__ = [
 ]
 
 REGION_COLUMNS = ("province", "county", "neighbourhood", "code", "kind")
+# Optional: whether the neighbourhood is one of the programme's «محلات منتخب». Without the column a
+# re-import leaves the flag as it was; an empty cell means no.
+SELECTED_COLUMN = "selected"
+_SELECTED: dict[str, bool] = {
+    **dict.fromkeys(("yes", "y", "true", "1", "بله", "بلی", "آری", "اره", "آره", "منتخب"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "", "خیر", "نه"), False),
+}
 
 _KINDS: dict[str, NeighbourhoodKind] = {
     "urban": NeighbourhoodKind.URBAN,
@@ -66,6 +74,7 @@ class RowProblemKind(enum.StrEnum):
     EMPTY_FIELD = "empty_field"
     TOO_LONG = "too_long"
     BAD_KIND = "bad_kind"
+    BAD_SELECTED = "bad_selected"
     BAD_CODE = "bad_code"
     DUPLICATE_CODE = "duplicate_code"
     CODE_IN_OTHER_COUNTY = "code_in_other_county"
@@ -93,6 +102,7 @@ class RowProblem:
             RowProblemKind.EMPTY_FIELD: f"{self.field} is empty",
             RowProblemKind.TOO_LONG: f"{self.field} is too long",
             RowProblemKind.BAD_KIND: f"kind must be urban or rural (شهری/روستایی), not {self.value!r}",
+            RowProblemKind.BAD_SELECTED: f"selected must be yes or no (بله/خیر, 1/0), not {self.value!r}",
             RowProblemKind.BAD_CODE: f"code must be 1-32 letters, digits, '_' or '-', not {self.value!r}",
             RowProblemKind.DUPLICATE_CODE: f"code {self.value} repeats line {self.other}",
             RowProblemKind.CODE_IN_OTHER_COUNTY: f"code {self.value} already belongs to {self.other}",
@@ -116,6 +126,8 @@ class ImportReport:
     neighbourhoods_created: int
     neighbourhoods_updated: int
     neighbourhoods_unchanged: int
+    # Rows marked selected (with the optional column).
+    neighbourhoods_selected: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,8 @@ class _Row:
     neighbourhood: str
     code: str
     kind: NeighbourhoodKind
+    # None: the file has no `selected` column.
+    selected: bool | None = None
 
 
 def normalize_code(text: str) -> str:
@@ -186,13 +200,27 @@ def _parse(csv_text: str) -> tuple[list[_Row], list[RowProblem]]:
             )
         elif code:
             first_line_of_code[code] = start
+        selected = _selected(record, header, start, row_problems)
         if row_problems or kind is None:
             problems += row_problems
             continue
-        rows.append(_Row(start, values["province"], values["county"], values["neighbourhood"], code, kind))
+        rows.append(
+            _Row(start, values["province"], values["county"], values["neighbourhood"], code, kind, selected)
+        )
     if header is None:
         problems.append(RowProblem(1, RowProblemKind.EMPTY_FILE))
     return rows, problems
+
+
+def _selected(record: list[str], header: list[str], line: int, problems: list[RowProblem]) -> bool | None:
+    """The row's optional `selected` cell: None without the column; a problem when unreadable."""
+    if SELECTED_COLUMN not in header:
+        return None
+    raw = normalize_text(record[header.index(SELECTED_COLUMN)])
+    value = _SELECTED.get(raw.lower())
+    if value is None:
+        problems.append(RowProblem(line, RowProblemKind.BAD_SELECTED, field=SELECTED_COLUMN, value=raw))
+    return value
 
 
 async def import_regions(
@@ -208,78 +236,11 @@ async def import_regions(
     require_admin(actor, "import regions")
     rows, problems = _parse(csv_text)
     async with committing(session):
-        provinces = {fold_for_search(p.name): p for p in await session.scalars(select(Province))}
-        counties = {
-            (c.province_id, fold_for_search(c.name)): c for c in await session.scalars(select(County))
-        }
-        existing: dict[str, Neighbourhood] = {}
-        codes = [row.code for row in rows]
-        for start in range(0, len(codes), _QUERY_CHUNK):
-            chunk = codes[start : start + _QUERY_CHUNK]
-            for found in await session.scalars(select(Neighbourhood).where(Neighbourhood.code.in_(chunk))):
-                existing[found.code] = found
-        county_by_id = {c.id: c for c in counties.values()}
-        province_by_id = {p.id: p for p in provinces.values()}
-        for row in rows:
-            current = existing.get(row.code)
-            if current is None:
-                continue
-            province = provinces.get(fold_for_search(row.province))
-            county = counties.get((province.id, fold_for_search(row.county))) if province else None
-            if county is None or county.id != current.county_id:
-                where = county_by_id[current.county_id]
-                problems.append(
-                    RowProblem(
-                        row.line,
-                        RowProblemKind.CODE_IN_OTHER_COUNTY,
-                        field="code",
-                        value=row.code,
-                        other=f"{current.name} ({where.name}, {province_by_id[where.province_id].name})",
-                    )
-                )
+        known = await _Known.load(session, [row.code for row in rows])
+        problems += known.codes_elsewhere(rows)
         if problems:
             raise RegionImportError(sorted(problems, key=lambda p: p.line))
-
-        created = {"provinces": 0, "counties": 0, "created": 0, "updated": 0, "unchanged": 0}
-        new_rows: list[dict[str, object]] = []
-        for row in rows:
-            province = provinces.get(fold_for_search(row.province))
-            if province is None:
-                province = Province(name=row.province)
-                session.add(province)
-                await session.flush()
-                provinces[fold_for_search(row.province)] = province
-                created["provinces"] += 1
-            county_key = (province.id, fold_for_search(row.county))
-            county = counties.get(county_key)
-            if county is None:
-                county = County(province_id=province.id, name=row.county)
-                session.add(county)
-                await session.flush()
-                counties[county_key] = county
-                created["counties"] += 1
-            neighbourhood = existing.get(row.code)
-            if neighbourhood is None:
-                new_rows.append(
-                    {"county_id": county.id, "name": row.neighbourhood, "code": row.code, "kind": row.kind}
-                )
-                created["created"] += 1
-            elif neighbourhood.name != row.neighbourhood or neighbourhood.kind != row.kind:
-                neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
-                created["updated"] += 1
-            else:
-                created["unchanged"] += 1
-        # One executemany per chunk: a whole country's villages import in seconds, not minutes.
-        for start in range(0, len(new_rows), _QUERY_CHUNK):
-            await session.execute(insert(Neighbourhood), new_rows[start : start + _QUERY_CHUNK])
-        report = ImportReport(
-            rows=len(rows),
-            provinces_created=created["provinces"],
-            counties_created=created["counties"],
-            neighbourhoods_created=created["created"],
-            neighbourhoods_updated=created["updated"],
-            neighbourhoods_unchanged=created["unchanged"],
-        )
+        report = await _write(session, rows, known)
         if report.rows != report.neighbourhoods_unchanged:
             record_audit(
                 session,
@@ -291,6 +252,119 @@ async def import_regions(
                 now=now,
             )
     return report
+
+
+@dataclass
+class _Known:
+    """The regions already stored that an import meets: provinces by folded name, counties by
+    (province id, folded name), and the neighbourhoods with the file's codes, by code."""
+
+    provinces: dict[str, Province]
+    counties: dict[tuple[int, str], County]
+    neighbourhoods: dict[str, Neighbourhood]
+
+    @classmethod
+    async def load(cls, session: AsyncSession, codes: list[str]) -> _Known:
+        provinces = {fold_for_search(p.name): p for p in await session.scalars(select(Province))}
+        counties = {
+            (c.province_id, fold_for_search(c.name)): c for c in await session.scalars(select(County))
+        }
+        neighbourhoods: dict[str, Neighbourhood] = {}
+        for start in range(0, len(codes), _QUERY_CHUNK):
+            chunk = codes[start : start + _QUERY_CHUNK]
+            for found in await session.scalars(select(Neighbourhood).where(Neighbourhood.code.in_(chunk))):
+                neighbourhoods[found.code] = found
+        return cls(provinces, counties, neighbourhoods)
+
+    def county_of(self, row: _Row) -> County | None:
+        province = self.provinces.get(fold_for_search(row.province))
+        return self.counties.get((province.id, fold_for_search(row.county))) if province else None
+
+    def codes_elsewhere(self, rows: list[_Row]) -> list[RowProblem]:
+        """The rows whose code already belongs to a neighbourhood of another county."""
+        county_by_id = {c.id: c for c in self.counties.values()}
+        province_by_id = {p.id: p for p in self.provinces.values()}
+        problems: list[RowProblem] = []
+        for row in rows:
+            current = self.neighbourhoods.get(row.code)
+            if current is None:
+                continue
+            county = self.county_of(row)
+            if county is None or county.id != current.county_id:
+                where = county_by_id[current.county_id]
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        RowProblemKind.CODE_IN_OTHER_COUNTY,
+                        field="code",
+                        value=row.code,
+                        other=f"{current.name} ({where.name}, {province_by_id[where.province_id].name})",
+                    )
+                )
+        return problems
+
+
+async def _write(session: AsyncSession, rows: list[_Row], known: _Known) -> ImportReport:
+    """Create the provinces and counties not known yet, create or update the neighbourhoods
+    (no commit); what was done."""
+    created = {"provinces": 0, "counties": 0, "created": 0, "updated": 0, "unchanged": 0}
+    new_rows: list[dict[str, object]] = []
+    for row in rows:
+        province = known.provinces.get(fold_for_search(row.province))
+        if province is None:
+            province = Province(name=row.province)
+            session.add(province)
+            await session.flush()
+            known.provinces[fold_for_search(row.province)] = province
+            created["provinces"] += 1
+        county_key = (province.id, fold_for_search(row.county))
+        county = known.counties.get(county_key)
+        if county is None:
+            county = County(province_id=province.id, name=row.county)
+            session.add(county)
+            await session.flush()
+            known.counties[county_key] = county
+            created["counties"] += 1
+        neighbourhood = known.neighbourhoods.get(row.code)
+        if neighbourhood is None:
+            new_rows.append(
+                {
+                    "county_id": county.id,
+                    "name": row.neighbourhood,
+                    "code": row.code,
+                    "kind": row.kind,
+                    "selected": bool(row.selected),
+                }
+            )
+            created["created"] += 1
+        elif _changes(neighbourhood, row):
+            neighbourhood.name, neighbourhood.kind = row.neighbourhood, row.kind
+            if row.selected is not None:
+                neighbourhood.selected = row.selected
+            created["updated"] += 1
+        else:
+            created["unchanged"] += 1
+    # One executemany per chunk: a whole country's villages import in seconds, not minutes.
+    for start in range(0, len(new_rows), _QUERY_CHUNK):
+        await session.execute(insert(Neighbourhood), new_rows[start : start + _QUERY_CHUNK])
+    return ImportReport(
+        rows=len(rows),
+        provinces_created=created["provinces"],
+        counties_created=created["counties"],
+        neighbourhoods_created=created["created"],
+        neighbourhoods_updated=created["updated"],
+        neighbourhoods_unchanged=created["unchanged"],
+        neighbourhoods_selected=sum(1 for row in rows if row.selected),
+    )
+
+
+def _changes(neighbourhood: Neighbourhood, row: _Row) -> bool:
+    """Whether the row says something new about a known neighbourhood."""
+    return (
+        neighbourhood.name != row.neighbourhood
+        or neighbourhood.kind != row.kind
+        or (row.selected is not None and neighbourhood.selected != row.selected)
+    )
 
 
 async def neighbourhood_by_code(session: AsyncSession, code: str) -> Neighbourhood | None:

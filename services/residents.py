@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Neighbourhood, Role, RoleAssignment, ScopeKind
 from services.persian import normalize_digits
+from services.uow import committing
 
 NEIGHBOURHOOD_LINK_PREFIX = "n_"
 INVITATION_LINK_PREFIX = "i_"
@@ -58,19 +59,20 @@ async def join_neighbourhood(
     )
     if current is not None and current.scope_id == neighbourhood.id:
         return JoinResult(neighbourhood.id, neighbourhood.name, already_member=True)
-    await session.execute(
-        delete(RoleAssignment).where(
-            RoleAssignment.person_id == person_id, RoleAssignment.role == Role.RESIDENT
+    # Only a move writes: an unknown code or joining again leaves the transaction as it was.
+    async with committing(session):
+        await session.execute(
+            delete(RoleAssignment).where(
+                RoleAssignment.person_id == person_id, RoleAssignment.role == Role.RESIDENT
+            )
         )
-    )
-    session.add(
-        RoleAssignment(
-            person_id=person_id,
-            role=Role.RESIDENT,
-            scope_kind=ScopeKind.NEIGHBOURHOOD,
-            scope_id=neighbourhood.id,
-            created_at=now,
+        session.add(
+            RoleAssignment(
+                person_id=person_id,
+                role=Role.RESIDENT,
+                scope_kind=ScopeKind.NEIGHBOURHOOD,
+                scope_id=neighbourhood.id,
+                created_at=now,
+            )
         )
-    )
-    await session.commit()
     return JoinResult(neighbourhood.id, neighbourhood.name, already_member=False)

@@ -17,7 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import Agency, CommitteeKey, CommitteeMembership, CouncilMember, Liaison
-from models.identity import County, Neighbourhood, Person, Province, Role, RoleAssignment, ScopeKind
+from models.identity import (
+    NAME_LENGTH,
+    County,
+    Neighbourhood,
+    Person,
+    Province,
+    Role,
+    RoleAssignment,
+    ScopeKind,
+)
 from models.repositories import person_by_phone
 from services.accounts import RoleGrant
 from services.authz import Actor, Region, record_audit, region_of, require_can_grant
@@ -28,6 +37,7 @@ from services.uow import committing
 
 __all__ = [
     "GRANTABLE_ROLES",
+    "NAME_MAX_LENGTH",
     "SCOPE_OF_ROLE",
     "AgencyRequired",
     "AmbiguousScope",
@@ -71,7 +81,8 @@ SCOPE_OF_ROLE: dict[Role, ScopeKind] = {
     Role.MANAGER: ScopeKind.NEIGHBOURHOOD,
     Role.LIAISON: ScopeKind.COUNTY,
 }
-NAME_MAX_LENGTH = 150
+# A person's name (a council member's included): at most what `Person.full_name` holds.
+NAME_MAX_LENGTH = NAME_LENGTH
 
 
 class RoleError(ValueError):

@@ -65,7 +65,7 @@ def problem_text(problem: RowProblem, t: BoundTranslator) -> str:
 
 
 def report_text(report: ImportReport, t: BoundTranslator) -> str:
-    return t(
+    done = t(
         "admin-import-done",
         rows=report.rows,
         provinces=report.provinces_created,
@@ -74,6 +74,9 @@ def report_text(report: ImportReport, t: BoundTranslator) -> str:
         updated=report.neighbourhoods_updated,
         unchanged=report.neighbourhoods_unchanged,
     )
+    if report.neighbourhoods_selected:
+        done += "\n" + t("admin-import-selected", count=report.neighbourhoods_selected)
+    return done
 
 
 def failure_text(error: RegionImportError, t: BoundTranslator) -> str:

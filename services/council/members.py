@@ -110,6 +110,19 @@ def _seats(
     return [CommitteeSeat(key, key == head) for key in keys]
 
 
+def _required_name(text: str) -> str:
+    """A member's name as stored (`services.roles.clean_name`); a member must have one."""
+    name = clean_name(text)
+    if name is None:
+        raise InvalidName(text)
+    return name
+
+
+def _national_code(text: str | None) -> str | None:
+    """The national code as stored; None when none is given (it is optional)."""
+    return normalize_national_code(text) if text and text.strip() else None
+
+
 def _position(value: CouncilPosition | str) -> CouncilPosition:
     try:
         return CouncilPosition(value)
@@ -319,11 +332,9 @@ async def register_member(
     """
     async with committing(session):
         await require_neighbourhood_manager(session, actor, neighbourhood_id, "register council member")
-        name = clean_name(full_name)
-        if name is None:
-            raise InvalidName(full_name)
+        name = _required_name(full_name)
         normalize_mobile(phone)
-        code = normalize_national_code(national_code) if national_code and national_code.strip() else None
+        code = _national_code(national_code)
         seats = _seats(committees, head_of)
         chosen = _position(position)
         person, created = await ensure_person(session, phone, full_name=name, now=now)
@@ -397,57 +408,18 @@ async def edit_member(
         if not member.active:
             raise MemberInactive(member_id)
         current = (await _memberships(session, [member.id]))[member.id]
-        changes: dict[str, Any] = {}
-
-        new_name = None
-        if not isinstance(full_name, _Keep):
-            new_name = clean_name(full_name)
-            if new_name is None:
-                raise InvalidName(full_name)
-        new_code = member.national_code
-        if not isinstance(national_code, _Keep):
-            new_code = (
-                normalize_national_code(national_code) if national_code and national_code.strip() else None
-            )
+        new_name = None if isinstance(full_name, _Keep) else _required_name(full_name)
+        new_code = member.national_code if isinstance(national_code, _Keep) else _national_code(national_code)
         new_position = member.position if isinstance(position, _Keep) else _position(position)
-        current_head = next((row.committee for row in current if row.is_head), None)
-        keys = [row.committee for row in current] if isinstance(committees, _Keep) else list(committees)
-        head: CommitteeKey | str | None
-        if isinstance(head_of, _Keep):
-            head = current_head if current_head in {_committee(k) for k in keys} else None
-        else:
-            head = head_of
-        seats = _seats(keys, head)
-
+        seats = _edited_seats(current, committees, head_of)
+        changes: dict[str, Any] = {}
         old_person_id = member.person_id
-        old_person = await session.get(Person, old_person_id)
-        assert old_person is not None
-        if not isinstance(phone, _Keep) and normalize_mobile(phone) != old_person.phone:
-            # A corrected number is the same human: a person created for it keeps their name.
-            person, _ = await ensure_person(
-                session, phone, full_name=new_name or old_person.full_name, now=now
-            )
-            other = await _member_of(session, member.neighbourhood_id, person.id)
-            if other is not None:
-                raise AlreadyMember(other.id)
-            member.person_id = person.id
-            changes["person_id"] = [old_person_id, person.id]
-
+        if not isinstance(phone, _Keep) and await _move_to_phone(session, member, phone, new_name, now):
+            changes["person_id"] = [old_person_id, member.person_id]
         await _check_free(
             session, member.neighbourhood_id, position=new_position, seats=seats, member_id=member.id
         )
-        if new_name is not None:
-            person_row = await session.get(Person, member.person_id)
-            assert person_row is not None
-            if person_row.full_name != new_name:
-                changes["full_name"] = True
-                person_row.full_name = new_name
-        if new_position != member.position:
-            changes["position"] = [member.position.value, new_position.value]
-            member.position = new_position
-        if new_code != member.national_code:
-            changes["national_code"] = True
-            member.national_code = new_code
+        changes.update(await _edit_details(session, member, new_name, new_position, new_code))
         before = [(row.committee.value, row.is_head) for row in current]
         after = [(seat.committee.value, seat.is_head) for seat in seats]
         if sorted(before) != sorted(after):
@@ -470,6 +442,65 @@ async def edit_member(
             )
         view = await _view(session, member, private=True)
     return view
+
+
+def _edited_seats(
+    current: list[CommitteeMembership],
+    committees: Collection[CommitteeKey | str] | _Keep,
+    head_of: CommitteeKey | str | _Keep | None,
+) -> list[CommitteeSeat]:
+    """The seats an edit asks for; with `head_of` kept, the member keeps heading their committee
+    only if still on it."""
+    keys = [row.committee for row in current] if isinstance(committees, _Keep) else list(committees)
+    head: CommitteeKey | str | None
+    if isinstance(head_of, _Keep):
+        current_head = next((row.committee for row in current if row.is_head), None)
+        head = current_head if current_head in {_committee(k) for k in keys} else None
+    else:
+        head = head_of
+    return _seats(keys, head)
+
+
+async def _move_to_phone(
+    session: AsyncSession, member: CouncilMember, phone: str, new_name: str | None, now: datetime
+) -> bool:
+    """Move the seat to the person with `phone` (created if unknown) unless it is the member's
+    own; whether it moved. Raises `InvalidPhone`, `AlreadyMember`."""
+    old_person = await session.get(Person, member.person_id)
+    assert old_person is not None
+    if normalize_mobile(phone) == old_person.phone:
+        return False
+    # A corrected number is the same human: a person created for it keeps their name.
+    person, _ = await ensure_person(session, phone, full_name=new_name or old_person.full_name, now=now)
+    other = await _member_of(session, member.neighbourhood_id, person.id)
+    if other is not None:
+        raise AlreadyMember(other.id)
+    member.person_id = person.id
+    return True
+
+
+async def _edit_details(
+    session: AsyncSession,
+    member: CouncilMember,
+    new_name: str | None,
+    new_position: CouncilPosition,
+    new_code: str | None,
+) -> dict[str, Any]:
+    """Store the member's new name, position and national code; what changed, for the audit."""
+    changes: dict[str, Any] = {}
+    if new_name is not None:
+        person = await session.get(Person, member.person_id)
+        assert person is not None
+        if person.full_name != new_name:
+            changes["full_name"] = True
+            person.full_name = new_name
+    if new_position != member.position:
+        changes["position"] = [member.position.value, new_position.value]
+        member.position = new_position
+    if new_code != member.national_code:
+        changes["national_code"] = True
+        member.national_code = new_code
+    return changes
 
 
 async def deactivate_member(

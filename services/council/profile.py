@@ -9,7 +9,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +16,7 @@ from models.council import NeighbourhoodProfile
 from models.identity import Neighbourhood, NeighbourhoodKind, Role, ScopeKind
 from services.authz import Actor, record_audit, require, require_neighbourhood_manager
 from services.council.errors import CouncilError
+from services.jalali import tehran_today
 from services.persian import normalize_digits
 from services.uow import committing
 
@@ -40,7 +40,6 @@ FACILITY_KEYS: tuple[str, ...] = ("schools", "health_centres", "mosques", "parks
 _MAX_COUNT = 10_000_000
 _MAX_AREA_HECTARES = 1_000_000.0
 MAX_PROBLEMS_LENGTH = 4000
-_TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 class InvalidProfile(CouncilError):
@@ -168,54 +167,7 @@ async def update_profile(
         if unknown:
             raise InvalidProfile(sorted(unknown)[0], "unknown_field")
         profile = await session.get(NeighbourhoodProfile, neighbourhood_id)
-        values: dict[str, Any] = {}
-        if "population" in changes:
-            values["population"] = _count("population", changes["population"])
-        if "households" in changes:
-            values["households"] = _count("households", changes["households"])
-        if "area_hectares" in changes:
-            values["area_hectares"] = _area(changes["area_hectares"])
-        if "facilities" in changes:
-            given = changes["facilities"]
-            if not isinstance(given, Mapping):
-                raise InvalidProfile("facilities", "not_a_mapping")
-            facilities = dict(profile.facilities) if profile else {}
-            for key, count in given.items():
-                if key not in FACILITY_KEYS:
-                    raise InvalidProfile("facilities", "unknown_key")
-                number = _count("facilities", count, limit=100_000)
-                if number is None:
-                    facilities.pop(key, None)
-                else:
-                    facilities[key] = number
-            values["facilities"] = facilities
-        if "main_problems" in changes:
-            text = changes["main_problems"]
-            if text is not None and not isinstance(text, str):
-                raise InvalidProfile("main_problems", "not_text")
-            text = text.strip() if text else None
-            if text and len(text) > MAX_PROBLEMS_LENGTH:
-                raise InvalidProfile("main_problems", "too_long")
-            values["main_problems"] = text or None
-        if "programmes" in changes:
-            given_programmes = changes["programmes"]
-            if isinstance(given_programmes, str) or not isinstance(given_programmes, Collection):
-                raise InvalidProfile("programmes", "not_a_list")
-            if any(key not in PROGRAMME_KEYS for key in given_programmes):
-                raise InvalidProfile("programmes", "unknown_key")
-            values["programmes"] = [key for key in PROGRAMME_KEYS if key in given_programmes]
-        if "council_formed_on" in changes:
-            formed = changes["council_formed_on"]
-            if formed is not None and (not isinstance(formed, date) or isinstance(formed, datetime)):
-                raise InvalidProfile("council_formed_on", "not_a_date")
-            if formed is not None and formed > now.astimezone(_TEHRAN).date():
-                raise InvalidProfile("council_formed_on", "in_future")
-            values["council_formed_on"] = formed
-        population = values.get("population", profile.population if profile else None)
-        households = values.get("households", profile.households if profile else None)
-        if population is not None and households is not None and households > population:
-            raise InvalidProfile("households", "exceeds_population")
-
+        values = _new_values(changes, profile, now)
         blank = _profile_view(neighbourhood, None)
         changed = [
             field
@@ -223,14 +175,9 @@ async def update_profile(
             if (getattr(profile or blank, field) or None) != (value or None)
         ]
         if changed:
-            if profile is None:
-                profile = NeighbourhoodProfile(
-                    neighbourhood_id=neighbourhood_id, facilities={}, programmes=[]
-                )
-                session.add(profile)
-            for field in changed:
-                setattr(profile, field, values[field])
-            profile.updated_at, profile.updated_by_person_id = now, actor.person_id
+            profile = _write(
+                session, profile, neighbourhood_id, {f: values[f] for f in changed}, actor.person_id, now
+            )
             record_audit(
                 session,
                 actor,
@@ -242,3 +189,89 @@ async def update_profile(
             )
         view = _profile_view(neighbourhood, profile)
     return view
+
+
+def _new_values(
+    changes: Mapping[str, object], profile: NeighbourhoodProfile | None, now: datetime
+) -> dict[str, Any]:
+    """The fields given in `changes`, each checked and in the form it is stored, field by field
+    in `ProfileChanges` order (the first wrong one raises `InvalidProfile`)."""
+    values: dict[str, Any] = {}
+    if "population" in changes:
+        values["population"] = _count("population", changes["population"])
+    if "households" in changes:
+        values["households"] = _count("households", changes["households"])
+    if "area_hectares" in changes:
+        values["area_hectares"] = _area(changes["area_hectares"])
+    if "facilities" in changes:
+        values["facilities"] = _facilities(changes["facilities"], dict(profile.facilities) if profile else {})
+    if "main_problems" in changes:
+        values["main_problems"] = _problems(changes["main_problems"])
+    if "programmes" in changes:
+        values["programmes"] = _programmes(changes["programmes"])
+    if "council_formed_on" in changes:
+        values["council_formed_on"] = _formed_on(changes["council_formed_on"], now)
+    population = values.get("population", profile.population if profile else None)
+    households = values.get("households", profile.households if profile else None)
+    if population is not None and households is not None and households > population:
+        raise InvalidProfile("households", "exceeds_population")
+    return values
+
+
+def _facilities(given: object, facilities: dict[str, int]) -> dict[str, int]:
+    """`facilities` with the counts `given` (a count of None removes the facility)."""
+    if not isinstance(given, Mapping):
+        raise InvalidProfile("facilities", "not_a_mapping")
+    for key, count in given.items():
+        if key not in FACILITY_KEYS:
+            raise InvalidProfile("facilities", "unknown_key")
+        number = _count("facilities", count, limit=100_000)
+        if number is None:
+            facilities.pop(key, None)
+        else:
+            facilities[key] = number
+    return facilities
+
+
+def _problems(text: object) -> str | None:
+    if text is not None and not isinstance(text, str):
+        raise InvalidProfile("main_problems", "not_text")
+    text = text.strip() if text else None
+    if text and len(text) > MAX_PROBLEMS_LENGTH:
+        raise InvalidProfile("main_problems", "too_long")
+    return text or None
+
+
+def _programmes(given: object) -> list[str]:
+    """The programmes given, in `PROGRAMME_KEYS` order."""
+    if isinstance(given, str) or not isinstance(given, Collection):
+        raise InvalidProfile("programmes", "not_a_list")
+    if any(key not in PROGRAMME_KEYS for key in given):
+        raise InvalidProfile("programmes", "unknown_key")
+    return [key for key in PROGRAMME_KEYS if key in given]
+
+
+def _formed_on(formed: object, now: datetime) -> date | None:
+    if formed is not None and (not isinstance(formed, date) or isinstance(formed, datetime)):
+        raise InvalidProfile("council_formed_on", "not_a_date")
+    if formed is not None and formed > tehran_today(now):
+        raise InvalidProfile("council_formed_on", "in_future")
+    return formed
+
+
+def _write(
+    session: AsyncSession,
+    profile: NeighbourhoodProfile | None,
+    neighbourhood_id: int,
+    values: Mapping[str, Any],
+    person_id: int | None,
+    now: datetime,
+) -> NeighbourhoodProfile:
+    """Store the changed `values` (the profile is created on its first change)."""
+    if profile is None:
+        profile = NeighbourhoodProfile(neighbourhood_id=neighbourhood_id, facilities={}, programmes=[])
+        session.add(profile)
+    for field, value in values.items():
+        setattr(profile, field, value)
+    profile.updated_at, profile.updated_by_person_id = now, person_id
+    return profile

@@ -50,8 +50,9 @@ class BotProcess:
             [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
         )
         self.starts += 1
-        # Ready when both bots are polling.
-        for _ in range(300):
+        # Ready when both bots are polling: seconds on a quiet machine; the wait allows for a machine
+        # busy with other work (imports alone can take a minute there).
+        for _ in range(1200):
             if self.process.poll() is not None:
                 raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if all(

@@ -123,9 +123,9 @@ async def test_a_course_an_appointment_and_a_card_checked_by_a_resident(
 ) -> None:
     register_bots(emulator)
     port = free_port()
-    # Polling, with the verification page served on WEBHOOK_HOST:WEBHOOK_PORT.
+    # Polling, with the verification page served beside /healthz on OPS_HOST:OPS_PORT.
     bot_process.env.update(
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port)
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", OPS_HOST="127.0.0.1", OPS_PORT=str(port)
     )
     for args in (
         ("import-regions", str(PROJECT_ROOT / "data" / "sample_regions.csv")),

@@ -36,6 +36,7 @@ MANAGER = [
     "menu-invite",
     "menu-profile",
     "menu-not-joined",
+    "menu-announce",
 ]
 OFFICIAL = [
     "menu-report",

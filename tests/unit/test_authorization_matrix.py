@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import Agency, Base, CommitteeKey, County, DocumentKind, MeetingKind, Role, ScopeKind
 from services import (
     actions,
+    announcements,
     council,
     credentials,
     crisis,
     feed,
     poster,
     reach,
+    reports,
     requests,
     resolutions,
     training,
@@ -297,6 +299,17 @@ async def province_report_call(session: AsyncSession, world: World, actor: Actor
     return await council.province_staffing_report(session, actor=actor, province_id=world.p1)
 
 
+def performance_call(level: reports.ReportLevel) -> Call:
+    async def call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+        scope_id = {"neighbourhood": world.n1, "county": world.c1, "province": world.p1}[level.value]
+        period = reports.Period.this_month(NOW.date())
+        return await reports.performance_report(
+            session, actor=actor, level=level, scope_id=scope_id, period=period, now=NOW
+        )
+
+    return call
+
+
 async def overseen_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
     regions = await council.overseen_regions(session, actor=actor)
     assert regions.counties, "an official oversees at least their own county"
@@ -531,6 +544,28 @@ async def progress_call(session: AsyncSession, world: World, actor: Actor, resol
     )
 
 
+# ---- announcements ----
+
+
+async def announce_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    # A generous weekly limit: the allowed callers here announce one after another.
+    return await announcements.send_announcement(
+        session,
+        TRANSLATOR,
+        actor=actor,
+        neighbourhood_id=world.n1,
+        text="فردا آب محله قطع است",
+        now=NOW,
+        weekly_limit=100,
+    )
+
+
+async def allowance_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await announcements.announcement_allowance(
+        session, actor=actor, neighbourhood_id=world.n1, now=NOW, weekly_limit=3
+    )
+
+
 # ---- training courses, letters and cards ----
 
 
@@ -601,6 +636,7 @@ READS = (
     "committee",
     "county_",
     "province_staffing",
+    "performance",
     "overseen",
     "crisis_state",
     "open_resolutions",
@@ -612,6 +648,7 @@ READS = (
     "poster",
     "not_joined",
     "request_for",
+    "announcement_allowance",
 )
 READERS = MANAGE | {"council_member", "committee_head"}
 # Who handles a health request: the managers above it and the health committee (its head).
@@ -656,6 +693,11 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "county_liaisons": (nothing, county_liaisons_call, COUNTY),
     "county_staffing_report": (nothing, county_report_call, COUNTY),
     "province_staffing_report": (nothing, province_report_call, PROVINCE),
+    # A neighbourhood's performance for its manager and above; a county's and a province's for
+    # their officials and above.
+    "performance_report": (nothing, performance_call(reports.ReportLevel.NEIGHBOURHOOD), MANAGE),
+    "performance_report_county": (nothing, performance_call(reports.ReportLevel.COUNTY), COUNTY),
+    "performance_report_province": (nothing, performance_call(reports.ReportLevel.PROVINCE), PROVINCE),
     # Every official, wherever: it lists their own provinces and counties, nobody else's.
     "overseen_regions": (
         nothing,
@@ -694,6 +736,8 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     # Whoever answers for a resolution reads it and reports on it, besides the council and above.
     "get_resolution": (an_agency_resolution, get_resolution_call, READERS | {"liaison"}),
     "update_progress": (a_committee_resolution, progress_call, HEALTH),
+    "send_announcement": (nothing, announce_call, MANAGE),
+    "announcement_allowance": (nothing, allowance_call, MANAGE),
     # Courses are run by the county's officials and those above; so are letters and cards issued.
     "create_course": (nothing, create_course_call, COUNTY),
     "get_course": (a_course, get_course_call, COUNTY),
@@ -722,6 +766,7 @@ SCOPED_NOT_REFUSED: dict[str, str] = {
     "may_log_actions": "a yes/no; require_may_log_actions above refuses",
     "may_handle": "a yes/no; act_on_request above refuses",
     "may_update": "a yes/no; update_progress above refuses",
+    "require_handler": "the requests' authz primitive, exercised by act_on_request and reroute_request",
     "action_neighbourhoods": "the actor's own neighbourhoods (tests/unit/test_actions_feed.py)",
     "feed_neighbourhood": "the actor's own neighbourhood (tests/unit/test_actions_feed.py)",
     "inbox": "the requests the actor may handle (tests/unit/test_requests.py)",

@@ -114,6 +114,11 @@ async def test_reimport_updates_by_code_without_duplicates(
             id="bad-code-and-short-row",
         ),
         pytest.param("", [(1, RowProblemKind.EMPTY_FILE)], id="empty-file"),
+        pytest.param(
+            "province,county,neighbourhood,code,kind,selected\nتهران,تهران,نازی‌آباد,2101,urban,شاید\n",
+            [(2, RowProblemKind.BAD_SELECTED)],
+            id="bad-selected",
+        ),
     ],
 )
 async def test_bad_csv_reports_lines_and_imports_nothing(
@@ -128,6 +133,35 @@ async def test_bad_csv_reports_lines_and_imports_nothing(
         assert all(f"line {p.line}:" in p.describe() for p in raised.value.problems)
         assert await counts(session) == (0, 0, 0)
         assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+async def test_the_optional_selected_column_marks_the_programmes_selected_neighbourhoods(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    marked = (
+        "province,county,neighbourhood,code,kind,selected\n"
+        "تهران,شهر ری,دولت‌آباد,1001,urban,بله\n"
+        "تهران,شهر ری,روستای کهریزک,1002,rural,۱\n"
+        "تهران,تهران,نازی‌آباد,2101,شهری,خیر\n"
+        "تهران,شمیرانات,روستای امامه,4101,روستایی,\n"
+        "البرز,کرج,گوهردشت,5101,urban,Yes\n"
+    )
+
+    async def selected(session: AsyncSession) -> set[str]:
+        return set(await session.scalars(select(Neighbourhood.code).where(Neighbourhood.selected)))
+
+    async with session_factory() as session:
+        report = await import_regions(session, marked, actor=OPERATOR, now=NOW)
+        assert report.neighbourhoods_selected == 3
+        assert await selected(session) == {"1001", "1002", "5101"}
+        # Without the column a re-import leaves the marks alone; with it, they follow the file.
+        again = await import_regions(session, GOOD, actor=OPERATOR, now=NOW)
+        assert (again.neighbourhoods_updated, again.neighbourhoods_selected) == (0, 0)
+        assert await selected(session) == {"1001", "1002", "5101"}
+        unmarked = marked.replace(",بله\n", ",نه\n")
+        changed = await import_regions(session, unmarked, actor=OPERATOR, now=NOW)
+        assert changed.neighbourhoods_updated == 1
+        assert await selected(session) == {"1002", "5101"}
 
 
 async def test_code_of_another_county_is_refused(session_factory: async_sessionmaker[AsyncSession]) -> None:
