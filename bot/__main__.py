@@ -1,5 +1,6 @@
-"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report|broadcast] …`
-(also the `mahalleyar` script). The people commands act as the operator (audited as "cli")."""
+"""Command line: `python -m bot [run|sandbox|migrate|jobs|import-regions|grant|revoke|route|seed-demo|report|broadcast|
+course|letter|card|verify] …` (also the `mahalleyar` script). The people commands act as the
+operator (audited as "cli"); courses, letters, cards and verification are in `bot.cli_courses`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot import cli_courses
 from bot.cli_announce import add_broadcast_parser, add_seed_arguments, broadcast, seed_residents
 from bot.cli_plan import add_plan_parser, run_plan
 from bot.cli_report import add_report_parser, run_report
@@ -142,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     add_broadcast_parser(commands)
     add_survey_parser(commands)
     add_plan_parser(commands)
+    # Training courses, appointment letters, ID cards and their verification.
+    cli_courses.add_parsers(commands)
     return parser
 
 
@@ -444,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "plan":
         return run_plan(settings, args, _with_session)
+    if command in cli_courses.COMMANDS:
+        return cli_courses.run(settings, args)
 
     if command == "sandbox" or (command == "run" and not settings.has_tokens):
         from bot.sandbox import run_sandbox
@@ -463,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    if settings.card_secret_is_default:
+        logging.getLogger(__name__).warning(
+            "CARD_SECRET is not set: ID cards are signed with the development secret and can be forged"
+        )
     asyncio.run(run_webhook(settings) if settings.webhook_base_url else run_polling(settings))
     return 0
 

@@ -27,6 +27,7 @@ from bot.reply_retry import ReplyRetryMiddleware
 from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy
 from bot.settings import Settings
 from bot.sms_delivery import SmsWorker, build_gateway
+from bot.verify_page import add_verify_route
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
@@ -270,7 +271,10 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await asyncio.gather(*(prepare_bot(platform, bot) for platform, bot in bots.items()))
         await dispatcher.emit_startup(bots=list(bots.values()))
         background.start()
-        ops_runner = await serve_ops(ops_context(runtime, settings, clock, "polling"))
+        ops_runner = await serve_ops(
+            ops_context(runtime, settings, clock, "polling"),
+            also=lambda app: add_verify_route(app, runtime.session_factory, settings, clock),
+        )
         _log_started(bots, "polling")
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
@@ -341,6 +345,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
             webhook_path(settings, platform), webhook_handler(runtime.inbox, bot, header_secret)
         )
     add_ops_routes(app, ops_context(runtime, settings, clock, "webhook"))
+    add_verify_route(app, runtime.session_factory, settings, clock)
     allowed_updates = dispatcher.resolve_used_update_types()
 
     async def register_webhook(platform: Platform, bot: Bot) -> None:

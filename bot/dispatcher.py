@@ -37,6 +37,8 @@ COMMANDS = (
     "announce",
     "survey",
     "plan",
+    "courses",
+    "verify",
     "join",
     "help",
     "cancel",

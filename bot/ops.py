@@ -182,12 +182,17 @@ def add_ops_routes(app: web.Application, ops: OpsContext) -> None:
     app.router.add_get("/metrics", metrics_handler(ops))
 
 
-async def serve_ops(ops: OpsContext) -> web.AppRunner | None:
-    """Polling mode: a small server with only the two endpoints (None when OPS_PORT is 0)."""
+async def serve_ops(
+    ops: OpsContext, also: Callable[[web.Application], None] | None = None
+) -> web.AppRunner | None:
+    """Polling mode: a small server with the two endpoints, and the routes `also` adds (the ID
+    cards' `/verify/<token>` page); None when OPS_PORT is 0."""
     if not ops.settings.ops_port:
         return None
     app = web.Application()
     add_ops_routes(app, ops)
+    if also is not None:
+        also(app)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:

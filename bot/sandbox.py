@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import aiohttp.web
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import run_polling
 from bot.sandbox_web import PersonasProvider, setup_web_chat
 from bot.settings import DEFAULT_DATABASE_URL, PROJECT_ROOT, Settings
+from bot.verify_page import add_verify_route
 from emulator import BotAPIEmulator, start_emulator
 from emulator.archive import ChatArchive
 from emulator.sms_fake import start_sms_fake
@@ -166,13 +168,19 @@ async def run_sandbox(settings: Settings) -> None:
     if archive is not None:
         restored = archive.load(emulator)
         log.info("sandbox chats: %s (%d messages restored)", archive.path, restored)
+
+    def mount(app: aiohttp.web.Application) -> None:
+        setup_web_chat(
+            app, bots=SANDBOX_BOTS, personas=personas, instance=archive.instance if archive else None
+        )
+        # ID cards' QR codes point here (PUBLIC_BASE_URL defaults to the sandbox's address).
+        add_verify_route(app, session_factory, settings)
+
     emulator, runner, base_url = await start_emulator(
         settings.sandbox_host,
         settings.sandbox_port,
         emulator=emulator,
-        extra_setup=lambda app: setup_web_chat(
-            app, bots=SANDBOX_BOTS, personas=personas, instance=archive.instance if archive else None
-        ),
+        extra_setup=mount,
     )
     keeper = asyncio.create_task(archive.keep(emulator)) if archive is not None else None
     # Like Telegram's, update ids must keep growing across sandbox restarts: the bot remembers
@@ -193,6 +201,8 @@ async def run_sandbox(settings: Settings) -> None:
             "bale_bot_token": SecretStr(SANDBOX_BALE_TOKEN),
             "bale_api_base": base_url,
             "database_url": database_url,
+            # Cards' QR codes lead to this sandbox's own page unless an address is configured.
+            "public_base_url": settings.public_base_url or base_url,
             **sms_update,
         }
     )

@@ -9,10 +9,14 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
+    from services.credentials import CredentialPolicy
     from services.sms import SmsPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'mahalleyar.db'}"
+# Signs ID cards when CARD_SECRET is not set: fine on a developer's machine and in the sandbox,
+# warned about when the bot runs with real tokens (anyone can forge a card signed with it).
+DEV_CARD_SECRET = "mahalleyar-development-card-secret"
 
 
 class Settings(BaseSettings):
@@ -96,6 +100,14 @@ class Settings(BaseSettings):
     reply_retry_attempts: int = Field(default=4, ge=1)
     reply_retry_seconds: float = Field(default=15.0, ge=0)
 
+    # Appointment letters and ID cards (services/credentials): the secret that signs the token in
+    # a card's QR code (the development default is warned about when the bot runs with real
+    # tokens), the public address of the bot's web app where `/verify/<token>` is served
+    # (default: WEBHOOK_BASE_URL, else the sandbox's address), and how long a card is valid.
+    card_secret: SecretStr = SecretStr(DEV_CARD_SECRET)
+    public_base_url: str | None = None
+    card_valid_days: int = Field(default=730, ge=1, le=3650)
+
     polling_timeout: int = 10
 
     # Operations (bot/ops.py): GET /healthz and GET /metrics. In webhook mode they are on the
@@ -124,11 +136,18 @@ class Settings(BaseSettings):
         "sms_api_key",
         "sms_sender",
         "sms_join_link",
+        "public_base_url",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("card_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_the_default(cls, value: object) -> object:
+        # CARD_SECRET= (as in .env.example) means "not set", never an empty key.
+        return DEV_CARD_SECRET if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _sms_complete(self) -> Settings:
@@ -148,6 +167,23 @@ class Settings(BaseSettings):
         return SmsPolicy(
             enabled=self.sms_enabled, after_days=self.sms_after_days, join_link=self.sms_join_link or ""
         )
+
+    def credential_policy(self) -> CredentialPolicy:
+        """What the letters and cards are signed with and where their QR codes point."""
+        from services.credentials import CredentialPolicy  # here, so reading the settings stays light
+
+        base = (
+            self.public_base_url or self.webhook_base_url or f"http://{self.sandbox_host}:{self.sandbox_port}"
+        )
+        return CredentialPolicy(
+            secret=self.card_secret.get_secret_value().encode("utf-8"),
+            base_url=base.rstrip("/"),
+            card_valid_days=self.card_valid_days,
+        )
+
+    @property
+    def card_secret_is_default(self) -> bool:
+        return self.card_secret.get_secret_value() == DEV_CARD_SECRET
 
     @property
     def has_tokens(self) -> bool:

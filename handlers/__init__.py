@@ -10,6 +10,8 @@ from handlers import (
     announce,
     common,
     council,
+    courses,
+    credentials,
     crisis,
     errors,
     fallback,
@@ -48,8 +50,8 @@ def get_routers() -> list[Router]:
     3. **officials**: the features whose commands and menu buttons (council, report, reach,
        liaisons, crisis, action log, feed) must work in the middle of a form that takes free text;
     4. **forms**: the flows that take free text in their states (meetings, resolutions, joining,
-       profile, requests, inbox, poster, admin, surveys); each module's own steps come before its
-       catch-alls;
+       profile, requests, inbox, poster, admin, surveys, plans, courses, credentials); each
+       module's own steps come before its catch-alls;
     5. **fallback**: outside every form, what a person writes starts a request (`talk`); the
        rest gets the fallback's answer.
     """
@@ -79,6 +81,8 @@ def get_routers() -> list[Router]:
             admin.setup(),
             surveys.setup(),
             plans.setup(),
+            courses.setup(),
+            credentials.setup(),
         ),
         _group("fallback", talk.setup(), fallback.setup()),
     ]

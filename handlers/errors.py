@@ -86,6 +86,7 @@ DENIED = {
     "view": "inbox-not-allowed",
     "survey": "survey-not-allowed",
     "plan": "plan-not-allowed",
+    "course": "course-not-official",
 }
 
 

@@ -28,6 +28,7 @@ from services.reports.monthly import run_monthly_reports
 from services.requests import run_sla_reminders
 from services.sms import SmsPolicy
 from services.surveys import close_due_surveys
+from services.training import run_course_reminders
 from services.uow import committing
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,13 @@ async def monthly_report(ctx: JobContext) -> str:
     return summary.line()
 
 
+async def course_reminders(ctx: JobContext) -> str:
+    """Remind the participants of each course session held tomorrow (once per session and person)."""
+    async with ctx.session_factory() as session:
+        summary = await run_course_reminders(session, ctx.translator, now=ctx.now)
+    return summary.line()
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         name="resolution_digest",
@@ -176,6 +184,14 @@ JOBS: tuple[JobSpec, ...] = (
         run=close_surveys,
         # Hourly: a survey closes within the hour after its last day ends (Tehran).
         cron={"minute": 25},
+    ),
+    JobSpec(
+        name="course_reminders",
+        description="remind course participants the day before each session",
+        run=course_reminders,
+        # Twice: a morning run missed while the bot was down is made in the evening (the marks
+        # keep it to one reminder a session and person).
+        cron={"hour": "10,18", "minute": 0},
     ),
     JobSpec(
         name="prune_processed_updates",

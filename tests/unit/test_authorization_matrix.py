@@ -19,6 +19,7 @@ from models import (
     Base,
     CommitteeKey,
     County,
+    DocumentKind,
     MeetingKind,
     QuestionKind,
     Role,
@@ -29,6 +30,7 @@ from services import (
     actions,
     announcements,
     council,
+    credentials,
     crisis,
     feed,
     plans,
@@ -38,6 +40,7 @@ from services import (
     requests,
     resolutions,
     surveys,
+    training,
 )
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
 from services.i18n import Translator
@@ -760,6 +763,69 @@ async def confirm_progress_call(session: AsyncSession, world: World, actor: Acto
     return await plans.confirm_progress(session, actor=actor, proposal_id=proposal_id, now=NOW)
 
 
+# ---- training courses, letters and cards ----
+
+
+async def create_course_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    return await training.create_course(
+        session,
+        actor=actor,
+        scope_kind=ScopeKind.COUNTY,
+        scope_id=world.c1,
+        title=f"دورهٔ آموزشی {next(world.serial)}",
+        audience=[Role.MANAGER],
+        sessions=[training.SessionPlan(NOW + timedelta(days=7), "سالن فرمانداری")],
+        now=NOW,
+    )
+
+
+async def a_course(session: AsyncSession, world: World) -> int:
+    return int((await create_course_call(session, world, OPERATOR, None)).id)
+
+
+async def an_invited_course(session: AsyncSession, world: World) -> int:
+    """A course whose one session the manager of N1 is invited to; the session's id."""
+    course_id = await a_course(session, world)
+    await training.invite_audience(session, TRANSLATOR, actor=OPERATOR, course_id=course_id, now=NOW)
+    detail = await training.get_course(session, actor=OPERATOR, course_id=course_id)
+    return detail.course.sessions[0].id
+
+
+async def get_course_call(session: AsyncSession, world: World, actor: Actor, course_id: int) -> Any:
+    return await training.get_course(session, actor=actor, course_id=course_id)
+
+
+async def course_invite_call(session: AsyncSession, world: World, actor: Actor, course_id: int) -> Any:
+    return await training.invite_audience(session, TRANSLATOR, actor=actor, course_id=course_id, now=NOW)
+
+
+async def attendance_call(session: AsyncSession, world: World, actor: Actor, session_id: int) -> Any:
+    manager = world.actors["manager"].person_id
+    assert manager is not None
+    return await training.record_attendance(
+        session, TRANSLATOR, actor=actor, session_id=session_id, person_id=manager, present=True, now=NOW
+    )
+
+
+async def sheet_call(session: AsyncSession, world: World, actor: Actor, session_id: int) -> Any:
+    return await training.get_attendance_sheet(session, actor=actor, session_id=session_id)
+
+
+async def issue_call(session: AsyncSession, world: World, actor: Actor, _: Any) -> Any:
+    manager = world.actors["manager"].person_id
+    assert manager is not None
+    return await credentials.issue_documents(
+        session,
+        TRANSLATOR,
+        actor=actor,
+        person_id=manager,
+        kinds=(DocumentKind.LETTER, DocumentKind.CARD),
+        now=NOW,
+        override_reason="دستور فرماندار",
+        card_valid_days=730,
+    )
+
+
 # Operations that only read: even an allowed call must leave the database as it was.
 READS = (
     "list",
@@ -900,6 +966,13 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "link_resolution": (a_project_and_resolution, link_resolution_call, MANAGE),
     "link_action": (a_project_and_action, link_action_call, MANAGE),
     "confirm_progress": (a_proposal, confirm_progress_call, MANAGE),
+    # Courses are run by the county's officials and those above; so are letters and cards issued.
+    "create_course": (nothing, create_course_call, COUNTY),
+    "get_course": (a_course, get_course_call, COUNTY),
+    "invite_audience": (a_course, course_invite_call, COUNTY),
+    "record_attendance": (an_invited_course, attendance_call, COUNTY),
+    "get_attendance_sheet": (an_invited_course, sheet_call, COUNTY),
+    "issue_documents": (nothing, issue_call, COUNTY),
 }
 
 # How an operation refuses, when not with `PermissionDenied` alone.
@@ -940,6 +1013,8 @@ SCOPED_NOT_REFUSED: dict[str, str] = {
     "may_edit_plan": "a yes/no for showing buttons; the plan operations above refuse",
     "require_plan_editor": "authz primitive, exercised by the plan operations above",
     "require_plan_reader": "authz primitive, exercised by plan_tree and project_view",
+    "require_organiser": "authz primitive, exercised by the course operations above",
+    "organised_courses": "the courses of the actor's own counties and provinces (tests/unit/test_training.py)",
 }
 
 
