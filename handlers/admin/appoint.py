@@ -34,6 +34,7 @@ from handlers.admin.appoint_view import (
 )
 from handlers.forms import confirmation, pressed
 from handlers.menu import MenuPress
+from handlers.steps import typed_phone
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer, display_phone
 from services.appointing import appointable_roles, counties_for, may_appoint_in, provinces_for
@@ -41,7 +42,6 @@ from services.authz import Actor, PermissionDenied, UnknownScope
 from services.clock import Clock
 from services.council import list_agencies
 from services.i18n import BoundTranslator
-from services.identity_validation import InvalidPhone, normalize_mobile
 from services.persian import normalize_text
 from services.regions import find_neighbourhoods, normalize_code
 from services.roles import SCOPE_OF_ROLE, RoleError, UnknownPerson, grant_role, revoke_role
@@ -79,11 +79,7 @@ async def revoke(
 async def got_phone(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
 ) -> None:
-    raw = message.contact.phone_number if message.contact else (message.text or "")
-    try:
-        phone = normalize_mobile(raw)
-    except InvalidPhone:
-        await message.answer(t("admin-bad-phone"))
+    if (phone := await typed_phone(message, t, "admin-bad-phone")) is None:
         return
     data = await state.update_data(phone=phone)
     roles = await appointable_roles(session, Actor.from_viewer(viewer))
