@@ -63,15 +63,7 @@ class EditMemberForm(StatesGroup):
     confirm = State()
 
 
-_STEPS = MemberFormSteps(
-    name=EditMemberForm.name,
-    phone=EditMemberForm.phone,
-    position=EditMemberForm.position,
-    head=EditMemberForm.head,
-    national_code=EditMemberForm.national_code,
-    bad_national_code="member-edit-bad-national-code",
-    national_code_button="button-clear-national-code",
-)
+_STEPS = MemberFormSteps(EditMemberForm, "member-edit-bad-national-code", "button-clear-national-code")
 
 
 def edit_fields_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:

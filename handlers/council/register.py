@@ -45,15 +45,7 @@ class AddMember(StatesGroup):
     confirm = State()
 
 
-_STEPS = MemberFormSteps(
-    name=AddMember.name,
-    phone=AddMember.phone,
-    position=AddMember.position,
-    head=AddMember.head,
-    national_code=AddMember.national_code,
-    bad_national_code="member-bad-national-code",
-    national_code_button="button-skip",
-)
+_STEPS = MemberFormSteps(AddMember, "member-bad-national-code", "button-skip")
 
 
 async def add_member(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:

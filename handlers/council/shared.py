@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -112,16 +112,22 @@ async def reopen_seat_choice(
         await message.answer(text, reply_markup=keyboard)
 
 
-@dataclass(frozen=True)
-class MemberFormSteps:
-    """A member form's steps that the adding and the editing form share: their states, and what a
-    bad national code is told (with the button that skips it when adding, clears it when editing)."""
+class MemberStates(Protocol):
+    """The states both member forms have (`AddMember`, `EditMemberForm`: the class itself)."""
 
     name: State
     phone: State
     position: State
     head: State
     national_code: State
+
+
+@dataclass(frozen=True)
+class MemberFormSteps:
+    """A member form's steps that the adding and the editing form share: its states, and what a
+    bad national code is told (with the button that skips it when adding, clears it when editing)."""
+
+    states: MemberStates
     bad_national_code: str
     national_code_button: str
 
@@ -141,11 +147,11 @@ class MemberFormSteps:
     async def expects_something_else(self, message: Message, state: FSMContext, t: BoundTranslator) -> None:
         """What none of the form's steps takes: what the typed step wants, or the question again."""
         current = await state.get_state()
-        if current == self.name.state:
+        if current == self.states.name.state:
             await message.answer(t("member-bad-name", limit=NAME_LIMIT))
-        elif current == self.phone.state:
+        elif current == self.states.phone.state:
             await message.answer(t("member-bad-phone"))
-        elif current == self.national_code.state:
+        elif current == self.states.national_code.state:
             await self.refuse_national_code(message, t)
         else:
             await reask(message, state, t("council-use-buttons"))
@@ -170,7 +176,7 @@ class MemberFormSteps:
         except (HeadSeatTaken, PositionTaken) as taken:
             committees = data.get("committees", [])
             await reopen_seat_choice(
-                taken, message, state, committees, t, head=self.head, position=self.position
+                taken, message, state, committees, t, head=self.states.head, position=self.states.position
             )
             return
         except PermissionDenied:
