@@ -21,6 +21,8 @@ from handlers.requests.shared import (
     Privacy,
     RequestForm,
     committee_keyboard,
+    daily_limit_text,
+    not_now_text,
     track_text,
 )
 from handlers.requests.tracking import TrackForm, TrackPick, show_my_requests
@@ -36,6 +38,8 @@ __all__ = [
     "TrackForm",
     "TrackPick",
     "committee_keyboard",
+    "daily_limit_text",
+    "not_now_text",
     "route_request_text",
     "setup",
     "show_my_requests",

@@ -1,7 +1,8 @@
 """What the request flows share: the request form's states and buttons, the committee keyboard
 (also the inbox's, for rerouting), a request's card as the tracker sees it (also the inbox's
-card), and the «photos or a location?» question that both the committee step and the
-follow-or-new choice lead to."""
+card), the «photos or a location?» question that both the committee step and the
+follow-or-new choice lead to, and two refusals said in several places: the day's requests used up
+(`daily_limit_text`) and a step the request's status no longer allows (`not_now_text`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from aiogram.types import InlineKeyboardMarkup, Message
 
 from handlers.keyboards import keyboard
 from models.council import CommitteeKey
+from services.emergency import emergency_numbers_text
 from services.i18n import BoundTranslator
 from services.jalali import format_datetime
 from services.requests import (
     MAX_PHOTOS,
+    DailyLimitReached,
+    InvalidTransition,
     RequestStatusView,
     RequestView,
     describe_history,
@@ -82,3 +86,15 @@ async def ask_extras(message: Message, state: FSMContext, t: BoundTranslator) ->
         t("request-ask-extras", max=MAX_PHOTOS),
         reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
     )
+
+
+def daily_limit_text(t: BoundTranslator, error: DailyLimitReached) -> str:
+    """No more requests today, said before the form starts: with the emergency numbers, since an
+    emergency can't wait for tomorrow."""
+    return t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t)
+
+
+def not_now_text(t: BoundTranslator, error: InvalidTransition) -> str:
+    """A step the request's status no longer allows (a button pressed twice, or after someone
+    else moved it on): the status it has now."""
+    return t("request-invalid-state", status=t(f"request-status-{error.status.value}"))
