@@ -20,9 +20,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed
-from handlers.keyboards import message_of
+from handlers.keyboards import committee_keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress
-from handlers.requests import committee_keyboard, not_now_text, track_text
+from handlers.requests import not_now_text, track_text
 from models.council import CommitteeKey
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -138,7 +138,7 @@ async def ask_committee(
     t: BoundTranslator,
     request_id: int,
     prompt_key: str,
-    pack: Callable[[CommitteeKey, int], str],
+    pack: Callable[[str, int], str],
 ) -> None:
     """Ask a handler which committee a request should go to (rerouting it, or saying it is not
     an emergency); `pack` makes each committee button's callback data."""

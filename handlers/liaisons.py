@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name, typed_name
 from handlers.forms import confirmation, pressed, reask
-from handlers.keyboards import drop_buttons
+from handlers.keyboards import drop_buttons, in_rows
 from handlers.menu import AnyMenuPress, MenuPress
 from handlers.steps import typed_phone
 from services.accounts import Viewer, display_phone
@@ -79,7 +79,7 @@ def render_liaisons(liaisons: CountyLiaisons, t: BoundTranslator) -> str:
 
 
 def _two_a_row(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 def agencies_keyboard(liaisons: CountyLiaisons, t: BoundTranslator) -> InlineKeyboardMarkup:

@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import message_of
+from handlers.keyboards import in_rows, message_of
 from handlers.menu import MenuPress
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -140,7 +140,7 @@ def counties_keyboard(
         )
         for county in counties
     ]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 async def send(message: Message, texts: list[str], keyboard: InlineKeyboardMarkup | None = None) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.forms import pressed, reask, stale_buttons
-from handlers.keyboards import keyboard
+from handlers.keyboards import committee_keyboard, keyboard
 from handlers.menu import AnyMenuPress, main_menu
 from handlers.reach import holder_lines
 from handlers.requests.duplicate import offer_similar
@@ -28,7 +28,6 @@ from handlers.requests.shared import (
     Privacy,
     RequestForm,
     ask_extras,
-    committee_keyboard,
     daily_limit_text,
 )
 from models.council import CommitteeKey

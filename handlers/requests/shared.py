@@ -1,20 +1,17 @@
-"""What the request flows share: the request form's states and buttons, the committee keyboard
-(also the inbox's, for rerouting), a request's card as the tracker sees it (also the inbox's
-card), the «photos or a location?» question that both the committee step and the
-follow-or-new choice lead to, and two refusals said in several places: the day's requests used up
-(`daily_limit_text`) and a step the request's status no longer allows (`not_now_text`)."""
+"""What the request flows share: the request form's states and buttons, a request's card as the
+tracker sees it (also the inbox's card), the «photos or a location?» question that both the
+committee step and the follow-or-new choice lead to, and two refusals said in several places: the
+day's requests used up (`daily_limit_text`) and a step the request's status no longer allows
+(`not_now_text`). The committee keyboard is `handlers.keyboards.committee_keyboard`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Message
 
 from handlers.keyboards import keyboard
-from models.council import CommitteeKey
 from services.emergency import emergency_numbers_text
 from services.i18n import BoundTranslator
 from services.jalali import format_datetime
@@ -56,12 +53,6 @@ class ExtrasDone(CallbackData, prefix="rqn"):
 
 class Privacy(CallbackData, prefix="rqp"):
     anonymous: bool
-
-
-def committee_keyboard(t: BoundTranslator, pack: Any) -> InlineKeyboardMarkup:
-    """Every committee as a button, two a row (crisis last)."""
-    buttons = [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
-    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def track_text(t: BoundTranslator, view: RequestView | RequestStatusView) -> str:
