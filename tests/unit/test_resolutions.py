@@ -5,6 +5,7 @@ its history; notifications to the responsible people in their language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -40,6 +41,7 @@ from services.resolutions import (
     DeadlineDoubt,
     DeadlineDoubtReason,
     InvalidProgress,
+    MeetingView,
     NothingToUpdate,
     ResolutionClosed,
     ResolutionFilter,
@@ -172,6 +174,28 @@ async def outbox_to(session: AsyncSession, person_id: int) -> list[OutboxMessage
     )
 
 
+async def meeting(
+    session: AsyncSession,
+    people: dict[str, int],
+    *,
+    by: str = "manager",
+    neighbourhood_id: int = 1,
+    kind: MeetingKind = MeetingKind.COUNCIL,
+    held_on: date = TODAY,
+    **details: Any,
+) -> MeetingView:
+    """A meeting recorded by `by` (a council meeting today, unless told otherwise)."""
+    return await create_meeting(
+        session,
+        actor=await actor(session, people, by),
+        neighbourhood_id=neighbourhood_id,
+        kind=kind,
+        held_on=held_on,
+        now=T0,
+        **details,
+    )
+
+
 async def resolution(
     session: AsyncSession,
     people: dict[str, int],
@@ -205,10 +229,9 @@ async def test_the_manager_records_a_meeting_with_attendance_and_minutes(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        view = await create_meeting(
+        view = await meeting(
             session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
+            world,
             kind=MeetingKind.COMMITTEE,
             committee=CommitteeKey.HEALTH,
             held_on=TODAY - timedelta(days=2),
@@ -216,15 +239,14 @@ async def test_the_manager_records_a_meeting_with_attendance_and_minutes(
             guests="  نمایندهٔ   شبکهٔ بهداشت ",
             minutes_text="بند ۱: واکسیناسیون\n\nبند ۲: آب‌رسانی",
             minutes_photo=Photo("telegram", "signed-page"),
-            now=T0,
         )
         assert view.attendee_names == ("head", "member")
         assert view.guests == "نمایندهٔ شبکهٔ بهداشت"
         assert view.minutes_text == "بند ۱: واکسیناسیون\nبند ۲: آب‌رسانی"
-        meeting = await session.get(Meeting, view.id)
-        assert meeting is not None and meeting.committee is CommitteeKey.HEALTH
-        assert meeting.minutes_photo == {"platform": "telegram", "file_id": "signed-page"}
-        assert meeting.created_by_person_id == world["manager"]
+        stored = await session.get(Meeting, view.id)
+        assert stored is not None and stored.committee is CommitteeKey.HEALTH
+        assert stored.minutes_photo == {"platform": "telegram", "file_id": "signed-page"}
+        assert stored.created_by_person_id == world["manager"]
         audit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.create"))
         assert audit is not None and audit.target_id == view.id
 
@@ -235,24 +257,10 @@ async def test_only_the_manager_and_officials_above_record_meetings(
 ) -> None:
     async with session_factory() as session:
         with pytest.raises(PermissionDenied):
-            await create_meeting(
-                session,
-                actor=await actor(session, world, who),
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                now=T0,
-            )
+            await meeting(session, world, by=who)
         assert await rows(session, Meeting) == 0
         # The county's official may.
-        await create_meeting(
-            session,
-            actor=await actor(session, world, "county"),
-            neighbourhood_id=1,
-            kind=MeetingKind.OFFICIAL_VISIT,
-            held_on=TODAY,
-            now=T0,
-        )
+        await meeting(session, world, by="county", kind=MeetingKind.OFFICIAL_VISIT)
         assert await rows(session, Meeting) == 1
 
 
@@ -260,51 +268,20 @@ async def test_a_meeting_with_bad_input_saves_nothing(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        manager = await actor(session, world, "manager")
         with pytest.raises(CommitteeRequired):
-            await create_meeting(
-                session, actor=manager, neighbourhood_id=1, kind=MeetingKind.COMMITTEE, held_on=TODAY, now=T0
-            )
+            await meeting(session, world, kind=MeetingKind.COMMITTEE)
         with pytest.raises(DateOutOfRange) as future:
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY + timedelta(days=1),
-                now=T0,
-            )
+            await meeting(session, world, held_on=TODAY + timedelta(days=1))
         assert future.value.reason == "future"
         with pytest.raises(DateOutOfRange):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY - timedelta(days=800),
-                now=T0,
-            )
+            await meeting(session, world, held_on=TODAY - timedelta(days=800))
         # A member of another neighbourhood did not attend this council.
         with pytest.raises(UnknownMember):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                attendee_member_ids=[world["head_seat"], world["member_elsewhere_seat"]],
-                now=T0,
+            await meeting(
+                session, world, attendee_member_ids=[world["head_seat"], world["member_elsewhere_seat"]]
             )
         with pytest.raises(TextTooLong):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                minutes_text="ا" * 5000,
-                now=T0,
-            )
+            await meeting(session, world, minutes_text="ا" * 5000)
         assert await rows(session, Meeting) == 0
         assert await rows(session, AuditEntry) == await session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "meeting.create")
@@ -318,18 +295,11 @@ async def test_a_resolution_for_an_agency_reaches_its_liaison_in_the_county(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        meeting = await create_meeting(
-            session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
-            kind=MeetingKind.COUNCIL,
-            held_on=TODAY,
-            now=T0,
-        )
-        rid = await resolution(session, world, deadline=date(2026, 11, 22), meeting_id=meeting.id)
+        held = await meeting(session, world)
+        rid = await resolution(session, world, deadline=date(2026, 11, 22), meeting_id=held.id)
         stored = await session.get(Resolution, rid)
         assert stored is not None
-        assert (stored.status, stored.progress, stored.meeting_id) == (ResolutionStatus.OPEN, 0, meeting.id)
+        assert (stored.status, stored.progress, stored.meeting_id) == (ResolutionStatus.OPEN, 0, held.id)
         history = list(
             await session.scalars(select(ResolutionUpdate).where(ResolutionUpdate.resolution_id == rid))
         )
@@ -367,14 +337,7 @@ async def test_adding_a_resolution_validates_everything_and_saves_nothing_on_err
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        other_meeting = await create_meeting(
-            session,
-            actor=await actor(session, world, "other_manager"),
-            neighbourhood_id=3,
-            kind=MeetingKind.COUNCIL,
-            held_on=TODAY,
-            now=T0,
-        )
+        other_meeting = await meeting(session, world, by="other_manager", neighbourhood_id=3)
         cases: list[tuple[type[Exception], dict[str, object]]] = [
             (TextTooShort, {"text": " ab "}),
             (TextTooLong, {"text": "ا" * 5000}),
