@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import (
-    Account,
     Agency,
     AuditEntry,
     CommitteeKey,
@@ -20,7 +19,6 @@ from models import (
     MeetingKind,
     OutboxMessage,
     Person,
-    Platform,
     Resolution,
     ResolutionPriority,
     ResolutionStatus,
@@ -29,7 +27,6 @@ from models import (
     ScopeKind,
 )
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
-from services.council import register_member
 from services.i18n import Translator
 from services.jalali import tehran_today
 from services.regions import import_regions
@@ -61,15 +58,10 @@ from services.resolutions import (
     resolutions_for_person,
     update_progress,
 )
-from services.roles import grant_role
+from tests.unit.seed import REGIONS, add_telegram_account, appoint, seat
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # 09:30 in Tehran, 1405/08/10
 TODAY = date(2026, 11, 1)
-REGIONS = """province,county,neighbourhood,code,kind
-تهران,شهر ری,دولت‌آباد,1001,urban
-تهران,شهر ری,باقرآباد,1002,rural
-تهران,تهران,تجریش,2101,urban
-"""
 TRANSLATOR = Translator()
 
 
@@ -80,18 +72,7 @@ async def account_for(session: AsyncSession, phone: str, user_id: int, locale: s
         session.add(person)
     person.full_name = person.full_name or f"p{user_id}"
     await session.flush()
-    session.add(
-        Account(
-            platform=Platform.TELEGRAM,
-            platform_user_id=user_id,
-            chat_id=user_id,
-            person_id=person.id,
-            locale=locale,
-            created_at=T0,
-            last_seen_at=T0,
-        )
-    )
-    await session.commit()
+    await add_telegram_account(session, person.id, user_id, now=T0, locale=locale)
     return person.id
 
 
@@ -115,17 +96,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("other_liaison", "09120000106", Role.LIAISON, ScopeKind.COUNTY, "تهران", "municipality", None),
     ]
     for label, phone, role, kind, scope, agency, locale in grants:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=phone,
-            role=role,
-            scope_kind=kind,
-            scope_name_or_code=scope,
-            now=T0,
-            province_name="تهران" if kind == ScopeKind.COUNTY else None,
-            agency_key=agency,
-        )
+        await appoint(session, phone, role, kind, scope, now=T0, agency_key=agency)
         people[label] = await account_for(session, phone, 100 + len(people), locale)
     seats = [
         ("head", "09120000201", 1, CommitteeKey.HEALTH, True),
@@ -134,16 +105,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("member_elsewhere", "09120000204", 3, CommitteeKey.HEALTH, True),
     ]
     for label, phone, neighbourhood_id, committee, is_head in seats:
-        view = await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood_id,
-            full_name=label,
-            phone=phone,
-            now=T0,
-            committees=[committee],
-            head_of=committee if is_head else None,
-        )
+        view = await seat(session, label, phone, neighbourhood_id, committee, head=is_head, now=T0)
         people[label] = await account_for(session, phone, 100 + len(people))
         people[f"{label}_seat"] = view.id
     people["resident"] = await account_for(session, "09120000301", 300)
