@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.forms import pressed
 from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import MenuPress
 from handlers.steps import QUERY_LIMIT, match_button, neighbourhood_matches
@@ -144,8 +145,7 @@ async def search_again(query: CallbackQuery, state: FSMContext, viewer: Viewer, 
         await query.answer(t("join-register-first"), show_alert=True)
         return
     await state.set_state(Join.name)
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await message.edit_reply_markup(reply_markup=None)
         await message.answer(t("join-ask-name"))
 

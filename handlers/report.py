@@ -11,7 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import in_rows, message_of
+from handlers.forms import pressed
+from handlers.keyboards import in_rows
 from handlers.menu import MenuPress
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -214,8 +215,7 @@ async def picked_province(
     viewer: Viewer,
     t: BoundTranslator,
 ) -> None:
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await show_province(message, session, viewer, callback_data.province_id, t)
 
 
@@ -226,8 +226,7 @@ async def picked_county(
     viewer: Viewer,
     t: BoundTranslator,
 ) -> None:
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await show_county(message, session, viewer, callback_data.county_id, t)
 
 

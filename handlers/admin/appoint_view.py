@@ -10,6 +10,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.keyboards import in_rows
+from handlers.liaisons import agency_name
 from handlers.steps import match_button
 from models.identity import Role, ScopeKind
 from services.accounts import display_phone
@@ -82,10 +83,6 @@ def neighbourhoods_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslato
         [match_button(m, t, NeighbourhoodPick(id=m.id)) for m in matches],
         1,
     )
-
-
-def agency_name(agency: AgencyView, t: BoundTranslator) -> str:
-    return agency.name_fa if t.locale == "fa" else agency.name_en
 
 
 def agencies_keyboard(agencies: list[AgencyView], mode: str, t: BoundTranslator) -> InlineKeyboardMarkup:
