@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -50,6 +47,7 @@ from aiogram.exceptions import (
 from aiogram.types import ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.leases import LeaseKeeper, default_worker_id  # default_worker_id: re-exported, its old home
 from bot.settings import Settings
 from models import outbox_repo
 from models.identity import Platform
@@ -84,10 +82,6 @@ def reply_markup_from_json(data: Mapping[str, Any] | None) -> ReplyMarkup | None
     if "force_reply" in data:
         return ForceReply.model_validate(data)
     raise ValueError(f"unknown reply_markup with keys {sorted(data)}")
-
-
-def default_worker_id() -> str:
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -171,7 +165,7 @@ class _Pacer:
             await asyncio.sleep(slot - now)
 
 
-class DeliveryWorker:
+class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
     """Claims due outbox messages and sends them; see the module docstring for the rules."""
 
     def __init__(
@@ -190,12 +184,23 @@ class DeliveryWorker:
         request_timeout: float | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self._session_factory = session_factory
+        super().__init__(
+            repo=outbox_repo,
+            session_factory=session_factory,
+            clock=clock,
+            worker_id=worker_id,
+            stats=DeliveryStats(),
+            log=log,
+            worker_name="delivery worker",
+            row_name="outbox message",
+            free_waits=FLOOD_WAITS_FREE,
+            max_attempts=settings.outbox_max_attempts,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            rng=rng,
+        )
         self._bots = dict(bots)
-        self._clock = clock
-        self.worker_id = (worker_id or default_worker_id())[:64]
         self._chat_interval = settings.outbox_per_chat_interval
-        self._max_attempts = max(1, settings.outbox_max_attempts)
         self._lease_seconds = lease_seconds
         # A request must end before its lease does, or another worker could send it again.
         self._request_timeout = request_timeout or min(20.0, lease_seconds / 4)
@@ -207,16 +212,11 @@ class DeliveryWorker:
         )
         self._poll_interval = poll_interval
         self._max_in_flight = max(1, max_in_flight)
-        self._retry_base_delay = retry_base_delay
-        self._retry_max_delay = retry_max_delay
-        self._rng = rng or random.Random()
         self._pacer = _Pacer(settings.outbox_global_rate)
 
-        self.stats = DeliveryStats()
         self._buffer: list[ClaimedMessage] = []
         self._in_flight: dict[ChatKey, asyncio.Task[None]] = {}
         self._chat_ready_at: dict[ChatKey, float] = {}
-        self._flood_waits: dict[int, int] = {}
         self._flood_streak: deque[ChatKey] = deque(maxlen=GLOBAL_FLOOD_STREAK)
         self._next_claim_at = 0.0
         self._wakeup = asyncio.Event()
@@ -287,9 +287,7 @@ class DeliveryWorker:
     async def _drained(self, horizon: float) -> bool:
         if self._buffer or self._in_flight:
             return False
-        async with self._session_factory() as session:
-            due_at = await outbox_repo.next_due_at(session)
-        return due_at is None or due_at > self._clock() + timedelta(seconds=horizon)
+        return await self._nothing_due_within(horizon)
 
     # -- choosing and pacing -------------------------------------------------------------------
 
@@ -436,11 +434,6 @@ class DeliveryWorker:
             self.stats.global_pauses += 1
             self._flood_streak.clear()
 
-    def _backoff(self, attempt: int) -> float:
-        # Exponential with "equal jitter": half fixed, half random, so retries don't stampede.
-        delay = min(self._retry_max_delay, self._retry_base_delay * 2 ** (attempt - 1))
-        return delay / 2 + self._rng.uniform(0, delay / 2)
-
     async def _record(self, item: ClaimedMessage, outcome: _Outcome) -> None:
         now = self._clock()
         async with self._session_factory() as session, session.begin():
@@ -449,23 +442,12 @@ class DeliveryWorker:
                     session, item.id, worker_id=self.worker_id, sent_message_id=outcome.message_id, now=now
                 )
                 self.stats.sent += 1
-                self._flood_waits.pop(item.id, None)
+                self._waits.pop(item.id, None)
                 log.debug("outbox message %s sent to %s", item.id, item.chat_id)
             elif isinstance(outcome, _FloodWait):
-                waits = self._flood_waits[item.id] = self._flood_waits.get(item.id, 0) + 1
-                counted = waits > FLOOD_WAITS_FREE
-                self.stats.rate_limited += 1
-                if counted and item.attempts + 1 >= self._max_attempts:
-                    done = await self._fail(session, item, f"{outcome.error} (flood control {waits} times)")
-                else:
-                    done = await outbox_repo.mark_retry(
-                        session,
-                        item.id,
-                        worker_id=self.worker_id,
-                        error=outcome.error,
-                        next_attempt_at=now + timedelta(seconds=outcome.retry_after),
-                        count_attempt=counted,
-                    )
+                done = await self._wait_uncounted(
+                    session, item, outcome.error, now, outcome.retry_after, "flood control "
+                )
                 log.info(
                     "outbox message %s to %s: flood control, retry in %ss",
                     item.id,
@@ -473,78 +455,52 @@ class DeliveryWorker:
                     outcome.retry_after,
                 )
             elif isinstance(outcome, _Transient):
-                attempt = item.attempts + 1
-                if attempt >= self._max_attempts:
-                    done = await self._fail(
-                        session, item, f"{outcome.error} (gave up after {attempt} attempts)"
-                    )
-                else:
-                    delay = self._backoff(attempt)
-                    self.stats.retried += 1
-                    done = await outbox_repo.mark_retry(
-                        session,
-                        item.id,
-                        worker_id=self.worker_id,
-                        error=outcome.error,
-                        next_attempt_at=now + timedelta(seconds=delay),
-                    )
-                    log.info(
+                done = await self._retry_or_give_up(
+                    session,
+                    item,
+                    outcome.error,
+                    now,
+                    lambda attempt, delay: log.info(
                         "outbox message %s to %s failed (%s); retry %s in %.1fs",
                         item.id,
                         item.chat_id,
                         outcome.error,
                         attempt,
                         delay,
-                    )
-            elif isinstance(outcome, _Blocked):
-                self._flood_waits.pop(item.id, None)
-                status = await outbox_repo.park_for_person(
-                    session, item.id, worker_id=self.worker_id, error=outcome.error, now=now
+                    ),
                 )
-                done = status is not None
-                if status is OutboxStatus.FAILED:
-                    self.stats.failed += 1
-                    log.warning("outbox message %s to a blocked chat failed: %s", item.id, outcome.error)
-                elif done:
-                    self.stats.parked += 1
-                    log.info(
-                        "outbox message %s: %s %s blocked the bot (%s); now %s for its person",
-                        item.id,
-                        item.platform.value,
-                        item.chat_id,
-                        outcome.error,
-                        "re-addressed" if status is OutboxStatus.PENDING else "waiting",
-                    )
+            elif isinstance(outcome, _Blocked):
+                done = await self._park(session, item, outcome.error, now)
             else:
                 done = await self._fail(session, item, outcome.error)
-        if not done:
-            self.stats.lost_leases += 1
-            log.warning(
-                "delivery worker %s lost the lease on outbox message %s before recording it",
-                self.worker_id,
-                item.id,
-            )
+        self._count_if_lost(done, item)
 
-    async def _fail(self, session: AsyncSession, item: ClaimedMessage, error: str) -> bool:
-        self.stats.failed += 1
-        self._flood_waits.pop(item.id, None)
+    async def _park(self, session: AsyncSession, item: ClaimedMessage, error: str, now: datetime) -> bool:
+        self._waits.pop(item.id, None)
+        status = await outbox_repo.park_for_person(
+            session, item.id, worker_id=self.worker_id, error=error, now=now
+        )
+        if status is OutboxStatus.FAILED:
+            self.stats.failed += 1
+            log.warning("outbox message %s to a blocked chat failed: %s", item.id, error)
+        elif status is not None:
+            self.stats.parked += 1
+            log.info(
+                "outbox message %s: %s %s blocked the bot (%s); now %s for its person",
+                item.id,
+                item.platform.value,
+                item.chat_id,
+                error,
+                "re-addressed" if status is OutboxStatus.PENDING else "waiting",
+            )
+        return status is not None
+
+    def _log_failure(self, item: ClaimedMessage, error: str) -> None:
         log.warning(
             "outbox message %s to %s %s failed: %s", item.id, item.platform.value, item.chat_id, error
         )
-        return await outbox_repo.mark_failed(session, item.id, worker_id=self.worker_id, error=error)
 
     # -- stopping ------------------------------------------------------------------------------
-
-    async def _release(self, ids: list[int]) -> None:
-        if not ids:
-            return
-        try:
-            async with self._session_factory() as session, session.begin():
-                released = await outbox_repo.release(session, ids, worker_id=self.worker_id)
-        except Exception:
-            log.exception("delivery worker %s could not release %s leases", self.worker_id, len(ids))
-            return
-        self.stats.released += released
 
     async def _shutdown(self) -> None:
         in_flight = list(self._in_flight.values())

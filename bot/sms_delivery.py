@@ -39,7 +39,7 @@ from typing import Any, Protocol
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import default_worker_id
+from bot.leases import LeaseKeeper
 from bot.settings import Settings
 from models import sms_repo
 from models.sms_repo import ClaimedSms
@@ -240,7 +240,7 @@ class SmsStats:
     lost_leases: int = 0
 
 
-class SmsWorker:
+class SmsWorker(LeaseKeeper[ClaimedSms, SmsStats]):
     """Claims due SMS and sends them through the gateway; see the module docstring."""
 
     def __init__(
@@ -265,24 +265,30 @@ class SmsWorker:
             raise ValueError("rate must be positive")
         if request_timeout * 2 >= lease_seconds:
             raise ValueError("a request must end well before its lease does")
-        self._session_factory = session_factory
+        super().__init__(
+            repo=sms_repo,
+            session_factory=session_factory,
+            clock=clock,
+            worker_id=worker_id,
+            stats=SmsStats(),
+            log=log,
+            worker_name="SMS worker",
+            row_name="SMS",
+            free_waits=RATE_LIMIT_WAITS_FREE,
+            max_attempts=max_attempts,
+            retry_base_delay=retry_base_delay,
+            retry_max_delay=retry_max_delay,
+            rng=rng,
+        )
         self._gateway = gateway
-        self._clock = clock
-        self.worker_id = (worker_id or default_worker_id())[:64]
         self._interval = 1.0 / rate
         self._lease_seconds = lease_seconds
         self._request_timeout = request_timeout
         # Hold no more than can be sent in half a lease, so claimed rows never outlive it.
         self._batch = max(1, min(batch_size, int(rate * lease_seconds / 2)))
         self._poll_interval = poll_interval
-        self._max_attempts = max(1, max_attempts)
-        self._retry_base_delay = retry_base_delay
-        self._retry_max_delay = retry_max_delay
         self._rate_limit_wait = rate_limit_wait
-        self._rng = rng or random.Random()
         self._next_slot = 0.0
-        self._rate_limit_waits: dict[int, int] = {}
-        self.stats = SmsStats()
 
     async def run(self, stop_event: asyncio.Event) -> None:
         """Send until `stop_event` is set; the request in flight is finished and recorded, and
@@ -295,7 +301,7 @@ class SmsWorker:
             while not stop_event.is_set():
                 batch = await self._claim()
                 if not batch:
-                    if drain_horizon is not None and await self._drained(drain_horizon):
+                    if drain_horizon is not None and await self._nothing_due_within(drain_horizon):
                         return
                     await self._sleep(stop_event, self._poll_interval)
                     continue
@@ -312,11 +318,6 @@ class SmsWorker:
         except Exception:
             log.exception("SMS worker %s could not claim messages", self.worker_id)
             return []
-
-    async def _drained(self, horizon: float) -> bool:
-        async with self._session_factory() as session:
-            due_at = await sms_repo.next_due_at(session)
-        return due_at is None or due_at > self._clock() + timedelta(seconds=horizon)
 
     async def _send_batch(self, batch: list[ClaimedSms], stop_event: asyncio.Event) -> None:
         remaining = list(batch)
@@ -352,83 +353,46 @@ class SmsWorker:
         except TimeoutError:
             pass
 
-    def _backoff(self, attempt: int) -> float:
-        delay = min(self._retry_max_delay, self._retry_base_delay * 2 ** (attempt - 1))
-        return delay / 2 + self._rng.uniform(0, delay / 2)
-
     async def _record(self, item: ClaimedSms, outcome: SendOutcome) -> None:
         now = self._clock()
-        worker = self.worker_id
         async with self._session_factory() as session, session.begin():
             if isinstance(outcome, Accepted):
                 done = await sms_repo.mark_sent(
-                    session, item.id, worker_id=worker, provider_message_id=outcome.message_id, now=now
+                    session,
+                    item.id,
+                    worker_id=self.worker_id,
+                    provider_message_id=outcome.message_id,
+                    now=now,
                 )
                 self.stats.sent += 1
-                self._rate_limit_waits.pop(item.id, None)
+                self._waits.pop(item.id, None)
                 log.info("SMS %s sent (gateway id %s)", item.id, outcome.message_id)
             elif isinstance(outcome, RateLimited):
-                waits = self._rate_limit_waits[item.id] = self._rate_limit_waits.get(item.id, 0) + 1
-                counted = waits > RATE_LIMIT_WAITS_FREE
-                self.stats.rate_limited += 1
                 # Every send waits, not only this one: the limit is the account's.
                 self._next_slot = max(
                     self._next_slot, asyncio.get_running_loop().time() + self._rate_limit_wait
                 )
-                if counted and item.attempts + 1 >= self._max_attempts:
-                    done = await self._fail(session, item, f"{outcome.error} ({waits} times)")
-                else:
-                    done = await sms_repo.mark_retry(
-                        session,
-                        item.id,
-                        worker_id=worker,
-                        error=outcome.error,
-                        next_attempt_at=now + timedelta(seconds=self._rate_limit_wait),
-                        count_attempt=counted,
-                    )
+                done = await self._wait_uncounted(session, item, outcome.error, now, self._rate_limit_wait)
                 log.warning(
                     "SMS gateway rate limit (%s); sending paused %ss", outcome.error, self._rate_limit_wait
                 )
             elif isinstance(outcome, Transient):
-                attempt = item.attempts + 1
-                if attempt >= self._max_attempts:
-                    done = await self._fail(
-                        session, item, f"{outcome.error} (gave up after {attempt} attempts)"
-                    )
-                else:
-                    delay = self._backoff(attempt)
-                    self.stats.retried += 1
-                    done = await sms_repo.mark_retry(
-                        session,
-                        item.id,
-                        worker_id=worker,
-                        error=outcome.error,
-                        next_attempt_at=now + timedelta(seconds=delay),
-                    )
-                    level = logging.WARNING if outcome.operator else logging.INFO
-                    log.log(
+                level = logging.WARNING if outcome.operator else logging.INFO
+                done = await self._retry_or_give_up(
+                    session,
+                    item,
+                    outcome.error,
+                    now,
+                    lambda attempt, delay: log.log(
                         level, "SMS %s failed (%s); retry %s in %.0fs", item.id, outcome.error, attempt, delay
-                    )
+                    ),
+                )
             else:
                 done = await self._fail(session, item, outcome.error)
-        if not done:
-            self.stats.lost_leases += 1
-            log.warning("SMS worker %s lost the lease on SMS %s before recording it", worker, item.id)
+        self._count_if_lost(done, item)
 
-    async def _fail(self, session: AsyncSession, item: ClaimedSms, error: str) -> bool:
-        self.stats.failed += 1
-        self._rate_limit_waits.pop(item.id, None)
+    def _log_failure(self, item: ClaimedSms, error: str) -> None:
         log.warning("SMS %s failed for good: %s", item.id, error)
-        return await sms_repo.mark_failed(session, item.id, worker_id=self.worker_id, error=error)
-
-    async def _release(self, ids: list[int]) -> None:
-        if not ids:
-            return
-        try:
-            async with self._session_factory() as session, session.begin():
-                self.stats.released += await sms_repo.release(session, ids, worker_id=self.worker_id)
-        except Exception:
-            log.exception("SMS worker %s could not release %s leases", self.worker_id, len(ids))
 
 
 async def deliver_sms_once(

@@ -20,9 +20,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed
-from handlers.keyboards import message_of
+from handlers.keyboards import committee_keyboard, message_of
 from handlers.menu import AnyMenuPress, MenuPress
-from handlers.requests import committee_keyboard, track_text
+from handlers.requests import not_now_text, track_text
 from models.council import CommitteeKey
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -138,7 +138,7 @@ async def ask_committee(
     t: BoundTranslator,
     request_id: int,
     prompt_key: str,
-    pack: Callable[[CommitteeKey, int], str],
+    pack: Callable[[str, int], str],
 ) -> None:
     """Ask a handler which committee a request should go to (rerouting it, or saying it is not
     an emergency); `pack` makes each committee button's callback data."""
@@ -317,9 +317,7 @@ async def give_verdict(
         await query.answer(t("inbox-not-allowed"), show_alert=True)
         return
     except InvalidTransition as error:
-        await query.answer(
-            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-        )
+        await query.answer(not_now_text(t, error), show_alert=True)
         return
     if (message := await pressed(query, drop=True)) is not None:
         code = format_tracking_code(view.code, t.locale)
@@ -387,9 +385,7 @@ async def apply(
         await _say(query, message, t("inbox-not-allowed"))
         return True
     except InvalidTransition as error:
-        await _say(
-            query, message, t("request-invalid-state", status=t(f"request-status-{error.status.value}"))
-        )
+        await _say(query, message, not_now_text(t, error))
         return True
     except NoteRequired:
         await _say(query, message, t("inbox-note-expected"))
@@ -461,9 +457,7 @@ async def rerouted(
         await query.answer(t("inbox-not-allowed"), show_alert=True)
         return
     except InvalidTransition as error:
-        await query.answer(
-            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-        )
+        await query.answer(not_now_text(t, error), show_alert=True)
         return
     text = t(
         "inbox-rerouted",

@@ -12,19 +12,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from handlers.forms import pressed
 from handlers.keyboards import drop_buttons, message_of
 from handlers.menu import MenuPress
+from handlers.steps import QUERY_LIMIT, match_button, neighbourhood_matches
 from services.accounts import Viewer
 from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
 from services.persian import normalize_text
-from services.regions import NeighbourhoodMatch, find_neighbourhoods
+from services.regions import NeighbourhoodMatch
 from services.requests import RoutingModel
 from services.residents import UnknownNeighbourhood, join_neighbourhood
-
-# As long as the longest neighbourhood name the region import accepts.
-QUERY_LIMIT = 150
-MATCHES_SHOWN = 5
 
 
 class Join(StatesGroup):
@@ -40,15 +38,7 @@ class JoinSearchAgain(CallbackData, prefix="jn_again"):
 
 
 def matches_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslator) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=t("join-match-button", name=match.name, county=match.county_name),
-                callback_data=JoinPick(code=match.code).pack(),
-            )
-        ]
-        for match in matches
-    ]
+    rows = [[match_button(match, t, JoinPick(code=match.code))] for match in matches]
     rows.append(
         [InlineKeyboardButton(text=t("join-button-search-again"), callback_data=JoinSearchAgain().pack())]
     )
@@ -68,7 +58,7 @@ async def search(
     if not any(c.isalnum() for c in query):
         await message.answer(t("join-ask-name"))
         return
-    matches = await find_neighbourhoods(session, query, limit=MATCHES_SHOWN)
+    matches = await neighbourhood_matches(session, query)
     if not matches:
         await message.answer(t("join-no-match", query=query))
         return
@@ -155,8 +145,7 @@ async def search_again(query: CallbackQuery, state: FSMContext, viewer: Viewer, 
         await query.answer(t("join-register-first"), show_alert=True)
         return
     await state.set_state(Join.name)
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await message.edit_reply_markup(reply_markup=None)
         await message.answer(t("join-ask-name"))
 

@@ -1,13 +1,20 @@
 """Small pieces every feature's handlers share: inline keyboards from (label, callback data)
-pairs, the message a button was pressed on, and taking the buttons off it once answered."""
+pairs, buttons laid out so many to a row, every committee as buttons, the message a button was
+pressed on, and taking the buttons off it once answered."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from models.council import CommitteeKey
+from services.i18n import BoundTranslator
+
+ButtonT = TypeVar("ButtonT")
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -17,6 +24,22 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
             [InlineKeyboardButton(text=text, callback_data=data) for text, data in row] for row in rows if row
         ]
     )
+
+
+def in_rows(buttons: Sequence[ButtonT], per_row: int) -> list[list[ButtonT]]:
+    """`buttons` laid out `per_row` to a row (the last row may be shorter)."""
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def committee_buttons(t: BoundTranslator, pack: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Every committee (crisis last) as a (label, callback data) button; `pack` makes the data
+    from the committee's key."""
+    return [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
+
+
+def committee_keyboard(t: BoundTranslator, pack: Callable[[str], str]) -> InlineKeyboardMarkup:
+    """Every committee as a button, two a row (crisis last)."""
+    return keyboard(in_rows(committee_buttons(t, pack), 2))
 
 
 def message_of(query: CallbackQuery) -> Message | None:

@@ -12,10 +12,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name
+from handlers.council import NAME_LIMIT, ConfirmMember, confirm_keyboard, member_name, typed_name
 from handlers.forms import confirmation, pressed, reask
-from handlers.keyboards import drop_buttons
+from handlers.keyboards import drop_buttons, in_rows
 from handlers.menu import AnyMenuPress, MenuPress
+from handlers.steps import typed_phone
 from services.accounts import Viewer, display_phone
 from services.authz import Actor, PermissionDenied
 from services.clock import Clock
@@ -28,7 +29,6 @@ from services.council import (
     set_liaison,
 )
 from services.i18n import BoundTranslator
-from services.identity_validation import InvalidPhone, normalize_mobile
 from services.roles import UnknownAgency
 
 
@@ -79,7 +79,7 @@ def render_liaisons(liaisons: CountyLiaisons, t: BoundTranslator) -> str:
 
 
 def _two_a_row(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 def agencies_keyboard(liaisons: CountyLiaisons, t: BoundTranslator) -> InlineKeyboardMarkup:
@@ -229,12 +229,9 @@ async def picked_agency(
 
 
 async def got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    contact = message.contact
-    try:
-        phone = normalize_mobile(contact.phone_number if contact else (message.text or ""))
-    except InvalidPhone:
-        await message.answer(t("member-bad-phone"))
+    if (phone := await typed_phone(message, t)) is None:
         return
+    contact = message.contact
     # A shared contact carries a name: offered as the answer to the next question.
     contact_name = (
         member_name(" ".join(filter(None, (contact.first_name, contact.last_name)))) if contact else None
@@ -262,11 +259,8 @@ async def _show_summary(message: Message, state: FSMContext, t: BoundTranslator,
 
 
 async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    name = member_name(message.text or "")
-    if name is None:
-        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
-        return
-    await _show_summary(message, state, t, name)
+    if (name := await typed_name(message, t)) is not None:
+        await _show_summary(message, state, t, name)
 
 
 async def used_contact_name(query: CallbackQuery, state: FSMContext, t: BoundTranslator) -> None:

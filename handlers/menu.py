@@ -17,6 +17,7 @@ from aiogram.filters import Filter
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import in_rows
 from models.identity import Role
 from services.accounts import Viewer
 from services.authz import Actor
@@ -110,8 +111,7 @@ async def _labels(
 
 def _keyboard(labels: list[str]) -> ReplyKeyboardMarkup:
     buttons = [KeyboardButton(text=label) for label in labels]
-    rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
-    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+    return ReplyKeyboardMarkup(keyboard=in_rows(buttons, PER_ROW), resize_keyboard=True, is_persistent=True)
 
 
 async def main_menu(session: AsyncSession, viewer: Viewer, t: BoundTranslator) -> ReplyKeyboardMarkup:

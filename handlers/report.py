@@ -11,7 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.keyboards import message_of
+from handlers.forms import pressed
+from handlers.keyboards import in_rows
 from handlers.menu import MenuPress
 from handlers.report_performance import PerfPeriod, PerfPlace, performance, picked_period, picked_place
 from services.accounts import Viewer
@@ -141,7 +142,7 @@ def counties_keyboard(
         )
         for county in counties
     ]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 async def send(message: Message, texts: list[str], keyboard: InlineKeyboardMarkup | None = None) -> None:
@@ -215,8 +216,7 @@ async def picked_province(
     viewer: Viewer,
     t: BoundTranslator,
 ) -> None:
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await show_province(message, session, viewer, callback_data.province_id, t)
 
 
@@ -227,8 +227,7 @@ async def picked_county(
     viewer: Viewer,
     t: BoundTranslator,
 ) -> None:
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await show_county(message, session, viewer, callback_data.county_id, t)
 
 

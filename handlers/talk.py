@@ -32,12 +32,17 @@ from bot.settings import Settings
 from handlers.join import Join
 from handlers.keyboards import NextStep, drop_buttons, next_steps
 from handlers.menu import AnyMenuPress, main_menu
-from handlers.requests import RequestForm, route_request_text, show_my_requests, start_request_form
+from handlers.requests import (
+    RequestForm,
+    daily_limit_text,
+    route_request_text,
+    show_my_requests,
+    start_request_form,
+)
 from handlers.start import begin_onboarding
 from models.identity import Role
 from services.accounts import Viewer, reload_viewer
 from services.clock import Clock
-from services.emergency import emergency_numbers_text
 from services.i18n import BoundTranslator, Translator
 from services.persian import excerpt, normalize_prose, normalize_text
 from services.requests import (
@@ -148,34 +153,18 @@ async def continue_kept(
     routing: RoutingModel,
     settings: Settings,
 ) -> bool:
-    """After someone became able to send a request (shared their contact, joined), go on with the
-    message they wrote before, if one is kept; whether one was. `viewer` must be current."""
+    """Start the request form with the kept message, or lead to what is missing first (after
+    someone became able to send a request: shared their contact, joined; or as they wrote it);
+    whether a message was kept. `viewer` must be current."""
     kept = await _kept(state).get_data()
     if not kept:
         return False
-    await _start_with(message, state, session, viewer, t, translator, clock, routing, settings, kept)
-    return True
-
-
-async def _start_with(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    viewer: Viewer,
-    t: BoundTranslator,
-    translator: Translator,
-    clock: Clock,
-    routing: RoutingModel,
-    settings: Settings,
-    kept: dict[str, Any],
-) -> None:
-    """Start the request form with the kept message, or lead to what is missing first."""
     if viewer.person_id is None:
         # Who they are comes first: the message waits (the onboarding of /start).
         await state.clear()
         await message.answer(_quoted(t, kept) + "\n" + t("talk-register-first"))
         await begin_onboarding(message, state, viewer, t)
-        return
+        return True
     try:
         await check_can_submit(
             session, person_id=viewer.person_id, now=clock(), daily_limit=settings.request_daily_limit
@@ -185,14 +174,14 @@ async def _start_with(
             # A manager or an official typing outside a form most likely meant something else.
             await take(state)
             await message.answer(t("talk-staff-hint"), reply_markup=await main_menu(session, viewer, t))
-            return
+            return True
         await state.set_state(Join.name)
         await message.answer(_quoted(t, kept) + "\n" + t("talk-join-first"))
-        return
+        return True
     except DailyLimitReached as error:
         await take(state)
-        await message.answer(t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t))
-        return
+        await message.answer(daily_limit_text(t, error))
+        return True
     await take(state)
     await state.clear()
     await state.set_state(RequestForm.text)
@@ -203,6 +192,7 @@ async def _start_with(
     if text:
         await message.answer(t("talk-understood", text=excerpt(normalize_prose(text), QUOTED)))
     await route_request_text(message, state, session, viewer, t, translator, clock, routing, settings, text)
+    return True
 
 
 # Outside every form (state None), not a command, not a menu button: the start of a request.
@@ -223,8 +213,8 @@ async def talked(
         steps = next_steps(t, "request", "mine") if viewer.is_registered else None
         await message.answer(t("talk-hello"), reply_markup=steps)
         return
-    kept = await keep(state, message, viewer)
-    await _start_with(message, state, session, viewer, t, translator, clock, routing, settings, kept)
+    await keep(state, message, viewer)
+    await continue_kept(message, state, session, viewer, t, translator, clock, routing, settings)
 
 
 async def next_step(

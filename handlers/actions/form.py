@@ -13,8 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from handlers.keyboards import keyboard
-from models.council import CommitteeKey
+from handlers.keyboards import committee_buttons, in_rows, keyboard
 from services.actions import MAX_DESCRIPTION_LENGTH, MAX_PHOTOS, MAX_TITLE_LENGTH, MIN_TITLE_LENGTH
 from services.council import PROGRAMME_KEYS
 from services.i18n import BoundTranslator
@@ -78,10 +77,6 @@ def _short(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _pairs(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-
-
 def committee_label(t: BoundTranslator, key: str | None) -> str:
     return t("action-whole-council") if key in (None, WHOLE_COUNCIL) else t(f"committee-{key}")
 
@@ -110,15 +105,15 @@ def _ask_description(t: BoundTranslator, data: dict[str, Any], today: date) -> Q
 
 
 def _ask_committee(t: BoundTranslator, data: dict[str, Any], today: date) -> Question:
-    buttons = [(t(f"committee-{key.value}"), ActionCommittee(key=key.value).pack()) for key in CommitteeKey]
+    buttons = committee_buttons(t, lambda key: ActionCommittee(key=key).pack())
     buttons.append((t("action-whole-council"), ActionCommittee(key=WHOLE_COUNCIL).pack()))
-    return t("action-ask-committee"), keyboard(_pairs(buttons))
+    return t("action-ask-committee"), keyboard(in_rows(buttons, 2))
 
 
 def _ask_programme(t: BoundTranslator, data: dict[str, Any], today: date) -> Question:
     buttons = [(t(f"programme-{key}"), ActionProgramme(key=key).pack()) for key in PROGRAMME_KEYS]
     buttons.append((t("action-no-programme"), ActionProgramme(key=NO_PROGRAMME).pack()))
-    return t("action-ask-programme"), keyboard(_pairs(buttons))
+    return t("action-ask-programme"), keyboard(in_rows(buttons, 2))
 
 
 def _ask_date(t: BoundTranslator, data: dict[str, Any], today: date) -> Question:

@@ -15,8 +15,6 @@ from aiogram import Router
 from handlers.admin import appoint, import_regions, other_input
 from handlers.admin.appoint_view import (
     ALL_AGENCIES,
-    MATCHES_SHOWN,
-    QUERY_LIMIT,
     AgencyPick,
     Appoint,
     AppointConfirm,
@@ -42,6 +40,7 @@ from handlers.admin.import_regions import (
     problem_text,
     report_text,
 )
+from handlers.steps import MATCHES_SHOWN, QUERY_LIMIT
 
 __all__ = [
     "ALL_AGENCIES",

@@ -15,8 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.admin.appoint_view import (
     ALL_AGENCIES,
-    MATCHES_SHOWN,
-    QUERY_LIMIT,
     AgencyPick,
     Appoint,
     AppointConfirm,
@@ -34,6 +32,7 @@ from handlers.admin.appoint_view import (
 )
 from handlers.forms import confirmation, pressed
 from handlers.menu import MenuPress
+from handlers.steps import neighbourhood_matches, searchable, the_one_named, typed_phone
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer, display_phone
 from services.appointing import appointable_roles, counties_for, may_appoint_in, provinces_for
@@ -41,9 +40,7 @@ from services.authz import Actor, PermissionDenied, UnknownScope
 from services.clock import Clock
 from services.council import list_agencies
 from services.i18n import BoundTranslator
-from services.identity_validation import InvalidPhone, normalize_mobile
 from services.persian import normalize_text
-from services.regions import find_neighbourhoods, normalize_code
 from services.roles import SCOPE_OF_ROLE, RoleError, UnknownPerson, grant_role, revoke_role
 
 
@@ -79,11 +76,7 @@ async def revoke(
 async def got_phone(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
 ) -> None:
-    raw = message.contact.phone_number if message.contact else (message.text or "")
-    try:
-        phone = normalize_mobile(raw)
-    except InvalidPhone:
-        await message.answer(t("admin-bad-phone"))
+    if (phone := await typed_phone(message, t, "admin-bad-phone")) is None:
         return
     data = await state.update_data(phone=phone)
     roles = await appointable_roles(session, Actor.from_viewer(viewer))
@@ -216,12 +209,12 @@ async def got_neighbourhood(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: BoundTranslator
 ) -> None:
     query = normalize_text(message.text or "")
-    if len(query) > QUERY_LIMIT or not any(c.isalnum() for c in query):
+    if not searchable(query):
         await message.answer(t("admin-ask-neighbourhood"))
         return
     data = await state.get_data()
     role, actor = Role(data["role"]), Actor.from_viewer(viewer)
-    found = await find_neighbourhoods(session, query, limit=MATCHES_SHOWN)
+    found = await neighbourhood_matches(session, query)
     if not found:
         await message.answer(t("admin-no-neighbourhood", query=query))
         return
@@ -229,9 +222,7 @@ async def got_neighbourhood(
     if not matches:
         await message.answer(t("admin-outside-scope"))
         return
-    exact = [m for m in matches if m.code == normalize_code(query) or m.score >= 1.0]
-    if len(exact) == 1:
-        match = exact[0]
+    if (match := the_one_named(matches, query)) is not None:
         await _choose_neighbourhood(
             message, state, session, viewer, t, match.name, match.code, match.county_name
         )

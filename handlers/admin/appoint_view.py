@@ -9,6 +9,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers.keyboards import in_rows
+from handlers.liaisons import agency_name
+from handlers.steps import match_button
 from models.identity import Role, ScopeKind
 from services.accounts import display_phone
 from services.appointing import Place
@@ -17,8 +20,6 @@ from services.i18n import BoundTranslator
 from services.regions import NeighbourhoodMatch
 from services.roles import RoleChange
 
-QUERY_LIMIT = 150
-MATCHES_SHOWN = 5
 ALL_AGENCIES = "*"
 
 
@@ -54,9 +55,7 @@ class AppointConfirm(CallbackData, prefix="ad_ok"):
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, per_row))
 
 
 def roles_keyboard(roles: list[Role], t: BoundTranslator) -> InlineKeyboardMarkup:
@@ -81,19 +80,9 @@ def places_keyboard(places: list[Place]) -> InlineKeyboardMarkup:
 
 def neighbourhoods_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslator) -> InlineKeyboardMarkup:
     return _rows(
-        [
-            InlineKeyboardButton(
-                text=t("join-match-button", name=m.name, county=m.county_name),
-                callback_data=NeighbourhoodPick(id=m.id).pack(),
-            )
-            for m in matches
-        ],
+        [match_button(m, t, NeighbourhoodPick(id=m.id)) for m in matches],
         1,
     )
-
-
-def agency_name(agency: AgencyView, t: BoundTranslator) -> str:
-    return agency.name_fa if t.locale == "fa" else agency.name_en
 
 
 def agencies_keyboard(agencies: list[AgencyView], mode: str, t: BoundTranslator) -> InlineKeyboardMarkup:

@@ -43,6 +43,7 @@ from handlers.council.shared import (
     member_name,
     reopen_seat_choice,
     summary,
+    typed_name,
 )
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "setup",
     "skip_keyboard",
     "summary",
+    "typed_name",
 ]
 
 

@@ -29,31 +29,24 @@ from handlers.council.buttons import (
     position_keyboard,
     skip_keyboard,
 )
-from handlers.council.shared import NAME_LIMIT, member_name, reopen_seat_choice, summary
-from handlers.forms import confirmation, pressed, reask
+from handlers.council.shared import MemberFormSteps, summary, typed_name
+from handlers.forms import confirmation, pressed
 from handlers.keyboards import drop_buttons
 from handlers.menu import AnyMenuPress
+from handlers.steps import typed_phone
 from models.council import CommitteeKey, CouncilPosition
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
 from services.clock import Clock
 from services.council import (
     AlreadyMember,
-    HeadSeatTaken,
     MemberInactive,
     MemberView,
-    PositionTaken,
     UnknownMember,
     edit_member,
     get_member,
 )
 from services.i18n import BoundTranslator
-from services.identity_validation import (
-    InvalidNationalCode,
-    InvalidPhone,
-    normalize_mobile,
-    normalize_national_code,
-)
 
 # The form's data key of each editable field, and the service's (`edit_member`) argument for it.
 _CHANGES = {"name": "full_name", "phone": "phone", "position": "position", "national_code": "national_code"}
@@ -68,6 +61,9 @@ class EditMemberForm(StatesGroup):
     head = State()
     national_code = State()
     confirm = State()
+
+
+_STEPS = MemberFormSteps(EditMemberForm, "member-edit-bad-national-code", "button-clear-national-code")
 
 
 def edit_fields_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
@@ -202,19 +198,13 @@ async def _edit_summary(
 
 
 async def edit_got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    name = member_name(message.text or "")
-    if name is None:
-        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+    if (name := await typed_name(message, t)) is None:
         return
     await _edit_summary(message, state, t, "name", name=name)
 
 
 async def edit_got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    raw = message.contact.phone_number if message.contact else (message.text or "")
-    try:
-        phone = normalize_mobile(raw)
-    except InvalidPhone:
-        await message.answer(t("member-bad-phone"))
+    if (phone := await typed_phone(message, t)) is None:
         return
     await _edit_summary(message, state, t, "phone", phone=phone)
 
@@ -261,13 +251,7 @@ async def edit_got_head(
 
 
 async def edit_got_national_code(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    try:
-        code = normalize_national_code(message.text or "")
-    except InvalidNationalCode:
-        await message.answer(
-            t("member-edit-bad-national-code"),
-            reply_markup=skip_keyboard(t, "button-clear-national-code"),
-        )
+    if (code := await _STEPS.typed_national_code(message, t)) is None:
         return
     await _edit_summary(message, state, t, "national_code", national_code=code)
 
@@ -288,50 +272,30 @@ async def edit_confirmed(
 ) -> None:
     if (done := await confirmation(query, callback_data.save, state, t)) is None:
         return
-    message, data = done.message, done.data
-    reply: str
+    data = done.data
     try:
-        member = await edit_member(
-            session,
-            actor=Actor.from_viewer(viewer),
-            member_id=data["member_id"],
-            now=clock(),
-            **member_changes(data),
+        await _STEPS.save(
+            done,
+            state,
+            t,
+            lambda: edit_member(
+                session,
+                actor=Actor.from_viewer(viewer),
+                member_id=data["member_id"],
+                now=clock(),
+                **member_changes(data),
+            ),
+            saved="member-edited",
+            refusals={MemberInactive: "member-edit-unavailable", UnknownMember: "member-edit-unavailable"},
         )
-    except (HeadSeatTaken, PositionTaken) as taken:
-        committees = data.get("committees", [])
-        await reopen_seat_choice(
-            taken, message, state, committees, t, head=EditMemberForm.head, position=EditMemberForm.position
-        )
-        return
     except AlreadyMember:
+        # The new phone is another member's: back to the phone step, the rest of the form kept.
         await state.set_state(EditMemberForm.phone)
-        await message.answer(t("member-edit-phone-taken"))
-        return
-    except (MemberInactive, UnknownMember):
-        reply = t("member-edit-unavailable")
-    except PermissionDenied:
-        # Kept here: the button was answered already, and the form ends with this one message.
-        reply = t("council-not-manager")
-    else:
-        reply = t("member-edited", name=member.full_name or data["name"])
-    await state.clear()
-    await message.answer(reply)
+        await done.message.answer(t("member-edit-phone-taken"))
 
 
 async def edit_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    current = await state.get_state()
-    if current == EditMemberForm.name.state:
-        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
-    elif current == EditMemberForm.phone.state:
-        await message.answer(t("member-bad-phone"))
-    elif current == EditMemberForm.national_code.state:
-        await message.answer(
-            t("member-edit-bad-national-code"),
-            reply_markup=skip_keyboard(t, "button-clear-national-code"),
-        )
-    else:
-        await reask(message, state, t("council-use-buttons"))
+    await _STEPS.expects_something_else(message, state, t)
 
 
 def setup() -> Router:

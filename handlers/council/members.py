@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council.buttons import DeactivateMember, EditMember
 from handlers.council.shared import managed_neighbourhood
-from handlers.keyboards import message_of
+from handlers.forms import pressed
 from handlers.menu import MenuPress
 from services.accounts import Viewer, display_phone
 from services.authz import Actor, PermissionDenied
@@ -118,8 +118,7 @@ async def deactivate(
         # On the button itself, unlike handlers.errors' answer below it.
         await query.answer(t("council-not-manager"), show_alert=True)
         return
-    await query.answer()
-    if (message := message_of(query)) is not None:
+    if (message := await pressed(query)) is not None:
         await message.answer(t("member-deactivated", name=member.full_name or "—"))
 
 

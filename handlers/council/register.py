@@ -23,27 +23,16 @@ from handlers.council.buttons import (
     position_keyboard,
     skip_keyboard,
 )
-from handlers.council.shared import (
-    NAME_LIMIT,
-    managed_neighbourhood,
-    member_name,
-    reopen_seat_choice,
-    summary,
-)
-from handlers.forms import ask_next, confirmation, pressed, reask
+from handlers.council.shared import MemberFormSteps, managed_neighbourhood, summary, typed_name
+from handlers.forms import ask_next, confirmation, pressed
 from handlers.menu import MenuPress
+from handlers.steps import typed_phone
 from models.council import CommitteeKey, CouncilPosition
 from services.accounts import Viewer
-from services.authz import Actor, PermissionDenied
+from services.authz import Actor
 from services.clock import Clock
-from services.council import AlreadyMember, HeadSeatTaken, PositionTaken, register_member
+from services.council import AlreadyMember, register_member
 from services.i18n import BoundTranslator
-from services.identity_validation import (
-    InvalidNationalCode,
-    InvalidPhone,
-    normalize_mobile,
-    normalize_national_code,
-)
 
 
 class AddMember(StatesGroup):
@@ -54,6 +43,9 @@ class AddMember(StatesGroup):
     head = State()
     national_code = State()
     confirm = State()
+
+
+_STEPS = MemberFormSteps(AddMember, "member-bad-national-code", "button-skip")
 
 
 async def add_member(message: Message, state: FSMContext, viewer: Viewer, t: BoundTranslator) -> None:
@@ -68,9 +60,7 @@ async def add_member(message: Message, state: FSMContext, viewer: Viewer, t: Bou
 
 
 async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    name = member_name(message.text or "")
-    if name is None:
-        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
+    if (name := await typed_name(message, t)) is None:
         return
     await state.update_data(name=name)
     await state.set_state(AddMember.phone)
@@ -78,11 +68,7 @@ async def got_name(message: Message, state: FSMContext, t: BoundTranslator) -> N
 
 
 async def got_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    raw = message.contact.phone_number if message.contact else (message.text or "")
-    try:
-        phone = normalize_mobile(raw)
-    except InvalidPhone:
-        await message.answer(t("member-bad-phone"))
+    if (phone := await typed_phone(message, t)) is None:
         return
     data = await state.update_data(phone=phone)
     await state.set_state(AddMember.position)
@@ -143,10 +129,7 @@ async def _show_summary(message: Message, state: FSMContext, t: BoundTranslator)
 
 
 async def got_national_code(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    try:
-        code = normalize_national_code(message.text or "")
-    except InvalidNationalCode:
-        await message.answer(t("member-bad-national-code"), reply_markup=skip_keyboard(t))
+    if (code := await _STEPS.typed_national_code(message, t)) is None:
         return
     await state.update_data(national_code=code)
     await _show_summary(message, state, t)
@@ -169,10 +152,12 @@ async def confirmed(
 ) -> None:
     if (done := await confirmation(query, callback_data.save, state, t)) is None:
         return
-    message, data = done.message, done.data
-    reply: str
-    try:
-        member = await register_member(
+    data = done.data
+    await _STEPS.save(
+        done,
+        state,
+        t,
+        lambda: register_member(
             session,
             actor=Actor.from_viewer(viewer),
             neighbourhood_id=data["neighbourhood_id"],
@@ -183,34 +168,14 @@ async def confirmed(
             committees=data.get("committees", []),
             head_of=data.get("head_of"),
             national_code=data.get("national_code"),
-        )
-    except (HeadSeatTaken, PositionTaken) as taken:
-        committees = data.get("committees", [])
-        await reopen_seat_choice(
-            taken, message, state, committees, t, head=AddMember.head, position=AddMember.position
-        )
-        return
-    except AlreadyMember:
-        reply = t("member-already")
-    except PermissionDenied:
-        # Kept here: the button was answered already, and the form ends with this one message.
-        reply = t("council-not-manager")
-    else:
-        reply = t("member-saved", name=member.full_name or data["name"])
-    await state.clear()
-    await message.answer(reply)
+        ),
+        saved="member-saved",
+        refusals={AlreadyMember: "member-already"},
+    )
 
 
 async def form_expects_something_else(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    current = await state.get_state()
-    if current == AddMember.name.state:
-        await message.answer(t("member-bad-name", limit=NAME_LIMIT))
-    elif current == AddMember.phone.state:
-        await message.answer(t("member-bad-phone"))
-    elif current == AddMember.national_code.state:
-        await message.answer(t("member-bad-national-code"), reply_markup=skip_keyboard(t))
-    else:
-        await reask(message, state, t("council-use-buttons"))
+    await _STEPS.expects_something_else(message, state, t)
 
 
 def setup() -> Router:

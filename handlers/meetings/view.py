@@ -12,8 +12,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.jalali_calendar import CalendarPress
+from handlers.keyboards import committee_keyboard as every_committee
 from handlers.keyboards import keyboard
-from models.council import CommitteeKey
 from models.resolutions import MeetingKind
 from services.i18n import BoundTranslator
 from services.jalali import format_jalali_date
@@ -66,11 +66,7 @@ def kind_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 
 
 def committee_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    buttons = [
-        (t(f"committee-{key.value}"), MeetingCommitteePick(committee=key.value).pack())
-        for key in CommitteeKey
-    ]
-    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return every_committee(t, lambda key: MeetingCommitteePick(committee=key).pack())
 
 
 def attendance_keyboard(

@@ -31,7 +31,8 @@ from handlers.profile.edit import (
     ask_value,
     programmes_keyboard,
 )
-from handlers.profile.read import EDIT_ARGS, MATCHES_SHOWN, QUERY_LIMIT, neighbourhoods_keyboard
+from handlers.profile.read import EDIT_ARGS, neighbourhoods_keyboard
+from handlers.steps import MATCHES_SHOWN, QUERY_LIMIT
 
 __all__ = [
     "CLEAR_MARKS",

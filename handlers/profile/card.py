@@ -9,6 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.keyboards import in_rows
 from models.identity import Role, ScopeKind
 from services.accounts import Viewer
 from services.authz import Actor, PermissionDenied
@@ -134,7 +135,7 @@ def edit_keyboard(neighbourhood_id: int, t: BoundTranslator) -> InlineKeyboardMa
         )
         for field in EDITABLE_FIELDS
     ]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 async def send_profile(

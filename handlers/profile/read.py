@@ -7,34 +7,27 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
 from handlers.forms import pressed
 from handlers.menu import MenuPress
 from handlers.profile.card import ProfileForm, ProfileOpen, send_profile
+from handlers.steps import match_button, neighbourhood_matches, searchable, the_one_named
 from services.accounts import Viewer
 from services.authz import OFFICIALS
 from services.i18n import BoundTranslator
 from services.persian import normalize_text
-from services.regions import NeighbourhoodMatch, find_neighbourhoods, normalize_code
+from services.regions import NeighbourhoodMatch
 
-QUERY_LIMIT = 150
-MATCHES_SHOWN = 5
 EDIT_ARGS = frozenset({"edit", "ویرایش"})
 
 
 def neighbourhoods_keyboard(matches: list[NeighbourhoodMatch], t: BoundTranslator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("join-match-button", name=match.name, county=match.county_name),
-                    callback_data=ProfileOpen(neighbourhood_id=match.id).pack(),
-                )
-            ]
-            for match in matches
+            [match_button(match, t, ProfileOpen(neighbourhood_id=match.id))] for match in matches
         ]
     )
 
@@ -50,18 +43,17 @@ async def _find_and_show(
     """An official named a neighbourhood by code or name: show it, offer the matches, or ask again."""
     query = normalize_text(text)
     await state.set_state(ProfileForm.neighbourhood)
-    if len(query) > QUERY_LIMIT or not any(c.isalnum() for c in query):
+    if not searchable(query):
         await message.answer(t("profile-ask-neighbourhood"))
         return
-    matches = await find_neighbourhoods(session, query, limit=MATCHES_SHOWN)
+    matches = await neighbourhood_matches(session, query)
     if not matches:
         await message.answer(t("profile-no-match", query=query))
         return
     # A code, or a name that only one neighbourhood has exactly: no need to ask.
-    exact = [m for m in matches if m.code == normalize_code(query) or m.score >= 1.0]
-    if len(exact) == 1:
+    if (named := the_one_named(matches, query)) is not None:
         await state.clear()
-        await send_profile(message, session, viewer, exact[0].id, t)
+        await send_profile(message, session, viewer, named.id, t)
         return
     await message.answer(t("profile-pick"), reply_markup=neighbourhoods_keyboard(matches, t))
 

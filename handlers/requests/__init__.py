@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.keyboards import committee_keyboard  # re-exported: its home before handlers.keyboards
 from handlers.requests import closing, commands, duplicate, form, tracking
 from handlers.requests.closing import FixedAnswer, Rating
 from handlers.requests.form import route_request_text, start_request_form, submit_emergency
@@ -20,7 +21,8 @@ from handlers.requests.shared import (
     ExtrasDone,
     Privacy,
     RequestForm,
-    committee_keyboard,
+    daily_limit_text,
+    not_now_text,
     track_text,
 )
 from handlers.requests.tracking import TrackForm, TrackPick, show_my_requests
@@ -36,6 +38,8 @@ __all__ = [
     "TrackForm",
     "TrackPick",
     "committee_keyboard",
+    "daily_limit_text",
+    "not_now_text",
     "route_request_text",
     "setup",
     "show_my_requests",

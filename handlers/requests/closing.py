@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed
 from handlers.keyboards import drop_buttons
+from handlers.requests.shared import not_now_text
 from services.accounts import Viewer
 from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
@@ -65,9 +66,7 @@ async def fixed_answer(
         await query.answer(t("request-not-found"), show_alert=True)
         return
     except InvalidTransition as error:
-        await query.answer(
-            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-        )
+        await query.answer(not_now_text(t, error), show_alert=True)
         await drop_buttons(query)
         return
     message = await pressed(query, drop=True)
@@ -106,9 +105,7 @@ async def rated(
         await query.answer(t("request-not-found"), show_alert=True)
         return
     except InvalidTransition as error:
-        await query.answer(
-            t("request-invalid-state", status=t(f"request-status-{error.status.value}")), show_alert=True
-        )
+        await query.answer(not_now_text(t, error), show_alert=True)
         return
     if (message := await pressed(query, drop=True)) is not None:
         await message.answer(t("request-rated", rating=callback_data.stars))

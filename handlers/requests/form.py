@@ -6,6 +6,7 @@ with words written before it (`route_request_text`)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from aiogram import F, Router
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers.forms import pressed, reask, stale_buttons
-from handlers.keyboards import keyboard
+from handlers.keyboards import committee_keyboard, keyboard
 from handlers.menu import AnyMenuPress, main_menu
 from handlers.reach import holder_lines
 from handlers.requests.duplicate import offer_similar
@@ -27,7 +28,7 @@ from handlers.requests.shared import (
     Privacy,
     RequestForm,
     ask_extras,
-    committee_keyboard,
+    daily_limit_text,
 )
 from models.council import CommitteeKey
 from services.accounts import Viewer
@@ -43,6 +44,7 @@ from services.requests import (
     NotAResident,
     Photo,
     RoutingModel,
+    Submitted,
     TextTooLong,
     TextTooShort,
     check_can_submit,
@@ -76,7 +78,7 @@ async def start_request_form(
         await message.answer(t("request-need-join"))
         return
     except DailyLimitReached as error:
-        await message.answer(t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t))
+        await message.answer(daily_limit_text(t, error))
         return
     await state.set_state(RequestForm.text)
     await state.update_data(photos=[])
@@ -173,20 +175,11 @@ async def submit_emergency(
         await state.get_data(), text=text, committee=CommitteeKey.CRISIS, anonymous=False, emergency=True
     )
     assert viewer.person_id is not None
-    try:
-        submitted = await submit_request(
-            session,
-            translator,
-            person_id=viewer.person_id,
-            draft=draft,
-            now=clock(),
-            sms=settings.sms_policy(),
-        )
-    except NotAResident:
-        await state.clear()
-        await message.answer(t("request-need-join"))
+    sending = submit_request(
+        session, translator, person_id=viewer.person_id, draft=draft, now=clock(), sms=settings.sms_policy()
+    )
+    if (submitted := await _submitted(message, state, t, sending)) is None:
         return
-    await state.clear()
     if submitted.attached:
         # The same emergency again: it joined the first (the numbers went out above anyway).
         await message.answer(
@@ -349,24 +342,16 @@ async def privacy_chosen(
         anonymous=callback_data.anonymous,
     )
     assert viewer.person_id is not None
-    try:
-        submitted = await submit_request(
-            session,
-            translator,
-            person_id=viewer.person_id,
-            draft=draft,
-            now=clock(),
-            daily_limit=settings.request_daily_limit,
-        )
-    except NotAResident:
-        await state.clear()
-        await message.answer(t("request-need-join"))
+    sending = submit_request(
+        session,
+        translator,
+        person_id=viewer.person_id,
+        draft=draft,
+        now=clock(),
+        daily_limit=settings.request_daily_limit,
+    )
+    if (submitted := await _submitted(message, state, t, sending)) is None:
         return
-    except DailyLimitReached as error:
-        await state.clear()
-        await message.answer(t("request-daily-limit", limit=error.limit))
-        return
-    await state.clear()
     await message.answer(
         t(
             "request-submitted",
@@ -377,6 +362,25 @@ async def privacy_chosen(
         + holder_lines(t, submitted.holder),
         reply_markup=await main_menu(session, viewer, t),
     )
+
+
+async def _submitted(
+    message: Message, state: FSMContext, t: BoundTranslator, submitting: Awaitable[Submitted]
+) -> Submitted | None:
+    """The request sent by `submitting` (`submit_request`); the form ends either way. None after
+    saying why it could not go: no longer a resident, or the day's requests used up meanwhile."""
+    try:
+        submitted = await submitting
+    except NotAResident:
+        await state.clear()
+        await message.answer(t("request-need-join"))
+        return None
+    except DailyLimitReached as error:
+        await state.clear()
+        await message.answer(t("request-daily-limit", limit=error.limit))
+        return None
+    await state.clear()
+    return submitted
 
 
 def _photo_of(message: Message, viewer: Viewer) -> Photo | None:

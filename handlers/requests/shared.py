@@ -1,23 +1,24 @@
-"""What the request flows share: the request form's states and buttons, the committee keyboard
-(also the inbox's, for rerouting), a request's card as the tracker sees it (also the inbox's
-card), and the «photos or a location?» question that both the committee step and the
-follow-or-new choice lead to."""
+"""What the request flows share: the request form's states and buttons, a request's card as the
+tracker sees it (also the inbox's card), the «photos or a location?» question that both the
+committee step and the follow-or-new choice lead to, and two refusals said in several places: the
+day's requests used up (`daily_limit_text`) and a step the request's status no longer allows
+(`not_now_text`). The committee keyboard is `handlers.keyboards.committee_keyboard`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Message
 
 from handlers.keyboards import keyboard
-from models.council import CommitteeKey
+from services.emergency import emergency_numbers_text
 from services.i18n import BoundTranslator
 from services.jalali import format_datetime
 from services.requests import (
     MAX_PHOTOS,
+    DailyLimitReached,
+    InvalidTransition,
     RequestStatusView,
     RequestView,
     describe_history,
@@ -54,12 +55,6 @@ class Privacy(CallbackData, prefix="rqp"):
     anonymous: bool
 
 
-def committee_keyboard(t: BoundTranslator, pack: Any) -> InlineKeyboardMarkup:
-    """Every committee as a button, two a row (crisis last)."""
-    buttons = [(t(f"committee-{key.value}"), pack(key.value)) for key in CommitteeKey]
-    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
 def track_text(t: BoundTranslator, view: RequestView | RequestStatusView) -> str:
     if isinstance(view, RequestStatusView):
         # Not theirs, not followed, not handled by them: the status and the dates, nothing else.
@@ -82,3 +77,15 @@ async def ask_extras(message: Message, state: FSMContext, t: BoundTranslator) ->
         t("request-ask-extras", max=MAX_PHOTOS),
         reply_markup=keyboard([[(t("request-button-next"), ExtrasDone().pack())]]),
     )
+
+
+def daily_limit_text(t: BoundTranslator, error: DailyLimitReached) -> str:
+    """No more requests today, said before the form starts: with the emergency numbers, since an
+    emergency can't wait for tomorrow."""
+    return t("request-daily-limit", limit=error.limit) + "\n\n" + emergency_numbers_text(t)
+
+
+def not_now_text(t: BoundTranslator, error: InvalidTransition) -> str:
+    """A step the request's status no longer allows (a button pressed twice, or after someone
+    else moved it on): the status it has now."""
+    return t("request-invalid-state", status=t(f"request-status-{error.status.value}"))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
 from handlers.forms import confirmation, pressed
-from handlers.keyboards import drop_buttons, keyboard, message_of
+from handlers.keyboards import committee_buttons, drop_buttons, in_rows, keyboard, message_of
 from handlers.liaisons import agency_name
 from handlers.menu import AnyMenuPress
 from handlers.reach import DeepLink, told_lines
@@ -30,7 +30,6 @@ from handlers.resolutions.keyboards import (
     ResponsibleKindPick,
     ResponsiblePick,
     confirm_keyboard,
-    in_rows,
     meeting_offer_keyboard,
     responsible_kind_keyboard,
 )
@@ -185,9 +184,7 @@ async def _candidates(
     """The buttons of who may answer for the resolution, of the kind chosen (no members when the
     council can't be listed)."""
     if kind is ResponsibleKind.COMMITTEE:
-        return [
-            (t(f"committee-{key.value}"), ResponsiblePick(value=key.value).pack()) for key in CommitteeKey
-        ]
+        return committee_buttons(t, lambda key: ResponsiblePick(value=key).pack())
     if kind is ResponsibleKind.AGENCY:
         return [
             (agency_name(agency, t), ResponsiblePick(value=str(agency.id)).pack())

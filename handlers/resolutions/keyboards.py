@@ -8,7 +8,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.keyboards import keyboard
+from handlers.keyboards import in_rows, keyboard
 from models.resolutions import ResolutionPriority, ResolutionStatus, ResponsibleKind
 from services.i18n import BoundTranslator
 
@@ -90,11 +90,6 @@ class StatusPick(CallbackData, prefix="rs_st"):
 
 class SkipNote(CallbackData, prefix="rs_nonote"):
     pass
-
-
-def in_rows(buttons: list[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
-    """`buttons` laid out `per_row` to a row."""
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def responsible_kind_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:

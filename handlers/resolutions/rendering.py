@@ -11,13 +11,12 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.council import managed_neighbourhood
-from handlers.keyboards import keyboard
+from handlers.keyboards import committee_buttons, in_rows, keyboard
 from handlers.resolutions.keyboards import (
     AddResolution,
     CommitteeFilter,
     OpenResolution,
     ResolutionList,
-    in_rows,
 )
 from models.council import CommitteeKey
 from models.identity import Role, ScopeKind
@@ -73,11 +72,9 @@ def council_neighbourhood(viewer: Viewer) -> int | None:
 
 def committee_keyboard(t: BoundTranslator, nid: int, flt: str) -> InlineKeyboardMarkup:
     """The committees to narrow a neighbourhood's list to, and «all committees»."""
-    buttons = [
-        (t(f"committee-{key.value}"), ResolutionList(scope="n", nid=nid, flt=flt, com=key.value).pack())
-        for key in CommitteeKey
-    ]
-    rows = in_rows(buttons, 2)
+    rows = in_rows(
+        committee_buttons(t, lambda key: ResolutionList(scope="n", nid=nid, flt=flt, com=key).pack()), 2
+    )
     rows.append([(t("resolutions-all-committees"), ResolutionList(scope="n", nid=nid, flt=flt).pack())])
     return keyboard(rows)
 

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher import build_dispatcher
 from bot.fsm_storage import SqlAlchemyStorage
 from bot.settings import Settings
-from models import Platform
+from models import Neighbourhood, Platform
+from services.authz import OPERATOR
 from services.clock import fixed_clock
+from services.council import register_member
 from services.i18n import Translator
 from tests.handlers.harness import NOW, RecordingSession, UpdateFactory, make_test_bot
 
@@ -65,6 +67,36 @@ def make_harness(session_factory: async_sessionmaker[AsyncSession], **settings: 
     )
 
 
+async def add_varamin(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """Another county of the province تهران, ورامین, with one neighbourhood: قلعه‌نو (3001)."""
+    from models import County, NeighbourhoodKind, Province
+
+    async with session_factory() as session, session.begin():
+        tehran = await session.scalar(select(Province).where(Province.name == "تهران"))
+        assert tehran is not None
+        session.add(
+            Neighbourhood(
+                county=County(province=tehran, name="ورامین"),
+                name="قلعه‌نو",
+                code="3001",
+                kind=NeighbourhoodKind.URBAN,
+            )
+        )
+
+
+def fa(harness: Harness, key: str, **args: Any) -> str:
+    """The catalog's Persian text for `key`: what the bot says to a person who chose فارسی."""
+    return harness.translator.get("fa", key, **args)
+
+
+async def neighbourhood_id(harness: Harness, code: str = "1001") -> int:
+    """The id of the neighbourhood with this code."""
+    async with harness.session_factory() as session:
+        found = await session.scalar(select(Neighbourhood.id).where(Neighbourhood.code == code))
+    assert found is not None
+    return found
+
+
 def resident(user_id: int = 42, language_code: str | None = None) -> User:
     return User(id=user_id, is_bot=False, first_name="Zahra", language_code=language_code)
 
@@ -81,3 +113,26 @@ async def add_neighbourhood(session_factory: async_sessionmaker[AsyncSession], c
         province = Province(name="تهران")
         county = County(province=province, name="ری")
         session.add(Neighbourhood(county=county, name="دولت‌آباد", code=code, kind=NeighbourhoodKind.URBAN))
+
+
+async def seat_member(
+    session_factory: async_sessionmaker[AsyncSession],
+    phone: str,
+    name: str,
+    *,
+    neighbourhood_id: int = 1,
+    **seat: Any,
+) -> int:
+    """A council member registered by the operator before the test's own steps (`seat`:
+    `register_member`'s committees, head_of, national_code); the member's id."""
+    async with session_factory() as session:
+        view = await register_member(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=neighbourhood_id,
+            full_name=name,
+            phone=phone,
+            now=NOW,
+            **seat,
+        )
+    return view.id

@@ -20,21 +20,16 @@ from models import (
     ResolutionUpdate,
     ResponsibleKind,
 )
-from services.authz import OPERATOR
-from services.council import register_member
 from services.jalali import tehran_today
 from services.persian import to_persian_digits
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, count, resident, seat_member
+from tests.handlers.conftest import fa as t
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 
 MEMBER_PHONE = "09121110002"
 RESIDENT_PHONE = "09124440009"
 TODAY = tehran_today(NOW)
-
-
-def t(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def jalali(days_ago: int, digits: str = "fa") -> str:
@@ -190,16 +185,7 @@ async def test_the_manager_logs_a_public_action_that_completes_a_resolution(harn
 
 async def test_a_member_logs_an_internal_action_by_the_menu_button_with_today(harness: Harness) -> None:
     await manager(harness)
-    async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="عضو شورا",
-            phone=MEMBER_PHONE,
-            now=NOW,
-            committees=[CommitteeKey.CULTURE],
-        )
+    await seat_member(harness.session_factory, MEMBER_PHONE, "عضو شورا", committees=[CommitteeKey.CULTURE])
     member = resident(user_id=610)
     await onboard(harness, member, MEMBER_PHONE)
     await harness.send(harness.updates.message(member, text=t(harness, "menu-action")))
@@ -230,16 +216,7 @@ async def test_a_member_logs_an_internal_action_by_the_menu_button_with_today(ha
 
 async def test_a_member_can_link_but_not_complete_a_resolution_of_another_committee(harness: Harness) -> None:
     await manager(harness)
-    async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="عضو شورا",
-            phone=MEMBER_PHONE,
-            now=NOW,
-            committees=[CommitteeKey.CULTURE],
-        )
+    await seat_member(harness.session_factory, MEMBER_PHONE, "عضو شورا", committees=[CommitteeKey.CULTURE])
     resolution_id = await add_resolution(harness, "تعمیر چراغ‌های کوچه", CommitteeKey.SERVICES)
     member = resident(user_id=610)
     await onboard(harness, member, MEMBER_PHONE)

@@ -21,7 +21,7 @@ from models import (
 )
 from services.authz import OPERATOR
 from services.roles import grant_role, revoke_role
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, count, fa, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 from tests.handlers.test_join import add_regions
@@ -37,10 +37,6 @@ REGIONS_CSV = (
     "تهران,شهر ری,روستای کهریزک,1002,روستایی\n"
     "تهران,اسلامشهر,واوان,3101,urban\n"
 )
-
-
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def inline_buttons(harness: Harness) -> list[tuple[str, str]]:

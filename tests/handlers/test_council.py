@@ -17,9 +17,8 @@ from models import (
     ScopeKind,
 )
 from services.authz import OPERATOR
-from services.council import register_member
 from services.roles import NAME_MAX_LENGTH, grant_role
-from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
+from tests.handlers.conftest import Harness, add_neighbourhood, count, resident, seat_member
 from tests.handlers.harness import NOW
 
 MANAGER_PHONE = "09120000011"
@@ -31,7 +30,8 @@ async def onboard(harness: Harness, user: User, phone: str) -> None:
     await harness.send(harness.updates.contact(user, phone, contact_user_id=user.id))
 
 
-async def manager(harness: Harness) -> User:
+async def appoint_manager(harness: Harness) -> None:
+    """Neighbourhood 1001, and MANAGER_PHONE its manager (appointed by the operator)."""
     await add_neighbourhood(harness.session_factory)
     async with harness.session_factory() as session:
         await grant_role(
@@ -43,6 +43,11 @@ async def manager(harness: Harness) -> User:
             scope_name_or_code="1001",
             now=NOW,
         )
+
+
+async def manager(harness: Harness) -> User:
+    """The manager of 1001, who has opened the bot and shared their contact."""
+    await appoint_manager(harness)
     user = resident(user_id=500)
     await onboard(harness, user, MANAGER_PHONE)
     assert harness.translator.get("fa", "role-manager") in harness.last_text()
@@ -159,16 +164,14 @@ async def test_members_list_and_staffing(harness: Harness) -> None:
     async with harness.session_factory() as session:
         neighbourhood_id = await session.scalar(select(Neighbourhood.id))
         assert neighbourhood_id is not None
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood_id,
-            full_name="زهرا احمدی",
-            phone="09121110003",
-            now=NOW,
-            committees=[CommitteeKey.HEALTH],
-            head_of=CommitteeKey.HEALTH,
-        )
+    await seat_member(
+        harness.session_factory,
+        "09121110003",
+        "زهرا احمدی",
+        neighbourhood_id=neighbourhood_id,
+        committees=[CommitteeKey.HEALTH],
+        head_of=CommitteeKey.HEALTH,
+    )
     await harness.send(harness.updates.message(user, text="/members"))
     text = harness.last_text()
     assert "زهرا احمدی" in text and "۰۹۱۲۱۱۱۰۰۰۳" in text
@@ -271,15 +274,13 @@ async def test_english_lists_use_english_commas(harness: Harness) -> None:
     async with harness.session_factory() as session:
         neighbourhood_id = await session.scalar(select(Neighbourhood.id))
         assert neighbourhood_id is not None
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood_id,
-            full_name="Sara",
-            phone="09121110005",
-            now=NOW,
-            committees=[CommitteeKey.HEALTH, CommitteeKey.CULTURE],
-        )
+    await seat_member(
+        harness.session_factory,
+        "09121110005",
+        "Sara",
+        neighbourhood_id=neighbourhood_id,
+        committees=[CommitteeKey.HEALTH, CommitteeKey.CULTURE],
+    )
     await harness.send(harness.updates.message(user, text="/members"))
     assert "Health & treatment, Cultural affairs" in harness.last_text()
     assert "،" not in harness.last_text()

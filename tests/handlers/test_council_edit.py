@@ -8,40 +8,18 @@ from aiogram.types import User
 from sqlalchemy import select
 
 from models import AuditEntry, CommitteeMembership, CouncilMember, Neighbourhood, Person
-from services.authz import OPERATOR
-from services.council import register_member
 from services.roles import NAME_MAX_LENGTH
-from tests.handlers.conftest import Harness, resident
-from tests.handlers.harness import NOW
+from tests.handlers.conftest import Harness, fa, neighbourhood_id, resident, seat_member
 from tests.handlers.test_council import last_keyboard, manager, onboard
 from tests.handlers.test_join import STICKER
 
 VALID_NATIONAL_CODE = "0499370899"
 
 
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
-async def neighbourhood_id(harness: Harness, code: str = "1001") -> int:
-    async with harness.session_factory() as session:
-        found = await session.scalar(select(Neighbourhood.id).where(Neighbourhood.code == code))
-    assert found is not None
-    return found
-
-
 async def add_member(harness: Harness, phone: str, name: str, code: str = "1001", **kwargs: object) -> int:
-    async with harness.session_factory() as session:
-        view = await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=await neighbourhood_id(harness, code),
-            full_name=name,
-            phone=phone,
-            now=NOW,
-            **kwargs,  # type: ignore[arg-type]
-        )
-    return view.id
+    return await seat_member(
+        harness.session_factory, phone, name, neighbourhood_id=await neighbourhood_id(harness, code), **kwargs
+    )
 
 
 async def stored(

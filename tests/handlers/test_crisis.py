@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import CrisisPeriod, OutboxMessage
 from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import fa as t
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 
@@ -19,10 +20,6 @@ FLOOD = "آب رودخانه بالا آمده؛ ساکنان کوچه‌های 
 STICKER = Sticker(
     file_id="s", file_unique_id="s", type="regular", width=1, height=1, is_animated=False, is_video=False
 )
-
-
-def t(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 async def neighbourhood_with_residents(harness: Harness) -> tuple[User, list[User]]:

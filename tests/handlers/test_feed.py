@@ -26,14 +26,11 @@ from services.authz import OPERATOR
 from services.jalali import format_jalali_date, tehran_today
 from services.requests import Photo
 from tests.handlers.conftest import Harness, resident
+from tests.handlers.conftest import fa as t
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 
 TODAY = tehran_today(NOW)
-
-
-def t(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def last_send(harness: Harness, chat_id: int) -> SendMessage:

@@ -13,15 +13,11 @@ from sqlalchemy import select, update
 from models import CitizenRequest, CommitteeKey, RequestStatus
 from services.persian import excerpt, isolate_ltr
 from services.requests import format_tracking_code
-from tests.handlers.conftest import Harness
+from tests.handlers.conftest import Harness, fa
 from tests.handlers.harness import NOW, RecordingSession
 from tests.handlers.test_requests import HEALTH_TEXT, only_request, setup_neighbourhood, submit
 
 SERVICES_TEXT = "آسفالت کوچهٔ ما از پارسال خراب شده و پر از چاله است و ماشین‌ها آسیب می‌بینند"
-
-
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def callbacks(markup: InlineKeyboardMarkup | None) -> list[str]:

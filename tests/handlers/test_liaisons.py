@@ -4,37 +4,25 @@ nobody else gets in, by command or by a forged button."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.types import User
 from sqlalchemy import select
 
-from models import County, Liaison, Neighbourhood, NeighbourhoodKind, Person, Province, Role, ScopeKind
+from models import County, Liaison, Person, Province, Role, ScopeKind
 from services.authz import OPERATOR
 from services.council import list_agencies
 from services.roles import NAME_MAX_LENGTH, grant_role
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, add_varamin, count, fa, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 from tests.handlers.test_join import STICKER, add_regions, last_buttons
 
 
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
 async def regions(harness: Harness) -> dict[str, int]:
     """Rey (دولت‌آباد 1001, کوی فردوس 1002) and Varamin (قلعه‌نو 3001) in Tehran; Kermanshah apart."""
     await add_regions(harness.session_factory)
-    async with harness.session_factory() as session, session.begin():
-        tehran = await session.scalar(select(Province).where(Province.name == "تهران"))
-        assert tehran is not None
-        session.add(
-            Neighbourhood(
-                county=County(province=tehran, name="ورامین"),
-                name="قلعه‌نو",
-                code="3001",
-                kind=NeighbourhoodKind.URBAN,
-            )
-        )
+    await add_varamin(harness.session_factory)
     async with harness.session_factory() as session:
         ids = {c.name: c.id for c in await session.scalars(select(County))}
         ids |= {p.name: p.id for p in await session.scalars(select(Province))}
@@ -42,8 +30,10 @@ async def regions(harness: Harness) -> dict[str, int]:
 
 
 async def official(
-    harness: Harness, user_id: int, phone: str, role: Role, kind: ScopeKind, where: str | None
+    harness: Harness, user_id: int, phone: str, role: Role, kind: ScopeKind, where: str | None, **grant: Any
 ) -> User:
+    """Someone given `role` over `where` by the operator (`grant`: `grant_role`'s province and
+    agency), who then opens the bot and shares their contact."""
     async with harness.session_factory() as session:
         await grant_role(
             session,
@@ -53,6 +43,7 @@ async def official(
             scope_kind=kind,
             scope_name_or_code=where,
             now=NOW,
+            **grant,
         )
     user = resident(user_id=user_id)
     await onboard(harness, user, phone)

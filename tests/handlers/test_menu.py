@@ -14,10 +14,9 @@ from sqlalchemy import event, select
 from models import CommitteeKey, Person, Role, ScopeKind
 from services.accounts import RoleGrant
 from services.authz import OPERATOR, Actor
-from services.council import register_member
 from services.requests import awaiting_answer_count
 from services.roles import grant_role
-from tests.handlers.conftest import Harness, resident
+from tests.handlers.conftest import Harness, fa, resident, seat_member
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import MANAGER_PHONE, manager, onboard
 from tests.handlers.test_join import add_regions
@@ -49,10 +48,6 @@ OFFICIAL = [
 RESIDENT = ["menu-request", "menu-my-requests", "menu-feed"]
 
 
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
 def last_menu(harness: Harness) -> list[list[str]]:
     """The rows of the last reply keyboard the bot sent (Telegram)."""
     markup = next(
@@ -64,17 +59,13 @@ def last_menu(harness: Harness) -> list[list[str]]:
 
 
 async def pre_registered_head(harness: Harness, phone: str = HEAD_PHONE) -> None:
-    async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="رئیس بهداشت",
-            phone=phone,
-            now=NOW,
-            committees=[CommitteeKey.HEALTH],
-            head_of=CommitteeKey.HEALTH,
-        )
+    await seat_member(
+        harness.session_factory,
+        phone,
+        "رئیس بهداشت",
+        committees=[CommitteeKey.HEALTH],
+        head_of=CommitteeKey.HEALTH,
+    )
 
 
 async def as_resident(harness: Harness) -> User:

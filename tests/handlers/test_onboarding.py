@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.platforms import make_bot
 from models import Account, InboxUpdate, Person, Platform, Role, RoleAssignment
-from tests.handlers.conftest import Harness, add_neighbourhood, count, resident
-from tests.handlers.harness import NOW
+from tests.handlers.conftest import Harness, add_neighbourhood, count, resident, seat_member
 
 
 async def test_start_greets_in_persian_and_asks_for_language(harness: Harness) -> None:
@@ -205,23 +204,19 @@ async def test_unknown_neighbourhood_link_is_explained(harness: Harness) -> None
 
 async def test_pre_registered_committee_head_is_recognised_on_bale(harness: Harness) -> None:
     from models import CommitteeKey, Neighbourhood
-    from services.authz import OPERATOR
-    from services.council import register_member
 
     await add_neighbourhood(harness.session_factory)
     async with harness.session_factory() as session:
         neighbourhood = await session.scalar(select(Neighbourhood))
         assert neighbourhood is not None
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood.id,
-            full_name="علی رضایی",
-            phone="09121110004",
-            now=NOW,
-            committees=[CommitteeKey.HEALTH],
-            head_of=CommitteeKey.HEALTH,
-        )
+    await seat_member(
+        harness.session_factory,
+        "09121110004",
+        "علی رضایی",
+        neighbourhood_id=neighbourhood.id,
+        committees=[CommitteeKey.HEALTH],
+        head_of=CommitteeKey.HEALTH,
+    )
     user = resident(user_id=77)
     await harness.send(harness.updates.message(user, text="/start"), bot=harness.bale)
     await harness.send(harness.updates.callback(user, "lang:fa:1"), bot=harness.bale)

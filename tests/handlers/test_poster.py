@@ -9,15 +9,11 @@ import zxingcpp
 from aiogram.methods import SendPhoto
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, User
 from PIL import Image
-from sqlalchemy import select
 
-from models import Neighbourhood, Role, ScopeKind
-from services.authz import OPERATOR
 from services.poster import POSTER_SIZE
-from services.roles import grant_role
-from tests.handlers.conftest import Harness, add_neighbourhood, resident
-from tests.handlers.harness import NOW, RecordingSession
-from tests.handlers.test_council import MANAGER_PHONE, manager, onboard
+from tests.handlers.conftest import Harness, neighbourhood_id, resident
+from tests.handlers.harness import RecordingSession
+from tests.handlers.test_council import MANAGER_PHONE, appoint_manager, manager, onboard
 
 TELEGRAM_LINK = "https://t.me/mahalleyar_bot?start=n_1001"
 
@@ -30,13 +26,6 @@ def read_poster(request: SendPhoto) -> tuple[Image.Image, list[str]]:
     assert isinstance(request.photo, BufferedInputFile)
     image = Image.open(io.BytesIO(request.photo.data))
     return image, [result.text for result in zxingcpp.read_barcodes(image)]
-
-
-async def neighbourhood_id(harness: Harness) -> int:
-    async with harness.session_factory() as session:
-        found = await session.scalar(select(Neighbourhood.id).where(Neighbourhood.code == "1001"))
-    assert found is not None
-    return found
 
 
 async def test_the_manager_gets_a_poster_of_the_joining_link(harness: Harness) -> None:
@@ -68,17 +57,7 @@ async def test_the_invite_message_offers_the_poster_button(harness: Harness) -> 
 
 
 async def test_on_bale_the_poster_links_to_bale(harness: Harness) -> None:
-    await add_neighbourhood(harness.session_factory)
-    async with harness.session_factory() as session:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=MANAGER_PHONE,
-            role=Role.MANAGER,
-            scope_kind=ScopeKind.NEIGHBOURHOOD,
-            scope_name_or_code="1001",
-            now=NOW,
-        )
+    await appoint_manager(harness)
     user = resident(user_id=510)
     for update in (
         harness.updates.message(user, text="/start"),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import AuditEntry, Neighbourhood, NeighbourhoodProfile, Role, ScopeKind
 from services.authz import OPERATOR
 from services.roles import grant_role
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, count, fa, neighbourhood_id, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 from tests.handlers.test_join import add_regions, last_buttons
@@ -20,17 +20,6 @@ from tests.handlers.test_join import add_regions, last_buttons
 STICKER = Sticker(
     file_id="s", file_unique_id="s", type="regular", width=1, height=1, is_animated=False, is_video=False
 )
-
-
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
-async def neighbourhood_id(harness: Harness, code: str = "1001") -> int:
-    async with harness.session_factory() as session:
-        found = await session.scalar(select(Neighbourhood.id).where(Neighbourhood.code == code))
-    assert found is not None
-    return found
 
 
 async def stored_profile(harness: Harness) -> NeighbourhoodProfile | None:

@@ -10,22 +10,11 @@ from sqlalchemy import select
 from models import CommitteeKey, County, Neighbourhood, NeighbourhoodKind, Role, ScopeKind
 from services.authz import OPERATOR
 from services.council import register_member, update_profile
-from tests.handlers.conftest import Harness, resident
+from tests.handlers.conftest import Harness, fa, neighbourhood_id, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import onboard
 from tests.handlers.test_join import last_buttons
 from tests.handlers.test_liaisons import county_official, manager_of_1002, official, regions
-
-
-def fa(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
-async def neighbourhood_id(harness: Harness, code: str) -> int:
-    async with harness.session_factory() as session:
-        found = await session.scalar(select(Neighbourhood.id).where(Neighbourhood.code == code))
-    assert found is not None
-    return found
 
 
 async def staff_dowlatabad(harness: Harness) -> None:

@@ -19,11 +19,10 @@ from models import (
     RequestStatus,
     RoutingCorrection,
 )
-from services.authz import OPERATOR
-from services.council import register_member
 from services.persian import LRI, PDI
 from services.requests import format_tracking_code, reversed_tracking_code
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, count, resident, seat_member
+from tests.handlers.conftest import fa as t
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 
@@ -32,24 +31,16 @@ RESIDENT_PHONE = "09124440001"
 HEALTH_TEXT = "درمانگاه محله ما پزشک ندارد و بیماران برای ویزیت باید تا شهر بروند"
 
 
-def t(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
-
-
 async def setup_neighbourhood(harness: Harness) -> tuple[User, User, User]:
     """A manager, a health committee head (on Bale) and a resident who joined by deep link."""
     boss = await manager(harness)
-    async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="رئیس بهداشت",
-            phone=HEAD_PHONE,
-            now=NOW,
-            committees=[CommitteeKey.HEALTH],
-            head_of=CommitteeKey.HEALTH,
-        )
+    await seat_member(
+        harness.session_factory,
+        HEAD_PHONE,
+        "رئیس بهداشت",
+        committees=[CommitteeKey.HEALTH],
+        head_of=CommitteeKey.HEALTH,
+    )
     head = resident(user_id=600)
     await harness.send(harness.updates.message(head, text="/start"), harness.bale)
     await harness.send(harness.updates.callback(head, "lang:fa:1"), harness.bale)
@@ -256,17 +247,14 @@ async def test_an_emergency_gets_the_numbers_at_once_and_reaches_the_manager(har
 
 async def test_in_crisis_mode_an_emergency_goes_to_the_crisis_committee(harness: Harness) -> None:
     boss, _head, citizen = await setup_neighbourhood(harness)
+    await seat_member(
+        harness.session_factory,
+        "09121110009",
+        "رئیس بحران",
+        committees=[CommitteeKey.CRISIS],
+        head_of=CommitteeKey.CRISIS,
+    )
     async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="رئیس بحران",
-            phone="09121110009",
-            now=NOW,
-            committees=[CommitteeKey.CRISIS],
-            head_of=CommitteeKey.CRISIS,
-        )
         session.add(CrisisPeriod(neighbourhood_id=1, description="سیل", started_at=NOW - timedelta(hours=1)))
         await session.commit()
     crisis_head = resident(user_id=650)

@@ -66,6 +66,20 @@ async def save(harness: Harness, boss: User) -> Resolution:
     return await only_resolution(harness)
 
 
+async def council_meeting(harness: Harness) -> int:
+    """A council meeting of 1001 held on MEETING_DAY (recorded by the operator); its id."""
+    async with harness.session_factory() as session:
+        meeting = await create_meeting(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=1,
+            kind=MeetingKind.COUNCIL,
+            held_on=MEETING_DAY,
+            now=NOW,
+        )
+    return meeting.id
+
+
 async def test_a_past_deadline_is_questioned_and_kept_when_meant(harness: Harness) -> None:
     boss = (await setup_council(harness))["boss"]
     await up_to_the_deadline(harness, boss)
@@ -139,16 +153,8 @@ async def test_while_the_warning_waits_a_new_date_can_be_typed(harness: Harness)
 
 async def test_a_deadline_before_the_meeting_is_questioned(harness: Harness) -> None:
     boss = (await setup_council(harness))["boss"]
-    async with harness.session_factory() as session:
-        meeting = await create_meeting(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            kind=MeetingKind.COUNCIL,
-            held_on=MEETING_DAY,
-            now=NOW,
-        )
-    await up_to_the_deadline(harness, boss, f"rs_add:{meeting.id}")
+    meeting_id = await council_meeting(harness)
+    await up_to_the_deadline(harness, boss, f"rs_add:{meeting_id}")
     await harness.send(harness.updates.message(boss, text="۱۴۰۵/۰۸/۱۵"))
     assert harness.last_text() == warning(
         harness, "resolution-deadline-doubt-before-meeting", "۱۵ آبان ۱۴۰۵", "۲۰ آبان ۱۴۰۵"
@@ -156,26 +162,18 @@ async def test_a_deadline_before_the_meeting_is_questioned(harness: Harness) -> 
     assert last_markup(harness) == [KEEP, OTHER]
     await harness.send(harness.updates.callback(boss, KEEP))
     saved = await save(harness, boss)
-    assert (saved.meeting_id, saved.deadline) == (meeting.id, date(2026, 11, 6))
+    assert (saved.meeting_id, saved.deadline) == (meeting_id, date(2026, 11, 6))
 
 
 async def test_a_deadline_today_or_later_is_saved_without_a_question(harness: Harness) -> None:
     boss = (await setup_council(harness))["boss"]
-    async with harness.session_factory() as session:
-        meeting = await create_meeting(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            kind=MeetingKind.COUNCIL,
-            held_on=MEETING_DAY,
-            now=NOW,
-        )
-    await up_to_the_deadline(harness, boss, f"rs_add:{meeting.id}")
+    meeting_id = await council_meeting(harness)
+    await up_to_the_deadline(harness, boss, f"rs_add:{meeting_id}")
     before = len(harness.tg_session.requests)
     await harness.send(harness.updates.message(boss, text="۱۴۰۵/۰۹/۰۱"))  # today
     assert harness.last_text() == t(harness, "resolution-ask-priority", deadline="۱ آذر ۱۴۰۵")
     saved = await save(harness, boss)
-    assert (saved.meeting_id, saved.deadline) == (meeting.id, TODAY)
+    assert (saved.meeting_id, saved.deadline) == (meeting_id, TODAY)
     questions = [
         r
         for r in sent_since(harness, before)

@@ -15,13 +15,9 @@ from models import (
     Agency,
     CommitteeKey,
     CouncilMember,
-    County,
-    Neighbourhood,
-    NeighbourhoodKind,
     OutboxMessage,
     OutboxStatus,
     Person,
-    Province,
     Resolution,
     ResolutionPriority,
     ResolutionStatus,
@@ -31,13 +27,13 @@ from models import (
     ScopeKind,
 )
 from services.authz import OPERATOR
-from services.council import register_member
 from services.jalali import format_jalali_date, tehran_today
 from services.resolutions import Responsible, add_resolution, update_progress
-from services.roles import grant_role
-from tests.handlers.conftest import Harness, count, resident
+from tests.handlers.conftest import Harness, add_varamin, count, resident, seat_member
+from tests.handlers.conftest import fa as t
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
+from tests.handlers.test_liaisons import official
 
 TODAY = tehran_today(NOW)  # 2026-11-22 = 1 Azar 1405
 HEAD_PHONE = "09121110001"
@@ -48,10 +44,6 @@ RESIDENT_PHONE = "09124440001"
 STICKER = Sticker(
     file_id="s", file_unique_id="s", type="regular", width=1, height=1, is_animated=False, is_video=False
 )
-
-
-def t(harness: Harness, key: str, **args: object) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def buttons_of(method: Any) -> list[str]:
@@ -99,58 +91,32 @@ async def ids(harness: Harness) -> dict[str, int]:
 
 
 async def liaison(harness: Harness, user_id: int, phone: str, county: str) -> User:
-    async with harness.session_factory() as session:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=phone,
-            role=Role.LIAISON,
-            scope_kind=ScopeKind.COUNTY,
-            scope_name_or_code=county,
-            province_name="تهران",
-            agency_key="municipality",
-            now=NOW,
-        )
-    user = resident(user_id=user_id)
-    await onboard(harness, user, phone)
-    return user
+    """The municipality's liaison in `county` (of تهران)."""
+    return await official(
+        harness,
+        user_id,
+        phone,
+        Role.LIAISON,
+        ScopeKind.COUNTY,
+        county,
+        province_name="تهران",
+        agency_key="municipality",
+    )
 
 
 async def setup_council(harness: Harness) -> dict[str, User]:
     """The manager of دولت‌آباد (1001, county ری), the health committee's head and a services
     member; the municipality's liaison in ری and in ورامین (another county); a resident."""
     boss = await manager(harness)
-    async with harness.session_factory() as session, session.begin():
-        tehran = await session.scalar(select(Province).where(Province.name == "تهران"))
-        assert tehran is not None
-        session.add(
-            Neighbourhood(
-                county=County(province=tehran, name="ورامین"),
-                name="قلعه‌نو",
-                code="3001",
-                kind=NeighbourhoodKind.URBAN,
-            )
-        )
-    async with harness.session_factory() as session:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="رئیس بهداشت",
-            phone=HEAD_PHONE,
-            now=NOW,
-            committees=[CommitteeKey.HEALTH],
-            head_of=CommitteeKey.HEALTH,
-        )
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=1,
-            full_name="عضو عمران",
-            phone=BUILDER_PHONE,
-            now=NOW,
-            committees=[CommitteeKey.SERVICES],
-        )
+    await add_varamin(harness.session_factory)
+    await seat_member(
+        harness.session_factory,
+        HEAD_PHONE,
+        "رئیس بهداشت",
+        committees=[CommitteeKey.HEALTH],
+        head_of=CommitteeKey.HEALTH,
+    )
+    await seat_member(harness.session_factory, BUILDER_PHONE, "عضو عمران", committees=[CommitteeKey.SERVICES])
     head = resident(user_id=600)
     await onboard(harness, head, HEAD_PHONE)
     citizen = resident(user_id=700)

@@ -4,23 +4,18 @@ a greeting and an unknown command get their own answers; finished steps offer wh
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram.types import User, Voice
 from sqlalchemy import select
 
 from models import CitizenRequest, CommitteeKey
 from services.persian import excerpt, normalize_prose
 from tests.handlers.conftest import Harness, add_neighbourhood, resident
+from tests.handlers.conftest import fa as t
 from tests.handlers.test_council import onboard
 from tests.handlers.test_requests import setup_neighbourhood
 
 WATER = "سلام، آب کوچه ما از دیروز قطع شده و هیچکس جواب نمیده"
 PHONE = "09125550001"
-
-
-def t(harness: Harness, key: str, **args: Any) -> str:
-    return harness.translator.get("fa", key, **args)
 
 
 def inline_data(harness: Harness) -> list[str]:

@@ -4,6 +4,7 @@ resolution, who reads the feed and comments, the three-reports rule and the mana
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from models import (
     ResponsibleKind,
 )
 from services.actions import (
+    ActionView,
     CannotComplete,
     DateInFuture,
     TitleTooLong,
@@ -109,20 +111,25 @@ async def add_resolution(
     return resolution.id
 
 
-async def public_action(
-    session: AsyncSession, people: dict[str, int], title: str = "نصب سطل زباله در پارک", **extra: object
-) -> int:
-    fields: dict[str, object] = {
+async def an_action(session: AsyncSession, by: Actor, title: str, **fields: Any) -> ActionView:
+    """`log_action` with what a test may leave out: in neighbourhood 1, no description, committee
+    or programme, done today, logged at T0."""
+    plain: dict[str, Any] = {
         "neighbourhood_id": 1,
-        "title": title,
-        "description": "با همکاری شهرداری",
-        "committee": CommitteeKey.ENVIRONMENT,
+        "description": None,
+        "committee": None,
         "programme": None,
         "done_on": TODAY,
         "now": T0,
     }
-    fields.update(extra)
-    view = await log_action(session, actor=await actor(session, people, "manager"), **fields)  # type: ignore[arg-type]
+    return await log_action(session, actor=by, title=title, **{**plain, **fields})
+
+
+async def public_action(
+    session: AsyncSession, people: dict[str, int], title: str = "نصب سطل زباله در پارک", **extra: object
+) -> int:
+    fields: dict[str, object] = {"description": "با همکاری شهرداری", "committee": CommitteeKey.ENVIRONMENT}
+    view = await an_action(session, await actor(session, people, "manager"), title, **{**fields, **extra})
     return view.id
 
 
@@ -137,17 +144,15 @@ async def test_the_manager_and_council_members_log_actions_others_cannot(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        view = await log_action(
+        view = await an_action(
             session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
-            title="  لايروبي   جوی خیابان  ",
+            await actor(session, world, "manager"),
+            "  لايروبي   جوی خیابان  ",
             description="با ۳ کارگر شهرداری",
             committee=CommitteeKey.SERVICES,
             programme="karamat",
             done_on=TODAY - timedelta(days=2),
             photos=[Photo("telegram", "ph1"), Photo("telegram", "ph2")],
-            now=T0,
         )
         # Normalised: Arabic yeh, extra spaces; digits stored ASCII.
         assert view.title == "لایروبی جوی خیابان" and view.description == "با ۳ کارگر شهرداری"
@@ -159,33 +164,13 @@ async def test_the_manager_and_council_members_log_actions_others_cannot(
 
         # A council member (not a head) of the neighbourhood may log; so may the county official.
         for label in ("member", "county", "admin"):
-            await log_action(
-                session,
-                actor=await actor(session, world, label),
-                neighbourhood_id=1,
-                title=f"کار {label}",
-                description=None,
-                committee=None,
-                programme=None,
-                done_on=TODAY,
-                now=T0,
-            )
+            await an_action(session, await actor(session, world, label), f"کار {label}")
         assert await count(session, Action) == 4
 
         # A resident, another neighbourhood's manager, its council head, another county: no.
         for label in ("resident", "other_manager", "head_elsewhere", "other_county"):
             with pytest.raises(PermissionDenied):
-                await log_action(
-                    session,
-                    actor=await actor(session, world, label),
-                    neighbourhood_id=1,
-                    title="کار غیرمجاز",
-                    description=None,
-                    committee=None,
-                    programme=None,
-                    done_on=TODAY,
-                    now=T0,
-                )
+                await an_action(session, await actor(session, world, label), "کار غیرمجاز")
         assert await count(session, Action) == 4
         # Nobody is notified of an action: the feed is where residents see it.
         assert await count(session, OutboxMessage) == 0
@@ -263,15 +248,11 @@ async def test_an_action_against_a_resolution_writes_its_history_and_can_complet
 
         # Linked, not completing: one history entry, the resolution stays as it was.
         later = T0 + timedelta(hours=1)
-        await log_action(
+        await an_action(
             session,
-            actor=member,
-            neighbourhood_id=1,
-            title="بازدید از جوی‌ها",
-            description=None,
+            member,
+            "بازدید از جوی‌ها",
             committee=CommitteeKey.SERVICES,
-            programme=None,
-            done_on=TODAY,
             resolution_id=first,
             now=later,
         )
@@ -282,30 +263,16 @@ async def test_an_action_against_a_resolution_writes_its_history_and_can_complet
         assert resolution.updated_at == later
         # The member does not answer for the services resolution: completing it is refused.
         with pytest.raises(PermissionDenied):
-            await log_action(
-                session,
-                actor=member,
-                neighbourhood_id=1,
-                title="لایروبی کامل شد",
-                description=None,
-                committee=None,
-                programme=None,
-                done_on=TODAY,
-                resolution_id=first,
-                completes_resolution=True,
-                now=later,
+            await an_action(
+                session, member, "لایروبی کامل شد", resolution_id=first, completes_resolution=True, now=later
             )
 
         # The manager completes it: done, 100 %, completed_at, and the history says so.
-        view = await log_action(
+        view = await an_action(
             session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
-            title="لایروبی کامل شد",
-            description=None,
+            await actor(session, world, "manager"),
+            "لایروبی کامل شد",
             committee=CommitteeKey.SERVICES,
-            programme=None,
-            done_on=TODAY,
             resolution_id=first,
             completes_resolution=True,
             now=later,
@@ -327,29 +294,20 @@ async def test_an_action_against_a_resolution_writes_its_history_and_can_complet
         ]
         # A done resolution can't be completed again (but can be linked).
         with pytest.raises(CannotComplete):
-            await log_action(
+            await an_action(
                 session,
-                actor=await actor(session, world, "manager"),
-                neighbourhood_id=1,
-                title="دوباره",
-                description=None,
-                committee=None,
-                programme=None,
-                done_on=TODAY,
+                await actor(session, world, "manager"),
+                "دوباره",
                 resolution_id=done,
                 completes_resolution=True,
                 now=later,
             )
         # The member completes the health one they answer for.
-        await log_action(
+        await an_action(
             session,
-            actor=member,
-            neighbourhood_id=1,
-            title="کلاس برگزار شد",
-            description=None,
+            member,
+            "کلاس برگزار شد",
             committee=CommitteeKey.HEALTH,
-            programme=None,
-            done_on=TODAY,
             resolution_id=second,
             completes_resolution=True,
             now=later,

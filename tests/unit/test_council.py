@@ -107,6 +107,15 @@ async def register(
     )
 
 
+async def name_liaison(
+    session: AsyncSession, world: World, agency: str, phone: str, **kwargs: Any
+) -> council.LiaisonView:
+    """The operator names `phone` the liaison of `agency` in the world's county."""
+    return await council.set_liaison(
+        session, actor=OPERATOR, county_id=world.county_id, agency_key=agency, phone=phone, now=NOW, **kwargs
+    )
+
+
 async def roles_of_phone(session: AsyncSession, phone: str) -> set[tuple[Role, int]]:
     rows = await session.execute(
         select(RoleAssignment.role, RoleAssignment.scope_id)
@@ -422,44 +431,15 @@ async def test_liaisons(session_factory: async_sessionmaker[AsyncSession], world
         )
         assert all(a.name_fa and a.name_en for a in agencies)
 
-        first = await council.set_liaison(
-            session,
-            actor=OPERATOR,
-            county_id=world.county_id,
-            agency_key="health_network",
-            phone="09121110010",
-            full_name="احمد کاظمی",
-            now=NOW,
-        )
+        first = await name_liaison(session, world, "health_network", "09121110010", full_name="احمد کاظمی")
         assert first.agency.key == "health_network" and first.full_name == "احمد کاظمی"
         assert (Role.LIAISON, world.county_id) in await roles_of_phone(session, "+989121110010")
         # The same person for a second agency, then replaced for the first: keeps the role.
-        await council.set_liaison(
-            session,
-            actor=OPERATOR,
-            county_id=world.county_id,
-            agency_key="education",
-            phone="09121110010",
-            now=NOW,
-        )
-        await council.set_liaison(
-            session,
-            actor=OPERATOR,
-            county_id=world.county_id,
-            agency_key="health_network",
-            phone="09121110011",
-            now=NOW,
-        )
+        await name_liaison(session, world, "education", "09121110010")
+        await name_liaison(session, world, "health_network", "09121110011")
         assert (Role.LIAISON, world.county_id) in await roles_of_phone(session, "+989121110010")
         # Replaced for the second too: no agency left, no liaison role left.
-        await council.set_liaison(
-            session,
-            actor=OPERATOR,
-            county_id=world.county_id,
-            agency_key="education",
-            phone="09121110011",
-            now=NOW,
-        )
+        await name_liaison(session, world, "education", "09121110011")
         assert await roles_of_phone(session, "+989121110010") == set()
         listed = await council.list_liaisons(session, actor=OPERATOR, county_id=world.county_id)
         assert [(v.agency.key, v.phone) for v in listed] == [
@@ -469,18 +449,9 @@ async def test_liaisons(session_factory: async_sessionmaker[AsyncSession], world
         assert await session.scalar(select(func.count()).select_from(Liaison)) == 2
         before = await snapshot(session)
         with pytest.raises(UnknownAgency):
-            await council.set_liaison(
-                session,
-                actor=OPERATOR,
-                county_id=world.county_id,
-                agency_key="nasa",
-                phone="09121110012",
-                now=NOW,
-            )
+            await name_liaison(session, world, "nasa", "09121110012")
         with pytest.raises(InvalidPhone):
-            await council.set_liaison(
-                session, actor=OPERATOR, county_id=world.county_id, agency_key="police", phone="12", now=NOW
-            )
+            await name_liaison(session, world, "police", "12")
         assert await snapshot(session) == before
 
 

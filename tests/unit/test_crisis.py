@@ -30,6 +30,7 @@ from services.crisis import (
     OPEN_CRISIS_CALLBACK,
     CrisisAlreadyActive,
     CrisisNotActive,
+    CrisisSwitched,
     DescriptionTooLong,
     DescriptionTooShort,
     Phase,
@@ -105,17 +106,31 @@ async def count(session: AsyncSession, model: type) -> int:
 
 
 async def switch_on(
-    session: AsyncSession, world: dict[str, int], who: str = "manager", at: datetime = T0
+    session: AsyncSession, world: dict[str, int], who: str = "manager", at: datetime = T0, where: str = "n1"
 ) -> int:
     switched = await start_crisis(
         session,
         TRANSLATOR,
         actor=await load_actor(session, world[who]),
-        neighbourhood_id=world["n1"],
+        neighbourhood_id=world[where],
         description=FLOOD,
         now=at,
     )
     return switched.period_id
+
+
+async def switch_off(
+    session: AsyncSession, world: dict[str, int], who: str = "manager", at: datetime = T0, where: str = "n1"
+) -> CrisisSwitched:
+    """`who` ends the crisis of neighbourhood `where`, with no note."""
+    return await end_crisis(
+        session,
+        TRANSLATOR,
+        actor=await load_actor(session, world[who]),
+        neighbourhood_id=world[where],
+        note=None,
+        now=at,
+    )
 
 
 async def test_switching_on_tells_residents_and_council_once_each_in_their_language(
@@ -201,14 +216,7 @@ async def test_only_the_manager_and_officials_above_may_switch_and_nothing_is_sa
         await switch_on(session, world)
         outbox = await count(session, OutboxMessage)
         with pytest.raises(PermissionDenied):
-            await end_crisis(
-                session,
-                TRANSLATOR,
-                actor=await load_actor(session, world[who]),
-                neighbourhood_id=world["n1"],
-                note=None,
-                now=T0 + timedelta(hours=1),
-            )
+            await switch_off(session, world, who, at=T0 + timedelta(hours=1))
         assert await active_crisis(session, world["n1"]) is not None
         assert await count(session, OutboxMessage) == outbox
 
@@ -332,14 +340,7 @@ async def test_emergencies_go_to_the_crisis_head_while_on_and_to_the_manager_aft
         await switch_on(session, world, at=T0 + timedelta(minutes=31))
         in_crisis, told = await emergency_notified(session, world, T0 + timedelta(minutes=32))
         assert in_crisis and told == {world["crisis_head"]}
-        await end_crisis(
-            session,
-            TRANSLATOR,
-            actor=await load_actor(session, world["manager"]),
-            neighbourhood_id=world["n1"],
-            note=None,
-            now=T0 + timedelta(minutes=33),
-        )
+        await switch_off(session, world, at=T0 + timedelta(minutes=33))
         in_crisis, told = await emergency_notified(session, world, T0 + timedelta(minutes=64))
         assert not in_crisis and told == {world["manager"]}
 
@@ -362,22 +363,8 @@ async def test_the_manager_is_reminded_once_after_72_hours_and_not_after_the_end
         )
         await session.commit()
         # Another neighbourhood's crisis, closed within the 72 hours: never reminded.
-        await start_crisis(
-            session,
-            TRANSLATOR,
-            actor=await load_actor(session, world["other_manager"]),
-            neighbourhood_id=world["n2"],
-            description=FLOOD,
-            now=T0,
-        )
-        await end_crisis(
-            session,
-            TRANSLATOR,
-            actor=await load_actor(session, world["other_manager"]),
-            neighbourhood_id=world["n2"],
-            note=None,
-            now=T0 + timedelta(hours=10),
-        )
+        await switch_on(session, world, "other_manager", where="n2")
+        await switch_off(session, world, "other_manager", at=T0 + timedelta(hours=10), where="n2")
 
         early = await run_crisis_reminders(session, TRANSLATOR, now=T0 + timedelta(hours=71, minutes=59))
         assert early.reminded == 0 and await rows(session, "crisis-reminder:%") == []
@@ -406,14 +393,7 @@ async def test_a_crisis_ended_before_72_hours_is_never_reminded(
 ) -> None:
     async with session_factory() as session:
         await switch_on(session, world)
-        await end_crisis(
-            session,
-            TRANSLATOR,
-            actor=await load_actor(session, world["manager"]),
-            neighbourhood_id=world["n1"],
-            note=None,
-            now=T0 + timedelta(hours=71),
-        )
+        await switch_off(session, world, at=T0 + timedelta(hours=71))
         summary = await run_crisis_reminders(session, TRANSLATOR, now=T0 + timedelta(hours=100))
         assert summary.checked == 0 and await rows(session, "crisis-reminder:%") == []
 

@@ -90,36 +90,27 @@ async def test_enqueue_rejects_an_empty_text(session_factory: async_sessionmaker
             await enqueue(session, platform=Platform.TELEGRAM, chat_id=1, text="", now=NOW)
 
 
+async def the_reminder(session: AsyncSession) -> OutboxMessage | None:
+    """The same meeting reminder each time: one dedup key."""
+    return await enqueue(
+        session,
+        platform=Platform.TELEGRAM,
+        chat_id=1,
+        text="Meeting at 18:00",
+        now=NOW,
+        dedup_key="meeting:5:reminder",
+    )
+
+
 async def test_same_dedup_key_twice_gives_one_row(session_factory: async_sessionmaker[AsyncSession]) -> None:
     async with session_factory() as session, session.begin():
-        first = await enqueue(
-            session,
-            platform=Platform.TELEGRAM,
-            chat_id=1,
-            text="Meeting at 18:00",
-            now=NOW,
-            dedup_key="meeting:5:reminder",
-        )
-        again = await enqueue(
-            session,
-            platform=Platform.TELEGRAM,
-            chat_id=1,
-            text="Meeting at 18:00",
-            now=NOW,
-            dedup_key="meeting:5:reminder",
-        )
+        first = await the_reminder(session)
+        again = await the_reminder(session)
     assert first is not None
     assert again is None
     # In a later transaction too, and other keys (or none) are unaffected.
     async with session_factory() as session, session.begin():
-        later = await enqueue(
-            session,
-            platform=Platform.TELEGRAM,
-            chat_id=1,
-            text="Meeting at 18:00",
-            now=NOW,
-            dedup_key="meeting:5:reminder",
-        )
+        later = await the_reminder(session)
         other = await enqueue(
             session, platform=Platform.TELEGRAM, chat_id=1, text="x", now=NOW, dedup_key="meeting:6:reminder"
         )

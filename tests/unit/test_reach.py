@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Account, CommitteeKey, OutboxMessage, OutboxStatus, Person, Platform, Role, ScopeKind
+from models import Account, CommitteeKey, OutboxMessage, OutboxStatus, Platform, Role, ScopeKind
 from models.outbox_repo import claim_due, park_for_person
 from models.requests import CitizenRequest, RequestStatus
 from services.accounts import identify, link_contact
@@ -22,7 +22,7 @@ from services.reach import not_joined
 from services.regions import import_regions
 from services.requests import NewRequest, submit_request
 from services.residents import join_neighbourhood
-from services.roles import grant_role
+from tests.unit import seed
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 REGIONS = """province,county,neighbourhood,code,kind
@@ -62,21 +62,9 @@ async def account_for(
 async def appoint(
     session: AsyncSession, phone: str, role: Role, kind: ScopeKind, scope: str | None, name: str
 ) -> int:
-    await grant_role(
-        session,
-        actor=OPERATOR,
-        phone=phone,
-        role=role,
-        scope_kind=kind,
-        scope_name_or_code=scope,
-        now=T0,
-        province_name="تهران" if kind == ScopeKind.COUNTY else None,
-        full_name=name,
-    )
+    await seed.appoint(session, phone, role, kind, scope, now=T0, full_name=name)
     await session.commit()
-    person = await session.scalar(select(Person.id).where(Person.phone == "+98" + phone[1:]))
-    assert person is not None
-    return person
+    return await seed.person_id_of(session, phone)
 
 
 async def resident_of_1001(session: AsyncSession) -> int:

@@ -24,12 +24,12 @@ from bot.scheduler import (
     should_catch_up,
 )
 from bot.settings import Settings
-from models import Account, CommitteeKey, OutboxMessage, Person, Platform, Role, ScopeKind
+from models import Account, CommitteeKey, OutboxMessage, Person, Role, ScopeKind
 from models.council import Agency
 from models.identity import County, Neighbourhood
 from models.resolutions import ReminderMark, ResolutionStatus
 from services.authz import OPERATOR
-from services.council import register_member, set_liaison
+from services.council import set_liaison
 from services.i18n import Translator
 from services.jalali import MONTHS_FA
 from services.jobs import JOBS, JobContext, job_by_name
@@ -45,7 +45,7 @@ from services.reminders import (
     week_start,
 )
 from services.resolutions import Responsible, add_resolution, update_progress
-from services.roles import grant_role
+from tests.unit.seed import REGIONS, add_telegram_account, appoint, person_id_of, seat
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # Sunday 10 Aban 1405, 09:30 in Tehran
 DEADLINE = date(2026, 11, 10)  # 19 Aban 1405
@@ -56,34 +56,12 @@ def morning(day: date, hour: int = 5, minute: int = 30) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
-REGIONS = """province,county,neighbourhood,code,kind
-تهران,شهر ری,دولت‌آباد,1001,urban
-تهران,شهر ری,باقرآباد,1002,rural
-تهران,تهران,تجریش,2101,urban
-"""
 TRANSLATOR = Translator()
 PERSIAN_DIGIT = re.compile(r"[۰-۹]")
 
 
 async def add_account(session: AsyncSession, person_id: int, user_id: int, locale: str | None = None) -> None:
-    session.add(
-        Account(
-            platform=Platform.TELEGRAM,
-            platform_user_id=user_id,
-            chat_id=user_id,
-            person_id=person_id,
-            locale=locale,
-            created_at=T0,
-            last_seen_at=T0,
-        )
-    )
-    await session.commit()
-
-
-async def person_id_of(session: AsyncSession, phone: str) -> int:
-    person_id = await session.scalar(select(Person.id).where(Person.phone == "+98" + phone[1:]))
-    assert person_id is not None
-    return person_id
+    await add_telegram_account(session, person_id, user_id, now=T0, locale=locale)
 
 
 async def build(session: AsyncSession) -> dict[str, int]:
@@ -103,16 +81,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("other_county", "09120000104", Role.COUNTY_OFFICIAL, ScopeKind.COUNTY, "تهران"),
     ]
     for label, phone, role, kind, scope in grants:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=phone,
-            role=role,
-            scope_kind=kind,
-            scope_name_or_code=scope,
-            now=T0,
-            province_name="تهران" if kind == ScopeKind.COUNTY else None,
-        )
+        await appoint(session, phone, role, kind, scope, now=T0)
         ids[label] = await person_id_of(session, phone)
     await set_liaison(
         session,
@@ -124,16 +93,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         now=T0,
     )
     ids["liaison"] = await person_id_of(session, "09120000201")
-    await register_member(
-        session,
-        actor=OPERATOR,
-        neighbourhood_id=ids["n1"],
-        full_name="رئیس کمیته بهداشت",
-        phone="09120000202",
-        now=T0,
-        committees=[CommitteeKey.HEALTH],
-        head_of=CommitteeKey.HEALTH,
-    )
+    await seat(session, "رئیس کمیته بهداشت", "09120000202", ids["n1"], CommitteeKey.HEALTH, head=True, now=T0)
     ids["head"] = await person_id_of(session, "09120000202")
     for user_id, label in enumerate(
         ("manager", "other_manager", "county", "other_county", "liaison", "head"), start=100

@@ -12,12 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import (
-    Account,
     CitizenRequest,
     CommitteeKey,
     OutboxMessage,
     Person,
-    Platform,
     RequestEvent,
     RequestStatus,
     Role,
@@ -25,7 +23,6 @@ from models import (
     SlaReminder,
 )
 from services.authz import OPERATOR, PermissionDenied, load_actor
-from services.council import register_member
 from services.i18n import Translator
 from services.jobs import JobContext, job_by_name
 from services.regions import import_regions
@@ -53,14 +50,9 @@ from services.requests import (
     track_request,
 )
 from services.residents import join_neighbourhood
-from services.roles import grant_role
+from tests.unit.seed import REGIONS, add_telegram_account, appoint, seat
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # 09:30 in Tehran
-REGIONS = """province,county,neighbourhood,code,kind
-تهران,شهر ری,دولت‌آباد,1001,urban
-تهران,شهر ری,باقرآباد,1002,rural
-تهران,تهران,تجریش,2101,urban
-"""
 TRANSLATOR = Translator()
 
 
@@ -70,17 +62,7 @@ async def person_with_account(session: AsyncSession, phone: str, user_id: int) -
         person = Person(phone=phone, full_name=f"p{user_id}", created_at=T0)
         session.add(person)
         await session.flush()
-    session.add(
-        Account(
-            platform=Platform.TELEGRAM,
-            platform_user_id=user_id,
-            chat_id=user_id,
-            person_id=person.id,
-            created_at=T0,
-            last_seen_at=T0,
-        )
-    )
-    await session.commit()
+    await add_telegram_account(session, person.id, user_id, now=T0)
     return person.id
 
 
@@ -96,16 +78,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("admin", "09120000105", Role.ADMIN, ScopeKind.GLOBAL, None),
     ]
     for label, phone, role, kind, scope in grants:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=phone,
-            role=role,
-            scope_kind=kind,
-            scope_name_or_code=scope,
-            now=T0,
-            province_name="تهران" if kind == ScopeKind.COUNTY else None,
-        )
+        await appoint(session, phone, role, kind, scope, now=T0)
         people[label] = await person_with_account(session, "+98" + phone[1:], 100 + len(people))
     seats = [
         ("head", "09120000201", 1, CommitteeKey.HEALTH, True),
@@ -114,16 +87,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("head_elsewhere", "09120000204", 2, CommitteeKey.HEALTH, True),
     ]
     for label, phone, neighbourhood_id, committee, is_head in seats:
-        await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood_id,
-            full_name=label,
-            phone=phone,
-            now=T0,
-            committees=[committee],
-            head_of=committee if is_head else None,
-        )
+        await seat(session, label, phone, neighbourhood_id, committee, head=is_head, now=T0)
         people[label] = await person_with_account(session, "+98" + phone[1:], 100 + len(people))
     for label, phone, code in [("resident", "09120000301", "1001"), ("neighbour", "09120000302", "1001")]:
         people[label] = await person_with_account(session, "+98" + phone[1:], 100 + len(people))

@@ -5,13 +5,13 @@ its history; notifications to the responsible people in their language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import (
-    Account,
     Agency,
     AuditEntry,
     CommitteeKey,
@@ -19,7 +19,6 @@ from models import (
     MeetingKind,
     OutboxMessage,
     Person,
-    Platform,
     Resolution,
     ResolutionPriority,
     ResolutionStatus,
@@ -28,7 +27,6 @@ from models import (
     ScopeKind,
 )
 from services.authz import OPERATOR, Actor, PermissionDenied, load_actor
-from services.council import register_member
 from services.i18n import Translator
 from services.jalali import tehran_today
 from services.regions import import_regions
@@ -40,6 +38,7 @@ from services.resolutions import (
     DeadlineDoubt,
     DeadlineDoubtReason,
     InvalidProgress,
+    MeetingView,
     NothingToUpdate,
     ResolutionClosed,
     ResolutionFilter,
@@ -59,15 +58,10 @@ from services.resolutions import (
     resolutions_for_person,
     update_progress,
 )
-from services.roles import grant_role
+from tests.unit.seed import REGIONS, add_telegram_account, appoint, seat
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # 09:30 in Tehran, 1405/08/10
 TODAY = date(2026, 11, 1)
-REGIONS = """province,county,neighbourhood,code,kind
-تهران,شهر ری,دولت‌آباد,1001,urban
-تهران,شهر ری,باقرآباد,1002,rural
-تهران,تهران,تجریش,2101,urban
-"""
 TRANSLATOR = Translator()
 
 
@@ -78,18 +72,7 @@ async def account_for(session: AsyncSession, phone: str, user_id: int, locale: s
         session.add(person)
     person.full_name = person.full_name or f"p{user_id}"
     await session.flush()
-    session.add(
-        Account(
-            platform=Platform.TELEGRAM,
-            platform_user_id=user_id,
-            chat_id=user_id,
-            person_id=person.id,
-            locale=locale,
-            created_at=T0,
-            last_seen_at=T0,
-        )
-    )
-    await session.commit()
+    await add_telegram_account(session, person.id, user_id, now=T0, locale=locale)
     return person.id
 
 
@@ -113,17 +96,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("other_liaison", "09120000106", Role.LIAISON, ScopeKind.COUNTY, "تهران", "municipality", None),
     ]
     for label, phone, role, kind, scope, agency, locale in grants:
-        await grant_role(
-            session,
-            actor=OPERATOR,
-            phone=phone,
-            role=role,
-            scope_kind=kind,
-            scope_name_or_code=scope,
-            now=T0,
-            province_name="تهران" if kind == ScopeKind.COUNTY else None,
-            agency_key=agency,
-        )
+        await appoint(session, phone, role, kind, scope, now=T0, agency_key=agency)
         people[label] = await account_for(session, phone, 100 + len(people), locale)
     seats = [
         ("head", "09120000201", 1, CommitteeKey.HEALTH, True),
@@ -132,16 +105,7 @@ async def build(session: AsyncSession) -> dict[str, int]:
         ("member_elsewhere", "09120000204", 3, CommitteeKey.HEALTH, True),
     ]
     for label, phone, neighbourhood_id, committee, is_head in seats:
-        view = await register_member(
-            session,
-            actor=OPERATOR,
-            neighbourhood_id=neighbourhood_id,
-            full_name=label,
-            phone=phone,
-            now=T0,
-            committees=[committee],
-            head_of=committee if is_head else None,
-        )
+        view = await seat(session, label, phone, neighbourhood_id, committee, head=is_head, now=T0)
         people[label] = await account_for(session, phone, 100 + len(people))
         people[f"{label}_seat"] = view.id
     people["resident"] = await account_for(session, "09120000301", 300)
@@ -169,6 +133,28 @@ async def outbox_to(session: AsyncSession, person_id: int) -> list[OutboxMessage
         await session.scalars(
             select(OutboxMessage).where(OutboxMessage.person_id == person_id).order_by(OutboxMessage.id)
         )
+    )
+
+
+async def meeting(
+    session: AsyncSession,
+    people: dict[str, int],
+    *,
+    by: str = "manager",
+    neighbourhood_id: int = 1,
+    kind: MeetingKind = MeetingKind.COUNCIL,
+    held_on: date = TODAY,
+    **details: Any,
+) -> MeetingView:
+    """A meeting recorded by `by` (a council meeting today, unless told otherwise)."""
+    return await create_meeting(
+        session,
+        actor=await actor(session, people, by),
+        neighbourhood_id=neighbourhood_id,
+        kind=kind,
+        held_on=held_on,
+        now=T0,
+        **details,
     )
 
 
@@ -205,10 +191,9 @@ async def test_the_manager_records_a_meeting_with_attendance_and_minutes(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        view = await create_meeting(
+        view = await meeting(
             session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
+            world,
             kind=MeetingKind.COMMITTEE,
             committee=CommitteeKey.HEALTH,
             held_on=TODAY - timedelta(days=2),
@@ -216,15 +201,14 @@ async def test_the_manager_records_a_meeting_with_attendance_and_minutes(
             guests="  نمایندهٔ   شبکهٔ بهداشت ",
             minutes_text="بند ۱: واکسیناسیون\n\nبند ۲: آب‌رسانی",
             minutes_photo=Photo("telegram", "signed-page"),
-            now=T0,
         )
         assert view.attendee_names == ("head", "member")
         assert view.guests == "نمایندهٔ شبکهٔ بهداشت"
         assert view.minutes_text == "بند ۱: واکسیناسیون\nبند ۲: آب‌رسانی"
-        meeting = await session.get(Meeting, view.id)
-        assert meeting is not None and meeting.committee is CommitteeKey.HEALTH
-        assert meeting.minutes_photo == {"platform": "telegram", "file_id": "signed-page"}
-        assert meeting.created_by_person_id == world["manager"]
+        stored = await session.get(Meeting, view.id)
+        assert stored is not None and stored.committee is CommitteeKey.HEALTH
+        assert stored.minutes_photo == {"platform": "telegram", "file_id": "signed-page"}
+        assert stored.created_by_person_id == world["manager"]
         audit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.create"))
         assert audit is not None and audit.target_id == view.id
 
@@ -235,24 +219,10 @@ async def test_only_the_manager_and_officials_above_record_meetings(
 ) -> None:
     async with session_factory() as session:
         with pytest.raises(PermissionDenied):
-            await create_meeting(
-                session,
-                actor=await actor(session, world, who),
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                now=T0,
-            )
+            await meeting(session, world, by=who)
         assert await rows(session, Meeting) == 0
         # The county's official may.
-        await create_meeting(
-            session,
-            actor=await actor(session, world, "county"),
-            neighbourhood_id=1,
-            kind=MeetingKind.OFFICIAL_VISIT,
-            held_on=TODAY,
-            now=T0,
-        )
+        await meeting(session, world, by="county", kind=MeetingKind.OFFICIAL_VISIT)
         assert await rows(session, Meeting) == 1
 
 
@@ -260,51 +230,20 @@ async def test_a_meeting_with_bad_input_saves_nothing(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        manager = await actor(session, world, "manager")
         with pytest.raises(CommitteeRequired):
-            await create_meeting(
-                session, actor=manager, neighbourhood_id=1, kind=MeetingKind.COMMITTEE, held_on=TODAY, now=T0
-            )
+            await meeting(session, world, kind=MeetingKind.COMMITTEE)
         with pytest.raises(DateOutOfRange) as future:
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY + timedelta(days=1),
-                now=T0,
-            )
+            await meeting(session, world, held_on=TODAY + timedelta(days=1))
         assert future.value.reason == "future"
         with pytest.raises(DateOutOfRange):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY - timedelta(days=800),
-                now=T0,
-            )
+            await meeting(session, world, held_on=TODAY - timedelta(days=800))
         # A member of another neighbourhood did not attend this council.
         with pytest.raises(UnknownMember):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                attendee_member_ids=[world["head_seat"], world["member_elsewhere_seat"]],
-                now=T0,
+            await meeting(
+                session, world, attendee_member_ids=[world["head_seat"], world["member_elsewhere_seat"]]
             )
         with pytest.raises(TextTooLong):
-            await create_meeting(
-                session,
-                actor=manager,
-                neighbourhood_id=1,
-                kind=MeetingKind.COUNCIL,
-                held_on=TODAY,
-                minutes_text="ا" * 5000,
-                now=T0,
-            )
+            await meeting(session, world, minutes_text="ا" * 5000)
         assert await rows(session, Meeting) == 0
         assert await rows(session, AuditEntry) == await session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "meeting.create")
@@ -318,18 +257,11 @@ async def test_a_resolution_for_an_agency_reaches_its_liaison_in_the_county(
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        meeting = await create_meeting(
-            session,
-            actor=await actor(session, world, "manager"),
-            neighbourhood_id=1,
-            kind=MeetingKind.COUNCIL,
-            held_on=TODAY,
-            now=T0,
-        )
-        rid = await resolution(session, world, deadline=date(2026, 11, 22), meeting_id=meeting.id)
+        held = await meeting(session, world)
+        rid = await resolution(session, world, deadline=date(2026, 11, 22), meeting_id=held.id)
         stored = await session.get(Resolution, rid)
         assert stored is not None
-        assert (stored.status, stored.progress, stored.meeting_id) == (ResolutionStatus.OPEN, 0, meeting.id)
+        assert (stored.status, stored.progress, stored.meeting_id) == (ResolutionStatus.OPEN, 0, held.id)
         history = list(
             await session.scalars(select(ResolutionUpdate).where(ResolutionUpdate.resolution_id == rid))
         )
@@ -367,14 +299,7 @@ async def test_adding_a_resolution_validates_everything_and_saves_nothing_on_err
     session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     async with session_factory() as session:
-        other_meeting = await create_meeting(
-            session,
-            actor=await actor(session, world, "other_manager"),
-            neighbourhood_id=3,
-            kind=MeetingKind.COUNCIL,
-            held_on=TODAY,
-            now=T0,
-        )
+        other_meeting = await meeting(session, world, by="other_manager", neighbourhood_id=3)
         cases: list[tuple[type[Exception], dict[str, object]]] = [
             (TextTooShort, {"text": " ab "}),
             (TextTooLong, {"text": "ا" * 5000}),
