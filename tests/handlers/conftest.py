@@ -1,4 +1,6 @@
-"""Handler-test fixtures: the real Dispatcher with two recording bots (Telegram and Bale)."""
+"""Handler-test fixtures: the real Dispatcher with two recording bots (Telegram and Bale), and the
+setup many handler tests share: a neighbourhood or two, council members seated by the operator,
+the Persian text of a catalog key (`fa`)."""
 
 from __future__ import annotations
 
