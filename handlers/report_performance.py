@@ -41,12 +41,12 @@ _Place = tuple[ReportLevel, int, str]
 
 
 class PerfPlace(CallbackData, prefix="pf_plc"):
-    level: str
+    level: ReportLevel
     scope_id: int
 
 
 class PerfPeriod(CallbackData, prefix="pf_per"):
-    level: str
+    level: ReportLevel
     scope_id: int
     period: str
 

@@ -108,3 +108,10 @@ async def test_a_chart_too_tall_for_a_photo_goes_as_a_document(harness: Harness,
     assert not any(isinstance(m, SendPhoto) for m in sent)
     documents = [payload(m) for m in sent if isinstance(m, SendDocument)]
     assert len(documents) == 2 and documents[0].startswith(b"\x89PNG")
+
+
+async def test_a_forged_level_is_a_stale_button_not_an_error(harness: Harness) -> None:
+    # Found by the fuzz test: `pf_plc:<anything>:…` used to reach ReportLevel(...) and apologise.
+    for data in ("pf_plc:Yأlةt:1", "pf_per:nowhere:1:this_month"):
+        await harness.send(harness.updates.callback(resident(), data))
+    assert harness.translator.get("fa", "error-generic") not in harness.tg_session.sent_texts()
