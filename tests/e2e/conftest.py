@@ -115,6 +115,9 @@ def bot_env(database_url: str, base_url: str, redis_prefix: str | None) -> dict[
     # Scripted people answer in milliseconds, faster than the per-person throttle lets anyone
     # (bot/fairness.py); a test or benchmark of the throttle sets THROTTLE_BURST itself.
     env.setdefault("THROTTLE_BURST", "0")
+    # No health/metrics server unless a test asks for one on its own port: bots started side by
+    # side would all try the default 8081.
+    env.setdefault("OPS_PORT", "0")
     if redis_prefix:
         env.update(REDIS_URL=REDIS_URL, REDIS_PREFIX=redis_prefix)
     return env
