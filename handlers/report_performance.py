@@ -85,7 +85,7 @@ def periods_keyboard(level: ReportLevel, scope_id: int, t: BoundTranslator) -> I
     buttons = [
         InlineKeyboardButton(
             text=t(f"perf-period-{name.replace('_', '-')}"),
-            callback_data=PerfPeriod(level=level.value, scope_id=scope_id, period=name).pack(),
+            callback_data=PerfPeriod(level=level, scope_id=scope_id, period=name).pack(),
         )
         for name in PERIODS
     ]
@@ -105,7 +105,7 @@ async def performance(
         await message.answer(t("perf-pick-period"), reply_markup=periods_keyboard(level, scope_id, t))
         return
     rows = [
-        [InlineKeyboardButton(text=text, callback_data=PerfPlace(level=level.value, scope_id=sid).pack())]
+        [InlineKeyboardButton(text=text, callback_data=PerfPlace(level=level, scope_id=sid).pack())]
         for level, sid, text in found
     ]
     await message.answer(t("perf-pick-place"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
