@@ -53,12 +53,14 @@ TITLE_LIMIT = 31
 FORBIDDEN_IN_TITLES = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 RESERVED_TITLES = frozenset({"history"})
 
-# The body's font (openpyxl's default, Calibri), bold or italic: a font without a name is shown in
+# The body's font (openpyxl's default, Calibri), bold: a font without a name is shown in
 # the reader's default font, a serif in LibreOffice.
 HEADER_FONT = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", fgColor="DDEBE4")  # the bot's green, very light
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
-NOTE_FONT = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, italic=True, color="5F6368")
+# Grey, not italic: Persian has no italic, and LibreOffice's oblique fallback font has no Persian
+# letters at all (the note came out as boxes when rendered).
+NOTE_FONT = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, color="5F6368")
 # In a right-to-left sheet a text without letters of its own direction (a Jalali date
 # «۱۴۰۴/۰۸/۱۲», a count «۱۲ از ۳۰»…) would be set left to right and stand at the cell's left:
 # read right to left, it stands at the right like the names beside it.
@@ -227,4 +229,6 @@ def _write_notes(worksheet: Worksheet, notes: Sequence[str], *, first: int) -> N
     for number, note in enumerate(notes, start=first):
         cell = worksheet.cell(number, 1, _safe_text(note))
         cell.font = NOTE_FONT
+        if not _LATIN_LETTER.search(note):
+            cell.alignment = RIGHT_TO_LEFT
         cell.data_type = "s"
