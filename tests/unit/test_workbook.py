@@ -77,7 +77,9 @@ def test_notes_stand_under_the_table_outside_the_filter() -> None:
     (sheet,) = opened([performance()])
     assert all(cell.value is None for cell in sheet[5])
     assert [sheet["A6"].value, sheet["A7"].value] == NOTES
-    assert sheet["A6"].font.i
+    # Grey and upright (LibreOffice's oblique fallback has no Persian letters), right to left.
+    assert not sheet["A6"].font.i and sheet["A6"].font.color.rgb.endswith("5F6368")
+    assert sheet["A6"].alignment.readingOrder == 2
     assert sheet.auto_filter.ref == "A1:E4"
 
 
