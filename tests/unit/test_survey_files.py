@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Person, QuestionKind, SurveyStatus
+from services import charts
 from services.authz import load_actor
 from services.charts import CHART_WIDTH, MAX_ROWS
 from services.surveys import OptionCount, QuestionResult, SurveyResults, survey_results
@@ -177,6 +178,14 @@ def test_a_question_nobody_answered_has_dashes_and_only_texts_make_no_chart() ->
     # The workbook is still made, with the text.
     _choices, _scales, texts = sheets(results_workbook_xlsx(FA, texts_only))
     assert texts["C2"].value == "یک"
+
+
+def test_without_libraqm_the_isolated_question_is_still_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The headings isolate the question (FSI…PDI); the by-hand layout knows no isolates.
+    monkeypatch.setattr(charts, "LAYS_OUT_COMPLEX_TEXT", False)
+    options = (OptionCount("بله", 3, 75.0), OptionCount("نه", 1, 25.0))
+    png = results_chart_png(EN, results_of(question(1, QuestionKind.SINGLE, answered=4, options=options)))
+    assert Image.open(io.BytesIO(png)).width == CHART_WIDTH
 
 
 def test_a_chart_to_look_at() -> None:
