@@ -8,7 +8,8 @@
 * `survey results ID [--json]` prints the results: with `--json` exactly `{"survey": ID,
   "responses": N, "questions": [{"text": "…", "kind": "…", "counts": {"option": n}, "average":
   x}]}` (counts for single and multiple choice, the average for a scale); without, the text the
-  chat shows, in the default language.
+  chat shows, in the default language. `--xlsx FILE` and `--png FILE` also write the workbook and
+  the chart the chat sends (in the default language); what is printed stays the same.
 
 Both act as the operator (audited as "cli"). Exit 1 with the reason on stderr when the file, the
 place or the survey is not right; nothing is saved then.
@@ -28,6 +29,9 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from services.i18n import BoundTranslator
+    from services.surveys import SurveyResults
 
 T = TypeVar("T")
 
@@ -61,11 +65,21 @@ def add_survey_parser(commands: Any) -> None:
         description=(
             'Print the results of survey ID; with --json exactly {"survey": ID, "responses": N, "questions": '
             '[{"text": "...", "kind": "...", "counts": {"option": n}, "average": x}]} (counts for single and '
-            "multi, the average for scale). Answers are anonymous; texts are not in the JSON."
+            "multi, the average for scale). Answers are anonymous; texts are not in the JSON. --xlsx and --png "
+            "also write the workbook and the chart the chat sends."
         ),
     )
     results.add_argument("id", type=int, metavar="ID", help="the survey's id")
     results.add_argument("--json", action="store_true", help="print JSON instead of text")
+    results.add_argument(
+        "--xlsx", type=Path, metavar="FILE", help="also write the results as an Excel workbook"
+    )
+    results.add_argument(
+        "--png",
+        type=Path,
+        metavar="FILE",
+        help="also write the results' chart as PNG (choice and scale questions)",
+    )
 
 
 async def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -125,12 +139,30 @@ async def _results(session: AsyncSession, settings: Settings, args: argparse.Nam
     from services.surveys import results_json, survey_results
 
     results = await survey_results(session, actor=OPERATOR, survey_id=args.id)
+    t = Translator(default_locale=settings.default_locale).bind(settings.default_locale)
+    _write_files(t, results, args)
     if args.json:
         return json.dumps(results_json(results), ensure_ascii=False)
     from handlers.surveys.rendering import results_parts  # the text the chat shows
 
-    t = Translator(default_locale=settings.default_locale).bind(settings.default_locale)
     return "\n\n".join(results_parts(t, results))
+
+
+def _write_files(t: BoundTranslator, results: SurveyResults, args: argparse.Namespace) -> None:
+    """The workbook and the chart, where `--xlsx` and `--png` say. Raises ValueError (nothing
+    written) for a chart of a survey with no choice or scale question, or a file that cannot be
+    written."""
+    from services.surveys.files import has_chart, results_chart_png, results_workbook_xlsx
+
+    if args.png is not None and not has_chart(results):
+        raise ValueError(f"survey {results.survey_id} has no choice or scale question to chart")
+    try:
+        if args.xlsx is not None:
+            args.xlsx.write_bytes(results_workbook_xlsx(t, results))
+        if args.png is not None:
+            args.png.write_bytes(results_chart_png(t, results))
+    except OSError as error:
+        raise ValueError(f"cannot write {error.filename}: {error.strerror}") from error
 
 
 def run_survey(settings: Settings, args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import matplotlib.ft2font
 from matplotlib.axes import Axes
@@ -48,10 +48,12 @@ from services.persian import to_persian_digits
 __all__ = [
     "CHART_WIDTH",
     "MAX_ROWS",
+    "Panel",
     "Series",
     "bar_chart_png",
     "count",
     "decimal",
+    "panel_chart_png",
     "percent",
 ]
 
@@ -84,6 +86,11 @@ ROW_GAP = 0.16
 BAR_MAX = 0.17
 BAR_MIN = 0.08
 MIN_PLOT = 1.6
+# A panel (`panel_chart_png`): its heading, its rows (one bar each), its axis, the air below it.
+PANEL_HEADING = 0.42
+PANEL_ROW = ROW_GAP + BAR_MAX
+PANEL_AXIS = 0.4
+PANEL_GAP = 0.18
 # Bars get thinner (down to BAR_MIN) rather than the plot growing past this.
 MAX_PLOT = 36.0
 # Row names take at most this share of the width; longer names are cut with an ellipsis.
@@ -100,6 +107,8 @@ PALETTE = ("#1b7a54", "#e69f00", "#0072b2", "#cc79a7", "#56b4e9", "#d55e00", "#0
 
 # Latin to Persian number signs (with the digits): thousands and decimal separators, percent, minus.
 _PERSIAN_NUMBER = str.maketrans({",": "٬", ".": "٫", "%": "٪", "-": "−"})
+# The bidi isolates LRI, RLI, FSI and PDI, to be removed.
+_NO_ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,44 @@ def bar_chart_png(
     Raises ValueError for no series, a series whose length differs from the labels', or
     `max_rows` outside 1…ROWS_LIMIT."""
     canvas = _draw_chart(title, labels, series, locale, subtitle, value_format, more, max_rows)
+    return _png(canvas)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A small bar chart of its own in `panel_chart_png`, under its `heading`: a bar per row,
+    `values[i]` belonging to `labels[i]` (None: no data, a dash). `value_format` prints the value
+    at a bar's end, `tick_format` the numbers under the panel (by default `value_format`); the
+    value axis covers `cover` at least (say (0, 1) for shares, so that panels compare)."""
+
+    heading: str
+    labels: Sequence[str]
+    values: Sequence[float | None]
+    value_format: Callable[[float], str] = count
+    tick_format: Callable[[float], str] | None = None
+    cover: tuple[float, float] | None = None
+    # The bars' colour: its place in `PALETTE`.
+    colour: int = 0
+
+
+def panel_chart_png(
+    title: str,
+    panels: Sequence[Panel],
+    *,
+    locale: str,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> bytes:
+    """Small horizontal bar charts one under another, each under its heading (a question and its
+    options, say), as PNG `CHART_WIDTH` pixels wide; the row names of every panel share one column
+    so that the bars line up. `note` is a line under the last panel (the caller's words: what was
+    left out). Laid out as `bar_chart_png` (fa right to left, Persian digits); the height follows
+    the rows. Raises ValueError for no panels, a panel whose values and labels differ in number,
+    or more than `ROWS_LIMIT` rows in all (a caller keeps to about `MAX_ROWS`)."""
+    return _png(_draw_panels(title, panels, locale, subtitle, note))
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
     canvas.draw()
     # Opaque RGB (the chart is on white) is a tenth smaller than matplotlib's RGBA, and carries no
     # "Software" stamp: the same chart gives the same bytes whatever matplotlib drew it.
@@ -178,8 +225,8 @@ def _draw_chart(
     _draw_titles(figure, text, plan, title, subtitle)
     _draw_legend(figure, text, plan, series)
     axes = _place_axes(figure, text, plan, shown)
-    _draw_rows(axes, text, plan, shown)
-    _draw_bars(axes, text, plan, values, value_format)
+    _draw_rows(axes, text, shown)
+    _draw_bars(axes, text, plan.bar / (ROW_GAP + plan.series * plan.bar), values, value_format)
     _style_value_axis(axes, text, value_format)
     if hidden:
         note = more(hidden) if more is not None else f"+{text.number(str(hidden))}"
@@ -267,9 +314,11 @@ class _Typesetter:
             return text
         # Join the letters (presentation forms) and put them in display order. python-bidi's
         # pure-Python algorithm, unlike its default one, also mirrors «» and () in right-to-left runs.
+        # That algorithm knows no isolates (LRI…PDI, FSI…PDI): they are dropped, the text kept.
         import arabic_reshaper
         from bidi.algorithm import get_display
 
+        text = text.translate(_NO_ISOLATES)
         return str(get_display(arabic_reshaper.reshape(text), base_dir="R" if self.rtl else None))
 
     def number(self, latin: str) -> str:
@@ -317,7 +366,22 @@ def _start_x(text: _Typesetter) -> tuple[float, str]:
     return (1 - margin, "right") if text.rtl else (margin, "left")
 
 
-def _draw_titles(figure: Figure, text: _Typesetter, plan: _Plan, title: str, subtitle: str | None) -> None:
+class _Frame(Protocol):
+    """What the titles and the note need of a layout (`_Plan`, `_PanelPlan`)."""
+
+    @property
+    def title_top(self) -> float: ...
+
+    @property
+    def subtitle_top(self) -> float | None: ...
+
+    @property
+    def note_top(self) -> float | None: ...
+
+    def y(self, inches_from_top: float) -> float: ...
+
+
+def _draw_titles(figure: Figure, text: _Typesetter, plan: _Frame, title: str, subtitle: str | None) -> None:
     x, align = _start_x(text)
     limit = CHART_WIDTH - 2 * MARGIN * DPI
     title_font = text.font(15, bold=True)
@@ -376,27 +440,39 @@ def _in_reading_order(handles: list[Patch], columns: int, *, rtl: bool) -> list[
 
 def _place_axes(figure: Figure, text: _Typesetter, plan: _Plan, labels: Sequence[str]) -> Axes:
     """The plot area, beside a column for the row names as wide as the widest (within limits)."""
+    bottom = plan.y(plan.plot_top + plan.plot_height)
+    return _add_plot(
+        figure, text, _names_width(text, labels), bottom, plan.plot_height / plan.height, plan.rows
+    )
+
+
+def _names_width(text: _Typesetter, labels: Sequence[str]) -> float:
+    """Pixels the column of row names takes: the widest name (within limits) and its gap."""
     font = text.font(10)
     limit = CHART_WIDTH * LABEL_SHARE
     widest = max((text.width(text.fit(label, font, limit), font) for label in labels), default=0.0)
+    return widest + LABEL_PAD
+
+
+def _add_plot(
+    figure: Figure, text: _Typesetter, names: float, bottom: float, height: float, rows: int
+) -> Axes:
+    """A plot area from `bottom`, `height` high (figure fractions), beside `names` pixels of row
+    names, with one unit per row, the first at the top."""
     margin = MARGIN * DPI
-    names = widest + LABEL_PAD
     value_room = 10  # the last tick's number may stand a little past the plot's edge
     if text.rtl:
         left, right = margin + value_room, CHART_WIDTH - margin - names
     else:
         left, right = margin + names, CHART_WIDTH - margin - value_room
-    bottom = plan.y(plan.plot_top + plan.plot_height)
-    axes = figure.add_axes(
-        (left / CHART_WIDTH, bottom, (right - left) / CHART_WIDTH, plan.plot_height / plan.height)
-    )
+    axes = figure.add_axes((left / CHART_WIDTH, bottom, (right - left) / CHART_WIDTH, height))
     # One unit per row, the first row at the top.
-    axes.set_ylim(max(plan.rows, 1) - 0.5, -0.5)
+    axes.set_ylim(max(rows, 1) - 0.5, -0.5)
     axes.set_yticks([])
     return axes
 
 
-def _draw_rows(axes: Axes, text: _Typesetter, plan: _Plan, labels: Sequence[str]) -> None:
+def _draw_rows(axes: Axes, text: _Typesetter, labels: Sequence[str]) -> None:
     """The row names, and a light stripe behind every other row (names and bars) to follow it."""
     across = blended_transform_factory(axes.figure.transFigure, axes.transData)
     font = text.font(10)
@@ -427,13 +503,16 @@ def _draw_rows(axes: Axes, text: _Typesetter, plan: _Plan, labels: Sequence[str]
 def _draw_bars(
     axes: Axes,
     text: _Typesetter,
-    plan: _Plan,
+    bar: float,
     values: Sequence[Sequence[float | None]],
     value_format: Callable[[float], str],
+    cover: tuple[float, float] | None = None,
+    first_colour: int = 0,
 ) -> None:
-    """A bar per series in each row, its value at its end; a dash where there is no value."""
-    bar = plan.bar / (ROW_GAP + plan.series * plan.bar)  # in row units
-    first = -bar * (plan.series - 1) / 2
+    """A bar per series in each row, `bar` thick (in rows), its value at its end; a dash where
+    there is no value. The value axis covers `cover` at least, when given; the series take the
+    colours of `PALETTE` from `first_colour` on."""
+    first = -bar * (len(values) - 1) / 2
     for index, column in enumerate(values):
         rows = [(row + first + index * bar, value) for row, value in enumerate(column)]
         half = bar * 0.45
@@ -443,13 +522,13 @@ def _draw_bars(
             for y, value in rows
             if value is not None
         ]
-        colour = PALETTE[index % len(PALETTE)]
+        colour = PALETTE[(first_colour + index) % len(PALETTE)]
         axes.add_collection(
             PolyCollection(boxes, facecolors=colour, edgecolors="none", zorder=2), autolim=False
         )
         for y, value in rows:
             _draw_value(axes, text, y, value, value_format)
-    _set_value_limits(axes, text, values, value_format)
+    _set_value_limits(axes, text, values, value_format, cover)
 
 
 def _draw_value(
@@ -480,11 +559,13 @@ def _set_value_limits(
     text: _Typesetter,
     values: Sequence[Sequence[float | None]],
     value_format: Callable[[float], str],
+    cover: tuple[float, float] | None = None,
 ) -> None:
-    """From zero (or the lowest value) to the highest, with room for the longest printed value."""
+    """From zero (or the lowest value) to the highest, or over `cover` when it is wider, with room
+    for the longest printed value."""
     present = [value for column in values for value in column if value is not None]
-    low = min([0.0, *present])
-    high = max([0.0, *present])
+    low = min([0.0, *present, *(cover or ())])
+    high = max([0.0, *present, *(cover or ())])
     if high == low:
         high = low + 1
     font = text.font(8)
@@ -517,10 +598,92 @@ def _style_value_axis(axes: Axes, text: _Typesetter, value_format: Callable[[flo
     axes.axvline(0, color=GREY, linewidth=1, zorder=3)
 
 
-def _draw_note(figure: Figure, text: _Typesetter, plan: _Plan, note: str) -> None:
+def _draw_note(figure: Figure, text: _Typesetter, plan: _Frame, note: str) -> None:
     if plan.note_top is None:
         return
     x, align = _start_x(text)
     figure.text(
         x, plan.y(plan.note_top + 0.1), text.display(note), ha=align, va="top", **text.options(10, color=GREY)
     )
+
+
+@dataclass(frozen=True)
+class _PanelPlan:
+    """Where the titles, each panel (its heading's top, its plot's top and height) and the note go,
+    in inches from the top of the figure."""
+
+    height_px: int
+    title_top: float
+    subtitle_top: float | None
+    panels: tuple[tuple[float, float, float], ...]
+    note_top: float | None
+
+    @property
+    def height(self) -> float:
+        return self.height_px / DPI
+
+    def y(self, inches_from_top: float) -> float:
+        return 1 - inches_from_top / self.height
+
+
+def _panel_plan(panels: Sequence[Panel], has_subtitle: bool, has_note: bool) -> _PanelPlan:
+    top = MARGIN
+    title_top = top
+    top += TITLE
+    subtitle_top = None
+    if has_subtitle:
+        subtitle_top = top
+        top += SUBTITLE
+    top += PANEL_GAP
+    places = []
+    for panel in panels:
+        plot_height = max(len(panel.labels), 1) * PANEL_ROW
+        places.append((top, top + PANEL_HEADING, plot_height))
+        top += PANEL_HEADING + plot_height + PANEL_AXIS + PANEL_GAP
+    note_top = None
+    if has_note:
+        note_top = top
+        top += NOTE
+    return _PanelPlan(math.ceil((top + MARGIN) * DPI), title_top, subtitle_top, tuple(places), note_top)
+
+
+def _draw_panels(
+    title: str, panels: Sequence[Panel], locale: str, subtitle: str | None, note: str | None
+) -> FigureCanvasAgg:
+    """The panels laid out on their canvas, not yet drawn."""
+    if not panels:
+        raise ValueError("a chart needs at least one panel")
+    for panel in panels:
+        if len(panel.values) != len(panel.labels):
+            raise ValueError(
+                f"panel {panel.heading!r} has {len(panel.values)} values for {len(panel.labels)} rows"
+            )
+    if sum(len(panel.labels) for panel in panels) > ROWS_LIMIT:
+        raise ValueError(f"a chart has at most {ROWS_LIMIT} rows")
+    plan = _panel_plan(panels, subtitle is not None, note is not None)
+    figure = Figure(figsize=(CHART_WIDTH / DPI, plan.height_px / DPI), dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    text = _Typesetter(locale, canvas.get_renderer())
+    _draw_titles(figure, text, plan, title, subtitle)
+    names = _names_width(text, [label for panel in panels for label in panel.labels])
+    x, align = _start_x(text)
+    heading_font = text.font(11.5, bold=True)
+    for panel, (heading_top, plot_top, plot_height) in zip(panels, plan.panels, strict=True):
+        figure.text(
+            x,
+            plan.y(heading_top + 0.08),
+            text.display(text.fit(panel.heading, heading_font, CHART_WIDTH - 2 * MARGIN * DPI)),
+            ha=align,
+            va="top",
+            **text.options(11.5, bold=True),
+        )
+        bottom = plan.y(plot_top + plot_height)
+        axes = _add_plot(figure, text, names, bottom, plot_height / plan.height, len(panel.labels))
+        _draw_rows(axes, text, panel.labels)
+        _draw_bars(
+            axes, text, BAR_MAX / PANEL_ROW, [panel.values], panel.value_format, panel.cover, panel.colour
+        )
+        _style_value_axis(axes, text, panel.tick_format or panel.value_format)
+    if note is not None:
+        _draw_note(figure, text, plan, note)
+    return canvas

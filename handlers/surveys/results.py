@@ -1,19 +1,22 @@
-"""The results of a survey (🔘 under /survey, a notice or a saved survey; `/survey results N`),
-closing it by hand (🔒, then yes or no), and a top need turned into a resolution: its button (on
-the closing notice) drafts the resolution — the text, the committee the routing model suggests,
-a deadline a month away — and opens the resolution form at its summary, so ✅ saves it (or, with
-no committee to suggest, at «who answers for it»)."""
+"""The results of a survey (🔘 under /survey, a notice or a saved survey; `/survey results N`):
+the text, then the chart and the Excel workbook (rendered off the event loop); closing it by hand
+(🔒, then yes or no), and a top need turned into a resolution: its button (on the closing notice)
+drafts the resolution — the text, the committee the routing model suggests, a deadline a month
+away — and opens the resolution form at its summary, so ✅ saves it (or, with no committee to
+suggest, at «who answers for it»)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed
+from handlers.report_performance import PHOTO_MAX_HEIGHT, png_height
 from handlers.resolutions import ResolutionForm, confirm_keyboard, responsible_kind_keyboard, split_messages
 from handlers.surveys.keyboards import (
     CloseSurvey,
@@ -33,7 +36,15 @@ from services.i18n import BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.requests import RoutingModel
 from services.routing import CONFIDENCE_THRESHOLD
-from services.surveys import ResolutionDraft, SurveyClosed, close_survey, resolution_draft, survey_results
+from services.surveys import (
+    ResolutionDraft,
+    SurveyClosed,
+    SurveyResults,
+    close_survey,
+    resolution_draft,
+    survey_results,
+)
+from services.surveys.files import has_chart, results_chart_png, results_workbook_xlsx
 
 
 async def show_results(
@@ -52,6 +63,24 @@ async def show_results(
     for text in texts[:-1]:
         await message.answer(text)
     await message.answer(texts[-1], reply_markup=results_keyboard(t, survey_id, closable=closable))
+    await send_result_files(message, t, results)
+
+
+async def send_result_files(message: Message, t: BoundTranslator, results: SurveyResults) -> None:
+    """The chart (a photo, or a document when too tall for one; none when no question is a choice
+    or a scale) and the workbook, rendered in a worker thread; nothing before anyone answered."""
+    if not results.responses:
+        return
+    name = f"survey-{results.survey_id}"
+    if has_chart(results):
+        png = await asyncio.to_thread(results_chart_png, t, results)
+        chart = BufferedInputFile(png, filename=f"{name}.png")
+        if png_height(png) <= PHOTO_MAX_HEIGHT:
+            await message.answer_photo(chart)
+        else:
+            await message.answer_document(chart)
+    xlsx = await asyncio.to_thread(results_workbook_xlsx, t, results)
+    await message.answer_document(BufferedInputFile(xlsx, filename=f"{name}.xlsx"))
 
 
 async def results_pressed(

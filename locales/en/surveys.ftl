@@ -134,3 +134,28 @@ survey-need-draft = A resolution is drafted from the need “{$need}”. Check t
 survey-need-pick-responsible = A resolution is drafted from the need “{$need}”:
     {$text}
     Who answers for it?
+
+## Results as files (chart and workbook)
+
+survey-chart-question = {$number}. {$text} ({$answered} answers)
+survey-chart-scales = Average scores (from {$low} to {$high})
+survey-chart-scale-row = {$number}. {$text}
+survey-chart-subtitle = {$responses} people answered · each option's share is of those who answered its question
+survey-chart-more = and {$count} more questions (all in the Excel file)
+survey-xlsx-responses = {$responses} people answered.
+survey-xlsx-sheet-choices = Options
+survey-xlsx-sheet-scales = Scores
+survey-xlsx-sheet-texts = Written answers
+survey-xlsx-col-number = Question number
+survey-xlsx-col-question = Question
+survey-xlsx-col-kind = Kind
+survey-xlsx-col-option = Option
+survey-xlsx-col-count = Count
+survey-xlsx-col-percent = Share
+survey-xlsx-col-answered = Answered
+survey-xlsx-col-skipped = Skipped
+survey-xlsx-col-average = Average
+survey-xlsx-col-scale-value = Score {$value}
+survey-xlsx-col-text = Answer
+survey-xlsx-percent-note = Each option's share is of those who answered its question; in a multiple choice question the shares can add up to more than 100%.
+survey-xlsx-scale-note = Scores from {$low} to {$high}; the average is of those who answered the question.

@@ -134,3 +134,28 @@ survey-need-draft = مصوبه‌ای از نیاز «{$need}» آماده شد.
 survey-need-pick-responsible = مصوبه‌ای از نیاز «{$need}» آماده شد:
     {$text}
     مسئول آن کیست؟
+
+## Results as files (chart and workbook)
+
+survey-chart-question = {$number}. {$text} ({$answered} پاسخ)
+survey-chart-scales = میانگین امتیازها (از {$low} تا {$high})
+survey-chart-scale-row = {$number}. {$text}
+survey-chart-subtitle = {$responses} نفر پاسخ دادند · درصد هر گزینه از کسانی است که به آن پرسش پاسخ دادند
+survey-chart-more = و {$count} پرسش دیگر (همه در فایل اکسل)
+survey-xlsx-responses = {$responses} نفر پاسخ دادند.
+survey-xlsx-sheet-choices = گزینه‌ها
+survey-xlsx-sheet-scales = امتیازها
+survey-xlsx-sheet-texts = پاسخ‌های متنی
+survey-xlsx-col-number = شمارهٔ پرسش
+survey-xlsx-col-question = پرسش
+survey-xlsx-col-kind = نوع پرسش
+survey-xlsx-col-option = گزینه
+survey-xlsx-col-count = تعداد
+survey-xlsx-col-percent = درصد
+survey-xlsx-col-answered = پاسخ داده‌اند
+survey-xlsx-col-skipped = رد کرده‌اند
+survey-xlsx-col-average = میانگین
+survey-xlsx-col-scale-value = امتیاز {$value}
+survey-xlsx-col-text = پاسخ
+survey-xlsx-percent-note = درصد هر گزینه از کسانی است که به آن پرسش پاسخ دادند؛ در پرسش چندگزینه‌ای جمع درصدها می‌تواند از ۱۰۰ بیشتر شود.
+survey-xlsx-scale-note = امتیازها از {$low} تا {$high}؛ میانگین از کسانی است که به آن پرسش پاسخ دادند.

@@ -6,11 +6,13 @@ taps."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup
-from aiogram.types import User
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendDocument, SendMessage, SendPhoto
+from aiogram.types import BufferedInputFile, User
 from sqlalchemy import select
 
 from handlers.surveys import NeedToResolution, ShowResults, StartSurvey
@@ -368,8 +370,18 @@ async def results_then_close(harness: Harness, boss: User, zahra: User, survey_i
     assert harness.last_text() == t(harness, "survey-not-allowed")
     await harness.send(harness.updates.message(boss, text="/survey"))
     assert f"sv_res:{survey_id}" in last_markup(harness) and "sv_new" in last_markup(harness)
+    before = len(harness.tg_session.requests)
     await press(harness, boss, f"sv_res:{survey_id}")
     results = harness.last_text()
+    chart, workbook = result_files(harness, before)
+    assert isinstance(chart, SendPhoto) and chart.chat_id == boss.id
+    assert workbook.document.filename == f"survey-{survey_id}.xlsx"  # type: ignore[union-attr]
+    book = openpyxl.load_workbook(io.BytesIO(payload(workbook)))
+    assert book.worksheets[0].sheet_view.rightToLeft and book.worksheets[0]["D3"].value == NEEDS[1]
+    assert book.worksheets[0]["E3"].value == 1 and book.worksheets[2]["C2"].value == "نیمکت"
+    assert not any(
+        "Zahra" in str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+    )
     assert t(harness, "survey-results-title", title="نیازهای محله", id=survey_id) in results
     assert "۱ نفر پاسخ دادند" in results
     assert t(harness, "survey-results-option", option=NEEDS[1], count=1, percent="100") in results
@@ -397,6 +409,47 @@ async def results_then_close(harness: Harness, boss: User, zahra: User, survey_i
     ]
     await press(harness, zahra, f"sv_go:{survey_id}")
     assert harness.last_text() == t(harness, "survey-closed")
+
+
+def payload(method: SendPhoto | SendDocument) -> bytes:
+    sent = method.photo if isinstance(method, SendPhoto) else method.document
+    assert isinstance(sent, BufferedInputFile)
+    return sent.data
+
+
+def result_files(harness: Harness, since: int) -> tuple[SendPhoto | SendDocument, SendDocument]:
+    """The chart and the workbook sent since request `since`, after the results' text."""
+    sent = harness.tg_session.requests[since:]
+    files = [(i, m) for i, m in enumerate(sent) if isinstance(m, SendPhoto | SendDocument)]
+    assert len(files) == 2, sent
+    texts = [i for i, m in enumerate(sent) if isinstance(m, SendMessage)]
+    assert texts and max(texts) < files[0][0]  # after the text
+    (_, chart), (_, workbook) = files
+    assert payload(chart).startswith(b"\x89PNG\r\n\x1a\n") and isinstance(workbook, SendDocument)
+    return chart, workbook
+
+
+async def test_no_files_before_anyone_answers_and_a_tall_chart_goes_as_a_document(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boss = await manager(harness)
+    survey_id = await survey_of(harness)
+    before = len(harness.tg_session.requests)
+    await harness.send(harness.updates.message(boss, text=f"/survey results {survey_id}"))
+    sent = harness.tg_session.requests[before:]
+    assert "۰ نفر پاسخ دادند" in harness.last_text()
+    assert not any(isinstance(m, SendPhoto | SendDocument) for m in sent)
+
+    zahra = await neighbour(harness, resident(user_id=700), "09124440001")
+    multi, _scale, _text = await question_ids(harness, survey_id)
+    await press(harness, zahra, f"sv_go:{survey_id}")
+    await press(harness, zahra, f"sv_mdone:{survey_id}:{multi}:1")  # the first need
+    monkeypatch.setattr("handlers.surveys.results.PHOTO_MAX_HEIGHT", 10)
+    before = len(harness.tg_session.requests)
+    await harness.send(harness.updates.message(boss, text=f"/survey results {survey_id}"))
+    chart, workbook = result_files(harness, before)
+    assert isinstance(chart, SendDocument) and chart.document.filename == f"survey-{survey_id}.png"  # type: ignore[union-attr]
+    assert openpyxl.load_workbook(io.BytesIO(payload(workbook))).worksheets[0]["E2"].value == 1
 
 
 async def test_results_close_and_a_need_as_a_resolution_in_two_taps(

@@ -1,6 +1,7 @@
 """`python -m bot survey create FILE.json …` and `survey results ID --json`, run as a real process:
 the survey is created and published, its id printed; bad files and places are refused with the
-reason and nothing saved; the results JSON is exactly the stable shape."""
+reason and nothing saved; the results JSON is exactly the stable shape, with or without the
+workbook and the chart written by `--xlsx` and `--png`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jdatetime
+import openpyxl
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import OutboxMessage, Role, ScopeKind, Survey, SurveyQuestion
 from services.authz import OPERATOR, load_actor
+from services.charts import CHART_WIDTH
 from services.regions import import_regions
 from services.roles import ensure_person, ensure_role
 from services.surveys import answer_question, start_answering
@@ -119,6 +123,36 @@ async def test_create_then_results_as_json(
     }
     text = run_cli("survey", "results", str(survey_id), database_url=database_url)
     assert text.returncode == 0 and "روشنایی: ۲ (۱۰۰٪)" in text.stdout
+
+    # --xlsx and --png write the files the chat sends; what is printed stays the same.
+    xlsx, png = tmp_path / "results.xlsx", tmp_path / "results.png"
+    files = run_cli(
+        "survey",
+        "results",
+        str(survey_id),
+        "--json",
+        "--xlsx",
+        str(xlsx),
+        "--png",
+        str(png),
+        database_url=database_url,
+    )
+    assert files.returncode == 0, files.stderr
+    assert files.stdout == results.stdout
+    choices = openpyxl.load_workbook(xlsx).worksheets[0]
+    assert choices.sheet_view.rightToLeft and choices.freeze_panes == "A2"
+    assert [choices["D3"].value, choices["E3"].value, choices["F3"].value] == ["روشنایی", 2, 1.0]
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width == CHART_WIDTH
+    unwritable = run_cli(
+        "survey",
+        "results",
+        str(survey_id),
+        "--xlsx",
+        str(tmp_path / "no" / "such.xlsx"),
+        database_url=database_url,
+    )
+    assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr
 
     missing = run_cli("survey", "results", "999", "--json", database_url=database_url)
     assert missing.returncode == 1 and "no survey 999" in missing.stderr
