@@ -360,8 +360,9 @@ def _route(settings: Settings) -> int:
     import io
     import json
 
-    from services.requests import routing_corrections
+    from services.requests import emergency_corrections, routing_corrections
     from services.routing import RequestRouter, load_examples
+    from services.routing_cache import RouterCache, router_key
 
     try:
         # Reroutes stored by managers are training examples too (when the database answers).
@@ -369,11 +370,16 @@ def _route(settings: Settings) -> int:
     except Exception as error:  # the shipped examples alone still make a good model
         print(f"routing corrections not loaded ({error}); using the shipped examples only", file=sys.stderr)
         corrections = []
+    cache_dir = settings.router_cache_path
+    cache = RouterCache(cache_dir) if cache_dir is not None else None
     try:
-        router = RequestRouter.train(
-            load_examples() + corrections,
-            emergency_corrections=[(c.text, c.emergency) for c in corrections if c.emergency is not None],
-        )
+        examples, verdicts = load_examples() + corrections, emergency_corrections(corrections)
+        key = router_key(examples, verdicts)
+        router = cache.load(key) if cache is not None else None
+        if router is None:
+            router = RequestRouter.train(examples, emergency_corrections=verdicts)
+            if cache is not None:
+                cache.store(key, router)
     except (OSError, ValueError) as error:
         print(f"cannot train the routing model: {error}", file=sys.stderr)
         return 1

@@ -33,6 +33,7 @@ from models.identity import Platform
 from services.clock import Clock, utc_now
 from services.i18n import Translator
 from services.requests import RoutingModel
+from services.routing_cache import RouterCache
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +102,12 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         max_connections=settings.update_concurrency + REDIS_POOL_SPARE,
     )
     translator = Translator(default_locale=settings.default_locale)
-    routing = RoutingModel()
+    cache_dir = settings.router_cache_path
+    routing = RoutingModel(cache=RouterCache(cache_dir) if cache_dir is not None else None)
     metrics = Metrics()
     async with session_factory() as session:
-        examples = await routing.retrain(session)
-    log.info("request router trained on %s examples", examples)
+        ready = await routing.prepare(session)
+    log.info("request router ready (%s) for %s examples", ready.source, ready.examples)
     dispatcher = build_dispatcher(
         settings=settings,
         storage=storage,
@@ -304,6 +306,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
 
 async def _close(runtime: Runtime) -> None:
     """The dispatcher's shutdown (which closes the FSM storage), the bots' HTTP sessions, the pool."""
+    await runtime.routing.close()
     with contextlib.suppress(Exception):
         await runtime.dispatcher.emit_shutdown(bots=list(runtime.bots.values()))
     for bot in runtime.bots.values():

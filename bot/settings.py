@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # Prefix for every Redis key, so tests and several deployments can share one server.
     redis_prefix: str = "mahalleyar"
 
+    # Where the trained request router is kept between starts (services/routing_cache.py); the
+    # bot's own directory: the artefacts are pickles. Relative to the project; empty: retrain at
+    # every start.
+    router_cache_dir: str = "data/cache/router"
+
     admin_phones: Annotated[list[str], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Tehran"
     default_locale: str = "fa"
@@ -188,6 +193,12 @@ class Settings(BaseSettings):
     @property
     def has_tokens(self) -> bool:
         return self.telegram_bot_token is not None or self.bale_bot_token is not None
+
+    @property
+    def router_cache_path(self) -> Path | None:
+        if not self.router_cache_dir.strip():
+            return None
+        return PROJECT_ROOT / Path(self.router_cache_dir).expanduser()  # an absolute path stays
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,17 +4,22 @@ committees, and their verdicts on whether a request is an emergency, kept as lab
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import requests_repo
 from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
+from services.routing_cache import RouterCache, router_key
 
 __all__ = [
     "MARKED_EMERGENCY",
     "MARKED_NOT_EMERGENCY",
+    "Readiness",
     "RoutingModel",
     "emergency_corrections",
     "routing_corrections",
@@ -23,6 +28,8 @@ __all__ = [
 # History events of a handler's verdict on whether a request is an emergency (`mark_emergency`).
 MARKED_EMERGENCY = "marked_emergency"
 MARKED_NOT_EMERGENCY = "marked_not_emergency"
+
+log = logging.getLogger(__name__)
 
 
 async def routing_corrections(session: AsyncSession) -> list[LabelledExample]:
@@ -53,12 +60,38 @@ def _shipped_router() -> RequestRouter:
     return RequestRouter.train(load_examples())
 
 
+@dataclass(frozen=True)
+class _Training:
+    """What a router is trained on, and the key it is kept under."""
+
+    examples: list[LabelledExample]
+    verdicts: list[tuple[str, bool]]
+    key: str
+
+    def train(self) -> RequestRouter:
+        return RequestRouter.train(self.examples, emergency_corrections=self.verdicts)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How `RoutingModel.prepare` got its router: `source` is "cached" (the artefact for today's
+    data), "stand-in" (an older artefact, while the right one trains in the background), "trained"
+    (no artefact: trained before answering) or "current" (nothing changed)."""
+
+    examples: int
+    source: str
+
+
 class RoutingModel:
     """The request router in use; `retrain` rebuilds it from the shipped examples plus the
-    corrections stored so far (a second or two of CPU, run off the event loop)."""
+    corrections stored so far (seconds of CPU, run off the event loop). With a `cache`, a router
+    already trained on the same data is loaded instead (services/routing_cache.py)."""
 
-    def __init__(self, router: RequestRouter | None = None) -> None:
+    def __init__(self, router: RequestRouter | None = None, *, cache: RouterCache | None = None) -> None:
         self._router = router
+        self._cache = cache
+        self._key: str | None = None
+        self._background: asyncio.Task[None] | None = None
 
     @property
     def router(self) -> RequestRouter:
@@ -66,13 +99,66 @@ class RoutingModel:
             self._router = _shipped_router()
         return self._router
 
-    async def retrain(self, session: AsyncSession) -> int:
+    async def _training(self, session: AsyncSession) -> _Training:
         corrections = await routing_corrections(session)
         examples = load_examples() + corrections
-        self._router = await asyncio.to_thread(
-            lambda: RequestRouter.train(examples, emergency_corrections=emergency_corrections(corrections))
+        verdicts = emergency_corrections(corrections)
+        key = await asyncio.to_thread(router_key, examples, verdicts)
+        return _Training(examples, verdicts, key)
+
+    async def _fit(self, training: _Training) -> RequestRouter:
+        """The router for `training`: from the cache, or trained (off the loop) and then kept."""
+        cached = None if self._cache is None else await asyncio.to_thread(self._cache.load, training.key)
+        if cached is not None:
+            return cached
+        router = await asyncio.to_thread(training.train)
+        if self._cache is not None:
+            await asyncio.to_thread(self._cache.store, training.key, router)
+        return router
+
+    async def retrain(self, session: AsyncSession) -> int:
+        """Rebuild the router from today's data (unless that is the data it was built on); how many
+        examples it holds."""
+        training = await self._training(session)
+        if training.key != self._key or self._router is None:
+            self._router = await self._fit(training)
+            self._key = training.key
+        return len(training.examples)
+
+    async def prepare(self, session: AsyncSession) -> Readiness:
+        """Have a router ready to answer at start: the cached one for today's data; failing that,
+        the latest cached one at once while the right one trains in the background; failing that
+        (a first start), train now."""
+        training = await self._training(session)
+        cached = None if self._cache is None else await asyncio.to_thread(self._cache.load, training.key)
+        if cached is not None:
+            self._router, self._key = cached, training.key
+            return Readiness(len(training.examples), "cached")
+        stand_in = None if self._cache is None else await asyncio.to_thread(self._cache.latest)
+        if stand_in is None:
+            await self.retrain(session)
+            return Readiness(len(training.examples), "trained")
+        self._router = stand_in
+        self._background = asyncio.create_task(self._catch_up(training), name="router-training")
+        return Readiness(len(training.examples), "stand-in")
+
+    async def _catch_up(self, training: _Training) -> None:
+        try:
+            router = await self._fit(training)
+        except Exception:
+            log.exception("training the request router failed; the stand-in stays")
+            return
+        self._router, self._key = router, training.key
+        log.info(
+            "request router trained on %s examples (it was a stand-in until now)", len(training.examples)
         )
-        return len(examples)
+
+    async def close(self) -> None:
+        """Stop a background training still running (at shutdown)."""
+        if self._background is not None and not self._background.done():
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
 
     def guess(self, text: str) -> RouteGuess:
         return self.router.route(text)

@@ -1,0 +1,151 @@
+"""The trained request router, kept on disk so a start does not retrain it.
+
+Training the router (:meth:`services.routing.RequestRouter.train`) takes seconds of CPU, more on a
+loaded machine; loading a trained one takes a fifth of a second. A router is stored under a key,
+the SHA-256 of everything its training reads:
+
+- the labelled examples (the shipped ones plus the corrections handlers made) and the emergency
+  verdicts, in order;
+- every file under ``data/routing/`` (the examples again, the emergency lexicon, the guide);
+- the source of the modules that train and apply it (a changed feature or rule is a new model);
+- the versions of Python, scikit-learn, NumPy and SciPy (a pickle is only good for the versions
+  that wrote it).
+
+So the same key always means the same model, a changed correction means a new key, and an artefact
+can be shared by any number of processes on the machine: writes go to a temporary file renamed
+into place, so a reader sees a whole file or none.
+
+The artefacts are pickles. A pickle runs code when it is loaded, so the directory must be the
+bot's own (``ROUTER_CACHE_DIR``, by default ``data/cache/router`` in the project), never one that
+others can write. A file that fails to load (truncated, written by another version) is treated as
+absent: the router is trained again and the file replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import platform
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy
+import scipy
+import sklearn
+
+from services import emergency_detection, persian, routing
+from services.routing import ROUTING_DATA_DIR, LabelledExample, RequestRouter
+
+__all__ = ["KEEP", "RouterCache", "router_key"]
+
+log = logging.getLogger(__name__)
+
+KEEP = 4  # artefacts kept in the directory (the newest); older ones are removed on store
+_SUFFIX = ".router.pickle"
+_CODE = (routing, emergency_detection, persian)
+
+
+def _feed(digest: hashlib._Hash, *parts: str) -> None:
+    for part in parts:
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+
+
+def router_key(
+    examples: Sequence[LabelledExample],
+    emergency_corrections: Iterable[tuple[str, bool]] = (),
+    *,
+    data_dir: Path = ROUTING_DATA_DIR,
+) -> str:
+    """The key of the router `RequestRouter.train(examples, emergency_corrections=…)` would build."""
+    digest = hashlib.sha256()
+    _feed(
+        digest,
+        "versions",
+        platform.python_version(),
+        sklearn.__version__,
+        numpy.__version__,
+        scipy.__version__,
+    )
+    for module in _CODE:
+        _feed(digest, "code", module.__name__, Path(str(module.__file__)).read_text(encoding="utf-8"))
+    for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
+        _feed(digest, "data", path.relative_to(data_dir).as_posix())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for example in examples:
+        _feed(digest, "example", example.committee, example.text, repr(example.emergency))
+    for text, emergency in emergency_corrections:
+        _feed(digest, "verdict", text, repr(emergency))
+    return digest.hexdigest()
+
+
+class RouterCache:
+    """Trained routers on disk, one file per key, in `directory` (created when first needed)."""
+
+    def __init__(self, directory: Path | str, *, keep: int = KEEP) -> None:
+        self.directory = Path(directory)
+        self.keep = keep
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{key}{_SUFFIX}"
+
+    def load(self, key: str) -> RequestRouter | None:
+        """The router stored under `key`, or None (none stored, or unreadable)."""
+        return self._read(self.path(key))
+
+    def latest(self) -> RequestRouter | None:
+        """The most recently stored router that loads, whatever its key (a stand-in while the
+        right one trains)."""
+        for path in self._artefacts():
+            router = self._read(path)
+            if router is not None:
+                return router
+        return None
+
+    def store(self, key: str, router: RequestRouter) -> None:
+        """Keep `router` under `key` (atomically), then remove all but the newest `keep`. A disk
+        that refuses is logged, never raised: the router in memory still works."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=_SUFFIX)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    pickle.dump(router, file, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.path(key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as error:
+            log.warning("cannot keep the trained router in %s: %s", self.directory, error)
+            return
+        for stale in self._artefacts()[self.keep :]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+    def _artefacts(self) -> list[Path]:
+        """The stored routers, newest first."""
+        stamped: list[tuple[int, Path]] = []
+        with contextlib.suppress(OSError):
+            for path in self.directory.glob(f"*{_SUFFIX}"):
+                if not path.name.startswith(".tmp-"):
+                    with contextlib.suppress(OSError):  # removed meanwhile by another process
+                        stamped.append((path.stat().st_mtime_ns, path))
+        return [p for _, p in sorted(stamped, key=lambda pair: pair[0], reverse=True)]
+
+    @staticmethod
+    def _read(path: Path) -> RequestRouter | None:
+        try:
+            with path.open("rb") as file:
+                router = pickle.load(file)  # our own directory only (module docstring)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # truncated, or written by other versions: train again
+            log.warning("ignoring the unreadable router artefact %s: %s", path.name, error)
+            return None
+        return router if isinstance(router, RequestRouter) else None
