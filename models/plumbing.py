@@ -83,6 +83,7 @@ class OutboxMessage(Base):
     platform: Mapped[Platform | None] = mapped_column(_enum(Platform, "platform"))
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The message; for one that carries a file (`OutboxFile`) its caption, possibly empty.
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Set by callers that must never send the same thing twice (a reminder for one key, say).
