@@ -5,6 +5,10 @@ slot) and one message per chat every `settings.outbox_per_chat_interval` seconds
 the end of the previous request to that chat, so a slow response can't squeeze two into one
 second. A chat still waiting on its interval is skipped, not waited for; other chats go on.
 
+A message with a file (`models.plumbing.OutboxFile`) is uploaded with sendPhoto or sendDocument,
+its text the caption; its bytes are read from the database just before each try (never held by
+a claimed batch), and every rule here applies to it as to a text.
+
 Failures: flood control (429) waits `retry_after` for that chat, and for every chat when it looks
 global, without using up an attempt (up to a generous cap); network errors and 5xx are retried with
 exponential backoff and jitter until `settings.outbox_max_attempts`; an unknown chat or any other
@@ -44,7 +48,14 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    BufferedInputFile,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.leases import LeaseKeeper, default_worker_id  # default_worker_id: re-exported, its old home
@@ -52,7 +63,7 @@ from bot.settings import Settings
 from models import outbox_repo
 from models.identity import Platform
 from models.outbox_repo import ClaimedMessage
-from models.plumbing import OutboxStatus
+from models.plumbing import OutboxFileKind, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -359,8 +370,11 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
                 self._flood_streak.clear()
             await self._record(item, outcome)
         except Exception:
-            # Only a database failure gets here; the lease will expire and the row be retried.
-            log.exception("delivery worker %s could not record outbox message %s", self.worker_id, item.id)
+            # Only a database failure gets here (reading the file, or recording the outcome); the
+            # lease will expire and the row be retried.
+            log.exception(
+                "delivery worker %s could not read or record outbox message %s", self.worker_id, item.id
+            )
         finally:
             ready_at = loop.time() + self._chat_interval
             self._chat_ready_at[key] = max(self._chat_ready_at.get(key, 0.0), ready_at)
@@ -375,17 +389,16 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
             markup = reply_markup_from_json(item.reply_markup)
         except ValueError as exc:
             return _Permanent(f"invalid reply_markup: {exc}")
+        upload: BufferedInputFile | None = None
+        if item.file is not None:
+            body = await self._file_body(item.id)
+            if body is None:
+                return _Permanent("the message's file is gone")
+            upload = BufferedInputFile(body, filename=item.file.filename)
         chat_id = item.chat_id
         for _ in range(2):  # a second go only after a group moved to a supergroup
             try:
-                message = await bot.send_message(
-                    chat_id=chat_id,
-                    text=item.text,
-                    reply_markup=markup,
-                    # Never HTML/Markdown: Bale renders them unreliably, and stored text is plain.
-                    parse_mode=None,
-                    request_timeout=self._request_timeout,  # type: ignore[arg-type]
-                )
+                message = await self._send(bot, item, chat_id, markup, upload)
             except TelegramMigrateToChat as exc:
                 log.info("chat %s moved to %s; resending there", chat_id, exc.migrate_to_chat_id)
                 chat_id = exc.migrate_to_chat_id
@@ -422,6 +435,47 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
                 return _Transient(_describe(exc))
             return _Sent(message.message_id)
         return _Permanent("chat migrated more than once")
+
+    async def _file_body(self, outbox_id: int) -> bytes | None:
+        # Read just before the upload, not at the claim, so claimed batches hold no files. A
+        # database failure here goes up to _deliver: the lease expires and the row is taken again.
+        async with self._session_factory() as session:
+            return await outbox_repo.file_body(session, outbox_id)
+
+    async def _send(
+        self,
+        bot: Bot,
+        item: ClaimedMessage,
+        chat_id: int,
+        markup: ReplyMarkup | None,
+        upload: BufferedInputFile | None,
+    ) -> Message:
+        """One request: the text with sendMessage, or the file with sendPhoto or sendDocument and
+        the text as its caption (none when empty). Never HTML/Markdown: Bale renders them
+        unreliably, and stored text is plain."""
+        timeout: Any = self._request_timeout
+        if upload is None or item.file is None:
+            return await bot.send_message(
+                chat_id=chat_id, text=item.text, reply_markup=markup, parse_mode=None, request_timeout=timeout
+            )
+        caption = item.text or None
+        if item.file.kind is OutboxFileKind.PHOTO:
+            return await bot.send_photo(
+                chat_id=chat_id,
+                photo=upload,
+                caption=caption,
+                reply_markup=markup,
+                parse_mode=None,
+                request_timeout=timeout,
+            )
+        return await bot.send_document(
+            chat_id=chat_id,
+            document=upload,
+            caption=caption,
+            reply_markup=markup,
+            parse_mode=None,
+            request_timeout=timeout,
+        )
 
     def _note_flood(self, key: ChatKey, retry_after: float) -> None:
         self._flood_streak.append(key)

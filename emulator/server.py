@@ -30,7 +30,7 @@ from .faults import FaultInjector, norm_method
 from .formatting import command_entities, utf16_len
 from .media import TINY_PNG, extension_for, guess_mime, image_size, scaled
 from .notify import Notifier
-from .params import read_request_params
+from .params import UploadedFile, read_request_params
 from .rates import peak_rate as _peak_rate
 from .rates import peak_rate_per_chat as _peak_rate_per_chat
 from .shapes import TELEGRAM, odd_reply
@@ -982,6 +982,36 @@ class BotAPIEmulator:
             for c in self.calls
             if (key is None or c.method.lower() == key) and (bot_id is None or c.bot_id == bot_id)
         ]
+
+    def uploads(
+        self,
+        method: str | None = None,
+        bot: BotRef | None = None,
+        chat_id: int | None = None,
+        *,
+        accepted: bool | None = None,
+    ) -> list[UploadedFile]:
+        """The files bots uploaded (multipart parts: name, content type and bytes as they arrived),
+        in the order of the calls, filtered by method, bot, chat and whether the call succeeded
+        (`accepted`; None: refused ones too, a 429 included)."""
+        return [
+            value
+            for call in self.calls_for(method, bot)
+            if (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
+            and (accepted is None or call.ok == accepted)
+            for value in call.params.values()
+            if isinstance(value, UploadedFile)
+        ]
+
+    def file_of(self, message: dict[str, Any]) -> StoredFile | None:
+        """The stored file a message carries (a photo's largest size, a document, …), or None."""
+        for key in ("photo", "document", "audio", "video", "voice", "animation", "sticker", "video_note"):
+            value = message.get(key)
+            if isinstance(value, list) and value:
+                value = value[-1]
+            if isinstance(value, dict) and value.get("file_id") in self.files:
+                return self.files[value["file_id"]]
+        return None
 
     # ---------------------------------------------------------------- http
     @property

@@ -8,7 +8,6 @@ a province, and the bot must keep answering others meanwhile."""
 from __future__ import annotations
 
 import asyncio
-import struct
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -30,10 +29,14 @@ from services.council import overseen_regions
 from services.i18n import BoundTranslator
 from services.jalali import tehran_today
 from services.reports import PerformanceReport, Period, ReportLevel, performance_report, report_messages
-from services.reports.files import RenderersMissing, report_chart_png, report_workbook_xlsx
+from services.reports.files import (
+    PHOTO_MAX_HEIGHT,
+    RenderersMissing,
+    chart_goes_as_photo,
+    report_chart_png,
+    report_workbook_xlsx,
+)
 
-# The tallest chart sent as a photo; Telegram shrinks taller ones past reading, so they go as files.
-PHOTO_MAX_HEIGHT = 1280
 PERIODS = ("this_month", "last_month", "this_year")
 
 # (level, scope id, button text) of the places a viewer may report on.
@@ -49,11 +52,6 @@ class PerfPeriod(CallbackData, prefix="pf_per"):
     level: ReportLevel
     scope_id: int
     period: str
-
-
-def png_height(png: bytes) -> int:
-    """The height of a PNG, from its IHDR chunk."""
-    return int(struct.unpack(">I", png[20:24])[0])
 
 
 def period_of(name: str, clock: Clock) -> Period:
@@ -127,7 +125,7 @@ async def send_report(message: Message, t: BoundTranslator, report: PerformanceR
     except RenderersMissing:
         return
     chart = BufferedInputFile(png, filename="report.png")
-    if png_height(png) <= PHOTO_MAX_HEIGHT:
+    if chart_goes_as_photo(png, PHOTO_MAX_HEIGHT):
         await message.answer_photo(chart)
     else:
         await message.answer_document(chart)

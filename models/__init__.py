@@ -35,7 +35,7 @@ from models.plans import (
     PlanProjectResolution,
     ProposalDecision,
 )
-from models.plumbing import FsmRecord, InboxUpdate, OutboxMessage, OutboxStatus
+from models.plumbing import FsmRecord, InboxUpdate, OutboxFile, OutboxFileKind, OutboxMessage, OutboxStatus
 from models.requests import (
     OPEN_STATUSES,
     CitizenRequest,
@@ -121,6 +121,8 @@ __all__ = [
     "Neighbourhood",
     "NeighbourhoodKind",
     "NeighbourhoodProfile",
+    "OutboxFile",
+    "OutboxFileKind",
     "OutboxMessage",
     "OutboxStatus",
     "ParticipantStatus",

@@ -9,6 +9,10 @@ older row for the same chat is still pending (so at most one message per chat is
 across all workers) and, if `chat_interval` is given, when nothing was sent to that chat within
 the interval (so two workers together still respect the per-chat pace).
 
+A message's file (`outbox_file`) is not claimed with it: the claim says only its kind and name
+(`ClaimedFile`), and the worker reads the bytes (`file_body`) just before the upload, so a batch of
+claimed messages holds no file in memory.
+
 Nothing here commits; the caller owns the transaction.
 """
 
@@ -23,7 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.identity import Account, Platform
-from models.plumbing import OutboxMessage, OutboxStatus
+from models.plumbing import OutboxFile, OutboxFileKind, OutboxMessage, OutboxStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedFile:
+    """What a claimed message's file is, without its bytes (`file_body` reads them)."""
+
+    kind: OutboxFileKind
+    filename: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,8 @@ class ClaimedMessage:
     reply_markup: dict[str, Any] | None
     attempts: int
     claimed_until: datetime
+    # The file it carries (its text is then the caption), or None for a text message.
+    file: ClaimedFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +131,7 @@ async def claim_due(
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()
+    files = await _files_of(session, [row.id for row in rows])
     claimed = [
         ClaimedMessage(
             id=row.id,
@@ -126,12 +141,32 @@ async def claim_due(
             reply_markup=row.reply_markup,
             attempts=row.attempts,
             claimed_until=claimed_until,
+            file=files.get(row.id),
         )
         for row in rows
     ]
     # RETURNING order is unspecified.
     claimed.sort(key=lambda m: m.id)
     return claimed
+
+
+async def _files_of(session: AsyncSession, outbox_ids: list[int]) -> dict[int, ClaimedFile]:
+    if not outbox_ids:
+        return {}
+    rows = await session.execute(
+        select(OutboxFile.outbox_id, OutboxFile.kind, OutboxFile.filename).where(
+            OutboxFile.outbox_id.in_(outbox_ids)
+        )
+    )
+    return {
+        outbox_id: ClaimedFile(OutboxFileKind(kind), filename) for outbox_id, kind, filename in rows.all()
+    }
+
+
+async def file_body(session: AsyncSession, outbox_id: int) -> bytes | None:
+    """The bytes of the file the message carries; None if it carries none (any more)."""
+    body = await session.scalar(select(OutboxFile.body).where(OutboxFile.outbox_id == outbox_id))
+    return None if body is None else bytes(body)
 
 
 def _held_by(outbox_id: int, worker_id: str) -> ColumnElement[bool]:
@@ -311,8 +346,9 @@ async def count_by_status(session: AsyncSession) -> OutboxCounts:
 
 
 async def delete_finished_before(session: AsyncSession, moment: datetime) -> int:
-    """Delete sent, failed and merged messages created before `moment`; pending and waiting ones
-    are never touched (a merged one keeps its dedup key only as long as what carried it)."""
+    """Delete sent, failed and merged messages created before `moment`, and their files (the
+    foreign key cascades); pending and waiting ones are never touched (a merged one keeps its
+    dedup key only as long as what carried it)."""
     result = await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.MERGED]),

@@ -1,4 +1,5 @@
-"""Tables the machinery needs: the inbox of received updates, the outbox and FSM state."""
+"""Tables the machinery needs: the inbox of received updates, the outbox (and the files some of
+its messages carry) and FSM state."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -82,6 +83,7 @@ class OutboxMessage(Base):
     platform: Mapped[Platform | None] = mapped_column(_enum(Platform, "platform"))
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The message; for one that carries a file (`OutboxFile`) its caption, possibly empty.
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Set by callers that must never send the same thing twice (a reminder for one key, say).
@@ -101,6 +103,34 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxFileKind(enum.StrEnum):
+    """How a file goes: a photo (shown inline, recompressed by the messenger) or a document."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+class OutboxFile(Base):
+    """The one file an outbox message carries, sent with sendPhoto or sendDocument; the
+    message's text is its caption.
+
+    A table of its own rather than a column of `outbox_message`: the claim (`UPDATE … RETURNING`),
+    the per-chat order checks, the counts and every listing of the outbox never read or carry the
+    bytes, and a waiting message sent again after a «while you were away» note takes its file
+    along by changing `outbox_id`, without copying it. Deleted with its message (the prune job).
+    """
+
+    __tablename__ = "outbox_file"
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[OutboxFileKind] = mapped_column(_enum(OutboxFileKind, "outbox_file_kind"))
+    # The name the reader sees (a document's; Telegram drops a photo's).
+    filename: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FsmRecord(Base):

@@ -31,7 +31,7 @@ from models.requests import OPEN_STATUSES, CitizenRequest
 from models.resolutions import OPEN_RESOLUTION_STATUSES, Resolution
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
-from services.outbox import enqueue
+from services.outbox import carrying_files, enqueue, requeue
 
 log = logging.getLogger(__name__)
 
@@ -285,8 +285,9 @@ async def release_waiting(
 
     One waiting message goes as it is. Several become one short «while you were away» note
     listing them, followed in full by the latest message on each request or resolution that
-    still needs the person's answer (those carry buttons); the others are folded into the note
-    (status MERGED). Only adds to the caller's transaction.
+    still needs the person's answer (those carry buttons) and by every file (a report's chart,
+    say); the others are folded into the note (status MERGED). Only adds to the caller's
+    transaction.
     """
     account = await reachable_account(session, person_id)
     if account is None:
@@ -330,17 +331,7 @@ async def release_waiting(
     # The messages sent in full are queued again after the note, so they arrive after it; the
     # waiting rows keep their dedup keys, so nothing already queued is ever queued twice.
     for message in in_full:
-        copy = await enqueue(
-            session,
-            platform=account.platform,
-            chat_id=account.chat_id,
-            text=message.text,
-            reply_markup=message.reply_markup,
-            now=now,
-            person_id=person_id,
-            topic=message.topic,
-        )
-        assert copy is not None
+        copy = await requeue(session, message, platform=account.platform, chat_id=account.chat_id, now=now)
         message.last_error = f"sent again as outbox message {copy.id}"
     for message in folded:
         message.last_error = f"summarised in outbox message {note.id}"
@@ -354,10 +345,14 @@ async def release_waiting(
 
 
 async def _to_send_in_full(session: AsyncSession, waiting: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """The latest message on each topic that carries buttons and whose topic is still open."""
+    """Every message that carries a file (a line of a note cannot hold it), and the latest
+    message on each topic that carries buttons and whose topic is still open."""
+    files = await carrying_files(session, [m.id for m in waiting])
     latest: dict[str, OutboxMessage] = {}
     for message in waiting:
-        if message.reply_markup and await _still_needs_answer(session, message.topic):
+        if message.id in files:
+            latest[f"#{message.id}"] = message
+        elif message.reply_markup and await _still_needs_answer(session, message.topic):
             latest[message.topic or f"#{message.id}"] = message
     return sorted(latest.values(), key=lambda m: m.id)
 

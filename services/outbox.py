@@ -3,24 +3,65 @@
 Everything the bot says that is not a direct reply to the person who just wrote goes through
 here: the row is saved atomically with the change that caused it, and the delivery worker
 (`bot.delivery`) sends it later at a pace Telegram and Bale accept.
+
+A message may carry one file (`Attachment`: a photo or a document, sent with sendPhoto or
+sendDocument); its text is then the caption, at most `CAPTION_MAX` characters, and may be empty.
+The bytes go to `outbox_file` (`models.plumbing.OutboxFile`), beside the row, never into it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Account, Platform
 from models.inserts import insert_unless_present
-from models.plumbing import OutboxMessage, OutboxStatus
+from models.plumbing import OutboxFile, OutboxFileKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
 _DEDUP_KEY_MAX = 200  # matches OutboxMessage.dedup_key's column length
+_FILENAME_MAX = 200  # matches OutboxFile.filename's
+# A caption's limit on Telegram and on Bale, in UTF-16 code units as Telegram counts them.
+CAPTION_MAX = 1024
+# What the Bot API takes by upload: photos up to 10 MB, other files up to 50 MB.
+FILE_MAX_BYTES = {OutboxFileKind.PHOTO: 10 * 1024 * 1024, OutboxFileKind.DOCUMENT: 50 * 1024 * 1024}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file for an outbox message: shown as a photo or sent as a document, named `filename`."""
+
+    kind: OutboxFileKind
+    filename: str
+    body: bytes
+
+    def __post_init__(self) -> None:
+        if not self.body:
+            raise ValueError("an attachment needs some bytes")
+        if len(self.body) > FILE_MAX_BYTES[self.kind]:
+            raise ValueError(f"a {self.kind.value} may have at most {FILE_MAX_BYTES[self.kind]} bytes")
+        if not self.filename.strip() or len(self.filename) > _FILENAME_MAX:
+            raise ValueError(f"an attachment needs a file name of 1 to {_FILENAME_MAX} characters")
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram and Bale count a text's limit in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_text(text: str, attachment: Attachment | None) -> None:
+    if attachment is None:
+        if not text:
+            raise ValueError("an outbox message needs a non-empty text")
+    elif utf16_length(text) > CAPTION_MAX:
+        raise ValueError(f"a caption may have at most {CAPTION_MAX} characters")
 
 
 async def enqueue(
@@ -34,6 +75,7 @@ async def enqueue(
     person_id: int | None = None,
     dedup_key: str | None = None,
     topic: str | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
     """Add a message to the outbox in the caller's transaction (nothing is committed).
 
@@ -45,9 +87,11 @@ async def enqueue(
 
     With a `dedup_key` that is already in the outbox (whatever its status) nothing is added and
     None is returned; two transactions racing with the same key end with exactly one row.
+
+    With an `attachment` the message is that file and `text` its caption (empty for none, at
+    most `CAPTION_MAX`); without one `text` must not be empty.
     """
-    if not text:
-        raise ValueError("an outbox message needs a non-empty text")
+    _check_text(text, attachment)
     if dedup_key is not None and len(dedup_key) > _DEDUP_KEY_MAX:
         raise ValueError(f"dedup_key longer than {_DEDUP_KEY_MAX} characters")
     waiting = platform is None or chat_id is None
@@ -69,6 +113,16 @@ async def enqueue(
     message = await insert_unless_present(session, OutboxMessage, values, unique=["dedup_key"])
     if message is None:
         log.debug("outbox message with dedup_key %s already queued", dedup_key)
+    elif attachment is not None:
+        session.add(
+            OutboxFile(
+                outbox_id=message.id,
+                kind=attachment.kind,
+                filename=attachment.filename,
+                body=attachment.body,
+            )
+        )
+        await session.flush()
     return message
 
 
@@ -81,10 +135,12 @@ async def enqueue_for_person(
     reply_markup: dict[str, Any] | None = None,
     dedup_key: str | None = None,
     topic: str | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage | None:
     """Queue a message to the person: to the account they used last that has not blocked the bot,
     or, when there is none (they never started the bot, or blocked it everywhere), kept WAITING
-    for them. None only when `dedup_key` was already queued. Only adds to the caller's transaction.
+    for them (with its `attachment`, if any). None only when `dedup_key` was already queued. Only
+    adds to the caller's transaction.
     """
     account = await session.scalar(
         select(Account)
@@ -102,4 +158,43 @@ async def enqueue_for_person(
         person_id=person_id,
         dedup_key=dedup_key,
         topic=topic,
+        attachment=attachment,
+    )
+
+
+async def requeue(
+    session: AsyncSession, message: OutboxMessage, *, platform: Platform, chat_id: int, now: datetime
+) -> OutboxMessage:
+    """A new pending copy of `message` to the chat, due now: its text, buttons, person and topic,
+    and its file, which moves to the copy (not copied: the original is about to be closed). No
+    dedup key: the original keeps it. Only adds to the caller's transaction."""
+    copy = OutboxMessage(
+        platform=platform,
+        chat_id=chat_id,
+        person_id=message.person_id,
+        text=message.text,
+        reply_markup=message.reply_markup,
+        topic=message.topic,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(copy)
+    await session.flush()
+    await session.execute(
+        update(OutboxFile)
+        .where(OutboxFile.outbox_id == message.id)
+        .values(outbox_id=copy.id)
+        .execution_options(synchronize_session=False)
+    )
+    return copy
+
+
+async def carrying_files(session: AsyncSession, outbox_ids: Sequence[int]) -> set[int]:
+    """Which of these messages carry a file."""
+    if not outbox_ids:
+        return set()
+    return set(
+        await session.scalars(select(OutboxFile.outbox_id).where(OutboxFile.outbox_id.in_(outbox_ids)))
     )

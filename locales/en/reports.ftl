@@ -131,4 +131,3 @@ perf-place-neighbourhood = My neighbourhood
 perf-period-this-month = This month
 perf-period-last-month = Last month
 perf-period-this-year = This year
-perf-monthly-files = 📎 The chart and the Excel file of this report: /performance, then «Last month».

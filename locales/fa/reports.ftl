@@ -131,4 +131,3 @@ perf-place-neighbourhood = محلهٔ من
 perf-period-this-month = این ماه
 perf-period-last-month = ماه گذشته
 perf-period-this-year = امسال
-perf-monthly-files = 📎 نمودار و فایل اکسل این گزارش: /performance و «ماه گذشته».

@@ -9,6 +9,7 @@ these off the event loop (`asyncio.to_thread`).
 from __future__ import annotations
 
 import importlib
+import struct
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -18,7 +19,17 @@ from services.jalali import format_jalali_date
 from services.reports.figures import PerformanceReport, ReportLevel, UnitReport
 from services.reports.text import responsible_name
 
-__all__ = ["RenderersMissing", "report_chart_png", "report_workbook_xlsx"]
+__all__ = [
+    "PHOTO_MAX_HEIGHT",
+    "RenderersMissing",
+    "chart_goes_as_photo",
+    "png_height",
+    "report_chart_png",
+    "report_workbook_xlsx",
+]
+
+# The tallest chart sent as a photo; Telegram shrinks taller ones past reading, so they go as files.
+PHOTO_MAX_HEIGHT = 1280
 
 
 class RenderersMissing(RuntimeError):
@@ -30,6 +41,16 @@ def _renderer(name: str) -> ModuleType:
         return importlib.import_module(f"services.{name}")
     except ImportError as error:
         raise RenderersMissing(f"services.{name} cannot be imported: {error}") from error
+
+
+def png_height(png: bytes) -> int:
+    """The height of a PNG, from its IHDR chunk."""
+    return int(struct.unpack(">I", png[20:24])[0])
+
+
+def chart_goes_as_photo(png: bytes, max_height: int = PHOTO_MAX_HEIGHT) -> bool:
+    """Whether the chart is short enough to be sent as a photo (else as a document)."""
+    return png_height(png) <= max_height
 
 
 def _share(value: int | None) -> float | None:

@@ -227,6 +227,17 @@ async def test_photo_upload_get_file_and_download(emu: BotAPIEmulator, bot: Bot)
     assert loc.location is not None and loc.location.latitude == pytest.approx(35.7)
     assert await bot.send_chat_action(USER_ID, "typing") is True
     assert len(emu.sent_messages(TG_TOKEN, USER_ID)) == 4
+    # What arrived, as the bot uploaded it: names and bytes of each part, and the stored files.
+    assert [(u.filename, u.data) for u in emu.uploads(bot=TG_TOKEN, chat_id=USER_ID)] == [
+        ("p.png", TINY_PNG),
+        ("report.csv", b"a,b\n1,2\n"),
+    ]
+    assert [u.filename for u in emu.uploads("sendDocument", accepted=True)] == ["report.csv"]
+    photo_msg, _again, doc_msg, _loc = emu.sent_messages(TG_TOKEN, USER_ID)
+    photo_file, doc_file = emu.file_of(photo_msg), emu.file_of(doc_msg)
+    assert photo_file is not None and photo_file.data == TINY_PNG
+    assert doc_file is not None and (doc_file.file_name, doc_file.data) == ("report.csv", b"a,b\n1,2\n")
+    assert emu.file_of(_loc) is None
 
 
 async def test_user_sent_media(emu: BotAPIEmulator, bot: Bot) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 from aiogram.methods import SendDocument, SendPhoto
 from aiogram.types import BufferedInputFile
 
-from handlers.report_performance import png_height
 from models import Role, ScopeKind
+from services.reports.files import png_height
 from tests.handlers.conftest import Harness, resident
 from tests.handlers.test_council import onboard
 from tests.handlers.test_join import last_buttons

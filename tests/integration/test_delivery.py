@@ -511,3 +511,75 @@ async def test_a_person_who_blocked_the_bot_gets_it_on_their_other_messenger(
     async with session_factory() as session:
         blocked = set(await session.scalars(select(Account.chat_id).where(Account.blocked_at.is_not(None))))
     assert blocked == {both, only_telegram}
+
+
+async def test_files_are_uploaded_on_telegram_and_bale_and_again_after_flood_control(
+    api: Api, session_factory: Factory
+) -> None:
+    """A photo with its caption and buttons and a document without a caption, after a text, on
+    both messengers through the bots the process makes (`bot.platforms.make_bot`); Telegram
+    answers the photo's first upload with 429 and the retry uploads the bytes again."""
+    from bot.platforms import make_bot
+    from models.plumbing import OutboxFileKind
+    from services.charts import Series, bar_chart_png
+    from services.outbox import Attachment
+
+    emu = api.emu
+    bale_token = "700102:outbox-test-bale-files"
+    emu.add_bot(bale_token, "mahalleyar_bale_files_bot", "Mahalleyar", platform="bale", odd=True)
+    [tg_chat] = await users_write_first(emu, 1)
+    bale_chat = 2**41 + 7
+    emu.user(bale_chat, "Bale resident")
+    await emu.send_text(bale_token, bale_chat, "/start")
+    png = bar_chart_png("گزارش", ["دولت‌آباد", "باقرآباد"], [Series("در مهلت", [0.5, 0.8])], locale="fa")
+    xlsx = b"PK\x03\x04" + bytes(range(256)) * 4  # any bytes, binary-safe
+    buttons = {"inline_keyboard": [[{"text": "جزئیات", "callback_data": "perf:1"}]]}
+    async with session_factory() as session, session.begin():
+        for platform, chat_id in ((Platform.TELEGRAM, tg_chat), (Platform.BALE, bale_chat)):
+            common: dict[str, Any] = {"platform": platform, "chat_id": chat_id, "now": utc_now()}
+            await enqueue(session, text="📊 گزارش ماه", **common)
+            await enqueue(
+                session,
+                text="نمودار [آبان] *۱۴۰۵*",  # Markdown markers Bale reads: plain on Telegram
+                reply_markup=buttons,
+                attachment=Attachment(OutboxFileKind.PHOTO, "chart.png", png),
+                **common,
+            )
+            await enqueue(
+                session,
+                text="",
+                attachment=Attachment(OutboxFileKind.DOCUMENT, "report.xlsx", xlsx),
+                **common,
+            )
+    emu.fail_next("sendPhoto", status=429, retry_after=1, count=1, chat_id=tg_chat)
+    bots = {
+        Platform.TELEGRAM: make_bot(TOKEN, api.base_url, label="telegram"),
+        Platform.BALE: make_bot(bale_token, api.base_url, label="bale"),
+    }
+    try:
+        stats = await deliver_pending_once(session_factory, bots, make_settings(rate=100), utc_now, "files")
+    finally:
+        for bot in bots.values():
+            await bot.session.close()
+
+    rows = await outbox_rows(session_factory)
+    assert [r.status for r in rows] == [OutboxStatus.SENT] * 6
+    assert [r.attempts for r in rows] == [1] * 6  # the 429 did not count
+    assert stats.rate_limited == 1 and stats.sent == 6
+    # Telegram: the photo went up twice (429, then accepted), bytes and name each time.
+    photo_uploads = emu.uploads("sendPhoto", TOKEN, tg_chat)
+    assert [(u.filename, u.data) for u in photo_uploads] == [("chart.png", png)] * 2
+    assert [u.data for u in emu.uploads("sendPhoto", TOKEN, tg_chat, accepted=True)] == [png]
+    assert all(c.params.get("parse_mode") is None for c in emu.calls_for("sendPhoto"))
+    for token, chat_id in ((TOKEN, tg_chat), (bale_token, bale_chat)):
+        text, photo, document = emu.sent_messages(token, chat_id)
+        assert text["text"] == "📊 گزارش ماه"
+        chart = emu.file_of(photo)
+        assert chart is not None and chart.data == png and "document" not in photo
+        assert photo["reply_markup"] == buttons
+        assert "caption" not in document
+        book = emu.file_of(document)
+        assert book is not None and (book.file_name, book.data) == ("report.xlsx", xlsx)
+    # Telegram keeps the caption as written; Bale reads it as Markdown (bold), as it does texts.
+    assert emu.sent_messages(TOKEN, tg_chat)[1]["caption"] == "نمودار [آبان] *۱۴۰۵*"
+    assert "۱۴۰۵" in emu.sent_messages(bale_token, bale_chat)[1]["caption"]

@@ -1,4 +1,5 @@
-"""services.outbox: queueing in the caller's transaction, dedup keys, choosing a person's account."""
+"""services.outbox: queueing in the caller's transaction, dedup keys, choosing a person's account,
+files beside their messages (claimed by name, read by id, pruned with them)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from emulator.media import TINY_PNG
+from models import outbox_repo
 from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Account, Person, Platform
-from models.plumbing import OutboxMessage, OutboxStatus
-from services.outbox import enqueue, enqueue_for_person
+from models.outbox_repo import ClaimedFile
+from models.plumbing import OutboxFile, OutboxFileKind, OutboxMessage, OutboxStatus
+from services.outbox import Attachment, enqueue, enqueue_for_person
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -237,3 +241,82 @@ async def test_enqueue_for_person_honours_the_dedup_key(
         )
     assert first is not None and second is None
     assert len(await _outbox_rows(session_factory)) == 1
+
+
+# ---- files ----
+
+PNG = TINY_PNG
+XLSX = b"PK\x03\x04 not really a workbook, bytes are bytes"
+
+
+async def test_a_file_goes_beside_its_message_and_only_its_name_is_claimed(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    person_id = await _person_with_accounts(session_factory, [(Platform.BALE, 77, NOW)])
+    async with session_factory() as session, session.begin():
+        photo = await enqueue(
+            session,
+            platform=Platform.TELEGRAM,
+            chat_id=5,
+            text="نمودار آبان",
+            now=NOW,
+            attachment=Attachment(OutboxFileKind.PHOTO, "chart.png", PNG),
+        )
+        # No caption at all is fine for a file; the person's account is chosen as for a text.
+        book = await enqueue_for_person(
+            session,
+            person_id=person_id,
+            text="",
+            now=NOW,
+            dedup_key="book:1",
+            attachment=Attachment(OutboxFileKind.DOCUMENT, "report.xlsx", XLSX),
+        )
+        assert photo is not None and book is not None
+        again = await enqueue_for_person(
+            session,
+            person_id=person_id,
+            text="",
+            now=NOW,
+            dedup_key="book:1",
+            attachment=Attachment(OutboxFileKind.DOCUMENT, "report.xlsx", XLSX),
+        )
+        assert again is None  # the dedup key holds, and no second file is stored
+    async with session_factory() as session, session.begin():
+        assert await session.scalar(select(func.count()).select_from(OutboxFile)) == 2
+        claimed = await outbox_repo.claim_due(session, "w", NOW, 60, 10)
+        assert [(c.platform, c.chat_id, c.text, c.file) for c in claimed] == [
+            (Platform.TELEGRAM, 5, "نمودار آبان", ClaimedFile(OutboxFileKind.PHOTO, "chart.png")),
+            (Platform.BALE, 77, "", ClaimedFile(OutboxFileKind.DOCUMENT, "report.xlsx")),
+        ]
+        assert await outbox_repo.file_body(session, claimed[0].id) == PNG
+        assert await outbox_repo.file_body(session, claimed[1].id) == XLSX
+        for item in claimed:
+            assert await outbox_repo.mark_sent(session, item.id, worker_id="w", sent_message_id=1, now=NOW)
+    # Pruning sent messages takes their files with them.
+    async with session_factory() as session, session.begin():
+        assert await outbox_repo.delete_finished_before(session, NOW + timedelta(days=1)) == 2
+        assert await session.scalar(select(func.count()).select_from(OutboxFile)) == 0
+
+
+async def test_a_caption_has_the_messengers_limit_and_a_file_some_bytes(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    photo = Attachment(OutboxFileKind.PHOTO, "chart.png", PNG)
+    async with session_factory() as session:
+        # 1,024 UTF-16 code units, as Telegram and Bale count: an emoji takes two.
+        assert await enqueue(
+            session, platform=Platform.TELEGRAM, chat_id=1, text="ی" * 1024, now=NOW, attachment=photo
+        )
+        with pytest.raises(ValueError, match="caption"):
+            await enqueue(
+                session, platform=Platform.TELEGRAM, chat_id=1, text="😀" * 513, now=NOW, attachment=photo
+            )
+        # The long text alone is still a message (up to the text limit, checked by the messenger).
+        assert await enqueue(session, platform=Platform.TELEGRAM, chat_id=1, text="😀" * 513, now=NOW)
+        await session.rollback()
+    with pytest.raises(ValueError, match="bytes"):
+        Attachment(OutboxFileKind.DOCUMENT, "empty.xlsx", b"")
+    with pytest.raises(ValueError, match="file name"):
+        Attachment(OutboxFileKind.DOCUMENT, " ", XLSX)
+    with pytest.raises(ValueError, match="at most"):
+        Attachment(OutboxFileKind.PHOTO, "huge.png", b"x" * (10 * 1024 * 1024 + 1))

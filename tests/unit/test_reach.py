@@ -10,14 +10,26 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Account, CommitteeKey, OutboxMessage, OutboxStatus, Platform, Role, ScopeKind
-from models.outbox_repo import claim_due, park_for_person
+from emulator.media import TINY_PNG
+from models import (
+    Account,
+    CommitteeKey,
+    OutboxFile,
+    OutboxFileKind,
+    OutboxMessage,
+    OutboxStatus,
+    Platform,
+    Role,
+    ScopeKind,
+)
+from models.outbox_repo import ClaimedFile, claim_due, mark_sent, park_for_person
 from models.requests import CitizenRequest, RequestStatus
 from services.accounts import identify, link_contact
 from services.authz import OPERATOR, PermissionDenied, load_actor
 from services.council import register_member
 from services.i18n import Translator
 from services.notify import Button, Reach, notify_person, release_waiting
+from services.outbox import Attachment, enqueue_for_person
 from services.reach import not_joined
 from services.regions import import_regions
 from services.requests import NewRequest, submit_request
@@ -215,6 +227,78 @@ async def test_one_waiting_message_goes_as_it_is(session_factory: Factory) -> No
             session, TRANSLATOR, person_id=manager, render=lambda t: "سلام", now=T0, dedup_key="hello:1"
         )
         assert again is Reach.ALREADY
+
+
+async def files_of(session: AsyncSession, person_id: int) -> list[tuple[int, str, bytes]]:
+    """(outbox id, file name, bytes) of the files on the person's outbox messages."""
+    rows = await session.execute(
+        select(OutboxFile.outbox_id, OutboxFile.filename, OutboxFile.body)
+        .join(OutboxMessage, OutboxMessage.id == OutboxFile.outbox_id)
+        .where(OutboxMessage.person_id == person_id)
+        .order_by(OutboxFile.outbox_id)
+    )
+    return [(outbox_id, name, bytes(body)) for outbox_id, name, body in rows.all()]
+
+
+async def test_files_wait_for_their_person_and_go_with_them_when_they_arrive(
+    session_factory: Factory,
+) -> None:
+    """A chart and a workbook queued to people who have not opened the bot wait like texts; when
+    they arrive the files are sent in full (never folded into the «while you were away» note),
+    after it, and the bytes move with them."""
+    png, xlsx = TINY_PNG, b"PK\x03\x04workbook"
+    async with session_factory() as session:
+        await import_regions(session, REGIONS, actor=OPERATOR, now=T0)
+        manager = await appoint(session, "09120000101", Role.MANAGER, ScopeKind.NEIGHBOURHOOD, "1001", "مدیر")
+        other = await appoint(session, "09120000102", Role.MANAGER, ScopeKind.NEIGHBOURHOOD, "1002", "مدیر ۲")
+        await notify_person(session, TRANSLATOR, person_id=manager, render=lambda t: "گزارش آبان", now=T0)
+        for person_id, attachment in (
+            (manager, Attachment(OutboxFileKind.PHOTO, "chart.png", png)),
+            (manager, Attachment(OutboxFileKind.DOCUMENT, "report.xlsx", xlsx)),
+            (other, Attachment(OutboxFileKind.DOCUMENT, "report.xlsx", xlsx)),
+        ):
+            waiting = await enqueue_for_person(
+                session, person_id=person_id, text="", now=T0, attachment=attachment
+            )
+            assert waiting is not None and waiting.status is OutboxStatus.WAITING
+        await session.commit()
+        [(alone, _, _)] = await files_of(session, other)
+
+        # Several waiting: the note, then each file in full, to the chat they arrived in.
+        await account_for(session, "09120000101", 101)
+        rows = await outbox(session, manager)
+        old, new = rows[:3], rows[3:]
+        assert {m.status for m in old} == {OutboxStatus.MERGED}
+        assert [(m.status, m.chat_id) for m in new] == [(OutboxStatus.PENDING, 101)] * 3
+        note, chart, book = new
+        assert "گزارش آبان" in note.text and (chart.text, book.text) == ("", "")
+        assert await files_of(session, manager) == [
+            (chart.id, "chart.png", png),
+            (book.id, "report.xlsx", xlsx),
+        ]
+
+        # One waiting: it goes as it is, file and all, on the messenger they opened.
+        await account_for(session, "09120000102", 555, Platform.BALE)
+        [row] = await outbox(session, other)
+        assert (row.id, row.status, row.platform, row.chat_id) == (
+            alone,
+            OutboxStatus.PENDING,
+            Platform.BALE,
+            555,
+        )
+        assert await files_of(session, other) == [(alone, "report.xlsx", xlsx)]
+
+        # The delivery worker is handed their names (the bytes it reads just before the upload),
+        # in each chat's order: the note before the chart, the chart before the workbook.
+        later = T0 + timedelta(days=2)
+        claimed = await claim_due(session, "w", later, 30, 10)
+        assert [(c.id, c.file) for c in claimed] == [
+            (alone, ClaimedFile(OutboxFileKind.DOCUMENT, "report.xlsx")),
+            (note.id, None),
+        ]
+        assert await mark_sent(session, note.id, worker_id="w", sent_message_id=1, now=later)
+        [next_up] = await claim_due(session, "w", later, 30, 10)
+        assert (next_up.id, next_up.file) == (chart.id, ClaimedFile(OutboxFileKind.PHOTO, "chart.png"))
 
 
 async def claim_one(session: AsyncSession, worker: str = "w") -> int:

@@ -1,15 +1,21 @@
 """The monthly performance report job: on the first day of a Jalali month each county official gets
 their county's report for the month past, each province official their province's, exactly once
-across runs, restarts and `python -m bot jobs run monthly_report`; other days nothing."""
+across runs, restarts and `python -m bot jobs run monthly_report`; other days nothing. The report
+is the text, then the chart (a photo) and the Excel workbook as files, queued once like the text."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatch
 
+from openpyxl import load_workbook
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import OutboxMessage, Role, ScopeKind
+from models import OutboxFile, OutboxFileKind, OutboxMessage, Role, ScopeKind
 from services.authz import OPERATOR
 from services.jobs import JobContext, job_by_name
 from services.roles import grant_role
@@ -40,13 +46,60 @@ async def _province_official(session_factory: async_sessionmaker[AsyncSession]) 
 
 
 async def reports_to(session_factory: async_sessionmaker[AsyncSession], person_id: int) -> list[str]:
+    """The texts of the report queued to the person (not the files)."""
     async with session_factory() as session:
         rows = await session.scalars(
             select(OutboxMessage.text)
-            .where(OutboxMessage.person_id == person_id, OutboxMessage.dedup_key.like("performance-report:%"))
+            .outerjoin(OutboxFile, OutboxFile.outbox_id == OutboxMessage.id)
+            .where(
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.dedup_key.like("performance-report:%"),
+                OutboxFile.outbox_id.is_(None),
+            )
             .order_by(OutboxMessage.id)
         )
         return list(rows)
+
+
+async def files_to(
+    session_factory: async_sessionmaker[AsyncSession], person_id: int
+) -> list[tuple[int, str, OutboxFileKind, str, bytes]]:
+    """(outbox id, caption, kind, file name, bytes) of each file queued to the person, in order."""
+    async with session_factory() as session:
+        rows = await session.execute(
+            select(
+                OutboxMessage.id, OutboxMessage.text, OutboxFile.kind, OutboxFile.filename, OutboxFile.body
+            )
+            .join(OutboxFile, OutboxFile.outbox_id == OutboxMessage.id)
+            .where(OutboxMessage.person_id == person_id)
+            .order_by(OutboxMessage.id)
+        )
+        return [tuple(row) for row in rows.all()]  # type: ignore[misc]
+
+
+async def last_text_id(session_factory: async_sessionmaker[AsyncSession], person_id: int) -> int:
+    async with session_factory() as session:
+        found = await session.scalar(
+            select(OutboxMessage.id)
+            .outerjoin(OutboxFile, OutboxFile.outbox_id == OutboxMessage.id)
+            .where(OutboxMessage.person_id == person_id, OutboxFile.outbox_id.is_(None))
+            .order_by(OutboxMessage.id.desc())
+        )
+        assert found is not None
+        return found
+
+
+def assert_chart_and_workbook(files: list[tuple[int, str, OutboxFileKind, str, bytes]], stem: str) -> None:
+    """A real PNG chart as a photo, then a real workbook as a document, both without a caption;
+    `stem` the file names' (a `*` for a number not known in advance)."""
+    [(_, chart_caption, chart_kind, chart_name, png), (_, book_caption, book_kind, book_name, xlsx)] = files
+    assert fnmatch(chart_name, f"{stem}.png") and fnmatch(book_name, f"{stem}.xlsx")
+    assert (chart_kind, chart_caption) == (OutboxFileKind.PHOTO, "")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size[0] > 100
+    assert (book_kind, book_caption) == (OutboxFileKind.DOCUMENT, "")
+    workbook = load_workbook(io.BytesIO(xlsx))
+    assert len(workbook.sheetnames) == 4
 
 
 async def test_each_official_gets_last_months_report_once(
@@ -65,10 +118,17 @@ async def test_each_official_gets_last_months_report_once(
     county = await reports_to(session_factory, world["county"])
     assert len(county) == 1
     assert county[0].startswith("📊 گزارش عملکرد شهرستان «شهر ری»")
-    assert "۱ آبان ۱۴۰۵ تا ۳۰ آبان ۱۴۰۵" in county[0] and "/performance" in county[0]
+    assert "۱ آبان ۱۴۰۵ تا ۳۰ آبان ۱۴۰۵" in county[0]
+    assert "/performance" not in county[0]  # the files come with it now
+    # The chart and the workbook, once, after the text (the outbox keeps a chat's order by id).
+    county_files = await files_to(session_factory, world["county"])
+    assert_chart_and_workbook(county_files, f"performance-county-{world['rey']}-1405-08")
+    assert county_files[0][0] > await last_text_id(session_factory, world["county"])
     [whole] = await reports_to(session_factory, province)
     assert whole.startswith("📊 گزارش عملکرد استان «تهران»")
+    assert_chart_and_workbook(await files_to(session_factory, province), "performance-province-*-1405-08")
     assert len(await reports_to(session_factory, world["other_county"])) == 1
+    assert len(await files_to(session_factory, world["other_county"])) == 2
 
 
 def test_the_command_line_runs_it_once(
@@ -83,3 +143,8 @@ def test_the_command_line_runs_it_once(
         outputs.append(done.stdout)
     assert "monthly report: 2 reports to 2 officials" in outputs[0]
     assert "monthly report: 0 reports to 2 officials" in outputs[1]
+    for official in (world["county"], world["other_county"]):
+        assert [kind for _, _, kind, _, _ in asyncio.run(files_to(session_factory, official))] == [
+            OutboxFileKind.PHOTO,
+            OutboxFileKind.DOCUMENT,
+        ]
