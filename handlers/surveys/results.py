@@ -16,7 +16,6 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed
-from handlers.report_performance import PHOTO_MAX_HEIGHT, png_height
 from handlers.resolutions import ResolutionForm, confirm_keyboard, responsible_kind_keyboard, split_messages
 from handlers.surveys.keyboards import (
     CloseSurvey,
@@ -34,6 +33,7 @@ from services.authz import Actor, PermissionDenied
 from services.clock import Clock
 from services.i18n import BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
+from services.reports.files import PHOTO_MAX_HEIGHT, png_height
 from services.requests import RoutingModel
 from services.routing import CONFIDENCE_THRESHOLD
 from services.surveys import (
