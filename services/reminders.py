@@ -717,8 +717,8 @@ async def run_county_digest(
     session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
 ) -> CountyDigestSummary:
     """Send each county official one digest of their county (or counties) once per week
-    (`county-digest:<person>:<week start>`); counties with nothing open or done are left out, and
-    an official with nothing to report gets nothing. Commits once per official."""
+    (`county-digest:<person>:<week start>`); counties with nothing open or done (and no late
+    project in their plans) are left out, and an official with nothing to report gets nothing. Commits once per official."""
     today = tehran_today(now)
     week_of = week_start(today, policy.county_digest_weekday)
     # The figures are read in one transaction, ended before the per-official ones.

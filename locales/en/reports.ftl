@@ -67,6 +67,7 @@ perf-needs-top = {$level ->
 perf-plans = 🎯 Plans: {$plans} | mean progress {$progress} | projects {$projects}, late {$late}
 perf-plans-none = 🎯 Plans: none recorded.
 perf-plan-own = • {$title}: progress {$progress} | {$late} of {$projects} projects late
+perf-plans-more = and {$count} more plans
 
 ## Who improved, who is stuck, and each unit in a line
 

@@ -67,6 +67,7 @@ perf-needs-top = {$level ->
 perf-plans = 🎯 برنامه‌ها: {$plans} | پیشرفت میانگین {$progress} | پروژه‌ها {$projects}، عقب‌افتاده {$late}
 perf-plans-none = 🎯 برنامه‌ها: برنامه‌ای ثبت نشده است.
 perf-plan-own = • {$title}: پیشرفت {$progress} | عقب‌افتاده {$late} از {$projects} پروژه
+perf-plans-more = و {$count} برنامهٔ دیگر
 
 ## Who improved, who is stuck, and each unit in a line
 

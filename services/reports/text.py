@@ -336,6 +336,8 @@ def _plans(t: BoundTranslator, whole: UnitReport) -> list[str]:
         )
         for plan in plans.own[:PLANS_SHOWN]
     ]
+    if len(plans.own) > PLANS_SHOWN:
+        lines.append(t("perf-plans-more", count=len(plans.own) - PLANS_SHOWN))
     return lines
 
 

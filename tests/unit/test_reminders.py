@@ -37,6 +37,8 @@ from services.regions import import_regions
 from services.reminders import (
     MESSAGE_LIMIT,
     ReminderPolicy,
+    county_stats,
+    render_county_digest,
     run_county_digest,
     run_resolution_digest,
     run_resolution_escalations,
@@ -501,6 +503,10 @@ async def test_the_county_digest_tells_the_plans_progress_and_late_projects(
     assert "🎯 برنامه‌ها: ۱ برنامه، پیشرفت میانگین ۱۰٪ — پروژه‌های عقب‌افتاده: ۱ از ۱" in other
     # The plans' line sits under the county's totals.
     assert digest.index("🎯") > digest.index("درخواست‌های باز مردم")
+    async with session_factory() as session:
+        stats = await county_stats(session, world["rey"], now=morning(saturday, hour=6))
+    (english,) = render_county_digest(TRANSLATOR.bind("en"), [stats], saturday)
+    assert "🎯 Plans: 2, mean progress 50% — late projects: 1 of 3" in english
 
 
 async def person_id_of_new(session: AsyncSession, phone: str, user_id: int) -> int:

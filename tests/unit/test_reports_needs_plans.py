@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -204,6 +205,11 @@ async def test_the_county_summary_tells_needs_and_plans(
     (en,) = report_messages(T.bind("en"), county)
     assert "Needs assessments in the period: 1 | latest: 19 Mehr 1403" in en
     assert "🎯 Plans: 2 | mean progress 65% | projects 4, late 1" in en
+    # More plans of its own than the summary names: the rest are counted.
+    own = tuple(PlanStanding(f"برنامهٔ {i}", 10, 1, 0) for i in range(7))
+    many = replace(county, total=replace(county.total, plans=replace(county.total.plans, own=own)))
+    (fa,) = report_messages(T.bind("fa"), many)
+    assert "• برنامهٔ 4: پیشرفت ۱۰٪" in fa and "• برنامهٔ 5" not in fa and "و ۲ برنامهٔ دیگر" in fa
 
 
 async def test_a_report_without_surveys_or_plans_says_so(
