@@ -4,8 +4,8 @@
 
 Seeds (`benchmarks.seed_reports`; once: a database already seeded is reused) a province of
 `counties` counties of `neighbourhoods` neighbourhoods with a year of councils, meetings,
-resolutions, requests and actions, then times the report of its first county and of the province,
-for the past month and for the whole year: the data (`services.reports.performance_report`, with
+resolutions, requests, actions, needs assessments and plans, then times the report of its first
+county and of the province, for the past month and for the whole year: the data (`services.reports.performance_report`, with
 the number of SQL statements it ran), the chat text, and the chart and workbook when the renderers
 are there. Each is run twice; the second (the database's cache warm, as in a bot that runs)
 is held against the goals: a county's report under 3 s, a province's under 20 s, counting the

@@ -8,7 +8,9 @@ committees and heads, a profile (most), liaisons of some agencies per county, tw
 month, five resolutions a month with their history (most done, some late, some overdue, a few
 cancelled), twelve residents' requests a month with their history (answered, resolved, some
 reopened, rated, a few urgent or emergencies) and three actions a month tagged with national
-programmes, with photos. Rows go in with multi-row INSERTs, a county per transaction. Seeding a
+programmes, with photos; two county-wide needs assessments (surveys closed in the summer and the
+winter, each leaving every neighbourhood its top needs); a plan per county (136 nodes) and for
+half the neighbourhoods (12 nodes), some projects late. Rows go in with multi-row INSERTs, a county per transaction. Seeding a
 database that already has the province does nothing.
 """
 
@@ -38,7 +40,8 @@ from models.council import (
     NeighbourhoodProfile,
 )
 from models.db import create_engine, create_session_factory, upgrade_database
-from models.identity import County, Neighbourhood, NeighbourhoodKind, Person, Province
+from models.identity import County, Neighbourhood, NeighbourhoodKind, Person, Province, ScopeKind
+from models.plans import Plan, PlanNode, PlanNodeKind
 from models.requests import CitizenRequest, RequestEvent, RequestStatus
 from models.resolutions import (
     Action,
@@ -50,6 +53,7 @@ from models.resolutions import (
     ResolutionUpdate,
     ResponsibleKind,
 )
+from models.surveys import NeedsAssessment, Survey, SurveyStatus
 from services.council import PROGRAMME_KEYS
 from services.reports import Period
 
@@ -63,6 +67,12 @@ MEETINGS, RESOLUTIONS, REQUESTS, ACTIONS = 2, 5, 12, 3
 MEMBERS, RESIDENTS = 7, 15
 COUNCIL_SHARE, PROFILE_SHARE, HEAD_SHARE = 0.85, 0.7, 0.8
 PHOTO = {"platform": "telegram", "file_id": "AgADBAAD"}
+NEEDS = ("پارک و فضای سبز", "روشنایی معابر", "جمع‌آوری زباله", "ایستگاه اتوبوس", "درمانگاه", "کتابخانه")
+# Days into the year the county-wide surveys close.
+SURVEY_DAYS = (120, 300)
+# A plan's shape: goals, strategies per goal, policies per strategy, projects per policy.
+COUNTY_PLAN, NEIGHBOURHOOD_PLAN = (4, 3, 2, 4), (2, 1, 1, 3)
+PLAN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,18 @@ class _Ids:
     """The next id of every table seeded: ids are given here, not returned by the database, so
     that rows go in as multi-row INSERTs on both backends (SQLite returns ids one row at a time)."""
 
-    MODELS = (Province, County, Neighbourhood, Person, CouncilMember, Resolution, CitizenRequest)
+    MODELS = (
+        Province,
+        County,
+        Neighbourhood,
+        Person,
+        CouncilMember,
+        Resolution,
+        CitizenRequest,
+        Survey,
+        Plan,
+        PlanNode,
+    )
 
     def __init__(self, next_ids: dict[Any, int]) -> None:
         self.next = next_ids
@@ -267,6 +288,41 @@ def _actions(rng: random.Random, nid: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _plan_nodes(
+    rng: random.Random, plan_id: int, shape: tuple[int, ...], first_id: int
+) -> list[dict[str, Any]]:
+    """A plan's nodes with their ids from `first_id`, parents before children: projects with a
+    year's dates (some late) and progress."""
+    kinds = (PlanNodeKind.GOAL, PlanNodeKind.STRATEGY, PlanNodeKind.POLICY, PlanNodeKind.PROJECT)
+    rows: list[dict[str, Any]] = []
+    parents: list[int | None] = [None]
+    for depth, (kind, count) in enumerate(zip(kinds, shape, strict=True)):
+        below: list[int | None] = []
+        for parent in parents:
+            for position in range(count):
+                node: dict[str, Any] = {
+                    "id": first_id + len(rows),
+                    "plan_id": plan_id,
+                    "parent_id": parent,
+                    "kind": kind,
+                    "position": position,
+                    "name": f"{kind.value} {depth}-{position}",
+                    "weight": None,
+                    "starts_on": None,
+                    "ends_on": None,
+                    "progress": None,
+                    "updated_at": YEAR.start,
+                }
+                if kind is PlanNodeKind.PROJECT:
+                    node["starts_on"] = YEAR.first_day + timedelta(days=rng.randrange(100))
+                    node["ends_on"] = node["starts_on"] + timedelta(days=rng.randrange(60, 400))
+                    node["progress"] = rng.choice((0, 10, 25, 40, 50, 75, 90, 100))
+                rows.append(node)
+                below.append(node["id"])
+        parents = below
+    return rows
+
+
 class _Seeder:
     """What seeding keeps between counties: the session, the random draws, the ids given so far,
     the next phone number and tracking code."""
@@ -388,6 +444,64 @@ class _Seeder:
         await _rows(self.session, RequestEvent, events)
         return len(residents) + len(ids) + len(events)
 
+    async def needs(self, county_id: int, nids: list[int]) -> int:
+        """Two county-wide surveys, closed, each leaving every neighbourhood its needs assessment."""
+        days = [YEAR.first_day + timedelta(days=d) for d in SURVEY_DAYS]
+        surveys = await self.ids.insert(
+            self.session,
+            Survey,
+            [
+                {
+                    "county_id": county_id,
+                    "neighbourhood_id": None,
+                    "title": "نیازسنجی محله‌ها",
+                    "closes_on": day,
+                    "status": SurveyStatus.CLOSED,
+                    "created_by_person_id": None,
+                    "created_at": YEAR.start,
+                    "closed_at": datetime.combine(day, datetime.min.time(), UTC),
+                }
+                for day in days
+            ],
+        )
+        rows = [
+            {
+                "neighbourhood_id": nid,
+                "survey_id": survey,
+                "done_on": day,
+                "respondents": self.rng.randrange(5, 60),
+                "top_needs": self.rng.sample(NEEDS, 3),
+                "created_at": YEAR.start,
+            }
+            for survey, day in zip(surveys, days, strict=True)
+            for nid in nids
+        ]
+        await _rows(self.session, NeedsAssessment, rows)
+        return len(surveys) + len(rows)
+
+    async def plans(self, county_id: int, nids: list[int]) -> int:
+        """The county's plan and some neighbourhoods'."""
+        scopes = [(ScopeKind.COUNTY, county_id, COUNTY_PLAN)]
+        scopes += [
+            (ScopeKind.NEIGHBOURHOOD, nid, NEIGHBOURHOOD_PLAN)
+            for nid in nids
+            if self.rng.random() < PLAN_SHARE
+        ]
+        plans = await self.ids.insert(
+            self.session,
+            Plan,
+            [
+                {"scope_kind": kind, "scope_id": scope_id, "title": "برنامهٔ پیشرفت", "created_at": YEAR.start}
+                for kind, scope_id, _ in scopes
+            ],
+        )
+        nodes: list[dict[str, Any]] = []
+        for plan_id, (_, _, shape) in zip(plans, scopes, strict=True):
+            nodes += _plan_nodes(self.rng, plan_id, shape, self.ids.next[PlanNode] + len(nodes))
+        self.ids.next[PlanNode] += len(nodes)
+        await _rows(self.session, PlanNode, nodes)
+        return len(plans) + len(nodes)
+
     async def county(self, county: int, neighbourhoods: int, province_id: int, agencies: list[int]) -> int:
         """One county with its neighbourhoods and their year; returns the rows written."""
         county_id, nids = await self.regions(county, neighbourhoods, province_id)
@@ -397,7 +511,9 @@ class _Seeder:
         await _rows(self.session, Meeting, meetings)
         await _rows(self.session, Action, actions)
         rows += len(meetings) + len(actions) + await self.resolutions(nids, agencies)
-        return rows + await self.requests(nids)
+        rows += await self.requests(nids)
+        # Last, so that the rows above stay what the same seed gave before these were added.
+        return rows + await self.needs(county_id, nids) + await self.plans(county_id, nids)
 
 
 async def seed(

@@ -49,6 +49,7 @@ from models.council import (
 from models.identity import County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
 from models.requests import CitizenRequest, CommitteeSla, RequestEvent
 from models.resolutions import Action, Meeting, MeetingKind, Resolution, ResolutionStatus, ResponsibleKind
+from models.surveys import NeedsAssessment
 
 __all__ = [
     "WHOLE",
@@ -59,6 +60,7 @@ __all__ = [
     "FormationRow",
     "Grouping",
     "LiaisonRow",
+    "NeedsRow",
     "OverdueRow",
     "RequestRow",
     "RequestTargets",
@@ -73,9 +75,12 @@ __all__ = [
     "councils_formed_in",
     "counties_of",
     "formation",
+    "latest_top_needs",
     "liaison_coverage",
     "median_hours_to_resolve",
     "meeting_counts",
+    "needs_assessment_counts",
+    "neighbourhood_units",
     "overdue_backlog",
     "profiles_written",
     "report_recipients",
@@ -244,6 +249,14 @@ class ActionRow(_Additive):
 
 
 @dataclass(frozen=True)
+class NeedsRow:
+    """A unit's needs assessments done in the period, and the latest one's date up to `as_of`."""
+
+    done: int
+    latest_on: date | None
+
+
+@dataclass(frozen=True)
 class RequestTargets:
     """The committees' targets in seconds (first response, resolution), the default for a committee
     without its own, and the share an urgent request gets."""
@@ -315,6 +328,13 @@ async def counties_of(session: AsyncSession, province_id: int) -> dict[int, Unit
     """The name of every county of the province (those without neighbourhoods too)."""
     query = select(County.id, County.name).where(County.province_id == province_id)
     return {cid: UnitName(cid, name, None) for cid, name in (await session.execute(query)).tuples()}
+
+
+async def neighbourhood_units(session: AsyncSession, units: Units) -> dict[int, int]:
+    """The unit of every neighbourhood the report covers (to place what is kept per
+    neighbourhood, such as plans, in the report's units)."""
+    m = _unit_map(units)
+    return {nid: unit for nid, unit in (await session.execute(select(m.c.nid, m.c.unit))).tuples()}
 
 
 async def committee_targets(session: AsyncSession) -> dict[CommitteeKey, tuple[int, int]]:
@@ -681,6 +701,42 @@ async def action_counts(
         (unit, programme): ActionRow(int(count), int(photo_count))
         for unit, programme, count, photo_count in rows.tuples()
     }
+
+
+async def needs_assessment_counts(session: AsyncSession, units: Units, span: Span) -> dict[int, NeedsRow]:
+    """Per unit: needs assessments done in the period (by their Tehran date, up to `as_of`) and
+    the date of the latest done by then, whenever."""
+    m, n = _unit_map(units), NeedsAssessment
+    rows = await session.execute(
+        select(m.c.unit, _count_if(n.done_on >= span.first_day), func.max(n.done_on))
+        .join(m, m.c.nid == n.neighbourhood_id)
+        .where(n.done_on <= span.as_of_day)
+        .group_by(m.c.unit)
+    )
+    return {unit: NeedsRow(int(done), latest) for unit, done, latest in rows.tuples()}
+
+
+async def latest_top_needs(session: AsyncSession, units: Units, span: Span) -> list[tuple[int, list[str]]]:
+    """(unit, top needs) of each neighbourhood's latest needs assessment up to `as_of`, in the
+    order of the neighbourhoods' ids; one scan ranks them all."""
+    m, n = _unit_map(units), NeedsAssessment
+    ranked = (
+        select(
+            m.c.unit.label("unit"),
+            n.neighbourhood_id.label("nid"),
+            n.top_needs.label("needs"),
+            func.row_number()
+            .over(partition_by=n.neighbourhood_id, order_by=(n.done_on.desc(), n.id.desc()))
+            .label("place"),
+        )
+        .join(m, m.c.nid == n.neighbourhood_id)
+        .where(n.done_on <= span.as_of_day)
+        .subquery("ranked")
+    )
+    rows = await session.execute(
+        select(ranked.c.unit, ranked.c.needs).where(ranked.c.place == 1).order_by(ranked.c.nid)
+    )
+    return [(unit, list(needs or [])) for unit, needs in rows.tuples()]
 
 
 async def report_recipients(session: AsyncSession) -> list[tuple[int, ScopeKind, int]]:

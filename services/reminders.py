@@ -27,12 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import reminders_repo as repo
 from models import resolutions_repo
-from models.identity import Account, Role
+from models.identity import Account, Role, ScopeKind
 from models.resolutions import Resolution, ResponsibleKind
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
 from services.outbox import enqueue
+from services.plans import PlansTally, scope_plans_progress, tally, whole_percent
 from services.reach import not_joined_in_county
 from services.responsibility import claim_mark, escalation_people, responsible_people, unique
 from services.sms import SMS_OFF, SmsPolicy, queue_digest_sms, queue_escalation_sms
@@ -553,10 +554,15 @@ class CountyStats:
     worst: list[ResolutionLine]
     # People with a role in the county who have not opened the bot yet: (name, role).
     not_joined: tuple[tuple[str, Role], ...] = ()
+    # The plans of the county and of its neighbourhoods summed up; None when there are none.
+    plans: PlansTally | None = None
 
     @property
     def empty(self) -> bool:
-        return all(n.empty for n in self.neighbourhoods) and not self.not_joined
+        """Nothing to tell: no neighbourhood with anything open or done, nobody missing, and no
+        late project (plans going to schedule alone are no reason for a digest)."""
+        late = self.plans is not None and self.plans.late_projects > 0
+        return all(n.empty for n in self.neighbourhoods) and not self.not_joined and not late
 
     def total(self, field: str) -> int:
         return sum(int(getattr(n, field)) for n in self.neighbourhoods)
@@ -597,7 +603,8 @@ async def _worst(session: AsyncSession, county_id: int, today: date) -> list[Res
 
 async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) -> CountyStats:
     """Per neighbourhood: open, overdue and done-in-the-last-7-days resolutions, open and overdue
-    requests; and the county's most overdue resolutions."""
+    requests; the county's most overdue resolutions; and its plans' (and its neighbourhoods')
+    progress and late projects."""
     today = tehran_today(now)
     county = await repo.county_name(session, county_id) or ""
     names = await repo.county_neighbourhoods(session, county_id)
@@ -611,7 +618,14 @@ async def county_stats(session: AsyncSession, county_id: int, *, now: datetime) 
     worst = await _worst(session, county_id, today)
     neighbourhoods = [NeighbourhoodStats(name=names[nid], **counts[nid]) for nid in names]
     missing = tuple((p.name or "—", p.role) for p in await not_joined_in_county(session, county_id))
-    return CountyStats(county=county, neighbourhoods=neighbourhoods, worst=worst, not_joined=missing)
+    plans = await scope_plans_progress(session, ScopeKind.COUNTY, county_id, today, within=True)
+    return CountyStats(
+        county=county,
+        neighbourhoods=neighbourhoods,
+        worst=worst,
+        not_joined=missing,
+        plans=tally(plans) if plans else None,
+    )
 
 
 # People not yet in the bot named in a county digest; /not_joined lists them all.
@@ -619,8 +633,9 @@ NOT_JOINED_SHOWN = 15
 
 
 def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], week_of: date) -> list[str]:
-    """One official's weekly digest: per county its totals, every neighbourhood with something
-    open or done (most overdue first), and the worst overdue resolutions."""
+    """One official's weekly digest: per county its totals, its plans' progress (when it or its
+    neighbourhoods have plans), every neighbourhood with something open or done (most overdue
+    first), and the worst overdue resolutions."""
     body: list[str] = []
     for stats in counties:
         body += [
@@ -638,6 +653,16 @@ def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], we
                 overdue=stats.total("requests_overdue"),
             ),
         ]
+        if stats.plans is not None and stats.plans.progress is not None:
+            body.append(
+                t(
+                    "reminder-county-plans",
+                    plans=stats.plans.plans,
+                    progress=whole_percent(stats.plans.progress),
+                    late=stats.plans.late_projects,
+                    projects=stats.plans.projects,
+                )
+            )
         active = sorted(
             (n for n in stats.neighbourhoods if not n.empty), key=lambda n: (-n.overdue, -n.open, n.name)
         )
@@ -692,8 +717,8 @@ async def run_county_digest(
     session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy = DEFAULT_POLICY
 ) -> CountyDigestSummary:
     """Send each county official one digest of their county (or counties) once per week
-    (`county-digest:<person>:<week start>`); counties with nothing open or done are left out, and
-    an official with nothing to report gets nothing. Commits once per official."""
+    (`county-digest:<person>:<week start>`); counties with nothing open or done (and no late
+    project in their plans) are left out, and an official with nothing to report gets nothing. Commits once per official."""
     today = tehran_today(now)
     week_of = week_start(today, policy.county_digest_weekday)
     # The figures are read in one transaction, ended before the per-official ones.

@@ -32,6 +32,7 @@ reminder-county-digest-title = 📊 Weekly resolutions digest — week of {$date
 reminder-county-title = 🏛 {$county} county
 reminder-county-totals = Open resolutions: {$open} (overdue: {$overdue}) — done in the last 7 days: {$done}
 reminder-county-requests = Residents' open requests: {$open} (past their target: {$overdue})
+reminder-county-plans = 🎯 Plans: {$plans}, mean progress {$progress}% — late projects: {$late} of {$projects}
 reminder-county-neighbourhoods-title = By neighbourhood:
 reminder-county-neighbourhood = • {$name}: {$open} open, {$overdue} overdue, {$done} done — requests: {$requests} open, {$requests_overdue} past target
 reminder-county-quiet = {$count} other neighbourhood(s) have no open resolution or request.

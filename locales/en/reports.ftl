@@ -58,7 +58,16 @@ perf-actions = 🛠 Actions: {$count}, photos: {$photos} ({$change})
 perf-actions-by = National programmes: {$programmes}
 perf-programme = {$programme} {$count}
 perf-untagged = no national programme
-perf-needs-pending = 📋 Needs assessments: not recorded in the bot yet.
+perf-needs = 📋 Needs assessments in the period: {$done} | latest: {$latest}
+perf-needs-none = 📋 Needs assessments: none done yet.
+perf-needs-top = {$level ->
+    [neighbourhood] Top needs
+   *[other] Most frequent needs
+}: {$needs}
+perf-plans = 🎯 Plans: {$plans} | mean progress {$progress} | projects {$projects}, late {$late}
+perf-plans-none = 🎯 Plans: none recorded.
+perf-plan-own = • {$title}: progress {$progress} | {$late} of {$projects} projects late
+perf-plans-more = and {$count} more plans
 
 ## Who improved, who is stuck, and each unit in a line
 
@@ -74,6 +83,8 @@ perf-unit = • {$name}: council {$council} | resolutions {$done} of {$made} don
 perf-unit-council-yes = ✅
 perf-unit-council-no = ⚠️
 perf-unit-councils = {$formed} of {$total}
+perf-unit-needs = needs assessments {$count}
+perf-unit-plans = plans {$progress}, {$late} late projects
 
 ## The chart and the workbook (services/reports/files.py)
 
@@ -118,6 +129,18 @@ perf-col-selected = Selected neighbourhood (1 = yes)
 perf-col-body = Responsible
 perf-col-committee = Committee
 perf-col-programme = National programme
+perf-sheet-needs-plans = Needs and plans
+perf-sheet-plans = Plans of {$name}
+perf-col-needs-done = Needs assessments in the period
+perf-col-needs-latest = Latest needs assessment
+perf-col-top-needs = Top needs
+perf-col-plans = Plans
+perf-col-plans-progress = Plans' mean progress (%)
+perf-col-projects = Projects
+perf-col-late-projects = Late projects
+perf-col-plan = Plan
+perf-col-plan-progress = Progress (%)
+perf-note-plans = Plans' progress is as of today, not the period's end; a late project is behind its schedule, or past its end and not done.
 
 ## The performance report in the chat (/performance)
 

@@ -32,6 +32,7 @@ reminder-county-digest-title = 📊 گزارش هفتگی مصوبات — هف�
 reminder-county-title = 🏛 شهرستان {$county}
 reminder-county-totals = مصوبات باز: {$open} (گذشته از موعد: {$overdue}) — انجام‌شده در ۷ روز گذشته: {$done}
 reminder-county-requests = درخواست‌های باز مردم: {$open} (گذشته از مهلت: {$overdue})
+reminder-county-plans = 🎯 برنامه‌ها: {$plans} برنامه، پیشرفت میانگین {$progress}٪ — پروژه‌های عقب‌افتاده: {$late} از {$projects}
 reminder-county-neighbourhoods-title = به تفکیک محله:
 reminder-county-neighbourhood = • {$name}: {$open} باز، {$overdue} عقب‌افتاده، {$done} انجام‌شده — درخواست‌ها: {$requests} باز، {$requests_overdue} گذشته از مهلت
 reminder-county-quiet = {$count} محلهٔ دیگر مصوبه یا درخواست بازی ندارند.

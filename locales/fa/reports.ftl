@@ -58,7 +58,16 @@ perf-actions = 🛠 اقدامات: {$count}، {$photos} عکس ({$change})
 perf-actions-by = برنامه‌های ملی: {$programmes}
 perf-programme = {$programme} {$count}
 perf-untagged = بدون برنامهٔ ملی
-perf-needs-pending = 📋 نیازسنجی: هنوز در ربات ثبت نمی‌شود.
+perf-needs = 📋 نیازسنجی‌های این دوره: {$done} | آخرین نیازسنجی: {$latest}
+perf-needs-none = 📋 نیازسنجی: هنوز انجام نشده است.
+perf-needs-top = {$level ->
+    [neighbourhood] نیازهای اصلی
+   *[other] پرتکرارترین نیازها
+}: {$needs}
+perf-plans = 🎯 برنامه‌ها: {$plans} | پیشرفت میانگین {$progress} | پروژه‌ها {$projects}، عقب‌افتاده {$late}
+perf-plans-none = 🎯 برنامه‌ها: برنامه‌ای ثبت نشده است.
+perf-plan-own = • {$title}: پیشرفت {$progress} | عقب‌افتاده {$late} از {$projects} پروژه
+perf-plans-more = و {$count} برنامهٔ دیگر
 
 ## Who improved, who is stuck, and each unit in a line
 
@@ -74,6 +83,8 @@ perf-unit = • {$name}: شورا {$council} | مصوبات {$done} از {$made}
 perf-unit-council-yes = ✅
 perf-unit-council-no = ⚠️
 perf-unit-councils = {$formed} از {$total}
+perf-unit-needs = نیازسنجی {$count}
+perf-unit-plans = برنامه {$progress}، {$late} پروژهٔ عقب‌افتاده
 
 ## The chart and the workbook (services/reports/files.py)
 
@@ -118,6 +129,18 @@ perf-col-selected = محلهٔ منتخب (۱ = بله)
 perf-col-body = مسئول
 perf-col-committee = کمیته
 perf-col-programme = برنامهٔ ملی
+perf-sheet-needs-plans = نیازسنجی و برنامه‌ها
+perf-sheet-plans = برنامه‌های {$name}
+perf-col-needs-done = نیازسنجی‌های این دوره
+perf-col-needs-latest = آخرین نیازسنجی
+perf-col-top-needs = نیازهای اصلی
+perf-col-plans = برنامه‌ها
+perf-col-plans-progress = پیشرفت میانگین برنامه‌ها (٪)
+perf-col-projects = پروژه‌ها
+perf-col-late-projects = پروژه‌های عقب‌افتاده
+perf-col-plan = برنامه
+perf-col-plan-progress = پیشرفت (٪)
+perf-note-plans = پیشرفت برنامه‌ها تا امروز است، نه پایان دوره؛ پروژهٔ عقب‌افتاده: عقب از برنامهٔ زمانی، یا گذشته از پایان و ناتمام.
 
 ## The performance report in the chat (/performance)
 

@@ -64,6 +64,7 @@ from services.plans.parsing import MAX_NAME_LENGTH, PLAN_COLUMNS, PlanRow, parse
 from services.plans.reading import (
     PlanProgress,
     PlanShelf,
+    PlansTally,
     PlanSummary,
     ProjectView,
     ProposalView,
@@ -73,7 +74,9 @@ from services.plans.reading import (
     plans_for,
     project_view,
     scope_plans_progress,
+    tally,
     tree_as_json,
+    whole_percent,
 )
 from services.plans.rollup import (
     BEHIND_MARGIN,
@@ -111,6 +114,7 @@ __all__ = [
     "PlanRowProblem",
     "PlanShelf",
     "PlanSummary",
+    "PlansTally",
     "ProgressChange",
     "ProjectView",
     "ProposalDecided",
@@ -151,5 +155,7 @@ __all__ = [
     "roll_up",
     "scope_plans_progress",
     "set_project_progress",
+    "tally",
     "tree_as_json",
+    "whole_percent",
 ]

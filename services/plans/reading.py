@@ -6,6 +6,7 @@ JSON (`tree_as_json`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "PlanProgress",
     "PlanShelf",
     "PlanSummary",
+    "PlansTally",
     "ProjectView",
     "ProposalView",
     "ScopeChoice",
@@ -34,7 +36,9 @@ __all__ = [
     "plans_for",
     "project_view",
     "scope_plans_progress",
+    "tally",
     "tree_as_json",
+    "whole_percent",
 ]
 
 # How many plans an administrator's /plan lists (the newest).
@@ -116,6 +120,35 @@ class PlanProgress:
     progress: float
     projects: int
     late_projects: int
+
+
+@dataclass(frozen=True)
+class PlansTally:
+    """Several plans together, as the performance report and the county digest sum them up: how
+    many, their mean progress (each plan counts once, whatever its size; None without plans),
+    their projects and late projects."""
+
+    plans: int
+    progress: float | None
+    projects: int
+    late_projects: int
+
+
+def whole_percent(progress: float) -> int:
+    """A progress as a whole percentage for reports and digests: 100 only when done (99.6 is 99)."""
+    return 100 if progress >= 100 else min(round(progress), 99)
+
+
+def tally(plans: Iterable[PlanProgress]) -> PlansTally:
+    """The plans summed up (`PlansTally`)."""
+    listed = list(plans)
+    progress = sum(p.progress for p in listed) / len(listed) if listed else None
+    return PlansTally(
+        len(listed),
+        progress,
+        sum(p.projects for p in listed),
+        sum(p.late_projects for p in listed),
+    )
 
 
 async def _scope_name(session: AsyncSession, kind: ScopeKind, scope_id: int) -> str:

@@ -30,6 +30,8 @@ __all__ = [
     "OverdueResolution",
     "PerformanceReport",
     "PeriodFigures",
+    "PlanStanding",
+    "PlansProgress",
     "ProgrammeActions",
     "RankedUnit",
     "Ranking",
@@ -295,11 +297,38 @@ class PeriodFigures:
 
 @dataclass(frozen=True)
 class NeedsAssessmentSummary:
-    """Needs assessments (نیازسنجی) done and their top needs. Surveys do not exist yet: the slot
-    is there for them and every report leaves it empty (None)."""
+    """Needs assessments (نیازسنجی, a closed survey's record per neighbourhood): how many were
+    done in the period, the latest one's date (whenever, up to the period's end), and the top
+    needs — a neighbourhood's from its latest assessment; for several neighbourhoods the needs
+    most often among their latest assessments' top needs (a few, most frequent first)."""
 
     done: int
+    latest_on: date | None
     top_needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanStanding:
+    """One plan: its title, rolled-up progress (whole %), projects and late projects."""
+
+    title: str
+    progress: int
+    projects: int
+    late_projects: int
+
+
+@dataclass(frozen=True)
+class PlansProgress:
+    """The plans of a unit and of the regions in it (a county's and its neighbourhoods'), as
+    they stand now: how many, their mean progress (each plan counts once; None without plans),
+    their projects and late ones (behind schedule, or past their end and not done); and the plans
+    of the unit's own scope (`own`, newest first)."""
+
+    plans: int = 0
+    progress: int | None = None
+    projects: int = 0
+    late_projects: int = 0
+    own: tuple[PlanStanding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,15 +354,16 @@ def _difference(now: float | None, before: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class UnitReport:
-    """One unit of a report (or its whole): set-up, liaisons, this period and the one before."""
+    """One unit of a report (or its whole): set-up, liaisons, this period and the one before,
+    its needs assessments and its plans."""
 
     unit: UnitRef
     setup: CouncilSetup
     liaisons: LiaisonCoverage
     current: PeriodFigures
     previous: PeriodFigures
-    # Filled once needs assessments exist (issue 15, part 4); None until then.
-    needs_assessments: NeedsAssessmentSummary | None = None
+    needs_assessments: NeedsAssessmentSummary = NeedsAssessmentSummary(0, None, ())
+    plans: PlansProgress = PlansProgress()
 
     @property
     def change(self) -> Change:

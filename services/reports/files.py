@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from services.i18n import BoundTranslator
-from services.jalali import format_jalali_date
+from services.jalali import format_jalali_date, format_jalali_numeric
 from services.reports.figures import PerformanceReport, ReportLevel, UnitReport
 from services.reports.text import responsible_name
 
@@ -230,13 +230,65 @@ def _programmes_sheet(t: BoundTranslator, report: PerformanceReport, workbook: M
     return workbook.Sheet(t("perf-sheet-programmes"), headers, rows, formats, [_period_line(t, report)])
 
 
+def _needs_plans_sheet(t: BoundTranslator, report: PerformanceReport, workbook: ModuleType) -> Any:
+    """Per unit (then the whole): needs assessments in the period, the latest one's date and the
+    top needs; plans, their mean progress, projects and late projects."""
+    units = list(report.units) if report.level is ReportLevel.NEIGHBOURHOOD else [*report.units, report.total]
+    keys = (
+        "perf-col-name",
+        "perf-col-needs-done",
+        "perf-col-needs-latest",
+        "perf-col-top-needs",
+        "perf-col-plans",
+        "perf-col-plans-progress",
+        "perf-col-projects",
+        "perf-col-late-projects",
+    )
+    rows = []
+    for u in units:
+        needs, plans = u.needs_assessments, u.plans
+        latest = format_jalali_numeric(needs.latest_on, t.locale) if needs.latest_on else None
+        rows.append(
+            [
+                _label(t, u),
+                needs.done,
+                latest,
+                t.join(list(needs.top_needs)) or None,
+                plans.plans,
+                _share(plans.progress),
+                plans.projects,
+                plans.late_projects,
+            ]
+        )
+    count = workbook.COUNT
+    formats = [None, count, None, None, count, workbook.PERCENT, count, count]
+    notes = [_period_line(t, report), t("perf-note-plans")]
+    return workbook.Sheet(t("perf-sheet-needs-plans"), [t(k) for k in keys], rows, formats, notes)
+
+
+def _plans_sheet(t: BoundTranslator, report: PerformanceReport, workbook: ModuleType) -> Any:
+    """The plans of the report's own scope, newest first."""
+    keys = ("perf-col-plan", "perf-col-plan-progress", "perf-col-projects", "perf-col-late-projects")
+    rows = [
+        [plan.title, _share(plan.progress), plan.projects, plan.late_projects]
+        for plan in report.total.plans.own
+    ]
+    formats = [None, workbook.PERCENT, workbook.COUNT, workbook.COUNT]
+    title = t("perf-sheet-plans", name=report.scope.name)
+    return workbook.Sheet(title, [t(k) for k in keys], rows, formats, [t("perf-note-plans")])
+
+
 def report_workbook_xlsx(t: BoundTranslator, report: PerformanceReport) -> bytes:
-    """The units (one row each, then the whole), responsible bodies, committees and programmes."""
+    """The units (one row each, then the whole), responsible bodies, committees, programmes,
+    needs assessments and plans per unit, and the plans of the scope itself when it has any."""
     workbook = _renderer("workbook")
     sheets = [
         _units_sheet(t, report, workbook),
         _bodies_sheet(t, report, workbook),
         _committees_sheet(t, report, workbook),
         _programmes_sheet(t, report, workbook),
+        _needs_plans_sheet(t, report, workbook),
     ]
+    if report.total.plans.own:
+        sheets.append(_plans_sheet(t, report, workbook))
     return bytes(workbook.workbook_xlsx(sheets, locale=t.locale))

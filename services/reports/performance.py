@@ -5,8 +5,8 @@ from its units, and the units ranked."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ from services.authz import (
 )
 from services.council import PROGRAMME_KEYS
 from services.jalali import tehran_today
+from services.plans import PlanProgress, scope_plans_progress, tally, whole_percent
 from services.reports.figures import (
     ActionFigures,
     AgencyRef,
@@ -36,9 +37,12 @@ from services.reports.figures import (
     CouncilSetup,
     LiaisonCoverage,
     LiaisonGap,
+    NeedsAssessmentSummary,
     OverdueResolution,
     PerformanceReport,
     PeriodFigures,
+    PlansProgress,
+    PlanStanding,
     ProgrammeActions,
     RankedUnit,
     Ranking,
@@ -56,6 +60,7 @@ from services.reports.period import Period
 __all__ = [
     "DEFAULT_FIRST_RESPONSE_HOURS",
     "DEFAULT_RESOLUTION_DAYS",
+    "NEEDS_SHOWN",
     "RANKING_SIZE",
     "URGENT_SLA_SHARE",
     "performance_report",
@@ -69,6 +74,9 @@ DEFAULT_RESOLUTION_DAYS = 14
 URGENT_SLA_SHARE = 0.25
 # Units named under "improved" and under "stuck".
 RANKING_SIZE = 5
+# Top needs named for a unit (as many as a survey records for a neighbourhood,
+# services.surveys.TOP_NEEDS).
+NEEDS_SHOWN = 3
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -369,6 +377,82 @@ def _setup(rows: _SetupRows, context: _Context) -> Callable[[int], tuple[Council
     return setup
 
 
+# ---- needs assessments and plans ----
+
+
+def _top_needs(lists: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """The needs most often among these top-needs lists (each a neighbourhood's latest), most
+    frequent first; ties by the better mean place in the lists, then by name. One list comes back
+    as it is (cut to `NEEDS_SHOWN`)."""
+    count: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for needs in lists:
+        for place, need in enumerate(needs):
+            count[need] += 1
+            places[need] += place
+    ranked = sorted(count, key=lambda need: (-count[need], places[need] / count[need], need))
+    return tuple(ranked[:NEEDS_SHOWN])
+
+
+async def _needs(
+    session: AsyncSession, units: Units, span: Span
+) -> tuple[Callable[[int], NeedsAssessmentSummary], NeedsAssessmentSummary]:
+    """Each unit's needs assessments (a function of the unit's id) and the whole's: two queries."""
+    counts = await repo.needs_assessment_counts(session, units, span)
+    latest = await repo.latest_top_needs(session, units, span)
+    lists: dict[int, list[list[str]]] = defaultdict(list)
+    for unit, needs in latest:
+        lists[unit].append(needs)
+
+    def summary(unit: int) -> NeedsAssessmentSummary:
+        row = counts.get(unit)
+        return NeedsAssessmentSummary(
+            row.done if row else 0, row.latest_on if row else None, _top_needs(lists[unit])
+        )
+
+    dates = [row.latest_on for row in counts.values() if row.latest_on is not None]
+    whole = NeedsAssessmentSummary(
+        sum(row.done for row in counts.values()),
+        max(dates, default=None),
+        _top_needs(needs for _, needs in latest),
+    )
+    return summary, whole
+
+
+def _plans_progress(plans: Sequence[PlanProgress], ref: UnitRef) -> PlansProgress:
+    figures = tally(plans)
+    own = tuple(
+        PlanStanding(p.title, whole_percent(p.progress), p.projects, p.late_projects)
+        for p in plans
+        if p.scope_kind is ref.kind and p.scope_id == ref.id
+    )
+    progress = None if figures.progress is None else whole_percent(figures.progress)
+    return PlansProgress(figures.plans, progress, figures.projects, figures.late_projects, own)
+
+
+async def _plans(
+    session: AsyncSession, scope: UnitRef, units: Units, today: date
+) -> tuple[Callable[[UnitRef], PlansProgress], PlansProgress]:
+    """Each unit's plans (a function of the unit) and the whole's: the plans of the scope and of
+    every region in it, loaded at once (`services.plans.scope_plans_progress`: two queries), and
+    the neighbourhoods' units when some plan is a neighbourhood's (one more)."""
+    plans = await scope_plans_progress(session, scope.kind, scope.id, today, within=True)
+    place: dict[int, int] = {}
+    if any(p.scope_kind is ScopeKind.NEIGHBOURHOOD for p in plans):
+        place = await repo.neighbourhood_units(session, units)
+    by_unit: dict[int, list[PlanProgress]] = defaultdict(list)
+    for plan in plans:
+        unit = None
+        if plan.scope_kind is ScopeKind.NEIGHBOURHOOD:
+            unit = place.get(plan.scope_id)
+        elif plan.scope_kind is ScopeKind.COUNTY and units.grouping is Grouping.COUNTY:
+            unit = plan.scope_id
+        # A county's plan in its own county's report, a province's in the province's: the whole's.
+        if unit is not None:
+            by_unit[unit].append(plan)
+    return (lambda ref: _plans_progress(by_unit[ref.id], ref)), _plans_progress(plans, scope)
+
+
 # ---- the report ----
 
 
@@ -394,6 +478,7 @@ async def _whole(
     rows: tuple[_SetupRows, _PeriodRows, _PeriodRows],
     spans: tuple[Span, Span],
     context: _Context,
+    extra: tuple[NeedsAssessmentSummary, PlansProgress],
 ) -> UnitReport:
     """The report's scope as one unit: its units' rows added up, and what does not add up queried."""
     setup, current, previous = rows
@@ -406,6 +491,7 @@ async def _whole(
         coverage,
         _period_figures(now_rows, context, spans[0].as_of_day)(WHOLE),
         _period_figures(before_rows, context, spans[1].as_of_day)(WHOLE),
+        *extra,
     )
 
 
@@ -429,8 +515,11 @@ async def performance_report(
     setup = _setup(setup_rows, context)
     current = _period_figures(current_rows, context, spans[0].as_of_day)
     previous = _period_figures(previous_rows, context, spans[1].as_of_day)
+    needs, whole_needs = await _needs(session, units, spans[0])
+    # Plans as they stand now, whatever the period (they keep no history).
+    plans, whole_plans = await _plans(session, scope, units, tehran_today(now))
     reports = tuple(
-        UnitReport(ref, *setup(uid), current(uid), previous(uid))
+        UnitReport(ref, *setup(uid), current(uid), previous(uid), needs(uid), plans(ref))
         # The selected neighbourhoods first: the programme reports on them separately.
         for uid, ref in sorted(refs.items(), key=lambda item: (not item[1].selected, item[1].name, item[0]))
     )
@@ -438,7 +527,8 @@ async def performance_report(
         total = reports[0]
     else:
         rows = (setup_rows, current_rows, previous_rows)
-        total = await _whole(session, scope, units, rows, spans, context)
+        extra = (whole_needs, whole_plans)
+        total = await _whole(session, scope, units, rows, spans, context, extra)
     return PerformanceReport(
         level, scope, period, period.previous(), period.as_of(now), total, reports, _ranking(reports)
     )

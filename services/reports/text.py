@@ -1,6 +1,6 @@
 """The short text of a performance report, as sent in the chat and printed by `python -m bot
 report`: the whole scope in a few lines (set-up, meetings, resolutions with the oldest overdue
-and the slow bodies, requests, actions, needs assessments), who improved and who is stuck, then
+and the slow bodies, requests, actions, needs assessments, plans), who improved and who is stuck, then
 one line per unit. Every string comes from the catalogs (`locales/*/reports.ftl`); dates are
 Jalali; the text is cut between blocks into messages the messengers accept."""
 
@@ -36,6 +36,8 @@ QUOTED_TEXT = 80
 BODIES_SHOWN = 3
 # Medians up to this many hours are told in hours, longer ones in days.
 HOURS_SHOWN = 48
+# The scope's own plans named under «plans».
+PLANS_SHOWN = 5
 
 
 def split_blocks(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -301,6 +303,44 @@ def _ranking(t: BoundTranslator, ranking: Ranking) -> list[str]:
     return lines
 
 
+def _needs(t: BoundTranslator, whole: UnitReport, level: ReportLevel) -> list[str]:
+    needs = whole.needs_assessments
+    if needs.latest_on is None:
+        return [t("perf-needs-none")]
+    lines = [t("perf-needs", done=needs.done, latest=format_jalali_date(needs.latest_on, t.locale))]
+    if needs.top_needs:
+        lines.append(t("perf-needs-top", level=level.value, needs=t.join(list(needs.top_needs))))
+    return lines
+
+
+def _plans(t: BoundTranslator, whole: UnitReport) -> list[str]:
+    plans = whole.plans
+    if not plans.plans:
+        return [t("perf-plans-none")]
+    lines = [
+        t(
+            "perf-plans",
+            plans=plans.plans,
+            progress=_pct(t, plans.progress),
+            projects=plans.projects,
+            late=plans.late_projects,
+        )
+    ]
+    lines += [
+        t(
+            "perf-plan-own",
+            title=_quoted(plan.title),
+            progress=_pct(t, plan.progress),
+            projects=plan.projects,
+            late=plan.late_projects,
+        )
+        for plan in plans.own[:PLANS_SHOWN]
+    ]
+    if len(plans.own) > PLANS_SHOWN:
+        lines.append(t("perf-plans-more", count=len(plans.own) - PLANS_SHOWN))
+    return lines
+
+
 # ---- one line per unit ----
 
 
@@ -311,7 +351,7 @@ def _unit_line(t: BoundTranslator, unit: UnitReport) -> str:
         council = t("perf-unit-council-yes" if setup.councils_formed else "perf-unit-council-no")
     else:
         council = t("perf-unit-councils", formed=setup.councils_formed, total=setup.neighbourhoods)
-    return t(
+    line = t(
         "perf-unit",
         name=_name(t, unit.unit),
         council=council,
@@ -323,6 +363,14 @@ def _unit_line(t: BoundTranslator, unit: UnitReport) -> str:
         actions=now.actions.actions,
         change=_change(t, unit.change.score),
     )
+    extras = []
+    if unit.needs_assessments.done:
+        extras.append(t("perf-unit-needs", count=unit.needs_assessments.done))
+    if unit.plans.plans:
+        extras.append(
+            t("perf-unit-plans", progress=_pct(t, unit.plans.progress), late=unit.plans.late_projects)
+        )
+    return " | ".join([line, *extras])
 
 
 def report_messages(t: BoundTranslator, report: PerformanceReport) -> list[str]:
@@ -335,9 +383,9 @@ def report_messages(t: BoundTranslator, report: PerformanceReport) -> list[str]:
         *_resolutions(t, whole),
         *_requests(t, whole),
         *_actions(t, whole),
+        *_needs(t, whole, report.level),
+        *_plans(t, whole),
     ]
-    if whole.needs_assessments is None:  # surveys are not built yet
-        summary.append(t("perf-needs-pending"))
     blocks = ["\n".join(summary)]
     ranking = _ranking(t, report.ranking)
     if ranking and report.level is not ReportLevel.NEIGHBOURHOOD:

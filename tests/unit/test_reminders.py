@@ -37,6 +37,8 @@ from services.regions import import_regions
 from services.reminders import (
     MESSAGE_LIMIT,
     ReminderPolicy,
+    county_stats,
+    render_county_digest,
     run_county_digest,
     run_resolution_digest,
     run_resolution_escalations,
@@ -429,6 +431,7 @@ async def test_the_county_digest_comes_once_a_week_to_each_official(
     assert "• دولت‌آباد: ۱ باز، ۱ عقب‌افتاده، ۱ انجام‌شده" in digest
     assert "• باقرآباد: ۱ باز، ۰ عقب‌افتاده" in digest
     assert "پمپ آب" in digest and "آسفالت" not in digest.split("🔻")[1]
+    assert "🎯" not in digest  # no plans in the county: no line of them
     await run(morning(saturday + timedelta(days=7), hour=6))
     async with session_factory() as session:
         assert len(await messages_to(session, world["county"], "county-digest")) == 2
@@ -460,6 +463,50 @@ async def test_county_digest_counts_requests_and_respects_the_configured_week(
         assert f"county-digest:{world['county']}:{wednesday}" in set(
             await session.scalars(select(ReminderMark.key))
         )
+
+
+async def test_the_county_digest_tells_the_plans_progress_and_late_projects(
+    session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
+) -> None:
+    from services.plans import import_plan, read_plan_file
+
+    header = "goal,strategy,policy,project,responsible,weight,start,end,progress\n"
+
+    async def plan(session: AsyncSession, kind: ScopeKind, scope_id: int, rows: str) -> None:
+        await import_plan(
+            session,
+            TRANSLATOR,
+            actor=OPERATOR,
+            scope_kind=kind,
+            scope_id=scope_id,
+            title="برنامه",
+            rows=read_plan_file(header + rows),
+            now=T0,
+        )
+
+    saturday = date(2026, 11, 14)
+    async with session_factory() as session:
+        await new_resolution(session, world)
+        # شهر ری's own plan at (30 + 50) / 2 = 40 %; دولت‌آباد's at 60 %, its project past its end
+        # (31 Shahrivar 1405): late. Together (40 + 60) / 2 = 50 %, one of three projects late.
+        await plan(session, ScopeKind.COUNTY, world["rey"], "الف,,,پ۱,,,,,30\nالف,,,پ۲,,,,,50\n")
+        await plan(session, ScopeKind.NEIGHBOURHOOD, world["n1"], "ب,,,پ۳,,,1405/01/01,1405/06/31,60\n")
+        # The Tehran county has nothing open, but a project past its end (30 Mehr 1405) at 10 %.
+        tehran = await session.scalar(select(County.id).where(County.name == "تهران"))
+        assert tehran is not None
+        await plan(session, ScopeKind.COUNTY, tehran, "ج,,,پ۴,,,1405/01/01,1405/07/30,10\n")
+        summary = await run_county_digest(session, TRANSLATOR, now=morning(saturday, hour=6))
+        assert summary.digests == 2
+        [digest] = await messages_to(session, world["county"], "county-digest")
+        [other] = await messages_to(session, world["other_county"], "county-digest")
+    assert "🎯 برنامه‌ها: ۲ برنامه، پیشرفت میانگین ۵۰٪ — پروژه‌های عقب‌افتاده: ۱ از ۳" in digest
+    assert "🎯 برنامه‌ها: ۱ برنامه، پیشرفت میانگین ۱۰٪ — پروژه‌های عقب‌افتاده: ۱ از ۱" in other
+    # The plans' line sits under the county's totals.
+    assert digest.index("🎯") > digest.index("درخواست‌های باز مردم")
+    async with session_factory() as session:
+        stats = await county_stats(session, world["rey"], now=morning(saturday, hour=6))
+    (english,) = render_county_digest(TRANSLATOR.bind("en"), [stats], saturday)
+    assert "🎯 Plans: 2, mean progress 50% — late projects: 1 of 3" in english
 
 
 async def person_id_of_new(session: AsyncSession, phone: str, user_id: int) -> int:

@@ -519,7 +519,8 @@ async def test_the_whole_adds_up_its_units_and_the_ranking_compares_periods(
     assert a.change.on_time_pct == 20 and a.change.resolutions_made == 4
     assert [r.unit.name for r in county.ranking.improved] == ["ب"]
     assert [(r.unit.name, r.overdue_now) for r in county.ranking.stuck] == [("الف", 3)]
-    assert county.total.needs_assessments is None  # no surveys yet
+    assert county.total.needs_assessments.latest_on is None  # no surveys
+    assert county.total.plans.plans == 0 and county.total.plans.progress is None  # no plans
 
 
 async def test_a_province_report_is_per_county(
