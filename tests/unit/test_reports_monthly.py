@@ -99,7 +99,7 @@ def assert_chart_and_workbook(files: list[tuple[int, str, OutboxFileKind, str, b
     assert image.format == "PNG" and image.size[0] > 100
     assert (book_kind, book_caption) == (OutboxFileKind.DOCUMENT, "")
     workbook = load_workbook(io.BytesIO(xlsx))
-    assert len(workbook.sheetnames) == 4
+    assert len(workbook.sheetnames) == 5  # units, bodies, committees, programmes, needs and plans
 
 
 async def test_each_official_gets_last_months_report_once(
