@@ -77,6 +77,15 @@ def _change(t: BoundTranslator, amount: float | None) -> str:
     return t("perf-change-up" if whole > 0 else "perf-change-down", amount=abs(whole))
 
 
+def _score(t: BoundTranslator, score: float | None, change: float | None) -> str:
+    """A unit's score (0–100), and its change against the previous period when there was one."""
+    if score is None:
+        return t("perf-none")
+    if change is None:
+        return t("perf-score", score=round(score))
+    return t("perf-score-change", score=round(score), change=_change(t, change))
+
+
 def _duration(t: BoundTranslator, hours: float | None) -> str:
     if hours is None:
         return t("perf-none")
@@ -361,7 +370,7 @@ def _unit_line(t: BoundTranslator, unit: UnitReport) -> str:
         received=now.requests.total.received,
         resolved=_pct(t, now.requests.total.resolved_in_target_pct),
         actions=now.actions.actions,
-        change=_change(t, unit.change.score),
+        score=_score(t, now.score, unit.change.score),
     )
     extras = []
     if unit.needs_assessments.done:
