@@ -60,6 +60,7 @@ from services.plans.linking import (
     propose_progress,
     proposed_progress,
 )
+from services.plans.notices import DECIDE_PREFIX, decide_buttons, plan_keepers, propose_and_tell, tell_keepers
 from services.plans.parsing import MAX_NAME_LENGTH, PLAN_COLUMNS, PlanRow, parse_weight, read_plan_file
 from services.plans.reading import (
     PlanProgress,
@@ -90,6 +91,7 @@ from services.resolutions.rules import parse_progress
 
 __all__ = [
     "BEHIND_MARGIN",
+    "DECIDE_PREFIX",
     "MAX_NAME_LENGTH",
     "MAX_TITLE_LENGTH",
     "MIN_NAME_LENGTH",
@@ -129,6 +131,7 @@ __all__ = [
     "clean_plan_title",
     "confirm_progress",
     "create_plan",
+    "decide_buttons",
     "expected_progress",
     "import_plan",
     "lateness",
@@ -139,10 +142,12 @@ __all__ = [
     "open_proposals",
     "parse_progress",
     "parse_weight",
+    "plan_keepers",
     "plan_progress",
     "plan_tree",
     "plans_for",
     "project_view",
+    "propose_and_tell",
     "propose_progress",
     "proposed_progress",
     "read_plan_file",
@@ -151,5 +156,6 @@ __all__ = [
     "roll_up",
     "scope_plans_progress",
     "set_project_progress",
+    "tell_keepers",
     "tree_as_json",
 ]

@@ -9,13 +9,13 @@ than it stands at now. Nothing moves until the manager (whoever keeps the plan) 
 `confirm_progress`, possibly with another figure, or dismisses it; one proposal per project waits
 at a time, the newest figure replacing an older one.
 
-Linking proposes at once (a resolution done already, an action). The completion flows call
-`propose_progress` inside their own transaction, once the new state is in the session:
-`services.resolutions.progress.update_progress` when the status becomes DONE, and
-`services.actions.log_action` when `completes_resolution` is set (and, once an action can be
-logged against a project, with its `action_id` after linking it). This package imports only
-`services.resolutions.errors` and `.rules` from the resolutions, so those modules may import it
-at the top without a cycle.
+Linking proposes at once (a resolution done already, an action), and the keeper who linked sees
+it on the project's card. The completion flows call `notices.propose_and_tell` (this
+`propose_progress`, and the proposals queued to the plan's keepers with ✅ / ✖) inside their own
+transaction, once the new state is in the session: `services.resolutions.progress.update_progress`
+when the status becomes DONE, and `services.actions.log_action` when `completes_resolution` is
+set. This package imports only `services.resolutions.errors` and `.rules` from the resolutions, so
+those modules may import `services.plans.notices` at the top without a cycle.
 """
 
 from __future__ import annotations

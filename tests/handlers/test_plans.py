@@ -307,3 +307,63 @@ async def test_ten_long_names_fit_in_one_message(harness: Harness) -> None:
     goal = next(b for b in buttons(harness, PlanOpen) if b.node_id)
     await press(harness, official, goal.pack())
     assert len(last_screen(harness)) < 4096
+
+
+async def test_the_manager_confirms_from_the_notice_of_a_resolution_done(harness: Harness) -> None:
+    """A linked resolution marked done (by a county official): the manager's notice carries ✅ / ✖,
+    and ✅ moves the project, redrawing the notice as the project's card."""
+    from models import OutboxMessage, ResolutionStatus
+    from services import resolutions
+    from services.plans import link_resolution
+
+    boss, _plan_id = await neighbourhood_plan(harness)
+    ditches = await project_named(harness, "پاکسازی جوی‌ها")
+    async with harness.session_factory() as session:
+        added = await resolutions.add_resolution(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            neighbourhood_id=1,
+            text="لایروبی جوی خیابان اصلی",
+            responsible=resolutions.Responsible.of_committee("services"),
+            deadline=tehran_today(NOW),
+            now=NOW,
+        )
+        await link_resolution(session, actor=OPERATOR, node_id=ditches.id, resolution_id=added.id, now=NOW)
+        await resolutions.update_progress(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            resolution_id=added.id,
+            status=ResolutionStatus.DONE,
+            now=NOW,
+        )
+        notice = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.dedup_key.like("plan:proposal:%"))
+            )
+        ).one()
+    assert notice.chat_id == boss.id  # the manager's chat, due now
+    assert notice.text.startswith(
+        t(
+            harness,
+            "plan-notice-proposal",
+            name=ditches.name,
+            plan="برنامهٔ سالانهٔ محله",
+            **{"from": 60, "to": 100},
+        )
+    )
+    assert notice.reply_markup is not None
+    accept, dismiss = (button["callback_data"] for button in notice.reply_markup["inline_keyboard"][0])
+    assert dismiss.endswith(":0")
+    await harness.send(harness.updates.callback(boss, accept, message_id=77))
+    edit = harness.tg_session.requests[-1]
+    assert isinstance(edit, EditMessageText) and edit.message_id == 77
+    assert last_screen(harness).startswith(
+        t(harness, "plan-progress-saved", name=ditches.name, before=60, after=100)
+    )
+    assert (await project_named(harness, ditches.name)).progress == 100
+    await harness.send(harness.updates.callback(boss, dismiss, message_id=77))  # too late
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-proposal-decided")
+    assert (await project_named(harness, ditches.name)).progress == 100
