@@ -58,6 +58,20 @@ class PlanDecide(CallbackData, prefix=DECIDE_PREFIX):
     accept: bool
 
 
+class PlanLinkList(CallbackData, prefix="pl_ll"):
+    """A page of the resolutions a project could be linked to."""
+
+    node_id: int
+    page: int = 0
+
+
+class PlanLinkPick(CallbackData, prefix="pl_lp"):
+    """Link the project to this resolution."""
+
+    node_id: int
+    resolution_id: int
+
+
 class PlanNew(CallbackData, prefix="pl_n"):
     """Start a new plan of a scope: kind "province", "county" or "neighbourhood"."""
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import OutboxMessage, PlanNode, PlanNodeKind, PlanProgressProposal, ResolutionStatus, ScopeKind
 from services import actions, plans, resolutions
+from services.authz import PermissionDenied
 from services.plans import DECIDE_PREFIX, plan_keepers
 from tests.unit.test_plans import NOW, TODAY, TRANSLATOR, _resolution, people, regions
 
@@ -176,3 +178,33 @@ async def test_a_county_plan_is_kept_by_the_county_officials(
         )
         plan = await plans.load_plan(session, neighbourhood_plan)
         assert await plan_keepers(session, plan) == [who["manager_elsewhere"].person_id]
+
+
+async def test_a_county_project_may_be_linked_to_any_of_its_neighbourhoods_resolutions(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        where = await regions(session)
+        who = await people(session, where)
+        plan_id = await plans.create_plan(
+            session,
+            actor=who["county"],
+            scope_kind=ScopeKind.COUNTY,
+            scope_id=where["county"],
+            title="شهرستان",
+            now=NOW,
+        )
+        project = await plans.add_plan_node(
+            session, actor=who["county"], plan_id=plan_id, parent_id=None, name="آب‌رسانی", now=NOW
+        )
+        first, second = await _resolution(session, where["n1"]), await _resolution(session, where["n2"])
+        choices = await plans.linkable_resolutions(session, actor=who["county"], node_id=project.id)
+        assert (choices.total, [r.id for r in choices.resolutions]) == (2, [second, first])
+        await plans.link_resolution(
+            session, actor=who["county"], node_id=project.id, resolution_id=second, now=NOW
+        )
+        choices = await plans.linkable_resolutions(session, actor=who["county"], node_id=project.id)
+        assert [r.id for r in choices.resolutions] == [first]
+        # A neighbourhood's manager does not keep the county's plan.
+        with pytest.raises(PermissionDenied):
+            await plans.linkable_resolutions(session, actor=who["manager"], node_id=project.id)
