@@ -9,7 +9,8 @@ the manager confirms.
 The package, by part: `parsing` (reading and checking a file, by line), `importing` (writing a
 plan in one transaction), `rollup` (the figures and what is late, in memory), `reading` (what
 people see, and what reports and digests need), `editing` (changes in the chat), `linking`
-(links and proposed progress moves), `access` (who may read and keep a plan) and `errors`.
+(links and proposed progress moves), `notices` (the proposals queued to the plan's keepers),
+`access` (who may read and keep a plan) and `errors`.
 """
 
 from __future__ import annotations
