@@ -35,22 +35,31 @@ MANAGER_MENU = (
     ("action", "menu-action"),
     ("members", "menu-members"),
     ("crisis", "menu-crisis"),
+    ("plan", "menu-plan"),
     ("add_member", "menu-add-member"),
     ("invite", "menu-invite"),
     ("profile", "menu-profile"),
     ("not_joined", "menu-not-joined"),
     ("announce", "menu-announce"),
+    ("courses", "menu-courses"),
 )
 OFFICIAL_MENU = (
     ("report", "menu-report"),
     ("resolutions", "menu-resolutions"),
+    ("plan", "menu-plan"),
     ("liaisons", "menu-liaisons"),
     ("grant", "menu-grant"),
+    ("courses", "menu-courses"),
     ("not_joined", "menu-not-joined"),
     ("profile", "menu-profile"),
 )
 ADMIN_MENU = (("grant", "menu-grant"), ("import_regions", "menu-import-regions"))
-EVERYONE_MENU = (("join", "menu-join"), ("help", "menu-help"), ("lang", "menu-lang"))
+EVERYONE_MENU = (
+    ("join", "menu-join"),
+    ("help", "menu-help"),
+    ("lang", "menu-lang"),
+    ("verify", "menu-verify"),
+)
 RESIDENT_MENU = (("request", "menu-request"), ("my_requests", "menu-my-requests"), ("feed", "menu-feed"))
 COMMITTEE_MENU = (("inbox", "menu-inbox"), ("resolutions", "menu-resolutions"), ("action", "menu-action"))
 LIAISON_MENU = (("resolutions", "menu-resolutions"),)

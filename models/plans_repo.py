@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import County, Neighbourhood, ScopeKind
@@ -157,3 +157,37 @@ async def nodes_of_plans(session: AsyncSession, plan_ids: Collection[int]) -> di
         for node in await session.scalars(select(PlanNode).where(PlanNode.plan_id.in_(plan_ids))):
             found[node.plan_id].append(node)
     return found
+
+
+def _neighbourhoods_in(kind: ScopeKind, scope_id: int) -> ColumnElement[bool]:
+    """The condition on `Resolution.neighbourhood_id` that keeps a region's resolutions."""
+    if kind == ScopeKind.NEIGHBOURHOOD:
+        return Resolution.neighbourhood_id == scope_id
+    if kind == ScopeKind.COUNTY:
+        return Resolution.neighbourhood_id.in_(
+            select(Neighbourhood.id).where(Neighbourhood.county_id == scope_id)
+        )
+    counties = select(County.id).where(County.province_id == scope_id)
+    return Resolution.neighbourhood_id.in_(
+        select(Neighbourhood.id).where(Neighbourhood.county_id.in_(counties))
+    )
+
+
+async def linkable_resolutions(
+    session: AsyncSession, node_id: int, kind: ScopeKind, scope_id: int, *, offset: int, limit: int
+) -> tuple[list[Resolution], int]:
+    """A page of the region's resolutions that a project could be linked to — not cancelled, not
+    linked to it already — open ones first, newest first; and how many there are."""
+    wanted = and_(
+        _neighbourhoods_in(kind, scope_id),
+        Resolution.status != ResolutionStatus.CANCELLED,
+        Resolution.id.not_in(
+            select(PlanProjectResolution.resolution_id).where(PlanProjectResolution.node_id == node_id)
+        ),
+    )
+    total = await session.scalar(select(func.count()).select_from(Resolution).where(wanted))
+    done_last = case((Resolution.status == ResolutionStatus.DONE, 1), else_=0)
+    page = await session.scalars(
+        select(Resolution).where(wanted).order_by(done_last, Resolution.id.desc()).offset(offset).limit(limit)
+    )
+    return list(page), int(total or 0)

@@ -29,8 +29,10 @@ from models.resolutions import (
 )
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, record_audit, region_of
 from services.council.profile import PROGRAMME_KEYS
+from services.i18n import Translator
 from services.jalali import tehran_today
 from services.persian import normalize_prose
+from services.plans.notices import propose_and_tell
 from services.requests import Photo
 from services.responsibility import is_responsible
 from services.uow import committing
@@ -274,13 +276,16 @@ async def log_action(
     public: bool = True,
     completes_resolution: bool = False,
     now: datetime,
+    translator: Translator | None = None,
 ) -> ActionView:
     """Record an action of the neighbourhood's council; commits.
 
     For the manager, officials above and active council members of the neighbourhood. A linked
     resolution or request must belong to the same neighbourhood; the resolution's history gets an
     "action" entry, and with `completes_resolution` the resolution is done (100 %) — which only
-    the manager, officials and the people responsible for it may do. Nobody is notified.
+    the manager, officials and the people responsible for it may do. Nobody is notified, but for
+    the keepers of the plan projects linked to a resolution it completes, who are asked to
+    confirm the progress that suggests (in `translator`'s catalogs; the default ones without).
     Raises `PermissionDenied`, `UnknownLink`, `CannotComplete` or a validation `ActionError`;
     nothing is saved then.
     """
@@ -310,6 +315,9 @@ async def log_action(
             _record_on_resolution(
                 session, resolution, actor, completes=completes_resolution, note=clean, now=now
             )
+            if completes_resolution:
+                await session.flush()
+                await propose_and_tell(session, translator, resolution_id=resolution.id, now=now)
         record_audit(
             session,
             actor,

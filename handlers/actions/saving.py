@@ -25,7 +25,9 @@ from services.i18n import BoundTranslator
 from services.requests import Photo
 
 
-async def _log(session: AsyncSession, viewer: Viewer, data: dict[str, Any], clock: Clock) -> ActionView:
+async def _log(
+    session: AsyncSession, viewer: Viewer, data: dict[str, Any], t: BoundTranslator, clock: Clock
+) -> ActionView:
     """Log the action the form's data describes."""
     return await log_action(
         session,
@@ -41,6 +43,7 @@ async def _log(session: AsyncSession, viewer: Viewer, data: dict[str, Any], cloc
         public=bool(data.get("public", True)),
         completes_resolution=bool(data.get("completes")),
         now=clock(),
+        translator=t.translator,
     )
 
 
@@ -62,7 +65,7 @@ async def confirmed(
         await message.answer(t("action-discarded"), reply_markup=await main_menu(session, viewer, t))
         return
     try:
-        view = await _log(session, viewer, data, clock)
+        view = await _log(session, viewer, data, t, clock)
     except PermissionDenied:  # kept here: the answer comes with the main menu
         reply = t("action-not-allowed")
     except (UnknownLink, CannotComplete):

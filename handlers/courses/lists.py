@@ -25,6 +25,7 @@ from handlers.courses.view import (
 )
 from handlers.forms import pressed
 from handlers.keyboards import keyboard
+from handlers.menu import MenuPress
 from handlers.reach import told_lines
 from handlers.report import split_message
 from services.accounts import Viewer
@@ -142,6 +143,7 @@ async def answered(
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.register(show_courses, Command("courses"))
+    router.message.register(show_courses, MenuPress("courses"))
     router.callback_query.register(open_course, OpenCourse.filter())
     router.callback_query.register(invite, InviteAudience.filter())
     router.callback_query.register(answered, CourseAnswer.filter())

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers.credentials.view import VerifyForm, photo_bytes, verdict_text
 from handlers.forms import reask
-from handlers.menu import AnyMenuPress
+from handlers.menu import AnyMenuPress, MenuPress
 from services.clock import Clock
 from services.credentials import qr_texts, verify_card
 from services.i18n import BoundTranslator
@@ -53,18 +53,18 @@ async def _from_photo(
 
 async def verify_command(
     message: Message,
-    command: CommandObject,
     state: FSMContext,
     session: AsyncSession,
     t: BoundTranslator,
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    command: CommandObject | None = None,  # None: the menu's button
 ) -> None:
     await state.clear()
     if message.photo:
         await _from_photo(message, state, session, t, clock, settings, bot)
-    elif command.args and command.args.strip():
+    elif command is not None and command.args and command.args.strip():
         await _answer(message, session, t, clock, settings, command.args)
     else:
         await state.set_state(VerifyForm.code)
@@ -102,6 +102,7 @@ async def code_expected(message: Message, state: FSMContext, t: BoundTranslator)
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.register(verify_command, Command("verify"))
+    router.message.register(verify_command, MenuPress("verify"))
     router.message.register(got_photo, StateFilter(VerifyForm.code), F.photo)
     router.message.register(
         got_code, StateFilter(VerifyForm.code), F.text, ~F.text.startswith("/"), ~AnyMenuPress()

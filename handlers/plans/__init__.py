@@ -7,7 +7,8 @@ or a typed number, and confirms or dismisses the progress moves that linked reso
 actions suggest.
 
 The package, by flow: `browse` (/plan, the pages and the cards, drawn by `render`), `progress`
-(setting a project's progress, deciding a proposed move), `editing` (a new plan, a new project)
+(setting a project's progress, deciding a proposed move), `links` (linking a project to a
+resolution of the plan's region), `editing` (a new plan, a new project)
 and `closed` (what backs the forms up); `keyboards` holds every button and `states` the forms'
 states.
 """
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.plans import browse, closed, editing, progress
+from handlers.plans import browse, closed, editing, links, progress
 from handlers.plans.keyboards import (
     PROGRESS_STEPS,
     PlanAddProject,
     PlanCard,
     PlanDecide,
+    PlanLinkList,
+    PlanLinkPick,
     PlanList,
     PlanNew,
     PlanOpen,
@@ -41,6 +44,8 @@ __all__ = [
     "PlanCard",
     "PlanCreateForm",
     "PlanDecide",
+    "PlanLinkList",
+    "PlanLinkPick",
     "PlanList",
     "PlanNew",
     "PlanOpen",
@@ -61,5 +66,5 @@ def setup() -> Router:
     """The feature's router: /plan and its pages first; then the forms' steps; last what backs
     them up, which must not win while a step matches."""
     router = Router(name=__name__)
-    router.include_routers(browse.setup(), progress.setup(), editing.setup(), closed.setup())
+    router.include_routers(browse.setup(), progress.setup(), links.setup(), editing.setup(), closed.setup())
     return router

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed, show
+from handlers.menu import MenuPress
 from handlers.plans.keyboards import PlanCard, PlanList, PlanOpen, PlanShelfPage
 from handlers.plans.render import render_card, render_late, render_proposed, render_shelf, render_tree_page
 from services.accounts import Viewer
@@ -152,6 +153,7 @@ async def open_list(
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.register(show_plans, Command("plan"))
+    router.message.register(show_plans, MenuPress("plan"))
     router.callback_query.register(shelf_page, PlanShelfPage.filter())
     router.callback_query.register(open_page, PlanOpen.filter())
     router.callback_query.register(open_card, PlanCard.filter())

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from handlers.keyboards import keyboard
 from services.i18n import BoundTranslator
+from services.plans import DECIDE_PREFIX
 
 PROGRESS_STEPS = (0, 25, 50, 75, 100)
 
@@ -49,11 +50,26 @@ class PlanProgressPick(CallbackData, prefix="pl_pp"):
     value: int
 
 
-class PlanDecide(CallbackData, prefix="pl_d"):
-    """Confirm (or dismiss) a proposed progress move."""
+class PlanDecide(CallbackData, prefix=DECIDE_PREFIX):
+    """Confirm (or dismiss) a proposed progress move: on a project's card, and on the notice its
+    keepers get (`services.plans.decide_buttons` builds the same data)."""
 
     proposal_id: int
     accept: bool
+
+
+class PlanLinkList(CallbackData, prefix="pl_ll"):
+    """A page of the resolutions a project could be linked to."""
+
+    node_id: int
+    page: int = 0
+
+
+class PlanLinkPick(CallbackData, prefix="pl_lp"):
+    """Link the project to this resolution."""
+
+    node_id: int
+    resolution_id: int
 
 
 class PlanNew(CallbackData, prefix="pl_n"):

@@ -20,6 +20,8 @@ from handlers.plans.keyboards import (
     PlanAddProject,
     PlanCard,
     PlanDecide,
+    PlanLinkList,
+    PlanLinkPick,
     PlanList,
     PlanNew,
     PlanOpen,
@@ -32,6 +34,7 @@ from services.jalali import format_jalali_date
 from services.persian import PDI, to_persian_digits
 from services.plans import (
     Lateness,
+    LinkChoices,
     PlanShelf,
     ProjectView,
     ProposalView,
@@ -302,6 +305,7 @@ def render_card(
             )
     if editable and node.is_project:
         rows.append([(t("plan-button-progress"), PlanSetProgress(node_id=node.id).pack())])
+        rows.append([(t("plan-button-link"), PlanLinkList(node_id=node.id).pack())])
     back = PlanOpen(plan_id=view.plan_id, node_id=node.parent_id or 0, page=view.index // PAGE_SIZE)
     rows.append([(t("plan-button-up"), back.pack())])
     return "\n".join(lines), keyboard(rows)
@@ -346,4 +350,25 @@ def render_proposed(
         lines.append(t("plan-page", page=page + 1, pages=pages))
     rows.append(_paging(t, page, pages, lambda n: PlanList(plan_id=tree.plan_id, what="proposed", page=n)))
     rows.append([(t("plan-button-up"), PlanOpen(plan_id=tree.plan_id).pack())])
+    return "\n".join(lines), keyboard(rows)
+
+
+def render_link_choices(
+    t: BoundTranslator, choices: LinkChoices, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the resolutions the project could be linked to, each a button that links it;
+    back to the project's card."""
+    pages = page_count(choices.total)
+    lines = [t("plan-link-title", name=short(choices.name, LINE_NAME), count=choices.total)]
+    if not choices.resolutions:
+        lines.append(t("plan-link-none"))
+    rows: Rows = []
+    for resolution in choices.resolutions:
+        key = "plan-link-done" if resolution.done else "plan-link-open"
+        label = t(key, id=resolution.id, text=short(resolution.text, BUTTON_NAME))
+        rows.append([(label, PlanLinkPick(node_id=choices.node_id, resolution_id=resolution.id).pack())])
+    if pages > 1:
+        lines.append(t("plan-page", page=page + 1, pages=pages))
+    rows.append(_paging(t, page, pages, lambda n: PlanLinkList(node_id=choices.node_id, page=n)))
+    rows.append([(t("plan-button-back-card"), PlanCard(node_id=choices.node_id).pack())])
     return "\n".join(lines), keyboard(rows)

@@ -39,6 +39,7 @@ help-text = Mahalleyar help:
     /help this help
     /lang change language
     /cancel cancel the current task
+    /verify check an ID card
 help-resident = Residents:
     /request submit a request or complaint
     /track follow a request by its code
@@ -57,6 +58,8 @@ help-manager = Neighbourhood manager:
     /meeting record a meeting and its resolutions
     /resolutions resolutions
     /crisis crisis mode
+    /plan the neighbourhood's plan and its projects' progress
+    /courses training courses
 help-liaison = Agency liaisons:
     /resolutions the resolutions your agency answers for, and progress reports
 help-official = County and province officials:
@@ -65,6 +68,8 @@ help-official = County and province officials:
     /grant appoint by mobile number
     /profile CODE a neighbourhood's profile
     /resolutions CODE a neighbourhood's resolutions
+    /plan plans and their progress
+    /courses training courses and cards
 help-admin = Administrators:
     /import_regions load provinces, counties and neighbourhoods (CSV file)
 
@@ -85,6 +90,9 @@ menu-profile = 📋 Neighbourhood profile
 menu-join = 🏘 My neighbourhood
 menu-help = ❓ Help
 menu-lang = 🌐 زبان / Language
+menu-plan = 🗂 Plans
+menu-courses = 🎓 Courses
+menu-verify = 🔎 Verify a card
 menu-more = ⋯ More…
 menu-back = ↩️ Back
 # A menu button with a number (the inbox's requests waiting for an answer); any label is

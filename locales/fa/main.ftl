@@ -39,6 +39,7 @@ help-text = راهنمای محله‌یار:
     • همین راهنما: ‎/help
     • تغییر زبان: ‎/lang
     • انصراف از کار جاری: ‎/cancel
+    • استعلام کارت شناسایی: ‎/verify
 help-resident = ساکنان:
     • ثبت درخواست یا شکایت: ‎/request
     • پیگیری با کد: ‎/track
@@ -57,6 +58,8 @@ help-manager = مدیر محله:
     • ثبت جلسه و مصوبات: ‎/meeting
     • مصوبات: ‎/resolutions
     • وضعیت بحران: ‎/crisis
+    • برنامهٔ محله و پیشرفت پروژه‌ها: ‎/plan
+    • دوره‌های آموزشی: ‎/courses
 help-liaison = رابطان دستگاه‌ها:
     • مصوباتی که بر عهدهٔ دستگاه شماست و گزارش پیشرفت: ‎/resolutions
 help-official = مسئولان شهرستان و استان:
@@ -65,6 +68,8 @@ help-official = مسئولان شهرستان و استان:
     • انتصاب با شمارهٔ همراه: ‎/grant
     • شناسنامهٔ محله: ‎/profile کد-محله
     • مصوبات محله: ‎/resolutions کد-محله
+    • برنامه‌ها و پیشرفتشان: ‎/plan
+    • دوره‌های آموزشی و کارت‌ها: ‎/courses
 help-admin = مدیر سامانه:
     • بارگذاری فهرست استان‌ها، شهرستان‌ها و محله‌ها (فایل CSV): ‎/import_regions
 
@@ -85,6 +90,9 @@ menu-profile = 📋 شناسنامه محله
 menu-join = 🏘 محلهٔ من
 menu-help = ❓ راهنما
 menu-lang = 🌐 زبان / Language
+menu-plan = 🗂 برنامه‌ها
+menu-courses = 🎓 دوره‌های آموزشی
+menu-verify = 🔎 استعلام کارت
 menu-more = ⋯ بیشتر…
 menu-back = ↩️ بازگشت
 # A menu button with a number (the inbox's requests waiting for an answer); any label is

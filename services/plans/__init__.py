@@ -9,7 +9,8 @@ the manager confirms.
 The package, by part: `parsing` (reading and checking a file, by line), `importing` (writing a
 plan in one transaction), `rollup` (the figures and what is late, in memory), `reading` (what
 people see, and what reports and digests need), `editing` (changes in the chat), `linking`
-(links and proposed progress moves), `access` (who may read and keep a plan) and `errors`.
+(links and proposed progress moves), `notices` (the proposals queued to the plan's keepers),
+`access` (who may read and keep a plan) and `errors`.
 """
 
 from __future__ import annotations
@@ -51,15 +52,19 @@ from services.plans.importing import (
     import_plan,
 )
 from services.plans.linking import (
+    LinkableResolution,
+    LinkChoices,
     LinkResult,
     ProposalOutcome,
     confirm_progress,
     link_action,
     link_resolution,
+    linkable_resolutions,
     open_proposals,
     propose_progress,
     proposed_progress,
 )
+from services.plans.notices import DECIDE_PREFIX, decide_buttons, plan_keepers, propose_and_tell, tell_keepers
 from services.plans.parsing import MAX_NAME_LENGTH, PLAN_COLUMNS, PlanRow, parse_weight, read_plan_file
 from services.plans.reading import (
     PlanProgress,
@@ -93,6 +98,7 @@ from services.resolutions.rules import parse_progress
 
 __all__ = [
     "BEHIND_MARGIN",
+    "DECIDE_PREFIX",
     "MAX_NAME_LENGTH",
     "MAX_TITLE_LENGTH",
     "MIN_NAME_LENGTH",
@@ -103,7 +109,9 @@ __all__ = [
     "ImportedPlan",
     "InvalidProgress",
     "Lateness",
+    "LinkChoices",
     "LinkResult",
+    "LinkableResolution",
     "NewNode",
     "NotAProject",
     "OutsidePlan",
@@ -133,20 +141,24 @@ __all__ = [
     "clean_plan_title",
     "confirm_progress",
     "create_plan",
+    "decide_buttons",
     "expected_progress",
     "import_plan",
     "lateness",
     "link_action",
     "link_resolution",
+    "linkable_resolutions",
     "load_plan",
     "may_edit_plan",
     "open_proposals",
     "parse_progress",
     "parse_weight",
+    "plan_keepers",
     "plan_progress",
     "plan_tree",
     "plans_for",
     "project_view",
+    "propose_and_tell",
     "propose_progress",
     "proposed_progress",
     "read_plan_file",
@@ -156,6 +168,7 @@ __all__ = [
     "scope_plans_progress",
     "set_project_progress",
     "tally",
+    "tell_keepers",
     "tree_as_json",
     "whole_percent",
 ]

@@ -9,13 +9,13 @@ than it stands at now. Nothing moves until the manager (whoever keeps the plan) 
 `confirm_progress`, possibly with another figure, or dismisses it; one proposal per project waits
 at a time, the newest figure replacing an older one.
 
-Linking proposes at once (a resolution done already, an action). The completion flows call
-`propose_progress` inside their own transaction, once the new state is in the session:
-`services.resolutions.progress.update_progress` when the status becomes DONE, and
-`services.actions.log_action` when `completes_resolution` is set (and, once an action can be
-logged against a project, with its `action_id` after linking it). This package imports only
-`services.resolutions.errors` and `.rules` from the resolutions, so those modules may import it
-at the top without a cycle.
+Linking proposes at once (a resolution done already, an action), and the keeper who linked sees
+it on the project's card. The completion flows call `notices.propose_and_tell` (this
+`propose_progress`, and the proposals queued to the plan's keepers with ✅ / ✖) inside their own
+transaction, once the new state is in the session: `services.resolutions.progress.update_progress`
+when the status becomes DONE, and `services.actions.log_action` when `completes_resolution` is
+set. This package imports only `services.resolutions.errors` and `.rules` from the resolutions, so
+those modules may import `services.plans.notices` at the top without a cycle.
 """
 
 from __future__ import annotations
@@ -46,11 +46,14 @@ from services.resolutions.errors import InvalidProgress, UnknownResolution
 from services.uow import committing
 
 __all__ = [
+    "LinkChoices",
     "LinkResult",
+    "LinkableResolution",
     "ProposalOutcome",
     "confirm_progress",
     "link_action",
     "link_resolution",
+    "linkable_resolutions",
     "open_proposals",
     "propose_progress",
     "proposed_progress",
@@ -63,6 +66,23 @@ class LinkResult:
 
     linked: bool
     proposals: list[ProposalView]
+
+
+@dataclass(frozen=True)
+class LinkableResolution:
+    id: int
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class LinkChoices:
+    """A page of the resolutions a project could be linked to, and how many there are in all."""
+
+    node_id: int
+    name: str
+    total: int
+    resolutions: list[LinkableResolution]
 
 
 @dataclass(frozen=True)
@@ -171,6 +191,19 @@ async def link_resolution(
         done = resolution.status is ResolutionStatus.DONE
         proposals = await propose_progress(session, resolution_id=resolution_id, now=now) if done else []
     return LinkResult(True, [p for p in proposals if p.node_id == node.id])
+
+
+async def linkable_resolutions(
+    session: AsyncSession, *, actor: Actor, node_id: int, offset: int = 0, limit: int = 10
+) -> LinkChoices:
+    """For whoever keeps the plan: a page of its region's resolutions the project is not linked
+    to yet (cancelled ones left out), open ones first, newest first."""
+    node, plan = await _project_to_link(session, actor, node_id)
+    found, total = await plans_repo.linkable_resolutions(
+        session, node.id, plan.scope_kind, plan.scope_id, offset=max(offset, 0), limit=limit
+    )
+    choices = [LinkableResolution(r.id, r.text, r.status is ResolutionStatus.DONE) for r in found]
+    return LinkChoices(node.id, node.name, total, choices)
 
 
 async def link_action(

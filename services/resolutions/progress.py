@@ -14,6 +14,7 @@ from models.identity import ScopeKind
 from models.resolutions import OPEN_RESOLUTION_STATUSES, Resolution, ResolutionStatus, ResolutionUpdate
 from services.authz import MANAGERS, Actor, PermissionDenied, allows, record_audit, region_of
 from services.i18n import Translator
+from services.plans.notices import propose_and_tell
 from services.requests import managers_of
 from services.resolutions.errors import (
     InvalidProgress,
@@ -184,7 +185,8 @@ async def update_progress(
 ) -> ResolutionView:
     """Report progress (0–100), change the status, and/or add a note; 100 % marks it done. The
     history keeps every update, and everyone else involved (the managers, the responsible people,
-    whoever added it) is told.
+    whoever added it) is told; once it is done, the keepers of every plan project linked to it
+    are asked to confirm the progress that suggests (`services.plans.propose_and_tell`).
 
     Allowed to the people who answer for it while it is open, and to the neighbourhood's manager
     and the officials above, who alone may cancel or reopen it. Commits. Raises
@@ -212,4 +214,7 @@ async def update_progress(
         update = await _record(session, actor, resolution, kind, cleaned_note, now)
         view = await resolution_view(session, resolution)
         await _tell_everyone_else(session, translator, actor, resolution, view, update, now)
+        if kind == "done":
+            # The projects it carries forward: a progress move for their keepers to confirm.
+            await propose_and_tell(session, translator, resolution_id=resolution.id, now=now)
     return view

@@ -23,7 +23,7 @@ from tests.handlers.test_join import add_regions
 from tests.handlers.test_liaisons import official
 from tests.handlers.test_requests import HEAD_PHONE, only_request, setup_neighbourhood, submit
 
-EVERYONE = ["menu-join", "menu-help", "menu-lang"]
+EVERYONE = ["menu-join", "menu-help", "menu-lang", "menu-verify"]
 MANAGER = [
     "menu-inbox",
     "menu-resolutions",
@@ -31,17 +31,21 @@ MANAGER = [
     "menu-action",
     "menu-members",
     "menu-crisis",
+    "menu-plan",
     "menu-add-member",
     "menu-invite",
     "menu-profile",
     "menu-not-joined",
     "menu-announce",
+    "menu-courses",
 ]
 OFFICIAL = [
     "menu-report",
     "menu-resolutions",
+    "menu-plan",
     "menu-liaisons",
     "menu-grant",
+    "menu-courses",
     "menu-not-joined",
     "menu-profile",
 ]
@@ -320,3 +324,14 @@ async def test_switching_language_replaces_the_keyboard(harness: Harness) -> Non
     # The old Persian buttons still work.
     await harness.send(harness.updates.message(user, text=fa(harness, "menu-members")))
     assert harness.last_text().startswith(en("en", "members-title", name="دولت‌آباد"))
+
+
+async def test_the_new_buttons_open_their_commands(harness: Harness) -> None:
+    """«استعلام کارت» for everyone, «برنامه‌ها» and «دوره‌ها» for officials and managers."""
+    boss = await as_manager(harness)
+    await harness.send(harness.updates.message(boss, text=fa(harness, "menu-verify")))
+    assert harness.last_text() == fa(harness, "verify-ask")
+    await harness.send(harness.updates.message(boss, text=fa(harness, "menu-plan")))
+    assert harness.last_text() == fa(harness, "plan-none-keeper")
+    await harness.send(harness.updates.message(boss, text=harness.translator.get("en", "menu-courses")))
+    assert harness.last_text() == fa(harness, "course-none")

@@ -13,14 +13,22 @@ from aiogram.types import User
 from sqlalchemy import func, select
 
 from benchmarks.plans import plan_csv
-from handlers.plans import PAGE_SIZE, PlanCard, PlanList, PlanOpen, PlanSetProgress
+from handlers.plans import (
+    PAGE_SIZE,
+    PlanCard,
+    PlanLinkList,
+    PlanLinkPick,
+    PlanList,
+    PlanOpen,
+    PlanSetProgress,
+)
 from models import Plan, PlanNode, PlanNodeKind, Role, ScopeKind
 from services.authz import OPERATOR
 from services.council import register_member
 from services.jalali import tehran_today
 from services.plans import import_plan, plan_progress, read_plan_file
 from services.roles import grant_role
-from tests.handlers.conftest import Harness, add_neighbourhood, resident
+from tests.handlers.conftest import Harness, add_neighbourhood, neighbourhood_id, resident
 from tests.handlers.harness import NOW
 from tests.handlers.test_council import manager, onboard
 
@@ -307,3 +315,152 @@ async def test_ten_long_names_fit_in_one_message(harness: Harness) -> None:
     goal = next(b for b in buttons(harness, PlanOpen) if b.node_id)
     await press(harness, official, goal.pack())
     assert len(last_screen(harness)) < 4096
+
+
+async def test_the_manager_confirms_from_the_notice_of_a_resolution_done(harness: Harness) -> None:
+    """A linked resolution marked done (by a county official): the manager's notice carries ✅ / ✖,
+    and ✅ moves the project, redrawing the notice as the project's card."""
+    from models import OutboxMessage, ResolutionStatus
+    from services import resolutions
+    from services.plans import link_resolution
+
+    boss, _plan_id = await neighbourhood_plan(harness)
+    ditches = await project_named(harness, "پاکسازی جوی‌ها")
+    async with harness.session_factory() as session:
+        added = await resolutions.add_resolution(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            neighbourhood_id=1,
+            text="لایروبی جوی خیابان اصلی",
+            responsible=resolutions.Responsible.of_committee("services"),
+            deadline=tehran_today(NOW),
+            now=NOW,
+        )
+        await link_resolution(session, actor=OPERATOR, node_id=ditches.id, resolution_id=added.id, now=NOW)
+        await resolutions.update_progress(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            resolution_id=added.id,
+            status=ResolutionStatus.DONE,
+            now=NOW,
+        )
+        notice = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.dedup_key.like("plan:proposal:%"))
+            )
+        ).one()
+    assert notice.chat_id == boss.id  # the manager's chat, due now
+    assert notice.text.startswith(
+        t(
+            harness,
+            "plan-notice-proposal",
+            name=ditches.name,
+            plan="برنامهٔ سالانهٔ محله",
+            **{"from": 60, "to": 100},
+        )
+    )
+    assert notice.reply_markup is not None
+    accept, dismiss = (button["callback_data"] for button in notice.reply_markup["inline_keyboard"][0])
+    assert dismiss.endswith(":0")
+    await harness.send(harness.updates.callback(boss, accept, message_id=77))
+    edit = harness.tg_session.requests[-1]
+    assert isinstance(edit, EditMessageText) and edit.message_id == 77
+    assert last_screen(harness).startswith(
+        t(harness, "plan-progress-saved", name=ditches.name, before=60, after=100)
+    )
+    assert (await project_named(harness, ditches.name)).progress == 100
+    await harness.send(harness.updates.callback(boss, dismiss, message_id=77))  # too late
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-proposal-decided")
+    assert (await project_named(harness, ditches.name)).progress == 100
+
+
+async def test_the_manager_links_a_resolution_from_the_projects_card(harness: Harness) -> None:
+    """🔗 on a project's card lists the neighbourhood's resolutions not linked yet (open first);
+    linking a done one shows the card again with the move it suggests."""
+    from models import ResolutionStatus
+    from services import resolutions
+
+    boss, _plan_id = await neighbourhood_plan(harness)
+    ditches = await project_named(harness, "پاکسازی جوی‌ها")
+    ids = []
+    async with harness.session_factory() as session:
+        for text in ("لایروبی جوی خیابان اصلی", "جمع‌آوری نخاله‌های کوچهٔ دوم", "طرح لغوشده"):
+            added = await resolutions.add_resolution(
+                session,
+                harness.translator,
+                actor=OPERATOR,
+                neighbourhood_id=1,
+                text=text,
+                responsible=resolutions.Responsible.of_committee("services"),
+                deadline=tehran_today(NOW),
+                now=NOW,
+            )
+            ids.append(added.id)
+        await resolutions.update_progress(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            resolution_id=ids[0],
+            status=ResolutionStatus.DONE,
+            now=NOW,
+        )
+        await resolutions.update_progress(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            resolution_id=ids[2],
+            status=ResolutionStatus.CANCELLED,
+            now=NOW,
+        )
+    await harness.send(harness.updates.message(boss, text="/plan"))
+    await press(harness, boss, PlanCard(node_id=ditches.id).pack())
+    link = PlanLinkList(node_id=ditches.id).pack()
+    assert link in last_markup(harness)
+    await press(harness, boss, link)
+    assert last_screen(harness).startswith(t(harness, "plan-link-title", name=ditches.name, count=2))
+    picks = [PlanLinkPick.unpack(data) for data in last_markup(harness) if data.startswith("pl_lp:")]
+    assert [p.resolution_id for p in picks] == [ids[1], ids[0]]  # open first; the cancelled one not at all
+    await press(harness, boss, picks[1].pack())
+    assert isinstance(harness.tg_session.requests[-1], EditMessageText)
+    screen = last_screen(harness)
+    assert screen.startswith(t(harness, "plan-linked", id=ids[0]))
+    # Its only linked work is done: 100 % is proposed, for the manager to confirm on the card.
+    assert t(harness, "plan-card-proposal-resolution", id=ids[0], **{"from": 60, "to": 100}) in screen
+    assert any(data.startswith("pl_d:") and data.endswith(":1") for data in last_markup(harness))
+    await press(harness, boss, link)
+    remaining = [
+        PlanLinkPick.unpack(data).resolution_id for data in last_markup(harness) if data.startswith("pl_lp:")
+    ]
+    assert remaining == [ids[1]]
+    # A forged pick of a resolution of another neighbourhood links nothing.
+    from models import County, Neighbourhood, NeighbourhoodKind, Province
+
+    async with harness.session_factory() as session:
+        async with session.begin():
+            county = County(province=Province(name="اصفهان"), name="کاشان")
+            session.add(
+                Neighbourhood(
+                    county=county, name="سلطان امیر احمد", code="2001", kind=NeighbourhoodKind.URBAN
+                )
+            )
+        elsewhere = await resolutions.add_resolution(
+            session,
+            harness.translator,
+            actor=OPERATOR,
+            neighbourhood_id=await neighbourhood_id(harness, "2001"),
+            text="کار محلهٔ دیگر",
+            responsible=resolutions.Responsible.of_committee("services"),
+            deadline=tehran_today(NOW),
+            now=NOW,
+        )
+    await press(harness, boss, PlanLinkPick(node_id=ditches.id, resolution_id=elsewhere.id).pack())
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-link-outside")
+    async with harness.session_factory() as session:
+        from models import PlanProjectResolution
+
+        links = (await session.scalars(select(PlanProjectResolution))).all()
+    assert [(row.node_id, row.resolution_id) for row in links] == [(ditches.id, ids[0])]

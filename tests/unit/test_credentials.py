@@ -13,11 +13,12 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy
 import pytest
 import zxingcpp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from PIL import Image
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -190,6 +191,30 @@ async def test_issued_after_the_course_or_with_a_reason(
             await holder_document(session, person_id=who.member, document_id=documents[1], policy=POLICY)
 
 
+def footer_band(png: bytes) -> numpy.ndarray:
+    """The card's footer, grey levels."""
+    with Image.open(io.BytesIO(png)) as image:
+        return numpy.asarray(image.convert("L"), dtype=float)[CARD_SIZE[1] - card_module.FOOTER :, :]
+
+
+def latin_line(text: str, size: int) -> numpy.ndarray:
+    """`text` drawn left to right as the card's footer draws its words, cut to its ink."""
+    image = Image.new("RGB", (400, card_module.FOOTER), card_module.GREEN)
+    writer = card_module._Writer(ImageDraw.Draw(image), rtl=False)
+    writer.line(10, 12, text, writer.font(False, size), card_module.WHITE)
+    pixels = numpy.asarray(image.convert("L"), dtype=float)
+    inked = numpy.nonzero((pixels > 150).any(axis=0))[0]
+    return pixels[:, inked[0] - 1 : inked[-1] + 2]
+
+
+def best_match(band: numpy.ndarray, drawn: numpy.ndarray) -> tuple[int, float]:
+    """Where `drawn` appears in `band` most closely, and how closely (the mean difference of grey)."""
+    width = drawn.shape[1]
+    scores = [float(numpy.abs(band[:, x : x + width] - drawn).mean()) for x in range(band.shape[1] - width)]
+    at = int(numpy.argmin(scores))
+    return at, scores[at]
+
+
 def qr_links(png: bytes, *, jpeg_quality: int | None = None) -> list[str]:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     if jpeg_quality is not None:
@@ -277,8 +302,19 @@ def test_the_card_is_drawn_with_either_layout_engine(raqm: bool, monkeypatch: py
         token=token,
         link=POLICY.verify_link(token),
     )
-    card = render_card(card_face(FA, view))
+    face = card_face(FA, view)
+    card = render_card(face)
     assert qr_links(card.png, jpeg_quality=70) == [POLICY.verify_link(token)]
+    # The footer's command reads «/verify» inside the right-to-left line, never «verify/».
+    writer = card_module._Writer(ImageDraw.Draw(Image.new("RGB", (1, 1))), rtl=True)
+    size = int(writer.fitting(face.footer, False, range(24, 15, -1), CARD_SIZE[0] - 60).size)
+    footer, word, slash = footer_band(card.png), latin_line("verify", size), latin_line("/", size)
+    at, likeness = best_match(footer, word)
+    assert likeness < 8  # the word is there, drawn left to right
+    end, reach = at + word.shape[1], slash.shape[1] + 6
+    _, before = best_match(footer[:, at - reach : at + 2], slash)
+    _, after = best_match(footer[:, end - 2 : end + reach], slash)
+    assert before < 2 and after > 6, (before, after)  # the slash on its left, as in «/verify»
 
 
 async def test_the_holder_s_photo_goes_on_the_card(session_factory: async_sessionmaker[AsyncSession]) -> None:
