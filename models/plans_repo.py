@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from models.identity import County, Neighbourhood, ScopeKind
 from models.plans import (
@@ -20,7 +21,7 @@ from models.plans import (
     PlanProjectAction,
     PlanProjectResolution,
 )
-from models.resolutions import Resolution, ResolutionStatus
+from models.resolutions import Action, Resolution, ResolutionStatus
 
 
 async def plan_nodes(session: AsyncSession, plan_id: int) -> Sequence[PlanNode]:
@@ -159,18 +160,17 @@ async def nodes_of_plans(session: AsyncSession, plan_ids: Collection[int]) -> di
     return found
 
 
-def _neighbourhoods_in(kind: ScopeKind, scope_id: int) -> ColumnElement[bool]:
-    """The condition on `Resolution.neighbourhood_id` that keeps a region's resolutions."""
+def _neighbourhoods_in(
+    kind: ScopeKind, scope_id: int, column: InstrumentedAttribute[int] = Resolution.neighbourhood_id
+) -> ColumnElement[bool]:
+    """The condition on a neighbourhood column (a resolution's by default) that keeps a region's
+    rows."""
     if kind == ScopeKind.NEIGHBOURHOOD:
-        return Resolution.neighbourhood_id == scope_id
+        return column == scope_id
     if kind == ScopeKind.COUNTY:
-        return Resolution.neighbourhood_id.in_(
-            select(Neighbourhood.id).where(Neighbourhood.county_id == scope_id)
-        )
+        return column.in_(select(Neighbourhood.id).where(Neighbourhood.county_id == scope_id))
     counties = select(County.id).where(County.province_id == scope_id)
-    return Resolution.neighbourhood_id.in_(
-        select(Neighbourhood.id).where(Neighbourhood.county_id.in_(counties))
-    )
+    return column.in_(select(Neighbourhood.id).where(Neighbourhood.county_id.in_(counties)))
 
 
 async def linkable_resolutions(
@@ -189,5 +189,25 @@ async def linkable_resolutions(
     done_last = case((Resolution.status == ResolutionStatus.DONE, 1), else_=0)
     page = await session.scalars(
         select(Resolution).where(wanted).order_by(done_last, Resolution.id.desc()).offset(offset).limit(limit)
+    )
+    return list(page), int(total or 0)
+
+
+async def linkable_actions(
+    session: AsyncSession, node_id: int, kind: ScopeKind, scope_id: int, *, offset: int, limit: int
+) -> tuple[list[Action], int]:
+    """A page of the region's actions that a project could be linked to — not linked to it
+    already — the latest done first; and how many there are."""
+    wanted = and_(
+        _neighbourhoods_in(kind, scope_id, Action.neighbourhood_id),
+        Action.id.not_in(select(PlanProjectAction.action_id).where(PlanProjectAction.node_id == node_id)),
+    )
+    total = await session.scalar(select(func.count()).select_from(Action).where(wanted))
+    page = await session.scalars(
+        select(Action)
+        .where(wanted)
+        .order_by(Action.done_on.desc(), Action.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
     return list(page), int(total or 0)

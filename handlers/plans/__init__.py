@@ -20,6 +20,8 @@ from aiogram import Router
 from handlers.plans import browse, closed, editing, links, progress
 from handlers.plans.keyboards import (
     PROGRESS_STEPS,
+    PlanActionList,
+    PlanActionPick,
     PlanAddProject,
     PlanCard,
     PlanDecide,
@@ -39,6 +41,8 @@ from handlers.plans.states import PlanAddForm, PlanCreateForm, PlanProgressForm
 __all__ = [
     "PAGE_SIZE",
     "PROGRESS_STEPS",
+    "PlanActionList",
+    "PlanActionPick",
     "PlanAddForm",
     "PlanAddProject",
     "PlanCard",

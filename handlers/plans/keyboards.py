@@ -72,6 +72,20 @@ class PlanLinkPick(CallbackData, prefix="pl_lp"):
     resolution_id: int
 
 
+class PlanActionList(CallbackData, prefix="pl_al"):
+    """A page of the actions a project could be linked to."""
+
+    node_id: int
+    page: int = 0
+
+
+class PlanActionPick(CallbackData, prefix="pl_ap"):
+    """Link the project to this action."""
+
+    node_id: int
+    action_id: int
+
+
 class PlanNew(CallbackData, prefix="pl_n"):
     """Start a new plan of a scope: kind "province", "county" or "neighbourhood"."""
 

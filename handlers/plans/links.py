@@ -1,7 +1,7 @@
-"""Linking a project to a resolution, from its card: 🔗 lists the resolutions of the plan's region
-not linked to it yet (open ones first, ten a page), and a press links one and shows the card again
-— with the progress move it suggests at once when the resolution is done already. Both redrawn in
-place."""
+"""Linking a project to a resolution or an action, from its card: 🔗 lists the resolutions of the
+plan's region not linked to it yet (open ones first, ten a page), 🛠 its actions (the latest done
+first), and a press links one and shows the card again — with the progress move it suggests at once
+when the resolution is done already (an action always is). All redrawn in place."""
 
 from __future__ import annotations
 
@@ -11,13 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.forms import pressed, show
 from handlers.plans.browse import card
-from handlers.plans.keyboards import PlanLinkList, PlanLinkPick
-from handlers.plans.render import PAGE_SIZE, render_link_choices
+from handlers.plans.keyboards import PlanActionList, PlanActionPick, PlanLinkList, PlanLinkPick
+from handlers.plans.render import PAGE_SIZE, render_action_choices, render_link_choices
 from services.accounts import Viewer
 from services.authz import Actor
 from services.clock import Clock
 from services.i18n import BoundTranslator
-from services.plans import OutsidePlan, link_resolution, linkable_resolutions
+from services.plans import (
+    LinkResult,
+    OutsidePlan,
+    link_action,
+    link_resolution,
+    linkable_actions,
+    linkable_resolutions,
+)
 
 
 async def link_choices(
@@ -67,8 +74,59 @@ async def link_picked(
         await show(message, f"{note}\n\n{text}", markup)
 
 
+async def action_choices(
+    query: CallbackQuery,
+    callback_data: PlanActionList,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+) -> None:
+    page = max(callback_data.page, 0)
+    choices = await linkable_actions(
+        session,
+        actor=Actor.from_viewer(viewer),
+        node_id=callback_data.node_id,
+        offset=page * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    text, markup = render_action_choices(t, choices, page)
+    if (message := await pressed(query)) is not None:
+        await show(message, text, markup)
+
+
+async def action_picked(
+    query: CallbackQuery,
+    callback_data: PlanActionPick,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: BoundTranslator,
+    clock: Clock,
+) -> None:
+    actor = Actor.from_viewer(viewer)
+    try:
+        result: LinkResult = await link_action(
+            session,
+            actor=actor,
+            node_id=callback_data.node_id,
+            action_id=callback_data.action_id,
+            now=clock(),
+        )
+    except OutsidePlan:  # a forged button: nothing changes
+        await query.answer(t("plan-action-link-outside"), show_alert=True)
+        return
+    except LookupError:  # deleted since the list was drawn
+        await query.answer(t("plan-action-link-gone"), show_alert=True)
+        return
+    text, markup = await card(session, actor, t, clock, callback_data.node_id)
+    note = t("plan-action-linked" if result.linked else "plan-action-link-already")
+    if (message := await pressed(query)) is not None:
+        await show(message, f"{note}\n\n{text}", markup)
+
+
 def setup() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(link_choices, PlanLinkList.filter())
     router.callback_query.register(link_picked, PlanLinkPick.filter())
+    router.callback_query.register(action_choices, PlanActionList.filter())
+    router.callback_query.register(action_picked, PlanActionPick.filter())
     return router

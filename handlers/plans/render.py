@@ -17,6 +17,8 @@ from aiogram.types import InlineKeyboardMarkup
 
 from handlers.keyboards import keyboard
 from handlers.plans.keyboards import (
+    PlanActionList,
+    PlanActionPick,
     PlanAddProject,
     PlanCard,
     PlanDecide,
@@ -33,6 +35,7 @@ from services.i18n import BoundTranslator
 from services.jalali import format_jalali_date
 from services.persian import PDI, to_persian_digits
 from services.plans import (
+    ActionChoices,
     Lateness,
     LinkChoices,
     PlanShelf,
@@ -305,7 +308,12 @@ def render_card(
             )
     if editable and node.is_project:
         rows.append([(t("plan-button-progress"), PlanSetProgress(node_id=node.id).pack())])
-        rows.append([(t("plan-button-link"), PlanLinkList(node_id=node.id).pack())])
+        rows.append(
+            [
+                (t("plan-button-link"), PlanLinkList(node_id=node.id).pack()),
+                (t("plan-button-link-action"), PlanActionList(node_id=node.id).pack()),
+            ]
+        )
     back = PlanOpen(plan_id=view.plan_id, node_id=node.parent_id or 0, page=view.index // PAGE_SIZE)
     rows.append([(t("plan-button-up"), back.pack())])
     return "\n".join(lines), keyboard(rows)
@@ -370,5 +378,26 @@ def render_link_choices(
     if pages > 1:
         lines.append(t("plan-page", page=page + 1, pages=pages))
     rows.append(_paging(t, page, pages, lambda n: PlanLinkList(node_id=choices.node_id, page=n)))
+    rows.append([(t("plan-button-back-card"), PlanCard(node_id=choices.node_id).pack())])
+    return "\n".join(lines), keyboard(rows)
+
+
+def render_action_choices(
+    t: BoundTranslator, choices: ActionChoices, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the actions the project could be linked to, each a button that links it; back to
+    the project's card."""
+    pages = page_count(choices.total)
+    lines = [t("plan-action-link-title", name=short(choices.name, LINE_NAME), count=choices.total)]
+    if not choices.actions:
+        lines.append(t("plan-action-link-none"))
+    rows: Rows = []
+    for action in choices.actions:
+        when = format_jalali_date(action.done_on, t.locale)
+        label = t("plan-action-link-item", title=short(action.title, BUTTON_NAME), date=when)
+        rows.append([(label, PlanActionPick(node_id=choices.node_id, action_id=action.id).pack())])
+    if pages > 1:
+        lines.append(t("plan-page", page=page + 1, pages=pages))
+    rows.append(_paging(t, page, pages, lambda n: PlanActionList(node_id=choices.node_id, page=n)))
     rows.append([(t("plan-button-back-card"), PlanCard(node_id=choices.node_id).pack())])
     return "\n".join(lines), keyboard(rows)

@@ -21,7 +21,7 @@ those modules may import `services.plans.notices` at the top without a cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,13 +46,16 @@ from services.resolutions.errors import InvalidProgress, UnknownResolution
 from services.uow import committing
 
 __all__ = [
+    "ActionChoices",
     "LinkChoices",
     "LinkResult",
+    "LinkableAction",
     "LinkableResolution",
     "ProposalOutcome",
     "confirm_progress",
     "link_action",
     "link_resolution",
+    "linkable_actions",
     "linkable_resolutions",
     "open_proposals",
     "propose_progress",
@@ -83,6 +86,23 @@ class LinkChoices:
     name: str
     total: int
     resolutions: list[LinkableResolution]
+
+
+@dataclass(frozen=True)
+class LinkableAction:
+    id: int
+    title: str
+    done_on: date
+
+
+@dataclass(frozen=True)
+class ActionChoices:
+    """A page of the actions a project could be linked to, and how many there are in all."""
+
+    node_id: int
+    name: str
+    total: int
+    actions: list[LinkableAction]
 
 
 @dataclass(frozen=True)
@@ -204,6 +224,18 @@ async def linkable_resolutions(
     )
     choices = [LinkableResolution(r.id, r.text, r.status is ResolutionStatus.DONE) for r in found]
     return LinkChoices(node.id, node.name, total, choices)
+
+
+async def linkable_actions(
+    session: AsyncSession, *, actor: Actor, node_id: int, offset: int = 0, limit: int = 10
+) -> ActionChoices:
+    """For whoever keeps the plan: a page of its region's actions the project is not linked to yet,
+    the latest done first."""
+    node, plan = await _project_to_link(session, actor, node_id)
+    found, total = await plans_repo.linkable_actions(
+        session, node.id, plan.scope_kind, plan.scope_id, offset=max(offset, 0), limit=limit
+    )
+    return ActionChoices(node.id, node.name, total, [LinkableAction(a.id, a.title, a.done_on) for a in found])
 
 
 async def link_action(

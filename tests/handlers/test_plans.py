@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from benchmarks.plans import plan_csv
 from handlers.plans import (
     PAGE_SIZE,
+    PlanActionList,
+    PlanActionPick,
     PlanCard,
     PlanLinkList,
     PlanLinkPick,
@@ -464,3 +466,78 @@ async def test_the_manager_links_a_resolution_from_the_projects_card(harness: Ha
 
         links = (await session.scalars(select(PlanProjectResolution))).all()
     assert [(row.node_id, row.resolution_id) for row in links] == [(ditches.id, ids[0])]
+
+
+async def test_the_manager_links_an_action_from_the_projects_card(harness: Harness) -> None:
+    """🛠 on a project's card lists the neighbourhood's actions not linked yet (the latest first);
+    linking one shows the card again with the move it suggests; a forged pick of another
+    neighbourhood's action links nothing."""
+    from datetime import timedelta
+
+    from models import Action, Neighbourhood, NeighbourhoodKind, PlanProjectAction
+    from services.actions import log_action
+
+    boss, _plan_id = await neighbourhood_plan(harness)
+    ditches = await project_named(harness, "پاکسازی جوی‌ها")
+    logged = []
+    async with harness.session_factory() as session:
+        for days, title in ((3, "لایروبی جوی کوچهٔ اول"), (1, "کاشت نهال در پارک")):
+            action = await log_action(
+                session,
+                actor=OPERATOR,
+                neighbourhood_id=1,
+                title=title,
+                description=None,
+                committee=None,
+                programme=None,
+                done_on=NOW.date() - timedelta(days=days),
+                now=NOW,
+            )
+            logged.append(action.id)
+    await harness.send(harness.updates.message(boss, text="/plan"))
+    await press(harness, boss, PlanCard(node_id=ditches.id).pack())
+    listing = PlanActionList(node_id=ditches.id).pack()
+    assert listing in last_markup(harness)
+    await press(harness, boss, listing)
+    assert last_screen(harness).startswith(t(harness, "plan-action-link-title", name=ditches.name, count=2))
+    picks = [PlanActionPick.unpack(data) for data in last_markup(harness) if data.startswith("pl_ap:")]
+    assert [p.action_id for p in picks] == [logged[1], logged[0]]  # the latest done first
+    await press(harness, boss, picks[1].pack())
+    assert isinstance(harness.tg_session.requests[-1], EditMessageText)
+    screen = last_screen(harness)
+    assert screen.startswith(t(harness, "plan-action-linked"))
+    # Its only linked work is done: 100 % is proposed, for the manager to confirm on the card.
+    assert any(data.startswith("pl_d:") and data.endswith(":1") for data in last_markup(harness))
+    await press(harness, boss, listing)
+    assert [
+        PlanActionPick.unpack(data).action_id for data in last_markup(harness) if data.startswith("pl_ap:")
+    ] == [logged[1]]
+    await press(harness, boss, picks[1].pack())  # pressed again from an old list: nothing new
+    assert last_screen(harness).startswith(t(harness, "plan-action-link-already"))
+
+    async with harness.session_factory() as session:
+        async with session.begin():
+            session.add(
+                Neighbourhood(county_id=1, name="محلهٔ دیگر", code="2002", kind=NeighbourhoodKind.URBAN)
+            )
+        other = await log_action(
+            session,
+            actor=OPERATOR,
+            neighbourhood_id=await neighbourhood_id(harness, "2002"),
+            title="کار محلهٔ دیگر",
+            description=None,
+            committee=None,
+            programme=None,
+            done_on=NOW.date(),
+            now=NOW,
+        )
+    await press(harness, boss, PlanActionPick(node_id=ditches.id, action_id=other.id).pack())
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-action-link-outside")
+    await press(harness, boss, PlanActionPick(node_id=ditches.id, action_id=999_999).pack())
+    answer = next(r for r in reversed(harness.tg_session.requests) if isinstance(r, AnswerCallbackQuery))
+    assert answer.text == t(harness, "plan-action-link-gone")
+    async with harness.session_factory() as session:
+        links = (await session.scalars(select(PlanProjectAction))).all()
+        assert await session.scalar(select(func.count()).select_from(Action)) == 3
+    assert [(row.node_id, row.action_id) for row in links] == [(ditches.id, logged[0])]

@@ -761,6 +761,12 @@ async def linkable_resolutions_call(
     return await plans.linkable_resolutions(session, actor=actor, node_id=plan[1])
 
 
+async def linkable_actions_call(
+    session: AsyncSession, world: World, actor: Actor, plan: tuple[int, int]
+) -> Any:
+    return await plans.linkable_actions(session, actor=actor, node_id=plan[1])
+
+
 async def link_action_call(session: AsyncSession, world: World, actor: Actor, pair: tuple[int, int]) -> Any:
     return await plans.link_action(session, actor=actor, node_id=pair[0], action_id=pair[1], now=NOW)
 
@@ -972,6 +978,7 @@ OPERATIONS: dict[str, tuple[Prepare, Call, frozenset[str]]] = {
     "link_resolution": (a_project_and_resolution, link_resolution_call, MANAGE),
     "link_action": (a_project_and_action, link_action_call, MANAGE),
     "linkable_resolutions": (a_plan, linkable_resolutions_call, MANAGE),
+    "linkable_actions": (a_plan, linkable_actions_call, MANAGE),
     "confirm_progress": (a_proposal, confirm_progress_call, MANAGE),
     # Courses are run by the county's officials and those above; so are letters and cards issued.
     "create_course": (nothing, create_course_call, COUNTY),
