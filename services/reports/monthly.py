@@ -8,6 +8,8 @@ photo, or a document when too tall for one) and the Excel workbook as files (out
 `services.outbox.Attachment`). The files are rendered once per scope and language, in a worker
 thread (the job runs on the bot's event loop), and only for an official not yet marked, outside
 the transaction that claims the mark and queues the messages, so no write lock is held meanwhile.
+An official appointed by phone who has not opened the bot yet finds the report waiting for them
+(`services.notify.release_waiting`: a note naming it, then the chart and the workbook).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import jdatetime
@@ -29,7 +31,7 @@ from services.authz import OPERATOR
 from services.i18n import BoundTranslator, Translator
 from services.jalali import tehran_today
 from services.outbox import Attachment, enqueue
-from services.reminders import _queue_series, _recipient
+from services.reminders import _recipient
 from services.reports.figures import PerformanceReport, ReportLevel
 from services.reports.files import (
     RenderersMissing,
@@ -153,27 +155,31 @@ async def _send(
     now: datetime,
 ) -> int:
     """Queue one official's copy (the text, then the files), unless already claimed; how many
-    messages."""
+    messages. An official who cannot be reached yet (appointed by phone, never opened the bot, or
+    blocked it) gets it waiting for them, like any notification: unlike a digest, last month's
+    report is still worth reading the day they arrive."""
     key = _mark(person_id, report.scope.kind, report.scope.id, report.period)
     async with committing(session):
         found = await _recipient(session, translator, person_id)
-    if found is None:
-        return 0
-    files = await renders.of(found.t, report)  # outside the transaction: it takes a while
+    t = found.t if found is not None else translator.bind(translator.default_locale)
+    files = await renders.of(t, report)  # outside the transaction: it takes a while
     async with committing(session):
-        # Reachable still (and where now), in the language the files were rendered in.
-        recipient = await _recipient(session, translator, person_id)
-        if recipient is None or not await claim_mark(session, key, now):
+        if not await claim_mark(session, key, now):
             return 0
-        recipient = replace(recipient, t=found.t)
-        parts = split_blocks(report_messages(found.t, report))
-        queued = await _queue_series(session, recipient, parts, dedup_prefix=key, now=now)
-        for name, attachment in zip(("chart", "workbook"), files, strict=False):
+        # Reachable still (and where now)? The language stays the one the files were rendered in.
+        recipient = await _recipient(session, translator, person_id)
+        account = recipient.account if recipient is not None else None
+        texts = split_blocks(report_messages(t, report))
+        queued = 0
+        for name, text, attachment in [
+            *((str(n), text, None) for n, text in enumerate(texts, start=1)),
+            *((name, "", file) for name, file in zip(("chart", "workbook"), files, strict=False)),
+        ]:
             message = await enqueue(
                 session,
-                platform=recipient.account.platform,
-                chat_id=recipient.account.chat_id,
-                text="",
+                platform=account.platform if account is not None else None,
+                chat_id=account.chat_id if account is not None else None,
+                text=text,
                 person_id=person_id,
                 now=now,
                 dedup_key=f"{key}:{name}",

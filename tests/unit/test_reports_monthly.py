@@ -131,6 +131,66 @@ async def test_each_official_gets_last_months_report_once(
     assert len(await files_to(session_factory, world["other_county"])) == 2
 
 
+async def test_an_official_who_never_opened_the_bot_finds_the_report_waiting(
+    session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
+) -> None:
+    """Appointed by phone, not joined yet: the report (text and files) waits for them, once, and
+    reaches them when they first open the bot — the note first, then the chart and the workbook."""
+    from models import OutboxStatus
+    from services.notify import release_waiting
+
+    async with session_factory() as session:
+        await grant_role(
+            session,
+            actor=OPERATOR,
+            phone="09120000177",
+            role=Role.PROVINCE_OFFICIAL,
+            scope_kind=ScopeKind.PROVINCE,
+            scope_name_or_code="تهران",
+            now=AZAR_1 - timedelta(days=30),
+        )
+        newcomer = await person_id_of(session, "09120000177")
+        await session.commit()
+    job = job_by_name("monthly_report")
+    for hours in (0, 3):  # a second run the same day adds nothing
+        await job.run(
+            JobContext(
+                session_factory=session_factory, now=AZAR_1 + timedelta(hours=hours), translator=TRANSLATOR
+            )
+        )
+    async with session_factory() as session:
+        waiting = (
+            await session.execute(
+                select(OutboxMessage.status, OutboxMessage.chat_id).where(OutboxMessage.person_id == newcomer)
+            )
+        ).all()
+    assert len(waiting) == 3 and all(row == (OutboxStatus.WAITING, None) for row in waiting)
+    [text] = await reports_to(session_factory, newcomer)
+    assert text.startswith("📊 گزارش عملکرد استان «تهران»")
+    assert_chart_and_workbook(await files_to(session_factory, newcomer), "performance-province-*-1405-08")
+
+    async with session_factory() as session:
+        await add_account(session, newcomer, 177)
+        released = await release_waiting(
+            session, TRANSLATOR, person_id=newcomer, now=AZAR_1 + timedelta(days=5)
+        )
+        await session.commit()
+        pending = (
+            await session.execute(
+                select(OutboxMessage.id, OutboxMessage.chat_id, OutboxFile.kind)
+                .outerjoin(OutboxFile, OutboxFile.outbox_id == OutboxMessage.id)
+                .where(OutboxMessage.person_id == newcomer, OutboxMessage.status == OutboxStatus.PENDING)
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert released == 3  # the «while you were away» note, then both files in full
+    assert [(chat, kind) for _, chat, kind in pending] == [
+        (177, None),
+        (177, OutboxFileKind.PHOTO),
+        (177, OutboxFileKind.DOCUMENT),
+    ]
+
+
 def test_the_command_line_runs_it_once(
     database_url: str, session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
