@@ -97,8 +97,12 @@ _DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
 # Wholly numeric values: counts, codes, phones, numeric dates, ranges («۱۰–۲۰»).
 _NUMERIC = re.compile(rf"\+?[{_DIGIT}][{_DIGIT} +\-/:.,\u2013]*")
 # Groups joined by a single «,» «.» «/» or «:» stay in order by themselves (UAX #9, rule W4):
-# «۱۴۰۳/۰۷/۱۵», «۱۴:۰۵», "12,500". A dash, a plus, a space or an en dash does not hold them.
-_HOLDS_TOGETHER = re.compile(rf"[{_DIGIT}]+(?:[,./:][{_DIGIT}]+)*")
+# «۱۴۰۳/۰۷/۱۵», «۱۴:۰۵», "12,500", «۳٫۸» (the decimal point is an Arabic number's own). A dash,
+# a plus, a space or an en dash does not hold them.
+_HOLDS_TOGETHER = re.compile(rf"[{_DIGIT}]+(?:[,./:\u066b][{_DIGIT}]+)*")
+# A decimal fraction («3.8», an average, a percentage): Persian writes its point as «٫» (U+066B).
+_DECIMAL = re.compile(rf"[{_DIGIT}]+\.[{_DIGIT}]+")
+PERSIAN_DECIMAL_POINT = "\u066b"
 
 
 def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,11 +114,13 @@ def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
     # bare (fewer invisible marks, and a phone number remains a link).
     prepared: dict[str, Any] = {}
     for name, value in args.items():
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and _NUMERIC.fullmatch(value):
             if locale == "fa" and not isinstance(value, Dialable):
                 value = value.translate(_PERSIAN_DIGITS)
+                if _DECIMAL.fullmatch(value):
+                    value = value.replace(".", PERSIAN_DECIMAL_POINT)
             if not _HOLDS_TOGETHER.fullmatch(value):
                 value = isolate_ltr(value)
         prepared[name] = value

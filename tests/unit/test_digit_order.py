@@ -129,6 +129,18 @@ def test_plain_numbers_are_left_bare_and_ranges_are_isolated() -> None:
     assert misplaced_numbers(ranged, "R") == []
 
 
+def test_a_decimal_fraction_has_the_persian_decimal_point_and_keeps_its_order() -> None:
+    translator = Translator()
+    for value in ("3.8", 3.8):
+        text = translator.get("fa", "perf-rating", rating=value)
+        assert text.startswith("۳٫۸ ") and LRI not in text
+        assert "۳٫۸" in str(get_display(text, base_dir="R"))
+        assert translator.get("en", "perf-rating", rating=value).startswith("3.8 ")
+    # Only a lone decimal: a date or a grouped count keeps its separators.
+    assert translator.get("fa", "perf-rating", rating="12,500").startswith("۱۲,۵۰۰ ")
+    assert translator.get("fa", "perf-rating", rating="1403/07/15").startswith("۱۴۰۳/۰۷/۱۵ ")
+
+
 def test_emergency_numbers_are_latin_digits_without_marks_so_a_tap_dials_them() -> None:
     for locale in ("fa", "en"):
         text = emergency_numbers_text(Translator().bind(locale))
