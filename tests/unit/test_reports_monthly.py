@@ -191,20 +191,21 @@ async def test_an_official_who_never_opened_the_bot_finds_the_report_waiting(
     ]
 
 
-def test_the_command_line_runs_it_once(
+async def test_the_command_line_runs_it_once(
     database_url: str, session_factory: async_sessionmaker[AsyncSession], world: dict[str, int]
 ) -> None:
     outputs = []
     for _ in range(2):  # two processes: a restart in between
-        done = run_cli(
-            "jobs", "run", "monthly_report", "--now", AZAR_1.isoformat(), database_url=database_url
+        done = await asyncio.to_thread(
+            run_cli, "jobs", "run", "monthly_report", "--now", AZAR_1.isoformat(), database_url=database_url
         )
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert "monthly report: 2 reports to 2 officials" in outputs[0]
     assert "monthly report: 0 reports to 2 officials" in outputs[1]
     for official in (world["county"], world["other_county"]):
-        assert [kind for _, _, kind, _, _ in asyncio.run(files_to(session_factory, official))] == [
+        # Read on the test's own loop: the pool's connections belong to it (asyncpg checks).
+        assert [kind for _, _, kind, _, _ in await files_to(session_factory, official)] == [
             OutboxFileKind.PHOTO,
             OutboxFileKind.DOCUMENT,
         ]
