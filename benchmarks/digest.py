@@ -142,7 +142,7 @@ async def _build(session, args: argparse.Namespace) -> None:  # type: ignore[no-
     await import_regions(session, csv, actor=OPERATOR, now=NOW)
     county_id = await session.scalar(select(County.id).where(County.name == "شهر ری"))
     neighbourhoods = list(await session.scalars(select(Neighbourhood.id).order_by(Neighbourhood.id)))
-    counter = iter(range(1, 10_000_000))
+    counter = iter(range(10_000, 10_000_000))  # clear of the official's phone, 09120009999
     await grant_role(
         session,
         actor=OPERATOR,
