@@ -32,10 +32,10 @@ _MARK_CHUNK = 500
 
 
 async def open_resolutions_due_by(
-    session: AsyncSession, *, due_by: date, county_id: int | None = None
+    session: AsyncSession, *, due_by: date, county_id: int | None = None, limit: int | None = None
 ) -> list[tuple[Resolution, str]]:
     """Open resolutions with a deadline on or before `due_by` (in the county, if given), each with
-    its neighbourhood's name; soonest deadline first."""
+    its neighbourhood's name; soonest deadline first (the first `limit`, if given)."""
     stmt = (
         select(Resolution, Neighbourhood.name)
         .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
@@ -44,6 +44,8 @@ async def open_resolutions_due_by(
     )
     if county_id is not None:
         stmt = stmt.where(Neighbourhood.county_id == county_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [(resolution, name) for resolution, name in (await session.execute(stmt)).all()]
 
 

@@ -122,8 +122,20 @@ def split_message(
     whole = "\n".join([header(1, 1), *lines] + ([footer] if footer else []))
     if len(whole) <= limit:
         return [whole]
-    # Room for the widest heading a series of up to 99 parts can have.
-    budget = limit - len(header(99, 99)) - 1
+    # Room for the widest heading a series of up to 99 parts can have; a longer series (a county
+    # official's escalations at national scale) is split again with room for its own widest.
+    widest = 99
+    while True:
+        chunks = _chunks(lines, footer, limit - len(header(widest, widest)) - 1)
+        if len(chunks) <= widest:
+            break
+        widest = len(chunks)
+    total = len(chunks)
+    return ["\n".join([header(i, total), *chunk]) for i, chunk in enumerate(chunks, start=1)]
+
+
+def _chunks(lines: Sequence[str], footer: str, budget: int) -> list[list[str]]:
+    """The lines (and the footer) in groups of at most `budget` characters joined, in order."""
     chunks: list[list[str]] = [[]]
     used = 0
     for line in lines:
@@ -138,8 +150,7 @@ def split_message(
         if used + len(footer) + 1 > budget:
             chunks.append([])
         chunks[-1].append(footer)
-    total = len(chunks)
-    return ["\n".join([header(i, total), *chunk]) for i, chunk in enumerate(chunks, start=1)]
+    return chunks
 
 
 def _part_marker(t: BoundTranslator, part: int, total: int) -> str:
@@ -717,12 +728,12 @@ async def _request_counts(
 async def _worst(session: AsyncSession, county_id: int, today: date) -> list[ResolutionLine]:
     """The county's most overdue resolutions, with who answers for each."""
     overdue_rows = await repo.open_resolutions_due_by(
-        session, due_by=today - timedelta(days=1), county_id=county_id
+        session, due_by=today - timedelta(days=1), county_id=county_id, limit=COUNTY_WORST
     )
     responsibles = _Responsibles(session)
     return [
         _line(resolution, neighbourhood, today, await responsibles.label(resolution))
-        for resolution, neighbourhood in overdue_rows[:COUNTY_WORST]
+        for resolution, neighbourhood in overdue_rows
     ]
 
 
@@ -846,22 +857,26 @@ async def run_county_digest(
     project in their plans) are left out, and an official with nothing to report gets nothing. Commits once per official."""
     today = tehran_today(now)
     week_of = week_start(today, policy.county_digest_weekday)
-    # The figures are read in one transaction, ended before the per-official ones.
+    # The figures are read in one transaction, ended before the per-official ones; only for the
+    # counties of officials whose digest of the week is not sent yet (a rerun reads none).
     async with committing(session):
         counties_of: dict[int, list[int]] = defaultdict(list)
         for person_id, county_id in await repo.county_official_seats(session):
             counties_of[person_id].append(county_id)
+        keys = {person_id: f"county-digest:{person_id}:{week_of.isoformat()}" for person_id in counties_of}
+        done = await repo.claimed_marks(session, keys.values())
+        owed = {person_id: ids for person_id, ids in counties_of.items() if keys[person_id] not in done}
         stats: dict[int, CountyStats] = {}
-        for county_id in sorted({c for ids in counties_of.values() for c in ids}):
+        for county_id in sorted({c for ids in owed.values() for c in ids}):
             stats[county_id] = await county_stats(session, county_id, now=now)
     digests = messages = 0
-    for person_id, county_ids in sorted(counties_of.items()):
+    for person_id, county_ids in sorted(owed.items()):
         mine = [stats[c] for c in sorted(set(county_ids)) if not stats[c].empty]
         if not mine:
             continue
         async with committing(session):
             recipient = await _recipient(session, translator, person_id)
-            key = f"county-digest:{person_id}:{week_of.isoformat()}"
+            key = keys[person_id]
             if recipient is None or not await claim_mark(session, key, now):
                 continue
             parts = render_county_digest(recipient.t, mine, week_of)
