@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, case, cast, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +47,12 @@ async def open_resolutions_due_by(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(resolution, name) for resolution, name in (await session.execute(stmt)).all()]
+
+
+async def _core(session: AsyncSession, stmt: Any) -> Any:
+    """Run a SELECT of plain columns on the session's connection: the same rows in the same
+    transaction, without the ORM's per-row processing (runs read tens of thousands)."""
+    return await (await session.connection()).execute(stmt)
 
 
 class Responsible(NamedTuple):
@@ -100,8 +106,9 @@ def _due(due_by: date):  # type: ignore[no-untyped-def]
 async def due_responsibles(session: AsyncSession, *, due_by: date) -> list[tuple[Responsible, int]]:
     """Each responsible body with open resolutions due by `due_by`, and how many (one row per body,
     however many resolutions: who is concerned is known without reading the resolutions)."""
-    rows = await session.execute(
-        select(*_RESPONSIBLE_COLUMNS, func.count()).where(*_due(due_by)).group_by(*_RESPONSIBLE_COLUMNS)
+    rows = await _core(
+        session,
+        select(*_RESPONSIBLE_COLUMNS, func.count()).where(*_due(due_by)).group_by(*_RESPONSIBLE_COLUMNS),
     )
     return [(Responsible(*row[:5]), int(row[5])) for row in rows.tuples()]
 
@@ -125,7 +132,7 @@ def _due_resolution_query(due_by: date):  # type: ignore[no-untyped-def]
 async def due_resolutions(session: AsyncSession, *, due_by: date) -> list[DueResolution]:
     """Open resolutions with a deadline on or before `due_by`, as plain rows (no ORM objects: a
     national run reads a hundred thousand), in the order of their ids."""
-    rows = await session.execute(_due_resolution_query(due_by).order_by(Resolution.id))
+    rows = await _core(session, _due_resolution_query(due_by).order_by(Resolution.id))
     return [DueResolution(*row) for row in rows.tuples()]
 
 
@@ -140,7 +147,7 @@ async def due_resolutions_unmarked(
     """Like `due_resolutions`, leaving out those whose mark `<key_prefix><id><key_suffix>` exists
     (decided in the database: a rerun reads nothing it has done)."""
     claimed = exists().where(ReminderMark.key == mark_key_expr(key_prefix, key_suffix))
-    rows = await session.execute(_due_resolution_query(due_by).where(~claimed).order_by(Resolution.id))
+    rows = await _core(session, _due_resolution_query(due_by).where(~claimed).order_by(Resolution.id))
     return [DueResolution(*row) for row in rows.tuples()]
 
 
@@ -171,11 +178,12 @@ async def _people_by_scope(session: AsyncSession, role: Role, kind: ScopeKind) -
 
 async def committee_heads_by_place(session: AsyncSession) -> dict[tuple[int, CommitteeKey], list[int]]:
     """The active heads (person ids) of every committee, by (neighbourhood id, committee)."""
-    rows = await session.execute(
+    rows = await _core(
+        session,
         select(CommitteeMembership.neighbourhood_id, CommitteeMembership.committee, CouncilMember.person_id)
         .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
         .where(CommitteeMembership.is_head.is_(True), CouncilMember.active.is_(True))
-        .order_by(CommitteeMembership.id)
+        .order_by(CommitteeMembership.id),
     )
     found: dict[tuple[int, CommitteeKey], list[int]] = defaultdict(list)
     for nid, committee, person_id in rows.tuples():
@@ -185,8 +193,8 @@ async def committee_heads_by_place(session: AsyncSession) -> dict[tuple[int, Com
 
 async def active_member_people(session: AsyncSession) -> dict[int, int]:
     """The person of every active council member, by member id."""
-    rows = await session.execute(
-        select(CouncilMember.id, CouncilMember.person_id).where(CouncilMember.active.is_(True))
+    rows = await _core(
+        session, select(CouncilMember.id, CouncilMember.person_id).where(CouncilMember.active.is_(True))
     )
     return dict(rows.tuples().all())
 
@@ -248,7 +256,9 @@ async def claimed_marks(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(pending), _MARK_CHUNK):
         chunk = pending[i : i + _MARK_CHUNK]
-        found.update(await session.scalars(select(ReminderMark.key).where(ReminderMark.key.in_(chunk))))
+        found.update(
+            (await _core(session, select(ReminderMark.key).where(ReminderMark.key.in_(chunk)))).scalars()
+        )
     return found
 
 

@@ -153,6 +153,7 @@ def _chunks(lines: Sequence[str], footer: str, budget: int) -> list[list[str]]:
     return chunks
 
 
+@functools.lru_cache(maxsize=4096)
 def _part_marker(t: BoundTranslator, part: int, total: int) -> str:
     return "" if total == 1 else " " + t("reminder-part", part=part, total=total)
 
@@ -375,9 +376,10 @@ def render_digest(
         body += [render_line(t, x) for x in soon]
     body.append("")
 
+    title = t("reminder-digest-title", date=format_jalali_date(today, t.locale))
+    counts = t("reminder-digest-counts", overdue=len(overdue), soon=len(soon), days=policy.due_soon_days)
+
     def header(part: int, total: int) -> str:
-        title = t("reminder-digest-title", date=format_jalali_date(today, t.locale))
-        counts = t("reminder-digest-counts", overdue=len(overdue), soon=len(soon), days=policy.due_soon_days)
         return title + _part_marker(t, part, total) + "\n" + counts
 
     return split_message(header, body, t("reminder-digest-hint"))
