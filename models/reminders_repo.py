@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, case, cast, exists, func, literal, select
+from sqlalchemy import String, any_, bindparam, case, cast, exists, func, literal, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.council import Agency, CommitteeKey, CommitteeMembership, CouncilMember, Liaison
@@ -29,6 +30,8 @@ from models.resolutions import (
 # Keys looked up per query when asking which marks exist (a bound list stays well under the
 # databases' parameter limits).
 _MARK_CHUNK = 500
+# Keys per query when they go as one PostgreSQL array.
+_ARRAY_CHUNK = 20_000
 
 
 async def open_resolutions_due_by(
@@ -110,7 +113,7 @@ async def due_responsibles(session: AsyncSession, *, due_by: date) -> list[tuple
         session,
         select(*_RESPONSIBLE_COLUMNS, func.count()).where(*_due(due_by)).group_by(*_RESPONSIBLE_COLUMNS),
     )
-    return [(Responsible(*row[:5]), int(row[5])) for row in rows.tuples()]
+    return [(Responsible(*row[:5]), int(row[5])) for row in rows.all()]
 
 
 def _due_resolution_query(due_by: date):  # type: ignore[no-untyped-def]
@@ -133,7 +136,7 @@ async def due_resolutions(session: AsyncSession, *, due_by: date) -> list[DueRes
     """Open resolutions with a deadline on or before `due_by`, as plain rows (no ORM objects: a
     national run reads a hundred thousand), in the order of their ids."""
     rows = await _core(session, _due_resolution_query(due_by).order_by(Resolution.id))
-    return [DueResolution(*row) for row in rows.tuples()]
+    return [DueResolution(*row) for row in rows.all()]
 
 
 def mark_key_expr(prefix: str, suffix: str):  # type: ignore[no-untyped-def]
@@ -148,7 +151,7 @@ async def due_resolutions_unmarked(
     (decided in the database: a rerun reads nothing it has done)."""
     claimed = exists().where(ReminderMark.key == mark_key_expr(key_prefix, key_suffix))
     rows = await _core(session, _due_resolution_query(due_by).where(~claimed).order_by(Resolution.id))
-    return [DueResolution(*row) for row in rows.tuples()]
+    return [DueResolution(*row) for row in rows.all()]
 
 
 # ---- who is where, for a whole run at once ----
@@ -171,7 +174,7 @@ async def _people_by_scope(session: AsyncSession, role: Role, kind: ScopeKind) -
         .order_by(RoleAssignment.scope_id, RoleAssignment.person_id)
     )
     found: dict[int, list[int]] = defaultdict(list)
-    for scope_id, person_id in rows.tuples():
+    for scope_id, person_id in rows.all():
         found[scope_id].append(person_id)
     return dict(found)
 
@@ -186,7 +189,7 @@ async def committee_heads_by_place(session: AsyncSession) -> dict[tuple[int, Com
         .order_by(CommitteeMembership.id),
     )
     found: dict[tuple[int, CommitteeKey], list[int]] = defaultdict(list)
-    for nid, committee, person_id in rows.tuples():
+    for nid, committee, person_id in rows.all():
         found[(nid, committee)].append(person_id)
     return dict(found)
 
@@ -196,7 +199,7 @@ async def active_member_people(session: AsyncSession) -> dict[int, int]:
     rows = await _core(
         session, select(CouncilMember.id, CouncilMember.person_id).where(CouncilMember.active.is_(True))
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def liaison_people(session: AsyncSession) -> dict[tuple[int, int], int]:
@@ -254,6 +257,16 @@ async def claimed_marks(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     each other)."""
     pending = list(keys)
     found: set[str] = set()
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter per query instead of a bound parameter per key.
+        for i in range(0, len(pending), _ARRAY_CHUNK):
+            wanted = bindparam("keys", pending[i : i + _ARRAY_CHUNK], type_=postgresql.ARRAY(String))
+            found.update(
+                (
+                    await _core(session, select(ReminderMark.key).where(ReminderMark.key == any_(wanted)))
+                ).scalars()
+            )
+        return found
     for i in range(0, len(pending), _MARK_CHUNK):
         chunk = pending[i : i + _MARK_CHUNK]
         found.update(
