@@ -67,13 +67,21 @@ async def insert_many_unless_present(
         return sum(
             [await insert_unless_present(session, model, row, unique=unique) is not None for row in rows]
         )
-    added = 0
+    stmt = _insert_ignoring(session, model, unique)
+    assert stmt is not None
+    return len(await _execute_many(session, stmt.returning(model.__mapper__.primary_key[0]), rows))
+
+
+async def _execute_many(session: AsyncSession, stmt: Insert, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """Run the INSERT … RETURNING for `rows`, `BATCH` at a time, as executemany: SQLAlchemy sends
+    multi-row INSERTs ("insertmanyvalues") from one cached compilation, instead of compiling a
+    statement with every row's values in it. The first returned column of each row added."""
+    await session.flush()  # what session.execute would do first (the rows may refer to new ones)
+    connection = await session.connection()
+    added: list[Any] = []
     for start in range(0, len(rows), BATCH):
-        stmt = _insert_ignoring(session, model, unique)
-        assert stmt is not None
-        primary = model.__mapper__.primary_key[0]
-        result = await session.execute(stmt.values(list(rows[start : start + BATCH])).returning(primary))
-        added += len(result.all())
+        result = await connection.execute(stmt, list(rows[start : start + BATCH]))
+        added.extend(result.scalars().all())
     return added
 
 
@@ -92,11 +100,6 @@ async def insert_new_returning(
     if _insert_ignoring(session, model, unique) is None:
         added_rows = [await insert_unless_present(session, model, row, unique=unique) for row in rows]
         return [getattr(row, returning) for row in added_rows if row is not None]
-    column = getattr(model, returning)
-    added: list[Any] = []
-    for start in range(0, len(rows), BATCH):
-        stmt = _insert_ignoring(session, model, unique)
-        assert stmt is not None
-        result = await session.execute(stmt.values(list(rows[start : start + BATCH])).returning(column))
-        added.extend(result.scalars().all())
-    return added
+    stmt = _insert_ignoring(session, model, unique)
+    assert stmt is not None
+    return await _execute_many(session, stmt.returning(getattr(model, returning)), rows)

@@ -7,27 +7,38 @@ Nothing here commits; the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, any_, bindparam, case, cast, exists, func, literal, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.council import Agency, CommitteeKey
-from models.identity import County, Neighbourhood, Role, RoleAssignment, ScopeKind
+from models.council import Agency, CommitteeKey, CommitteeMembership, CouncilMember, Liaison
+from models.identity import Account, County, Neighbourhood, Person, Role, RoleAssignment, ScopeKind
 from models.requests import OPEN_STATUSES, CitizenRequest, CommitteeSla
-from models.resolutions import OPEN_RESOLUTION_STATUSES, ReminderMark, Resolution, ResolutionStatus
+from models.resolutions import (
+    OPEN_RESOLUTION_STATUSES,
+    ReminderMark,
+    Resolution,
+    ResolutionStatus,
+    ResponsibleKind,
+)
 
 # Keys looked up per query when asking which marks exist (a bound list stays well under the
 # databases' parameter limits).
 _MARK_CHUNK = 500
+# Keys per query when they go as one PostgreSQL array.
+_ARRAY_CHUNK = 20_000
 
 
 async def open_resolutions_due_by(
-    session: AsyncSession, *, due_by: date, county_id: int | None = None
+    session: AsyncSession, *, due_by: date, county_id: int | None = None, limit: int | None = None
 ) -> list[tuple[Resolution, str]]:
     """Open resolutions with a deadline on or before `due_by` (in the county, if given), each with
-    its neighbourhood's name; soonest deadline first."""
+    its neighbourhood's name; soonest deadline first (the first `limit`, if given)."""
     stmt = (
         select(Resolution, Neighbourhood.name)
         .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
@@ -36,7 +47,202 @@ async def open_resolutions_due_by(
     )
     if county_id is not None:
         stmt = stmt.where(Neighbourhood.county_id == county_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [(resolution, name) for resolution, name in (await session.execute(stmt)).all()]
+
+
+async def _core(session: AsyncSession, stmt: Any) -> Any:
+    """Run a SELECT of plain columns on the session's connection: the same rows in the same
+    transaction, without the ORM's per-row processing (runs read tens of thousands)."""
+    return await (await session.connection()).execute(stmt)
+
+
+class Responsible(NamedTuple):
+    """A resolution's responsible body, as its columns say (what decides who answers for it)."""
+
+    neighbourhood_id: int
+    responsible_kind: ResponsibleKind
+    responsible_committee: CommitteeKey | None
+    responsible_agency_id: int | None
+    responsible_member_id: int | None
+
+
+class DueResolution(NamedTuple):
+    """The columns of an open resolution a reminder line shows, with its neighbourhood's name."""
+
+    id: int
+    neighbourhood_id: int
+    neighbourhood: str
+    text: str
+    deadline: date
+    progress: int
+    responsible_kind: ResponsibleKind
+    responsible_committee: CommitteeKey | None
+    responsible_agency_id: int | None
+    responsible_member_id: int | None
+
+    @property
+    def responsible(self) -> Responsible:
+        return Responsible(
+            self.neighbourhood_id,
+            self.responsible_kind,
+            self.responsible_committee,
+            self.responsible_agency_id,
+            self.responsible_member_id,
+        )
+
+
+_RESPONSIBLE_COLUMNS = (
+    Resolution.neighbourhood_id,
+    Resolution.responsible_kind,
+    Resolution.responsible_committee,
+    Resolution.responsible_agency_id,
+    Resolution.responsible_member_id,
+)
+
+
+def _due(due_by: date):  # type: ignore[no-untyped-def]
+    return (Resolution.status.in_(OPEN_RESOLUTION_STATUSES), Resolution.deadline <= due_by)
+
+
+async def due_responsibles(session: AsyncSession, *, due_by: date) -> list[tuple[Responsible, int]]:
+    """Each responsible body with open resolutions due by `due_by`, and how many (one row per body,
+    however many resolutions: who is concerned is known without reading the resolutions)."""
+    rows = await _core(
+        session,
+        select(*_RESPONSIBLE_COLUMNS, func.count()).where(*_due(due_by)).group_by(*_RESPONSIBLE_COLUMNS),
+    )
+    return [(Responsible(*row[:5]), int(row[5])) for row in rows.all()]
+
+
+def _due_resolution_query(due_by: date):  # type: ignore[no-untyped-def]
+    return (
+        select(
+            Resolution.id,
+            Resolution.neighbourhood_id,
+            Neighbourhood.name,
+            Resolution.text,
+            Resolution.deadline,
+            Resolution.progress,
+            *_RESPONSIBLE_COLUMNS[1:],
+        )
+        .join(Neighbourhood, Neighbourhood.id == Resolution.neighbourhood_id)
+        .where(*_due(due_by))
+    )
+
+
+async def due_resolutions(session: AsyncSession, *, due_by: date) -> list[DueResolution]:
+    """Open resolutions with a deadline on or before `due_by`, as plain rows (no ORM objects: a
+    national run reads a hundred thousand), in the order of their ids."""
+    rows = await _core(session, _due_resolution_query(due_by).order_by(Resolution.id))
+    return [DueResolution(*row) for row in rows.all()]
+
+
+def mark_key_expr(prefix: str, suffix: str):  # type: ignore[no-untyped-def]
+    """SQL for `<prefix><resolution id><suffix>`, the key of a once-only mark about a resolution."""
+    return literal(prefix) + cast(Resolution.id, String) + literal(suffix)
+
+
+async def due_resolutions_unmarked(
+    session: AsyncSession, *, due_by: date, key_prefix: str, key_suffix: str
+) -> list[DueResolution]:
+    """Like `due_resolutions`, leaving out those whose mark `<key_prefix><id><key_suffix>` exists
+    (decided in the database: a rerun reads nothing it has done)."""
+    claimed = exists().where(ReminderMark.key == mark_key_expr(key_prefix, key_suffix))
+    rows = await _core(session, _due_resolution_query(due_by).where(~claimed).order_by(Resolution.id))
+    return [DueResolution(*row) for row in rows.all()]
+
+
+# ---- who is where, for a whole run at once ----
+
+
+async def managers_by_neighbourhood(session: AsyncSession) -> dict[int, list[int]]:
+    """Every neighbourhood's managers (person ids, in order), by neighbourhood id."""
+    return await _people_by_scope(session, Role.MANAGER, ScopeKind.NEIGHBOURHOOD)
+
+
+async def officials_by_county(session: AsyncSession) -> dict[int, list[int]]:
+    """Every county's officials (person ids, in order), by county id."""
+    return await _people_by_scope(session, Role.COUNTY_OFFICIAL, ScopeKind.COUNTY)
+
+
+async def _people_by_scope(session: AsyncSession, role: Role, kind: ScopeKind) -> dict[int, list[int]]:
+    rows = await session.execute(
+        select(RoleAssignment.scope_id, RoleAssignment.person_id)
+        .where(RoleAssignment.role == role, RoleAssignment.scope_kind == kind)
+        .order_by(RoleAssignment.scope_id, RoleAssignment.person_id)
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for scope_id, person_id in rows.all():
+        found[scope_id].append(person_id)
+    return dict(found)
+
+
+async def committee_heads_by_place(session: AsyncSession) -> dict[tuple[int, CommitteeKey], list[int]]:
+    """The active heads (person ids) of every committee, by (neighbourhood id, committee)."""
+    rows = await _core(
+        session,
+        select(CommitteeMembership.neighbourhood_id, CommitteeMembership.committee, CouncilMember.person_id)
+        .join(CouncilMember, CouncilMember.id == CommitteeMembership.council_member_id)
+        .where(CommitteeMembership.is_head.is_(True), CouncilMember.active.is_(True))
+        .order_by(CommitteeMembership.id),
+    )
+    found: dict[tuple[int, CommitteeKey], list[int]] = defaultdict(list)
+    for nid, committee, person_id in rows.all():
+        found[(nid, committee)].append(person_id)
+    return dict(found)
+
+
+async def active_member_people(session: AsyncSession) -> dict[int, int]:
+    """The person of every active council member, by member id."""
+    rows = await _core(
+        session, select(CouncilMember.id, CouncilMember.person_id).where(CouncilMember.active.is_(True))
+    )
+    return dict(rows.all())
+
+
+async def liaison_people(session: AsyncSession) -> dict[tuple[int, int], int]:
+    """Every liaison (person id), by (agency id, county id)."""
+    rows = await session.execute(select(Liaison.agency_id, Liaison.county_id, Liaison.person_id))
+    return {(agency_id, county_id): person_id for agency_id, county_id, person_id in rows.tuples()}
+
+
+async def neighbourhood_counties(session: AsyncSession) -> dict[int, int]:
+    """Every neighbourhood's county, by neighbourhood id."""
+    return dict((await session.execute(select(Neighbourhood.id, Neighbourhood.county_id))).tuples().all())
+
+
+async def member_names(session: AsyncSession, member_ids: Iterable[int]) -> dict[int, str | None]:
+    """The names of council members, active or not, by member id (in chunks)."""
+    pending = sorted(set(member_ids))
+    found: dict[int, str | None] = {}
+    for i in range(0, len(pending), _MARK_CHUNK):
+        rows = await session.execute(
+            select(CouncilMember.id, Person.full_name)
+            .join(Person, Person.id == CouncilMember.person_id)
+            .where(CouncilMember.id.in_(pending[i : i + _MARK_CHUNK]))
+        )
+        found.update(rows.tuples().all())
+    return found
+
+
+async def reachable_accounts(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, Account]:
+    """Where a message to each of these people can go now: the account they used last that has
+    not blocked the bot (`services.notify.reachable_account`, for many people at once). People
+    with none are left out."""
+    pending = sorted(set(person_ids))
+    found: dict[int, Account] = {}
+    for i in range(0, len(pending), _MARK_CHUNK):
+        accounts = await session.scalars(
+            select(Account)
+            .where(Account.person_id.in_(pending[i : i + _MARK_CHUNK]), Account.blocked_at.is_(None))
+            .order_by(Account.person_id, Account.last_seen_at.desc(), Account.id.desc())
+        )
+        for account in accounts:
+            if account.person_id is not None:
+                found.setdefault(account.person_id, account)
+    return found
 
 
 async def agency_names(session: AsyncSession) -> dict[int, tuple[str, str]]:
@@ -51,9 +257,21 @@ async def claimed_marks(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     each other)."""
     pending = list(keys)
     found: set[str] = set()
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter per query instead of a bound parameter per key.
+        for i in range(0, len(pending), _ARRAY_CHUNK):
+            wanted = bindparam("keys", pending[i : i + _ARRAY_CHUNK], type_=postgresql.ARRAY(String))
+            found.update(
+                (
+                    await _core(session, select(ReminderMark.key).where(ReminderMark.key == any_(wanted)))
+                ).scalars()
+            )
+        return found
     for i in range(0, len(pending), _MARK_CHUNK):
         chunk = pending[i : i + _MARK_CHUNK]
-        found.update(await session.scalars(select(ReminderMark.key).where(ReminderMark.key.in_(chunk))))
+        found.update(
+            (await _core(session, select(ReminderMark.key).where(ReminderMark.key.in_(chunk)))).scalars()
+        )
     return found
 
 

@@ -70,6 +70,41 @@ class Translator:
     def bind(self, locale: str) -> BoundTranslator:
         return BoundTranslator(self, locale)
 
+    def template(self, locale: str, key: str, names: tuple[str, ...]) -> Template | None:
+        """`key` split at its arguments `names`, for rendering it many times without Fluent: None
+        when that cannot give Fluent's text (an argument used twice or not at all, or chosen
+        between by a selector)."""
+        marks = {name: f"\ue000{i}\ue001" for i, name in enumerate(names)}
+        text = self.get(locale, key, **marks)
+        if any(text.count(mark) != 1 for mark in marks.values()):
+            return None
+        found = sorted((text.index(marks[name]), name) for name in names)
+        pieces: list[str] = []
+        at = 0
+        for position, name in found:
+            pieces.append(text[at:position])
+            at = position + len(marks[name])
+        pieces.append(text[at:])
+        return Template(locale, tuple(pieces), tuple(name for _, name in found))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A message's text between its arguments (`Translator.template`): rendering fills them in,
+    prepared as Fluent's are (`_prepare_args`), with the same result at a fraction of the cost."""
+
+    locale: str
+    pieces: tuple[str, ...]
+    names: tuple[str, ...]
+
+    def __call__(self, **args: Any) -> str:
+        prepared = _prepare_args(self.locale, args)
+        parts = [self.pieces[0]]
+        for name, piece in zip(self.names, self.pieces[1:], strict=True):
+            parts.append(str(prepared[name]))
+            parts.append(piece)
+        return "".join(parts)
+
 
 @dataclass(frozen=True)
 class BoundTranslator:

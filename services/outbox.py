@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.identity import Account, Platform
-from models.inserts import insert_unless_present
+from models.inserts import insert_many_unless_present, insert_unless_present
 from models.plumbing import OutboxFile, OutboxFileKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,44 @@ async def enqueue(
         )
         await session.flush()
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One text message for `enqueue_many`: to a chat that can receive it now."""
+
+    platform: Platform
+    chat_id: int
+    text: str
+    person_id: int | None = None
+    dedup_key: str | None = None
+
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, now: datetime) -> int:
+    """`enqueue` for many text messages at once (multi-row INSERTs, in the caller's transaction),
+    in their order; those whose `dedup_key` is in the outbox already are skipped. How many were
+    added."""
+    rows: list[dict[str, Any]] = []
+    for message in messages:
+        _check_text(message.text, None)
+        if message.dedup_key is not None and len(message.dedup_key) > _DEDUP_KEY_MAX:
+            raise ValueError(f"dedup_key longer than {_DEDUP_KEY_MAX} characters")
+        rows.append(
+            {
+                "platform": message.platform,
+                "chat_id": message.chat_id,
+                "person_id": message.person_id,
+                "text": message.text,
+                "reply_markup": None,
+                "dedup_key": message.dedup_key,
+                "topic": None,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    return await insert_many_unless_present(session, OutboxMessage, rows, unique=["dedup_key"])
 
 
 async def enqueue_for_person(

@@ -16,6 +16,7 @@ limit becomes a short numbered series, split at line boundaries. The queries are
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import defaultdict
@@ -26,16 +27,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import reminders_repo as repo
-from models import resolutions_repo
 from models.identity import Account, Role, ScopeKind
 from models.resolutions import Resolution, ResponsibleKind
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
-from services.outbox import enqueue
+from services.outbox import Outgoing, enqueue, enqueue_many
 from services.plans import PlansTally, scope_plans_progress, tally, whole_percent
 from services.reach import not_joined_in_county
-from services.responsibility import claim_mark, escalation_people, responsible_people, unique
+from services.responsibility import ResponsibleIndex, claim_mark, claim_marks
 from services.sms import SMS_OFF, SmsPolicy, queue_digest_sms, queue_escalation_sms
 from services.uow import committing
 
@@ -122,8 +122,20 @@ def split_message(
     whole = "\n".join([header(1, 1), *lines] + ([footer] if footer else []))
     if len(whole) <= limit:
         return [whole]
-    # Room for the widest heading a series of up to 99 parts can have.
-    budget = limit - len(header(99, 99)) - 1
+    # Room for the widest heading a series of up to 99 parts can have; a longer series (a county
+    # official's escalations at national scale) is split again with room for its own widest.
+    widest = 99
+    while True:
+        chunks = _chunks(lines, footer, limit - len(header(widest, widest)) - 1)
+        if len(chunks) <= widest:
+            break
+        widest = len(chunks)
+    total = len(chunks)
+    return ["\n".join([header(i, total), *chunk]) for i, chunk in enumerate(chunks, start=1)]
+
+
+def _chunks(lines: Sequence[str], footer: str, budget: int) -> list[list[str]]:
+    """The lines (and the footer) in groups of at most `budget` characters joined, in order."""
     chunks: list[list[str]] = [[]]
     used = 0
     for line in lines:
@@ -138,14 +150,19 @@ def split_message(
         if used + len(footer) + 1 > budget:
             chunks.append([])
         chunks[-1].append(footer)
-    total = len(chunks)
-    return ["\n".join([header(i, total), *chunk]) for i, chunk in enumerate(chunks, start=1)]
+    return chunks
 
 
+@functools.lru_cache(maxsize=4096)
 def _part_marker(t: BoundTranslator, part: int, total: int) -> str:
     return "" if total == 1 else " " + t("reminder-part", part=part, total=total)
 
 
+# A national run renders a hundred thousand lines out of a few hundred distinct notes, dates and
+# names: each is rendered once per language (a BoundTranslator is hashable: catalog and locale).
+
+
+@functools.lru_cache(maxsize=4096)
 def _responsible_name(t: BoundTranslator, who: ResponsibleLabel | None) -> str | None:
     if who is None:
         return None
@@ -158,12 +175,37 @@ def _responsible_name(t: BoundTranslator, who: ResponsibleLabel | None) -> str |
     return None
 
 
-def _deadline_note(t: BoundTranslator, line: ResolutionLine) -> str:
-    if line.days_overdue > 0:
-        return t("reminder-days-overdue", days=line.days_overdue)
-    if line.days_overdue == 0:
+@functools.lru_cache(maxsize=4096)
+def _days_note(t: BoundTranslator, days_overdue: int) -> str:
+    if days_overdue > 0:
+        return t("reminder-days-overdue", days=days_overdue)
+    if days_overdue == 0:
         return t("reminder-due-today")
-    return t("reminder-days-left", days=-line.days_overdue)
+    return t("reminder-days-left", days=-days_overdue)
+
+
+def _deadline_note(t: BoundTranslator, line: ResolutionLine) -> str:
+    return _days_note(t, line.days_overdue)
+
+
+@functools.lru_cache(maxsize=4096)
+def _jalali(d: date, locale: str) -> str:
+    return format_jalali_date(d, locale)
+
+
+_LINE_ARGS = ("neighbourhood", "text", "deadline", "note", "progress")
+
+
+@functools.lru_cache(maxsize=64)
+def _line_renderer(t: BoundTranslator, key: str) -> Callable[..., str]:
+    """The line's message as a template when it can be one (the same text, rendered without
+    Fluent: a national run renders a hundred thousand lines), else through Fluent."""
+    names = (*_LINE_ARGS, "responsible") if key == "reminder-line-with-responsible" else _LINE_ARGS
+    template = t.translator.template(t.locale, key, names)
+    if template is None:
+        return functools.partial(t, key)
+    sample = {name: f"{name} ۱۲ x" for name in names} | {"progress": 40, "deadline": "1403/07/15"}
+    return template if template(**sample) == t(key, **sample) else functools.partial(t, key)
 
 
 def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: bool = False) -> str:
@@ -172,45 +214,42 @@ def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: b
     args = {
         "neighbourhood": line.neighbourhood,
         "text": shorten(line.text),
-        "deadline": format_jalali_date(line.deadline, t.locale),
+        "deadline": _jalali(line.deadline, t.locale),
         "note": _deadline_note(t, line),
         "progress": line.progress,
     }
     responsible = _responsible_name(t, line.responsible) if with_responsible else None
     if responsible:
-        return t("reminder-line-with-responsible", responsible=responsible, **args)
-    return t("reminder-line", **args)
+        return _line_renderer(t, "reminder-line-with-responsible")(responsible=responsible, **args)
+    return _line_renderer(t, "reminder-line")(**args)
 
 
 # ---- loading resolutions (the queries are in models.reminders_repo) ----
 
 
+_Body = Resolution | repo.DueResolution
+
+
 class _Responsibles:
-    """Responsible people and labels per responsible body, looked up once per run."""
+    """Responsible labels, with the names they show read in bulk (`prepare`) or once each."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._people: dict[tuple[object, ...], list[int]] = {}
         self._agencies: dict[int, tuple[str, str]] | None = None
         self._members: dict[int, str | None] = {}
 
-    @staticmethod
-    def _key(resolution: Resolution) -> tuple[object, ...]:
-        return (
-            resolution.neighbourhood_id,
-            resolution.responsible_kind,
-            resolution.responsible_committee,
-            resolution.responsible_agency_id,
-            resolution.responsible_member_id,
-        )
+    async def prepare(self, resolutions: Iterable[_Body]) -> None:
+        """Read the names of every member these resolutions name, in a few queries."""
+        wanted = {
+            x.responsible_member_id
+            for x in resolutions
+            if x.responsible_kind is ResponsibleKind.MEMBER and x.responsible_member_id is not None
+        }
+        self._members.update(await repo.member_names(self._session, wanted - self._members.keys()))
+        for member_id in wanted:
+            self._members.setdefault(member_id, None)
 
-    async def people(self, resolution: Resolution) -> list[int]:
-        key = self._key(resolution)
-        if key not in self._people:
-            self._people[key] = unique(await responsible_people(self._session, resolution))
-        return self._people[key]
-
-    async def label(self, resolution: Resolution) -> ResponsibleLabel:
+    async def label(self, resolution: _Body) -> ResponsibleLabel:
         kind = resolution.responsible_kind
         if kind is ResponsibleKind.AGENCY and resolution.responsible_agency_id is not None:
             if self._agencies is None:
@@ -220,15 +259,14 @@ class _Responsibles:
         if kind is ResponsibleKind.MEMBER and resolution.responsible_member_id is not None:
             member_id = resolution.responsible_member_id
             if member_id not in self._members:
-                names = await resolutions_repo.member_names(self._session, [member_id])
-                self._members[member_id] = names.get(member_id)
+                await self.prepare([resolution])
             return ResponsibleLabel(kind, member_name=self._members[member_id])
         committee = resolution.responsible_committee
         return ResponsibleLabel(ResponsibleKind.COMMITTEE, committee=committee.value if committee else None)
 
 
 def _line(
-    resolution: Resolution, neighbourhood: str, today: date, responsible: ResponsibleLabel | None = None
+    resolution: _Body, neighbourhood: str, today: date, responsible: ResponsibleLabel | None = None
 ) -> ResolutionLine:
     return ResolutionLine(
         resolution_id=resolution.id,
@@ -257,9 +295,36 @@ async def _recipient(session: AsyncSession, translator: Translator, person_id: i
     account = await reachable_account(session, person_id)
     if account is None:
         return None
+    return _recipient_of(translator, person_id, account)
+
+
+def _recipient_of(translator: Translator, person_id: int, account: Account) -> _Recipient:
     # The same choice as services.notify.notify_person.
     locale = account.locale if account.locale in SUPPORTED_LOCALES else translator.default_locale
     return _Recipient(person_id, account, translator.bind(locale))
+
+
+async def _recipients(
+    session: AsyncSession, translator: Translator, person_ids: Iterable[int]
+) -> dict[int, _Recipient]:
+    """`_recipient` of many people at once; those nothing can reach now are left out."""
+    accounts = await repo.reachable_accounts(session, person_ids)
+    return {pid: _recipient_of(translator, pid, account) for pid, account in accounts.items()}
+
+
+def _series(recipient: _Recipient, parts: Sequence[str], dedup_prefix: str) -> list[Outgoing]:
+    """The parts as outbox messages to the recipient, keyed `<dedup_prefix>:<part number>`."""
+    account = recipient.account
+    return [
+        Outgoing(
+            platform=account.platform,
+            chat_id=account.chat_id,
+            text=text,
+            person_id=recipient.person_id,
+            dedup_key=f"{dedup_prefix}:{number}",
+        )
+        for number, text in enumerate(parts, start=1)
+    ]
 
 
 async def _queue_series(
@@ -311,26 +376,98 @@ def render_digest(
         body += [render_line(t, x) for x in soon]
     body.append("")
 
+    title = t("reminder-digest-title", date=format_jalali_date(today, t.locale))
+    counts = t("reminder-digest-counts", overdue=len(overdue), soon=len(soon), days=policy.due_soon_days)
+
     def header(part: int, total: int) -> str:
-        title = t("reminder-digest-title", date=format_jalali_date(today, t.locale))
-        counts = t("reminder-digest-counts", overdue=len(overdue), soon=len(soon), days=policy.due_soon_days)
         return title + _part_marker(t, part, total) + "\n" + counts
 
     return split_message(header, body, t("reminder-digest-hint"))
 
 
+# People whose digests are claimed, rendered and queued in one transaction.
+DIGEST_BATCH = 300
+
+
+@dataclass
+class _DigestPlan:
+    """Who has something due (with how many resolutions), and of them who is still owed today's
+    digest: `pending` can be reached now, `unreachable` cannot (an SMS may be due)."""
+
+    counts: dict[int, int]
+    keys: dict[int, str]
+    pending: dict[int, _Recipient]
+    unreachable: list[int]
+
+
+async def _digest_plan(
+    session: AsyncSession,
+    translator: Translator,
+    today: date,
+    policy: ReminderPolicy,
+    index: ResponsibleIndex,
+) -> _DigestPlan:
+    """Who is concerned, from one row per responsible body (not per resolution), and which of
+    them have today's mark already: a rerun stops here having read no resolution."""
+    counts: dict[int, int] = defaultdict(int)
+    for body, count in await repo.due_responsibles(
+        session, due_by=today + timedelta(days=policy.due_soon_days)
+    ):
+        for person_id in index.people(body):
+            counts[person_id] += count
+    keys = {person_id: f"digest:{person_id}:{today.isoformat()}" for person_id in counts}
+    done = await repo.claimed_marks(session, keys.values())
+    owed = sorted(person_id for person_id, key in keys.items() if key not in done)
+    pending = await _recipients(session, translator, owed)
+    unreachable = [person_id for person_id in owed if person_id not in pending]
+    return _DigestPlan(dict(counts), keys, pending, unreachable)
+
+
 async def _digest_lines(
-    session: AsyncSession, today: date, policy: ReminderPolicy
+    session: AsyncSession, today: date, policy: ReminderPolicy, index: ResponsibleIndex, people: set[int]
 ) -> dict[int, list[ResolutionLine]]:
-    """Each responsible person's overdue and due-soon resolutions, as lines."""
-    rows = await repo.open_resolutions_due_by(session, due_by=today + timedelta(days=policy.due_soon_days))
-    responsibles = _Responsibles(session)
+    """The overdue and due-soon resolutions of each of `people`, as lines."""
+    rows = await repo.due_resolutions(session, due_by=today + timedelta(days=policy.due_soon_days))
     by_person: dict[int, list[ResolutionLine]] = defaultdict(list)
-    for resolution, neighbourhood in rows:
-        line = _line(resolution, neighbourhood, today)
-        for person_id in await responsibles.people(resolution):
-            by_person[person_id].append(line)
+    people_of: dict[repo.Responsible, list[int]] = {}
+    for row in rows:
+        body = row.responsible
+        if body not in people_of:
+            people_of[body] = [p for p in index.people(body) if p in people]
+        if people_of[body]:
+            line = _line(row, row.neighbourhood, today)
+            for person_id in people_of[body]:
+                by_person[person_id].append(line)
     return by_person
+
+
+async def _send_digests(
+    session: AsyncSession,
+    plan: _DigestPlan,
+    lines: dict[int, list[ResolutionLine]],
+    *,
+    today: date,
+    now: datetime,
+    policy: ReminderPolicy,
+) -> tuple[int, int]:
+    """Claim, render and queue the pending digests, a batch of people per transaction (each
+    person's mark and messages commit together); (digests, messages) queued."""
+    digests = messages = 0
+    people = sorted(p for p in plan.pending if lines.get(p))
+    for start in range(0, len(people), DIGEST_BATCH):
+        batch = people[start : start + DIGEST_BATCH]
+        async with committing(session):
+            claimed = await claim_marks(session, [plan.keys[p] for p in batch], now)
+            outgoing: list[Outgoing] = []
+            for person_id in batch:
+                if plan.keys[person_id] not in claimed:
+                    continue  # another instance sent it meanwhile
+                recipient = plan.pending[person_id]
+                parts = render_digest(recipient.t, lines[person_id], today, policy)
+                outgoing += _series(recipient, parts, plan.keys[person_id])
+                digests += 1
+            messages += await enqueue_many(session, outgoing, now=now)
+    return digests, messages
 
 
 async def run_resolution_digest(
@@ -342,32 +479,24 @@ async def run_resolution_digest(
     sms: SmsPolicy = SMS_OFF,
 ) -> DigestSummary:
     """Send each responsible person one digest of their overdue and due-soon resolutions, once per
-    Tehran day (`digest:<person>:<date>`). Commits once per person."""
+    Tehran day (`digest:<person>:<date>`). Who answers for what is read in bulk; the digests are
+    claimed and queued a batch of people per transaction."""
     today = tehran_today(now)
-    # End the read before the per-person transactions (no snapshot held while others write).
+    # End the read before the batches' transactions (no snapshot held while others write).
     async with committing(session):
-        by_person = await _digest_lines(session, today, policy)
-        keys = {person_id: f"digest:{person_id}:{today.isoformat()}" for person_id in by_person}
-        done = await repo.claimed_marks(session, keys.values())
-    digests = messages = 0
-    for person_id, lines in sorted(by_person.items()):
-        if keys[person_id] in done:
-            continue
-        async with committing(session):
-            recipient = await _recipient(session, translator, person_id)
-            if recipient is None:
-                # Someone appointed days ago who never opened the bot: a short SMS, once a day.
+        index = await ResponsibleIndex.load(session)
+        plan = await _digest_plan(session, translator, today, policy, index)
+        lines = await _digest_lines(session, today, policy, index, set(plan.pending)) if plan.pending else {}
+    digests, messages = await _send_digests(session, plan, lines, today=today, now=now, policy=policy)
+    if sms.enabled:
+        for person_id in plan.unreachable:
+            # Someone appointed days ago who never opened the bot: a short SMS, once a day.
+            async with committing(session):
                 await queue_digest_sms(
-                    session, translator, sms, person_id=person_id, count=len(lines), now=now
+                    session, translator, sms, person_id=person_id, count=plan.counts[person_id], now=now
                 )
-                continue
-            if not await claim_mark(session, keys[person_id], now):
-                continue
-            parts = render_digest(recipient.t, lines, today, policy)
-            messages += await _queue_series(session, recipient, parts, dedup_prefix=keys[person_id], now=now)
-            digests += 1
-    log.info("resolution digest for %s: %s of %s people", today, digests, len(by_person))
-    return DigestSummary(people=len(by_person), digests=digests, messages=messages)
+    log.info("resolution digest for %s: %s of %s people", today, digests, len(plan.counts))
+    return DigestSummary(people=len(plan.counts), digests=digests, messages=messages)
 
 
 # ---- escalations ----
@@ -414,83 +543,92 @@ def render_escalation(
 
 async def _due_escalations(
     session: AsyncSession, today: date, policy: ReminderPolicy
-) -> list[tuple[Resolution, str, int, str]]:
-    """(resolution, neighbourhood, level, mark key) of every escalation the overdue days call
-    for, claimed or not, in the order of the resolutions' ids."""
+) -> list[tuple[repo.DueResolution, int, str]]:
+    """(resolution, level, mark key) of every escalation the overdue days call for and no mark
+    says was made, in the order of the resolutions' ids (claimed in one order: two instances
+    never deadlock). The marks are checked in the query, so a rerun reads nothing it did."""
     thresholds = {1: policy.escalate_manager_days, 2: policy.escalate_county_days}
-    rows = await repo.open_resolutions_due_by(
-        session, due_by=today - timedelta(days=min(thresholds.values()) + 1)
-    )
-    rows.sort(key=lambda row: row[0].id)  # claim in one order: two instances never deadlock
-    return [
-        (resolution, neighbourhood, level, f"resolution-escalation:{resolution.id}:{level}")
-        for resolution, neighbourhood in rows
-        for level in ESCALATION_LEVELS
-        if (today - resolution.deadline).days > thresholds[level]
-    ]
+    due: list[tuple[repo.DueResolution, int, str]] = []
+    for level in ESCALATION_LEVELS:
+        rows = await repo.due_resolutions_unmarked(
+            session,
+            due_by=today - timedelta(days=thresholds[level] + 1),
+            key_prefix=ESCALATION_PREFIX,
+            key_suffix=f":{level}",
+        )
+        due += [(row, level, f"{ESCALATION_PREFIX}{row.id}:{level}") for row in rows]
+    due.sort(key=lambda item: (item[0].id, item[1]))
+    return due
+
+
+ESCALATION_PREFIX = "resolution-escalation:"
 
 
 class _EscalationRun:
     """One run's escalations, gathered per recipient so that each gets one message; who is at
-    each level and who can be reached are looked up once per run."""
+    each level, who can be reached and the names the lines show are read in bulk."""
 
-    def __init__(self, session: AsyncSession, translator: Translator, today: date, now: datetime) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        translator: Translator,
+        today: date,
+        now: datetime,
+        index: ResponsibleIndex,
+    ) -> None:
         self._session, self._translator, self._today, self._now = session, translator, today, now
+        self._index = index
         self._responsibles = _Responsibles(session)
-        self._people_at: dict[tuple[int, int], list[int]] = {}
-        self._reachable: dict[int, _Recipient | None] = {}
+        self._reachable: dict[int, _Recipient] = {}
         self.escalated = 0
         self.recipients: dict[int, dict[int, list[ResolutionLine]]] = defaultdict(lambda: defaultdict(list))
         # Who an escalation is for but cannot be reached now: an SMS each (services.sms).
         self._sms_due: dict[int, list[str]] = defaultdict(list)
 
-    async def _people(self, neighbourhood_id: int, level: int) -> list[int]:
-        place = (neighbourhood_id, level)
-        if place not in self._people_at:
-            self._people_at[place] = unique(await escalation_people(self._session, neighbourhood_id, level))
-        for person_id in self._people_at[place]:
-            if person_id not in self._reachable:
-                self._reachable[person_id] = await _recipient(self._session, self._translator, person_id)
-        return self._people_at[place]
-
-    async def escalate(self, resolution: Resolution, neighbourhood: str, level: int, key: str) -> None:
-        """Claim the escalation and list it for everyone reachable at the level; those who are not
-        are due an SMS about it."""
-        people = await self._people(resolution.neighbourhood_id, level)
-        reachable = [p for p in people if self._reachable[p] is not None]
-        for person_id in people:
-            if self._reachable[person_id] is None:
-                self._sms_due[person_id].append(f"resolution:{resolution.id}:{level}")
-        if not reachable:
-            # Not claimed: it goes out once someone at this level has opened the bot.
-            log.warning("resolution %s: nobody reachable to escalate to at level %s", resolution.id, level)
-            return
-        if not await claim_mark(self._session, key, self._now):
-            return
-        self.escalated += 1
-        line = _line(resolution, neighbourhood, self._today, await self._responsibles.label(resolution))
-        for person_id in reachable:
-            self.recipients[person_id][level].append(line)
+    async def escalate(self, due: Sequence[tuple[repo.DueResolution, int, str]]) -> None:
+        """Claim each escalation (in bulk) and list it for everyone reachable at its level; those
+        who are not are due an SMS about it. A level with nobody reachable is not claimed: it goes
+        out once someone there has opened the bot."""
+        people = {
+            p for row, level, _ in due for p in self._index.escalation_people(row.neighbourhood_id, level)
+        }
+        self._reachable = await _recipients(self._session, self._translator, people)
+        wanted: list[tuple[repo.DueResolution, int, str, list[int]]] = []
+        for row, level, key in due:
+            at_level = self._index.escalation_people(row.neighbourhood_id, level)
+            reachable = [p for p in at_level if p in self._reachable]
+            for person_id in at_level:
+                if person_id not in self._reachable:
+                    self._sms_due[person_id].append(f"resolution:{row.id}:{level}")
+            if reachable:
+                wanted.append((row, level, key, reachable))
+            else:
+                log.warning("resolution %s: nobody reachable to escalate to at level %s", row.id, level)
+        claimed = await claim_marks(self._session, [key for _, _, key, _ in wanted], self._now)
+        await self._responsibles.prepare(row for row, _, key, _ in wanted if key in claimed)
+        for row, level, key, reachable in wanted:
+            if key not in claimed:
+                continue  # another instance escalated it meanwhile
+            self.escalated += 1
+            line = _line(row, row.neighbourhood, self._today, await self._responsibles.label(row))
+            for person_id in reachable:
+                self.recipients[person_id][level].append(line)
 
     async def queue_messages(self, policy: ReminderPolicy) -> int:
         """Each recipient's message (or short series); how many were queued."""
-        messages = 0
+        outgoing: list[Outgoing] = []
         for person_id, by_level in sorted(self.recipients.items()):
             recipient = self._reachable[person_id]
-            assert recipient is not None
             ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
             # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
             digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
-            messages += await _queue_series(
-                self._session,
-                recipient,
-                render_escalation(recipient.t, by_level, policy),
-                dedup_prefix=f"resolution-escalation:{person_id}:{digest}",
-                now=self._now,
-            )
-        return messages
+            parts = render_escalation(recipient.t, by_level, policy)
+            outgoing += _series(recipient, parts, f"{ESCALATION_PREFIX}{person_id}:{digest}")
+        return await enqueue_many(self._session, outgoing, now=self._now)
 
     async def queue_sms(self, sms: SmsPolicy) -> None:
+        if not sms.enabled:
+            return
         for person_id, escalations in sorted(self._sms_due.items()):
             await queue_escalation_sms(
                 self._session,
@@ -519,12 +657,12 @@ async def run_resolution_escalations(
     today = tehran_today(now)
     async with committing(session):
         due = await _due_escalations(session, today, policy)
-        done = await repo.claimed_marks(session, (key for *_, key in due))
-    run = _EscalationRun(session, translator, today, now)
+        index = await ResponsibleIndex.load(session) if due else None
+    if index is None:
+        return EscalationSummary(escalated=0, recipients=0, messages=0)
+    run = _EscalationRun(session, translator, today, now, index)
     async with committing(session):
-        for resolution, neighbourhood, level, key in due:
-            if key not in done:
-                await run.escalate(resolution, neighbourhood, level, key)
+        await run.escalate(due)
         messages = await run.queue_messages(policy)
         await run.queue_sms(sms)
     return EscalationSummary(escalated=run.escalated, recipients=len(run.recipients), messages=messages)
@@ -592,12 +730,12 @@ async def _request_counts(
 async def _worst(session: AsyncSession, county_id: int, today: date) -> list[ResolutionLine]:
     """The county's most overdue resolutions, with who answers for each."""
     overdue_rows = await repo.open_resolutions_due_by(
-        session, due_by=today - timedelta(days=1), county_id=county_id
+        session, due_by=today - timedelta(days=1), county_id=county_id, limit=COUNTY_WORST
     )
     responsibles = _Responsibles(session)
     return [
         _line(resolution, neighbourhood, today, await responsibles.label(resolution))
-        for resolution, neighbourhood in overdue_rows[:COUNTY_WORST]
+        for resolution, neighbourhood in overdue_rows
     ]
 
 
@@ -721,22 +859,26 @@ async def run_county_digest(
     project in their plans) are left out, and an official with nothing to report gets nothing. Commits once per official."""
     today = tehran_today(now)
     week_of = week_start(today, policy.county_digest_weekday)
-    # The figures are read in one transaction, ended before the per-official ones.
+    # The figures are read in one transaction, ended before the per-official ones; only for the
+    # counties of officials whose digest of the week is not sent yet (a rerun reads none).
     async with committing(session):
         counties_of: dict[int, list[int]] = defaultdict(list)
         for person_id, county_id in await repo.county_official_seats(session):
             counties_of[person_id].append(county_id)
+        keys = {person_id: f"county-digest:{person_id}:{week_of.isoformat()}" for person_id in counties_of}
+        done = await repo.claimed_marks(session, keys.values())
+        owed = {person_id: ids for person_id, ids in counties_of.items() if keys[person_id] not in done}
         stats: dict[int, CountyStats] = {}
-        for county_id in sorted({c for ids in counties_of.values() for c in ids}):
+        for county_id in sorted({c for ids in owed.values() for c in ids}):
             stats[county_id] = await county_stats(session, county_id, now=now)
     digests = messages = 0
-    for person_id, county_ids in sorted(counties_of.items()):
+    for person_id, county_ids in sorted(owed.items()):
         mine = [stats[c] for c in sorted(set(county_ids)) if not stats[c].empty]
         if not mine:
             continue
         async with committing(session):
             recipient = await _recipient(session, translator, person_id)
-            key = f"county-digest:{person_id}:{week_of.isoformat()}"
+            key = keys[person_id]
             if recipient is None or not await claim_mark(session, key, now):
                 continue
             parts = render_county_digest(recipient.t, mine, week_of)

@@ -7,15 +7,17 @@ Every reminder and digest about resolutions goes to the people `responsible_peop
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.council import CommitteeMembership, CouncilMember, Liaison
+from models import reminders_repo
+from models.council import CommitteeKey, CommitteeMembership, CouncilMember, Liaison
 from models.identity import Neighbourhood
-from models.inserts import insert_unless_present
+from models.inserts import insert_new_returning, insert_unless_present
 from models.resolutions import ReminderMark, Resolution, ResponsibleKind
 from services.requests import committee_heads, county_officials_of, managers_of
 
@@ -91,6 +93,62 @@ async def claim_mark(session: AsyncSession, key: str, now: datetime) -> bool:
     already (by an earlier run, before a restart, or by another instance racing this one)."""
     mark = await insert_unless_present(session, ReminderMark, {"key": key, "sent_at": now}, unique=["key"])
     return mark is not None
+
+
+async def claim_marks(session: AsyncSession, keys: Sequence[str], now: datetime) -> set[str]:
+    """`claim_mark` for many keys at once (multi-row INSERTs, in the caller's transaction): those
+    claimed now. Claim in one order (sorted keys) so that two racing runs never deadlock."""
+    rows = [{"key": key, "sent_at": now} for key in sorted(set(keys))]
+    return set(await insert_new_returning(session, ReminderMark, rows, unique=["key"], returning="key"))
+
+
+@dataclass(frozen=True)
+class ResponsibleIndex:
+    """Who sits where, read once for a whole run: `people` answers like `responsible_people` and
+    `escalation_people` without a query per resolution."""
+
+    managers: dict[int, list[int]]
+    officials: dict[int, list[int]]
+    heads: dict[tuple[int, CommitteeKey], list[int]]
+    members: dict[int, int]
+    liaisons: dict[tuple[int, int], int]
+    counties: dict[int, int]
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> ResponsibleIndex:
+        return cls(
+            managers=await reminders_repo.managers_by_neighbourhood(session),
+            officials=await reminders_repo.officials_by_county(session),
+            heads=await reminders_repo.committee_heads_by_place(session),
+            members=await reminders_repo.active_member_people(session),
+            liaisons=await reminders_repo.liaison_people(session),
+            counties=await reminders_repo.neighbourhood_counties(session),
+        )
+
+    def people(self, body: reminders_repo.Responsible) -> list[int]:
+        """`responsible_people` of a resolution with this responsible body (no duplicates)."""
+        nid = body.neighbourhood_id
+        if body.responsible_kind is ResponsibleKind.MEMBER and body.responsible_member_id is not None:
+            person_id = self.members.get(body.responsible_member_id)
+            if person_id is not None:
+                return [person_id]
+        elif body.responsible_kind is ResponsibleKind.AGENCY and body.responsible_agency_id is not None:
+            county_id = self.counties.get(nid)
+            liaison = self.liaisons.get((body.responsible_agency_id, county_id or 0))
+            if liaison is not None:
+                return [liaison]
+        elif body.responsible_committee is not None:
+            heads = self.heads.get((nid, body.responsible_committee))
+            if heads:
+                return unique(heads)
+        return list(self.managers.get(nid, []))
+
+    def escalation_people(self, neighbourhood_id: int, level: int) -> list[int]:
+        """`escalation_people`: level 1 the neighbourhood's managers, level 2 the county's officials."""
+        if level == 1:
+            return list(self.managers.get(neighbourhood_id, []))
+        county_id = self.counties.get(neighbourhood_id)
+        return list(self.officials.get(county_id, [])) if county_id is not None else []
 
 
 def unique(people: Iterable[int]) -> list[int]:

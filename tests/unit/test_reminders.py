@@ -24,7 +24,7 @@ from bot.scheduler import (
     should_catch_up,
 )
 from bot.settings import Settings
-from models import Account, CommitteeKey, OutboxMessage, Person, Role, ScopeKind
+from models import Account, CommitteeKey, OutboxMessage, Person, Role, ScopeKind, reminders_repo
 from models.council import Agency
 from models.identity import County, Neighbourhood
 from models.resolutions import ReminderMark, ResolutionStatus
@@ -549,6 +549,55 @@ def test_split_message_splits_only_between_lines_and_numbers_the_parts() -> None
     body = [line for p in parts for line in p.splitlines()[1:]]
     assert body == [*lines, "footer"]
     assert split_message(header, lines[:3], "footer") == ["\n".join(["Title", *lines[:3], "footer"])]
+
+
+def test_a_series_past_99_parts_keeps_every_part_within_the_limit() -> None:
+    # A county official's escalations at national scale: «(100/140)» is wider than «(99/99)».
+    # Two lines fill the room left beside «Title (99/99)» exactly.
+    lines = [f"line {i:04d} " + "x" * (492 - 10) for i in range(400)]
+
+    def header(part: int, total: int) -> str:
+        return "Title" + (f" ({part}/{total})" if total > 1 else "")
+
+    parts = split_message(header, lines, "footer", limit=1000)
+    assert len(parts) > 99 and all(len(p) <= 1000 for p in parts)
+    assert [line for p in parts for line in p.splitlines()[1:]] == [*lines, "footer"]
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+@pytest.mark.parametrize("key", ["reminder-line", "reminder-line-with-responsible"])
+def test_a_templated_line_is_the_line_fluent_renders(locale: str, key: str) -> None:
+    names = ("neighbourhood", "text", "deadline", "note", "progress", "responsible")
+    template = TRANSLATOR.template(locale, key, names if key.endswith("responsible") else names[:5])
+    assert template is not None
+    for values in (
+        ("محله ۱۲", "لایروبی جوی آب", "۱۵ مهر ۱۴۰۳", "۳ روز گذشته", 40, "کمیتهٔ سلامت"),
+        ("Block 7", "Pump 2 of clinic — 100%", "15 Mehr 1403", "due today", 0, "Water Co."),
+        ("12", "+98 912", "1403/07/15", "3", 100, "7-8"),
+    ):
+        args = dict(zip(names, values, strict=True))
+        if not key.endswith("responsible"):
+            del args["responsible"]
+        assert template(**args) == TRANSLATOR.get(locale, key, **args)
+    # An argument used twice or not at all cannot be a template.
+    assert TRANSLATOR.template(locale, key, ("neighbourhood", "absent")) is None
+
+
+async def test_a_rerun_of_the_digest_reads_no_resolution(
+    session_factory: async_sessionmaker[AsyncSession], world: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with session_factory() as session:
+        await new_resolution(session, world)
+        now = morning(DEADLINE + timedelta(days=1))
+        assert (await run_resolution_digest(session, TRANSLATOR, now=now)).digests == 1
+
+    async def unexpected(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a rerun read the resolutions")
+
+    monkeypatch.setattr(reminders_repo, "due_resolutions", unexpected)
+    async with session_factory() as session:
+        summary = await run_resolution_digest(session, TRANSLATOR, now=now + timedelta(hours=1))
+    assert (summary.people, summary.digests, summary.messages) == (1, 0, 0)
 
 
 # ---- the schedule and catching up ----
