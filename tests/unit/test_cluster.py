@@ -142,7 +142,9 @@ def tehran(*args: int) -> datetime:
 
 
 def test_the_scheduled_run_is_the_latest_the_cron_names() -> None:
-    assert scheduled_run({"minute": "*/15"}, tehran(2026, 3, 1, 10, 7, 30), TEHRAN) == tehran(2026, 3, 1, 10, 0)
+    assert scheduled_run({"minute": "*/15"}, tehran(2026, 3, 1, 10, 7, 30), TEHRAN) == tehran(
+        2026, 3, 1, 10, 0
+    )
     assert scheduled_run({"minute": "*/15"}, tehran(2026, 3, 1, 10, 15), TEHRAN) == tehran(2026, 3, 1, 10, 15)
     # A daily 09:00 job caught up at 20:00 claims the morning's run; at 08:00, yesterday's.
     daily = {"hour": 9, "minute": 0}
@@ -184,7 +186,14 @@ async def test_three_schedulers_firing_one_run_run_it_once(
         from bot.scheduler import _Once
 
         once = _Once(JobLocks(redis, redis_prefix, token), spec.cron, TEHRAN)
-        return _runner(spec, session_factory, lambda: datetime.now(ZoneInfo(TEHRAN)), Translator(), ReminderPolicy(), once=once)
+        return _runner(
+            spec,
+            session_factory,
+            lambda: datetime.now(ZoneInfo(TEHRAN)),
+            Translator(),
+            ReminderPolicy(),
+            once=once,
+        )
 
     runners = [runner(token) for token in "abc"]
     # Not across a minute's turn, where the three would fire different runs.
