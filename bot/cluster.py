@@ -7,7 +7,8 @@ through three things kept here (without Redis nothing here is used and one proce
   (`<prefix>:poll:<platform>:<bot id>`) is set with NX and a TTL of `LEASE_TTL` seconds and renewed
   every `LEASE_RENEW` seconds by a script that renews it only while it still holds the holder's own
   token, so a process never renews a lease it lost; a process that does not hold it tries again
-  every `LEASE_RETRY` seconds. A holder that cannot renew (the key is another's, or Redis does not
+  every `LEASE_RETRY` seconds (at once when the holder is a process of this machine that no
+  longer exists: a restart after a crash does not wait for its predecessor's lease). A holder that cannot renew (the key is another's, or Redis does not
   answer until its lease would have run out) stops polling before its next getUpdates; when a
   holder dies, its key expires and another process polls within `LEASE_TTL + LEASE_RETRY` seconds.
 - `JobLocks`: a scheduled job's run is claimed with SET NX keyed by the job and the run's
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -101,6 +103,8 @@ class PollLease:
         self.answered = False
         try:
             taken = await self._redis.set(self.key, self._token, nx=True, px=self._ttl_ms)
+            if not taken and await self._holder_gone():
+                taken = await self._redis.set(self.key, self._token, nx=True, px=self._ttl_ms)
         except Exception as error:
             log.warning("poll lease %s: Redis did not answer (%s)", self.key, error)
             return False
@@ -109,6 +113,19 @@ class PollLease:
             self._valid_until = started + self._ttl_ms / 1000
             self.acquired += 1
         return bool(taken)
+
+    async def _holder_gone(self) -> bool:
+        """A holder on this machine whose process no longer exists (killed, and restarted as this
+        one) is not waited for: its key is deleted, if it is still that holder's."""
+        held = await self._redis.get(self.key)
+        if held is None:
+            return True
+        holder = held.decode(errors="replace") if isinstance(held, bytes) else str(held)
+        if not _dead_here(holder, self._token):
+            return False
+        log.info("poll lease %s: its holder %s is gone from this machine; taking it", self.key, holder)
+        await self._release(keys=[self.key], args=[holder])
+        return True
 
     async def renew(self) -> bool:
         """Renew the lease; False once it is surely not ours (another's, or run out unrenewed)."""
@@ -171,6 +188,23 @@ class PollLease:
             if not await self.renew():
                 lost.set()
                 return
+
+
+def _dead_here(holder: str, own: str) -> bool:
+    """Whether the token `holder` (`bot.leases.default_worker_id`: host:pid:random) names a process
+    of this machine (the same host as `own`) that does not exist."""
+    host, _, rest = holder.partition(":")
+    own_host = own.partition(":")[0]
+    pid_text = rest.partition(":")[0]
+    if host != own_host or not pid_text.isdigit() or holder == own:
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, another user's
+        return False
+    return False
 
 
 async def _sleep_unless(event: asyncio.Event, seconds: float, also: asyncio.Event | None = None) -> None:

@@ -4,6 +4,7 @@ the shared outbox pace, against the real Redis of TEST_REDIS_URL (skipped, sayin
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -122,6 +123,30 @@ async def test_a_holder_that_loses_the_lease_stops_polling(redis: Any, redis_pre
     stop.set()
     await task
     assert await redis.get(holder.key) == b"b"
+
+
+async def test_a_dead_holder_on_this_machine_is_not_waited_for(redis: Any, redis_prefix: str) -> None:
+    import sys
+
+    from bot.leases import default_worker_id
+
+    own = default_worker_id()
+    host = own.split(":")[0]
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await process.wait()
+    dead = f"{host}:{process.pid}:deadbeef"
+    alive_elsewhere = f"another-host:{os.getpid()}:cafe"
+    restarted = lease(redis, redis_prefix, own, ttl=60.0, renew_every=3.0)
+    # A holder on another machine: waited for, whatever its pid.
+    await redis.set(restarted.key, alive_elsewhere, px=60_000)
+    assert not await restarted.try_acquire()
+    # A live process of this machine (this one's pid, another token): waited for.
+    await redis.set(restarted.key, f"{host}:{os.getpid()}:cafe", px=60_000)
+    assert not await restarted.try_acquire()
+    # A process of this machine that is gone (killed, then restarted as this one): taken at once.
+    await redis.set(restarted.key, dead, px=60_000)
+    assert await restarted.try_acquire()
+    assert await redis.get(restarted.key) == own.encode()
 
 
 async def test_without_redis_a_lease_is_not_taken() -> None:
