@@ -33,10 +33,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# The poll lease: its life, how often the holder renews it, how often others try to take it.
-LEASE_TTL = 10.0
-LEASE_RENEW = 3.0
-LEASE_RETRY = 2.0
+# The poll lease: its life, how often the holder renews it, how often others try to take it. A
+# dead holder's bot is polled again within LEASE_TTL + LEASE_RETRY (under 10 s).
+LEASE_TTL = 8.0
+LEASE_RENEW = 2.5
+LEASE_RETRY = 1.5
 # A scheduled run's claim outlives any catch-up of it (a weekly job is caught up within the week).
 JOB_LOCK_TTL = 8 * 24 * 3600.0
 # The Bot API's limit for groups: 20 messages a minute.
