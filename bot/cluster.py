@@ -16,16 +16,20 @@ through three things kept here (without Redis nothing here is used and one proce
 - `SharedLimiter`: the outbox pace per bot token, shared by every delivery worker: the global rate
   (`OUTBOX_GLOBAL_RATE`), one message per chat every `OUTBOX_PER_CHAT_INTERVAL` seconds, and at
   most 20 a minute to a group (one every 3 s), in one atomic script on Redis's own clock (GCRA:
-  each key holds the theoretical time of the next allowed send).
+  each key holds the theoretical time of the next allowed send), and a window of the requests'
+  ends so that no second as the server counts it holds more than the rate, however late a
+  process sends what it was granted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -248,24 +252,38 @@ class JobLocks:
 
 
 # One atomic decision for a send: the pause (after flood control), the bot's global rate and the
-# chat's interval, each a GCRA key holding the earliest time (ms, Redis's clock) of the next send.
-# Returns {0, 0} and books both keys when the send may go now; else {wait ms, 1 global | 2 chat}.
+# chat's interval, each a GCRA key holding the earliest time (ms, Redis's clock) of the next send;
+# and the window: a sorted set of the bot's requests scored by when each ended (while in flight,
+# by when it must have ended), so that at most ARGV[3] requests touch any second. A request reaches
+# the server between its start and its end, so the server never counts more than that in a second
+# however late a process sends what it was granted.
+# Returns {0, 0} and books the send when it may go now; else {wait ms, 1 global | 2 chat}.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local global_ms = tonumber(ARGV[1])
 local chat_ms = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local max_ms = tonumber(ARGV[4])
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if paused > now then return {paused - now, 1} end
 local g = tonumber(redis.call('GET', KEYS[1]) or '0')
 if g > now then return {g - now, 1} end
 local c = tonumber(redis.call('GET', KEYS[2]) or '0')
 if c > now then return {c - now, 2} end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 1000)
+if redis.call('ZCARD', KEYS[4]) >= cap then
+  local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+  return {math.max(1, tonumber(oldest[2]) - (now - 1000) + 1), 1}
+end
 redis.call('SET', KEYS[1], tostring(math.max(g, now) + global_ms), 'PX', global_ms + 1000)
 redis.call('SET', KEYS[2], tostring(now + chat_ms), 'PX', chat_ms + 1000)
+redis.call('ZADD', KEYS[4], now + max_ms, ARGV[5])
+redis.call('PEXPIRE', KEYS[4], max_ms + 2000)
 return {0, 0}
 """
 # The chat's interval again from the end of a request (a slow answer squeezes nothing in).
+# And the request's end in the window.
 _DONE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -274,6 +292,7 @@ local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 if now + chat_ms > c then
   redis.call('SET', KEYS[1], tostring(now + chat_ms), 'PX', chat_ms + 1000)
 end
+redis.call('ZADD', KEYS[2], 'XX', now, ARGV[2])
 return 0
 """
 # Pause every send of a bot until now + ARGV[1] ms (flood control that looks bot-wide).
@@ -285,6 +304,13 @@ local p = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ms > p then redis.call('SET', KEYS[1], tostring(until_ms), 'PX', tonumber(ARGV[1]) + 1000) end
 return 0
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Granted:
+    """Send now; `ticket` names the request in the window (give it back to `done`)."""
+
+    ticket: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,11 +327,25 @@ class SharedLimiter:
     Fails open to a short wait when Redis does not answer (nothing is sent unpaced: the worker
     waits and asks again)."""
 
-    def __init__(self, redis: Any, prefix: str, *, global_rate: float, chat_interval: float) -> None:
+    def __init__(
+        self,
+        redis: Any,
+        prefix: str,
+        *,
+        global_rate: float,
+        chat_interval: float,
+        max_request: float = 30.0,
+    ) -> None:
+        """`max_request`: how long a request granted may take at most (a process that died with
+        it in flight holds its place in the window that long)."""
         if global_rate <= 0:
             raise ValueError("outbox_global_rate must be positive")
         self._prefix = prefix
         self._global_ms = max(1, round(1000 / global_rate))
+        self._cap = max(1, int(global_rate))
+        self._max_ms = max(1000, round(max_request * 1000))
+        self._tickets = itertools.count()
+        self._instance = uuid.uuid4().hex[:8]
         self._chat_ms = max(0, round(chat_interval * 1000))
         self._group_ms = max(self._chat_ms, round(GROUP_INTERVAL * 1000))
         self._acquire = redis.register_script(_ACQUIRE)
@@ -318,27 +358,37 @@ class SharedLimiter:
     def _interval_ms(self, chat_id: int) -> int:
         return self._group_ms if chat_id < 0 else self._chat_ms  # groups have negative ids
 
-    async def acquire(self, bot_id: int, chat_id: int) -> Wait | None:
-        """None: send now (the slot is booked). Else how long to wait, and for what."""
+    def _window_key(self, bot_id: int) -> str:
+        return f"{self._prefix}:{bot_id}:window"
+
+    async def acquire(self, bot_id: int, chat_id: int) -> Granted | Wait:
+        """Granted: send now (the slot is booked). Else how long to wait, and for what."""
         keys = [
             f"{self._prefix}:{bot_id}:global",
             self._chat_key(bot_id, chat_id),
             f"{self._prefix}:{bot_id}:pause",
+            self._window_key(bot_id),
         ]
+        ticket = f"{self._instance}:{next(self._tickets)}"
         try:
             wait_ms, reason = await self._acquire(
-                keys=keys, args=[self._global_ms, self._interval_ms(chat_id)]
+                keys=keys,
+                args=[self._global_ms, self._interval_ms(chat_id), self._cap, self._max_ms, ticket],
             )
         except Exception as error:
             log.warning("outbox pace: Redis did not answer (%s); waiting", error)
             return Wait(1.0, chat=False)
         if int(wait_ms) <= 0:
-            return None
+            return Granted(ticket)
         return Wait(int(wait_ms) / 1000, chat=int(reason) == 2)
 
-    async def done(self, bot_id: int, chat_id: int) -> None:
+    async def done(self, bot_id: int, chat_id: int, ticket: str) -> None:
+        """The request granted with `ticket` ended (whatever its outcome)."""
         with contextlib.suppress(Exception):
-            await self._done(keys=[self._chat_key(bot_id, chat_id)], args=[self._interval_ms(chat_id)])
+            await self._done(
+                keys=[self._chat_key(bot_id, chat_id), self._window_key(bot_id)],
+                args=[self._interval_ms(chat_id), ticket],
+            )
 
     async def pause(self, bot_id: int, seconds: float) -> None:
         with contextlib.suppress(Exception):

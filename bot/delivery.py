@@ -61,7 +61,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cluster import SharedLimiter
+from bot.cluster import Granted, SharedLimiter
 from bot.leases import LeaseKeeper, default_worker_id  # default_worker_id: re-exported, its old home
 from bot.settings import Settings
 from models import outbox_repo
@@ -230,6 +230,7 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
         self._max_in_flight = max(1, max_in_flight)
         self._pacer = _Pacer(settings.outbox_global_rate)
         self._limiter = limiter
+        self._tickets: dict[int, str] = {}  # the limiter's, by outbox id, while in flight
 
         self._buffer: list[ClaimedMessage] = []
         self._in_flight: dict[ChatKey, asyncio.Task[None]] = {}
@@ -364,7 +365,8 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
         loop = asyncio.get_running_loop()
         while not stop_event.is_set():
             wait = await self._limiter.acquire(bot.id, item.chat_id)
-            if wait is None:
+            if isinstance(wait, Granted):
+                self._tickets[item.id] = wait.ticket
                 return True
             if wait.chat:
                 # Another instance wrote to this chat just now: it waits, other chats go on.
@@ -410,9 +412,10 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
             self._in_flight.pop(key, None)
             self._wakeup.set()
             bot = self._bots.get(item.platform)
-            if self._limiter is not None and bot is not None:
+            ticket = self._tickets.pop(item.id, None)
+            if self._limiter is not None and bot is not None and ticket is not None:
                 # The chat's interval from the end of the request, for every instance.
-                await self._limiter.done(bot.id, item.chat_id)
+                await self._limiter.done(bot.id, item.chat_id, ticket)
 
     async def _attempt(self, item: ClaimedMessage) -> _Outcome:
         bot = self._bots.get(item.platform)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cluster import Cluster, JobLocks, PollLease, SharedLimiter
+from bot.cluster import Cluster, Granted, JobLocks, PollLease, SharedLimiter, Wait
 from bot.scheduler import _runner, scheduled_run
 from services.i18n import Translator
 from services.jobs import JobContext, JobSpec
@@ -242,33 +242,34 @@ async def test_three_schedulers_firing_one_run_run_it_once(
 async def test_the_shared_pace_per_bot_chat_and_group(redis: Any, redis_prefix: str) -> None:
     one = SharedLimiter(redis, redis_prefix, global_rate=10, chat_interval=1.0)
     other = SharedLimiter(redis, redis_prefix, global_rate=10, chat_interval=1.0)
-    assert await one.acquire(1, 100) is None
+    assert isinstance(await one.acquire(1, 100), Granted)
     # The same bot, at once, from another instance: the global slot is 100 ms away.
     wait = await other.acquire(1, 101)
-    assert wait is not None and not wait.chat and 0 < wait.seconds <= 0.1
+    assert isinstance(wait, Wait) and not wait.chat and 0 < wait.seconds <= 0.1
     # Another bot token has a pace of its own.
-    assert await other.acquire(2, 100) is None
+    assert isinstance(await other.acquire(2, 100), Granted)
     await asyncio.sleep(0.11)
     wait = await other.acquire(1, 100)  # the chat had a message 110 ms ago
-    assert wait is not None and wait.chat and 0.8 < wait.seconds <= 0.9
+    assert isinstance(wait, Wait) and wait.chat and 0.8 < wait.seconds <= 0.9
     # A group: one every 3 s (20 a minute).
     await asyncio.sleep(0.11)
-    assert await one.acquire(1, -1001) is None
+    assert isinstance(await one.acquire(1, -1001), Granted)
     await asyncio.sleep(1.1)
     wait = await other.acquire(1, -1001)
-    assert wait is not None and wait.chat and 1.7 < wait.seconds <= 1.9
+    assert isinstance(wait, Wait) and wait.chat and 1.7 < wait.seconds <= 1.9
     # The end of a slow request starts the chat's interval again.
     await asyncio.sleep(0.1)
-    assert await one.acquire(1, 200) is None
+    granted = await one.acquire(1, 200)
+    assert isinstance(granted, Granted)
     await asyncio.sleep(0.5)
-    await one.done(1, 200)
+    await one.done(1, 200, granted.ticket)
     wait = await other.acquire(1, 200)
-    assert wait is not None and wait.chat and wait.seconds > 0.9
+    assert isinstance(wait, Wait) and wait.chat and wait.seconds > 0.9
     # Flood control that looks bot-wide pauses every instance.
     await one.pause(1, 0.5)
     await asyncio.sleep(0.11)
     wait = await other.acquire(1, 300)
-    assert wait is not None and not wait.chat and 0.3 < wait.seconds <= 0.5
+    assert isinstance(wait, Wait) and not wait.chat and 0.3 < wait.seconds <= 0.5
 
 
 async def test_many_instances_share_the_global_rate(redis: Any, redis_prefix: str) -> None:
@@ -280,8 +281,9 @@ async def test_many_instances_share_the_global_rate(redis: Any, redis_prefix: st
         deadline = time.monotonic() + 1.5
         while time.monotonic() < deadline:
             wait = await limiter.acquire(7, chat)
-            if wait is None:
+            if isinstance(wait, Granted):
                 granted.append(time.monotonic())
+                await limiter.done(7, chat, wait.ticket)  # a quick request
                 chat += 1
             else:
                 await asyncio.sleep(wait.seconds)
@@ -291,3 +293,27 @@ async def test_many_instances_share_the_global_rate(redis: Any, redis_prefix: st
     # At most 20 in any second (one every 50 ms), and the budget was used.
     assert max(sum(1 for t in granted if start <= t < start + 1.0) for start in granted) <= 21
     assert len(granted) >= 25
+
+
+async def test_requests_that_arrive_late_still_fit_the_window(redis: Any, redis_prefix: str) -> None:
+    """Slots 100 ms apart, but requests that take long: no more than the rate may touch a second,
+    counted from each request's start to its end, so that the server never sees more."""
+    limiter = SharedLimiter(redis, redis_prefix, global_rate=10, chat_interval=1.0)
+    tickets = []
+    for chat in range(10):
+        while True:
+            wait = await limiter.acquire(3, chat)
+            if isinstance(wait, Granted):
+                tickets.append(wait.ticket)
+                break
+            await asyncio.sleep(wait.seconds)
+    # Ten granted within a second and none ended yet: the eleventh waits for one to end and
+    # for its end to leave the window.
+    await asyncio.sleep(0.15)
+    wait = await limiter.acquire(3, 99)
+    assert isinstance(wait, Wait) and not wait.chat and wait.seconds > 20
+    await limiter.done(3, 0, tickets[0])
+    wait = await limiter.acquire(3, 99)
+    assert isinstance(wait, Wait) and 0.9 < wait.seconds <= 1.01
+    await asyncio.sleep(wait.seconds)
+    assert isinstance(await limiter.acquire(3, 99), Granted)
