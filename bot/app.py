@@ -14,11 +14,13 @@ from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.cluster import Cluster
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
 from bot.fsm_storage import build_fsm_storage
 from bot.inbox import Inbox, webhook_handler
 from bot.lanes import ChatLanes
+from bot.leases import default_worker_id
 from bot.metrics import Metrics
 from bot.ops import OpsContext, add_ops_routes, serve_ops
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
@@ -80,6 +82,8 @@ class Runtime:
     inbox: Inbox
     # GET /metrics (bot.metrics, bot.ops).
     metrics: Metrics
+    # With REDIS_URL: the poll leases, job claims and shared outbox pace of several instances.
+    cluster: Cluster | None = None
 
 
 # Redis connections beyond UPDATE_CONCURRENCY (the throttle and FSM calls of updates being
@@ -129,6 +133,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         lanes=lanes,
         inbox=Inbox(dispatcher, session_factory, lanes, clock),
         metrics=metrics,
+        cluster=Cluster.from_settings(settings.redis_url, settings.redis_prefix, default_worker_id()),
     )
 
 
@@ -152,6 +157,7 @@ class BackgroundWork:
             schedules=self._schedules,
             reminders=reminder_policy(settings),
             sms=settings.sms_policy(),
+            locks=runtime.cluster.job_locks() if runtime.cluster is not None else None,
         )
         self._timezone = settings.timezone
         self._clock = clock
@@ -163,7 +169,14 @@ class BackgroundWork:
             coalesce=True,
             max_instances=1,
         )
-        self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock)
+        limiter = (
+            runtime.cluster.limiter(
+                global_rate=settings.outbox_global_rate, chat_interval=settings.outbox_per_chat_interval
+            )
+            if runtime.cluster is not None
+            else None
+        )
+        self._worker = DeliveryWorker(runtime.session_factory, runtime.bots, settings, clock, limiter=limiter)
         runtime.metrics.watch_delivery(self._worker.stats)
         # The SMS fallback's worker runs only when an SMS gateway is configured.
         self._sms_gateway = build_gateway(settings)
@@ -281,9 +294,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
             asyncio.create_task(
-                runtime.inbox.poll(
-                    bot, stop, timeout=settings.polling_timeout, allowed_updates=allowed_updates
-                ),
+                _poll(runtime, platform, bot, stop, settings.polling_timeout, allowed_updates),
                 name=f"polling-{platform.value}",
             )
             for platform, bot in bots.items()
@@ -304,9 +315,32 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
         await _close(runtime)
 
 
+async def _poll(
+    runtime: Runtime,
+    platform: Platform,
+    bot: Bot,
+    stop: asyncio.Event,
+    timeout: int,  # noqa: ASYNC109 (the long-polling wait)
+    allowed_updates: list[str],
+) -> None:
+    """Poll `bot` until `stop`: alone, or with Redis only while this process holds the bot's poll
+    lease (`bot.cluster.PollLease`), so that of several instances exactly one polls each token."""
+
+    def poll(until: asyncio.Event) -> Awaitable[None]:
+        return runtime.inbox.poll(bot, until, timeout=timeout, allowed_updates=allowed_updates)
+
+    if runtime.cluster is None:
+        await poll(stop)
+        return
+    lease = runtime.cluster.poll_lease(platform.value, bot.id)
+    await lease.hold(stop, poll, standby=lambda: runtime.inbox.liveness.touch(bot.id))
+
+
 async def _close(runtime: Runtime) -> None:
     """The dispatcher's shutdown (which closes the FSM storage), the bots' HTTP sessions, the pool."""
     await runtime.routing.close()
+    if runtime.cluster is not None:
+        await runtime.cluster.close()
     with contextlib.suppress(Exception):
         await runtime.dispatcher.emit_shutdown(bots=list(runtime.bots.values()))
     for bot in runtime.bots.values():

@@ -18,7 +18,10 @@ goes to the person's other messenger, or waits for them (`models.outbox_repo.par
 
 Each outcome is committed on its own right after the request, so a killed process re-sends at
 most the messages that were in flight. Several workers may share one outbox: rows are leased
-(see `models.outbox_repo`), and the global pace is per worker, so split the rate between them.
+(see `models.outbox_repo`). Alone, a worker paces itself (`_Pacer`, both bots together); with a
+`limiter` (`bot.cluster.SharedLimiter`, when REDIS_URL is set) every worker of every instance asks
+Redis for each send's slot, so the sum stays under the global rate per bot token, one message a
+chat interval per chat, and 20 a minute per group.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cluster import Granted, SharedLimiter
 from bot.leases import LeaseKeeper, default_worker_id  # default_worker_id: re-exported, its old home
 from bot.settings import Settings
 from models import outbox_repo
@@ -194,6 +198,7 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
         retry_max_delay: float = 300.0,
         request_timeout: float | None = None,
         rng: random.Random | None = None,
+        limiter: SharedLimiter | None = None,
     ) -> None:
         super().__init__(
             repo=outbox_repo,
@@ -224,6 +229,8 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
         self._poll_interval = poll_interval
         self._max_in_flight = max(1, max_in_flight)
         self._pacer = _Pacer(settings.outbox_global_rate)
+        self._limiter = limiter
+        self._tickets: dict[int, str] = {}  # the limiter's, by outbox id, while in flight
 
         self._buffer: list[ClaimedMessage] = []
         self._in_flight: dict[ChatKey, asyncio.Task[None]] = {}
@@ -256,10 +263,13 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
                     await self._sleep(stop_event, self._idle_timeout(loop.time()))
                     continue
                 try:
-                    await self._pacer.acquire()
+                    go = await self._pace(item, stop_event)
                 except BaseException:
                     self._buffer.insert(0, item)  # so that shutdown hands its lease back
                     raise
+                if not go:
+                    self._buffer.insert(0, item)
+                    continue
                 if stop_event.is_set():
                     self._buffer.insert(0, item)
                     break
@@ -345,6 +355,27 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
             for waiter in waiters:
                 waiter.cancel()
 
+    async def _pace(self, item: ClaimedMessage, stop_event: asyncio.Event) -> bool:
+        """Wait for the send's slot: True to send it now; False to choose again (its chat must
+        wait, which is noted, or stopping)."""
+        bot = self._bots.get(item.platform)
+        if self._limiter is None or bot is None:
+            await self._pacer.acquire()
+            return True
+        loop = asyncio.get_running_loop()
+        while not stop_event.is_set():
+            wait = await self._limiter.acquire(bot.id, item.chat_id)
+            if isinstance(wait, Granted):
+                self._tickets[item.id] = wait.ticket
+                return True
+            if wait.chat:
+                # Another instance wrote to this chat just now: it waits, other chats go on.
+                key = (item.platform, item.chat_id)
+                self._chat_ready_at[key] = max(self._chat_ready_at.get(key, 0.0), loop.time() + wait.seconds)
+                return False
+            await self._sleep(stop_event, wait.seconds)
+        return False
+
     # -- sending -------------------------------------------------------------------------------
 
     def _start(self, item: ClaimedMessage) -> None:
@@ -380,6 +411,11 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
             self._chat_ready_at[key] = max(self._chat_ready_at.get(key, 0.0), ready_at)
             self._in_flight.pop(key, None)
             self._wakeup.set()
+            bot = self._bots.get(item.platform)
+            ticket = self._tickets.pop(item.id, None)
+            if self._limiter is not None and bot is not None and ticket is not None:
+                # The chat's interval from the end of the request, for every instance.
+                await self._limiter.done(bot.id, item.chat_id, ticket)
 
     async def _attempt(self, item: ClaimedMessage) -> _Outcome:
         bot = self._bots.get(item.platform)
@@ -485,6 +521,9 @@ class DeliveryWorker(LeaseKeeper[ClaimedMessage, DeliveryStats]):
         ):
             log.warning("flood control on several chats in a row; pausing all sends for %ss", retry_after)
             self._pacer.pause_until(asyncio.get_running_loop().time() + retry_after)
+            bot = self._bots.get(key[0])
+            if self._limiter is not None and bot is not None:
+                self._spawn(self._limiter.pause(bot.id, retry_after))
             self.stats.global_pauses += 1
             self._flood_streak.clear()
 

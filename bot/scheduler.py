@@ -3,13 +3,19 @@
 APScheduler triggers jobs only while the process runs; a job marked `catch_up` whose run of today
 (or of this week, for a weekly one) was missed while the bot was down runs once at start
 (`catch_up`). The jobs' once-only marks make that safe however often the bot restarts.
+
+Several instances (REDIS_URL): every process's scheduler fires every job, and each run is claimed
+first (`bot.cluster.JobLocks`) under the job's name and the run's scheduled time (`scheduled_run`:
+the latest time its cron names at or before now, so a catch-up at start claims the very run it
+makes up for); the one that claims it runs it, the others skip. A run that fails gives its claim
+back, so a catch-up elsewhere may try it again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +30,7 @@ from services.reminders import WEEKDAYS, ReminderPolicy
 from services.sms import SMS_OFF, SmsPolicy
 
 if TYPE_CHECKING:
+    from bot.cluster import JobLocks
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,6 +76,26 @@ def should_catch_up(cron: Mapping[str, Any], now: datetime, timezone: str) -> bo
     return upcoming is None or upcoming.astimezone(zone).date() > now.astimezone(zone).date()
 
 
+# How far back `scheduled_run` looks, shortest first: an hourly job's run is found in the first.
+_LOOK_BACK = (timedelta(hours=1, minutes=5), timedelta(days=1, hours=1), timedelta(days=8))
+
+
+def scheduled_run(cron: Mapping[str, Any], now: datetime, timezone: str) -> datetime | None:
+    """The latest time `cron` names at or before `now` (within eight days), or None."""
+    zone = ZoneInfo(timezone)
+    trigger = CronTrigger(timezone=zone, **cron)
+    now = now.astimezone(zone)
+    for back in _LOOK_BACK:
+        latest: datetime | None = None
+        fire = trigger.get_next_fire_time(None, now - back)
+        while fire is not None and fire <= now:
+            latest = fire
+            fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        if latest is not None:
+            return latest
+    return None
+
+
 def catch_up(
     scheduler: AsyncIOScheduler, now: datetime, timezone: str, schedules: Schedules | None = None
 ) -> list[str]:
@@ -97,12 +124,15 @@ def build_scheduler(
     schedules: Schedules | None = None,
     reminders: ReminderPolicy | None = None,
     sms: SmsPolicy = SMS_OFF,
+    locks: JobLocks | None = None,
 ) -> AsyncIOScheduler:
+    """`locks` (several instances): each run is claimed first, and skipped if another has it."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     translator = translator or Translator()
     for spec in JOBS:
+        once = _Once(locks, effective_cron(spec, schedules), timezone) if locks is not None else None
         scheduler.add_job(
-            _runner(spec, session_factory, clock, translator, reminders or ReminderPolicy(), sms),
+            _runner(spec, session_factory, clock, translator, reminders or ReminderPolicy(), sms, once),
             CronTrigger(timezone=timezone, **effective_cron(spec, schedules)),
             id=spec.name,
             name=spec.description,
@@ -120,8 +150,13 @@ def _runner(  # type: ignore[no-untyped-def]
     translator: Translator,
     reminders: ReminderPolicy,
     sms: SmsPolicy = SMS_OFF,
+    once: _Once | None = None,
 ):
     async def run() -> None:
+        run_at = await once.claim(spec.name) if once is not None else None
+        if once is not None and run_at is None:
+            log.info("job %s: this run is another instance's", spec.name)
+            return
         try:
             summary = await spec.run(
                 JobContext(
@@ -135,5 +170,23 @@ def _runner(  # type: ignore[no-untyped-def]
             log.info("job %s: %s", spec.name, summary)
         except Exception:
             log.exception("job %s failed", spec.name)
+            if once is not None and run_at is not None:
+                await once.locks.unclaim(spec.name, run_at)
 
     return run
+
+
+class _Once:
+    """Claims a job's current run (see the module docstring)."""
+
+    def __init__(self, locks: JobLocks, cron: Mapping[str, Any], timezone: str) -> None:
+        self.locks = locks
+        self._cron = cron
+        self._timezone = timezone
+
+    async def claim(self, name: str) -> datetime | None:
+        """The run's scheduled time if this process runs it, else None."""
+        # The scheduler's own (real) time: it is what fired the job, in every instance alike.
+        now = datetime.now(ZoneInfo(self._timezone))
+        run_at = scheduled_run(self._cron, now, self._timezone) or now.replace(second=0, microsecond=0)
+        return run_at if await self.locks.claim(name, run_at) else None

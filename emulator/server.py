@@ -25,7 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import UNAUTHORIZED, ApiError, bad_request, forbidden, method_not_found
+from .errors import UNAUTHORIZED, ApiError, bad_request, default_description, forbidden, method_not_found
 from .faults import FaultInjector, norm_method
 from .formatting import command_entities, utf16_len
 from .media import TINY_PNG, extension_for, guess_mime, image_size, scaled
@@ -125,6 +125,10 @@ class BotAPIEmulator:
         self.photo_groups: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[ApiCall] = []
         self.faults = FaultInjector()
+        #: Like Telegram, answer 409 to a getUpdates while another for the same bot is open (two
+        #: processes polling one token). Off by default: a test's restarted bot may overlap its
+        #: predecessor's abandoned poll for a moment.
+        self.polling_conflicts = False
         self._send_stamps: list[tuple[float, int, int]] = []  # (monotonic, bot_id, chat_id)
         self._seq = 0
         self._file_counter = 0
@@ -493,6 +497,8 @@ class BotAPIEmulator:
         self, state: BotState, offset: int | None, limit: int, poll_seconds: float
     ) -> list[dict[str, Any]]:
         """Implementation of getUpdates with long polling (waits up to ``poll_seconds``)."""
+        if self.polling_conflicts and state.active_polls > 0:
+            raise ApiError(409, default_description(409))
         self._confirm_updates(state, offset)
         deadline = time.monotonic() + max(0.0, poll_seconds)
         state.active_polls += 1

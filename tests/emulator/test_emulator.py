@@ -283,6 +283,19 @@ async def test_long_poll_times_out_empty(bot: Bot) -> None:
     assert 0.9 <= time.monotonic() - started < 2
 
 
+async def test_a_second_poller_gets_409_when_conflicts_are_on(emu: BotAPIEmulator, bot: Bot) -> None:
+    from aiogram.exceptions import TelegramConflictError
+
+    emu.polling_conflicts = True
+    first = asyncio.create_task(bot.get_updates(timeout=2))
+    await asyncio.sleep(0.2)
+    with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
+        await bot.get_updates(timeout=0)
+    assert await first == []
+    assert await bot.get_updates(timeout=0) == []  # one at a time is fine
+    assert [c.status for c in emu.calls_for("getUpdates")].count(409) == 1
+
+
 async def test_offset_confirms(emu: BotAPIEmulator, bot: Bot) -> None:
     user = emu.user(USER_ID, "Ali")
     for text in ("a", "b", "c"):

@@ -583,3 +583,48 @@ async def test_files_are_uploaded_on_telegram_and_bale_and_again_after_flood_con
     # Telegram keeps the caption as written; Bale reads it as Markdown (bold), as it does texts.
     assert emu.sent_messages(TOKEN, tg_chat)[1]["caption"] == "نمودار [آبان] *۱۴۰۵*"
     assert "۱۴۰۵" in emu.sent_messages(bale_token, bale_chat)[1]["caption"]
+
+
+@pytest.mark.xdist_group("pace")
+async def test_three_workers_each_at_full_rate_share_one_pace_through_redis(
+    api: Api, session_factory: Factory, redis_prefix: str
+) -> None:
+    """Three instances' workers, each configured for the bot's whole rate: the limiter in Redis
+    keeps their sum under it, and each chat at one message a second."""
+    from bot.cluster import SharedLimiter, new_redis
+    from tests.conftest import REDIS_URL
+
+    emu = api.emu
+    chat_ids = await users_write_first(emu, 60)
+    queued = await queue_notifications(session_factory, chat_ids, 300, "shared")
+    emu.set_random_failures("sendMessage", rate=0.05, statuses=(429, 500), retry_after=1, seed=17)
+    bots = {Platform.TELEGRAM: api.bot}
+    settings = make_settings(rate=28, batch_size=20)
+    clients = [new_redis(REDIS_URL) for _ in range(3)]
+    try:
+        stats = await asyncio.gather(
+            *(
+                deliver_pending_once(
+                    session_factory,
+                    bots,
+                    settings,
+                    utc_now,
+                    f"instance-{n}",
+                    retry_base_delay=0.2,
+                    poll_interval=0.1,
+                    limiter=SharedLimiter(
+                        client, redis_prefix, global_rate=28, chat_interval=settings.outbox_per_chat_interval
+                    ),
+                )
+                for n, client in enumerate(clients)
+            )
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+
+    assert_delivered_exactly_once(emu, queued)
+    assert sum(s.sent for s in stats) == 300
+    assert all(s.sent > 0 for s in stats), stats
+    assert emu.peak_rate() <= 30
+    assert emu.peak_rate_per_chat() <= 1
