@@ -8,9 +8,10 @@ through three things kept here (without Redis nothing here is used and one proce
   every `LEASE_RENEW` seconds by a script that renews it only while it still holds the holder's own
   token, so a process never renews a lease it lost; a process that does not hold it tries again
   every `LEASE_RETRY` seconds (at once when the holder is a process of this machine that no
-  longer exists: a restart after a crash does not wait for its predecessor's lease). A holder that cannot renew (the key is another's, or Redis does not
-  answer until its lease would have run out) stops polling before its next getUpdates; when a
-  holder dies, its key expires and another process polls within `LEASE_TTL + LEASE_RETRY` seconds.
+  longer exists: a restart after a crash does not wait for its predecessor's lease). A holder
+  that cannot renew (the key is another's, or Redis does not answer until its lease would have
+  run out) stops polling before its next getUpdates; when a holder dies, its key expires and
+  another process polls within `LEASE_TTL + LEASE_RETRY` seconds.
 - `JobLocks`: a scheduled job's run is claimed with SET NX keyed by the job and the run's
   scheduled time, so of several schedulers firing the same run one runs it and the rest skip.
 - `SharedLimiter`: the outbox pace per bot token, shared by every delivery worker: the global rate
