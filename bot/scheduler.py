@@ -13,6 +13,8 @@ back, so a catch-up elsewhere may try it again.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -143,6 +145,21 @@ def build_scheduler(
     return scheduler
 
 
+# The job runs in progress in this process, so a shutdown can let them finish before the database
+# pool is closed under them (`wait_for_running_jobs`).
+_RUNNING: set[asyncio.Task[Any]] = set()
+
+
+async def wait_for_running_jobs(seconds: float) -> None:
+    """Wait (at most `seconds`) for the job runs in progress to end. A run cut short later
+    is safe: each job commits in steps and claims its marks with what it sends."""
+    running = [task for task in _RUNNING if not task.done()]
+    if running:
+        log.info("waiting for %s job run(s) to finish", len(running))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), seconds)
+
+
 def _runner(  # type: ignore[no-untyped-def]
     spec: JobSpec,
     session_factory: async_sessionmaker[AsyncSession],
@@ -153,6 +170,10 @@ def _runner(  # type: ignore[no-untyped-def]
     once: _Once | None = None,
 ):
     async def run() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            _RUNNING.add(task)
+            task.add_done_callback(_RUNNING.discard)
         run_at = await once.claim(spec.name) if once is not None else None
         if once is not None and run_at is None:
             log.info("job %s: this run is another instance's", spec.name)

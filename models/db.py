@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
@@ -126,7 +126,14 @@ class SqliteWriteGate:
         @event.listens_for(sync_engine, "commit")
         @event.listens_for(sync_engine, "rollback")
         def _ended(conn: Any) -> None:
-            self.transaction_ended(conn.info)
+            try:
+                info = conn.info
+            except exc.InvalidRequestError:
+                # An invalidated connection (closed under a transaction at shutdown): the pool's
+                # "invalidate" event below opens the gate. Raising here would hide the error that
+                # made the caller roll back.
+                return
+            self.transaction_ended(info)
 
         # However a connection's transaction ends (reset on return, invalidation), the gate opens.
         for name in ("reset", "checkin", "invalidate", "soft_invalidate"):
