@@ -27,6 +27,21 @@ from services.plans import (
 )
 
 
+async def _card_with_note(
+    query: CallbackQuery,
+    session: AsyncSession,
+    actor: Actor,
+    t: BoundTranslator,
+    clock: Clock,
+    node_id: int,
+    note: str,
+) -> None:
+    """The project's card again, redrawn in place, under a line saying what the press did."""
+    text, markup = await card(session, actor, t, clock, node_id)
+    if (message := await pressed(query)) is not None:
+        await show(message, f"{note}\n\n{text}", markup)
+
+
 async def link_choices(
     query: CallbackQuery,
     callback_data: PlanLinkList,
@@ -67,11 +82,8 @@ async def link_picked(
     except OutsidePlan:  # a forged button: nothing changes
         await query.answer(t("plan-link-outside"), show_alert=True)
         return
-    text, markup = await card(session, actor, t, clock, callback_data.node_id)
-    key = "plan-linked" if result.linked else "plan-link-already"
-    note = t(key, id=callback_data.resolution_id)
-    if (message := await pressed(query)) is not None:
-        await show(message, f"{note}\n\n{text}", markup)
+    note = t("plan-linked" if result.linked else "plan-link-already", id=callback_data.resolution_id)
+    await _card_with_note(query, session, actor, t, clock, callback_data.node_id, note)
 
 
 async def action_choices(
@@ -117,10 +129,8 @@ async def action_picked(
     except LookupError:  # deleted since the list was drawn
         await query.answer(t("plan-action-link-gone"), show_alert=True)
         return
-    text, markup = await card(session, actor, t, clock, callback_data.node_id)
     note = t("plan-action-linked" if result.linked else "plan-action-link-already")
-    if (message := await pressed(query)) is not None:
-        await show(message, f"{note}\n\n{text}", markup)
+    await _card_with_note(query, session, actor, t, clock, callback_data.node_id, note)
 
 
 def setup() -> Router:
