@@ -31,7 +31,9 @@ around it, there is a harmless context (a class, a drill, equipment, money or up
 reassurance: «کلاس آموزش اطفای حریق»، «مانور زلزله»، «خسارت سیل»، «خطری نداره»), a past,
 conditional, thankful or forecasting frame without a word of now («سیل پارسال»، «اگه زلزله
 بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire in progress: «داره
-میریزه»), or a negation in or right after it («بوی گاز نمیاد»); words that merely contain a
+میریزه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
+صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), or a negation in or right after it
+(«بوی گاز نمیاد»); words that merely contain a
 concept, metaphors and similes are masked first («آتش‌نشانی»، «آتش‌بازی»، «دلم آتیش گرفت»،
 «مثل سیل»). A rule may name its own exceptions: burning rubbish is an environment complaint
 unless the fire is spreading.
@@ -202,6 +204,9 @@ class EmergencyLexicon:
     negation: tuple[str, ...]
     # A negation right after one of these does not negate the match («آمبولانس نمیاد»).
     negation_exempt: tuple[str, ...] = ()
+    # Not-now words that reach from the match to the end of the text, sentences apart too: «بوی
+    # گاز میومد ولی اداره گاز اومد، درستش کرد».
+    not_now_after: tuple[str, ...] = ()
     context: int = 8
     negation_reach: int = 2
 
@@ -215,7 +220,15 @@ _RULE_RE = re.compile(r"^(emergency|urgent\s+(?P<committee>\w+))\s*:\s*(?P<body>
 
 
 # The word lists of the [rules] section («harmless: …»); any other line there is a rule.
-_LISTS = ("harmless", "not-now", "not-now before", "now", "negation", "not negated after")
+_LISTS = (
+    "harmless",
+    "not-now",
+    "not-now before",
+    "not-now after",
+    "now",
+    "negation",
+    "not negated after",
+)
 
 
 @dataclass
@@ -288,6 +301,7 @@ def _load_lexicon(path: Path) -> EmergencyLexicon:
         harmless=lists.get("harmless", ()),
         not_now=lists.get("not-now", ()),
         not_now_before=lists.get("not-now before", ()),
+        not_now_after=lists.get("not-now after", ()),
         now=lists.get("now", ()),
         negation=lists.get("negation", ()),
         negation_exempt=lists.get("not negated after", ()),
@@ -482,6 +496,14 @@ class EmergencyDetector:
         not_now = around.near(lexicon.not_now) or around.near(lexicon.not_now_before, before_only=True)
         if not_now is not None and around.near(lexicon.now) is None:
             return "not now " + not_now
+        # Over, said later («…، اومدن درستش کردن»), unless it is back («ولی الان دوباره…»).
+        over = around.near(lexicon.not_now_after, after_anywhere=True)
+        if (
+            over is not None
+            and around.near(lexicon.now) is None
+            and around.near(lexicon.now, after_anywhere=True) is None
+        ):
+            return "not now " + over
         return self._negated(rule, combination, first, last, found, words)
 
     def _negated(
@@ -542,11 +564,19 @@ class _Surroundings:
         self.low, self.high = low, high
 
     def near(
-        self, concepts: Sequence[str], before_only: bool = False, across: bool = False, anywhere: bool = False
+        self,
+        concepts: Sequence[str],
+        before_only: bool = False,
+        across: bool = False,
+        anywhere: bool = False,
+        after_anywhere: bool = False,
     ) -> str | None:
         """The first of ``concepts`` found around the match, as «concept «its words»», or None; ``across``
-        sentences, ``anywhere`` in the text, or ``before_only`` the match."""
-        if anywhere:
+        sentences, ``anywhere`` in the text, ``after_anywhere`` from the match to the end of the
+        text, or ``before_only`` the match."""
+        if after_anywhere:
+            start, end = self.last + 1, len(self.words)
+        elif anywhere:
             start, end = 0, len(self.words)
         elif across:
             start, end = max(0, self.first - self.context), self.last + self.context
