@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ class Translator:
             # `_prepare_args`), and fewer invisible marks in names and texts is safer on old fonts.
             bundle = FluentBundle([locale], use_isolating=False)
             for path in sorted((locales_dir / locale).glob("*.ftl")):
-                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                stat = path.stat()
+                bundle.add_resource(_parsed(path, stat.st_mtime_ns, stat.st_size))
             self._bundles[locale] = bundle
 
     def has(self, locale: str, key: str) -> bool:
@@ -86,6 +88,14 @@ class Translator:
             at = position + len(marks[name])
         pieces.append(text[at:])
         return Template(locale, tuple(pieces), tuple(name for _, name in found))
+
+
+@lru_cache(maxsize=512)
+def _parsed(path: Path, mtime_ns: int, size: int) -> FluentResource:
+    """A catalog file parsed once per process (Fluent's parser is pure Python: about a second for
+    all of them); the bot and its scheduler each make a Translator. An edited file (another
+    mtime or size) is parsed again. Bundles only read a resource, so sharing one is safe."""
+    return FluentResource(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
