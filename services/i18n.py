@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax.ast import Resource
 
 from services.persian import isolate_ltr
 
@@ -91,7 +92,7 @@ class Translator:
 
 
 @lru_cache(maxsize=512)
-def _parsed(path: Path, mtime_ns: int, size: int) -> FluentResource:
+def _parsed(path: Path, mtime_ns: int, size: int) -> Resource:
     """A catalog file parsed once per process (Fluent's parser is pure Python: about a second for
     all of them); the bot and its scheduler each make a Translator. An edited file (another
     mtime or size) is parsed again. Bundles only read a resource, so sharing one is safe."""
