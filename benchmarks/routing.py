@@ -34,6 +34,7 @@ from services.emergency_detection import Assessment
 from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
+    HAZARD_PROBABILITY,
     LEARNED_EMERGENCY_THRESHOLD,
     ROUTING_DATA_DIR,
     LabelledExample,
@@ -145,11 +146,24 @@ def _emergency_figures(
             f"  emergencies handled at least as urgent (emergency, or urgent with a shorter SLA): "
             f"{prioritised}/{len(emergencies)} = {prioritised / len(emergencies):.1%}"
         )
+        missed = [g for g in emergencies if not g.emergency]
+        asked = sum(g.hazard for g in missed)
+        reached = caught + asked
+        print(
+            f"  emergencies flagged, or missed but the resident asked «is it happening now?» (one button): "
+            f"{reached}/{len(emergencies)} = {reached / len(emergencies):.1%} (asked about {asked} of "
+            f"{len(missed)} missed)"
+        )
     else:
         print("  emergency recall:  no rows labelled emergency")
     if routine:
         alarms = sum(g.emergency for g in routine)
         print(f"  false alarms on non-emergencies: {alarms}/{len(routine)} = {alarms / len(routine):.1%}")
+        asked = sum(g.hazard for g in routine)
+        print(
+            f"  non-emergencies where the resident is asked «is it happening now?»: {asked}/{len(routine)} "
+            f"= {asked / len(routine):.1%}"
+        )
     if near_misses is not None:
         near = [
             g for g, label, near in zip(guesses, labels, near_misses, strict=True) if near and label is False
@@ -322,11 +336,14 @@ def _learned_emergencies(examples: list[LabelledExample], folds: int, seed: int)
         assert model is not None
         probability[test_index] = [model.probability(rows[i].text) for i in test_index]
     print(f"\n== learned emergency model alone ({folds}-fold CV on {len(rows)} shipped rows)")
-    for threshold in (0.6, 0.7, LEARNED_EMERGENCY_THRESHOLD, 0.9):
+    for threshold in sorted({0.3, HAZARD_PROBABILITY, 0.5, 0.6, 0.7, LEARNED_EMERGENCY_THRESHOLD, 0.9}):
         flagged = probability >= threshold
         recall = (flagged & (truth == 1)).sum() / max(1, truth.sum())
         alarms = (flagged & (truth == 0)).sum() / max(1, (truth == 0).sum())
-        mark = "  <- used" if threshold == LEARNED_EMERGENCY_THRESHOLD else ""
+        mark = {
+            LEARNED_EMERGENCY_THRESHOLD: "  <- an emergency",
+            HAZARD_PROBABILITY: "  <- the resident is asked (RouteGuess.hazard)",
+        }.get(threshold, "")
         print(f"  threshold {threshold:.2f}: recall {recall:.1%}, false alarms {alarms:.1%}{mark}")
 
 

@@ -44,6 +44,7 @@ from services.persian import normalise_for_routing
 __all__ = [
     "COMMITTEES",
     "CONFIDENCE_THRESHOLD",
+    "HAZARD_PROBABILITY",
     "ROUTING_DATA_DIR",
     "TORN_SECOND",
     "LabelledExample",
@@ -228,7 +229,10 @@ class RouteGuess:
     ``crisis`` whatever the model thinks); ``urgent``: an emergency, or an outage in extreme
     weather or with vulnerable people (shorter SLA); ``choices``: what to offer the resident, one
     committee or, when the model is torn, two, most likely first; ``reason``: the detector's rule
-    behind ``emergency``/``urgent`` («gas + smell»).
+    behind ``emergency``/``urgent`` («gas + smell»); ``hazard``: not an emergency, but a danger is
+    in the words (the rules held a match back as a drill or a past event, or the learned model
+    gives it at least :data:`HAZARD_PROBABILITY`): the resident is asked, with one button, whether
+    it is happening now, since a missed emergency is the worst error the router can make.
     """
 
     committee: str
@@ -238,6 +242,7 @@ class RouteGuess:
     urgent: bool = False
     choices: tuple[str, ...] = ()
     reason: str | None = None
+    hazard: bool = False
 
 
 class _KeywordFeatures(BaseEstimator, TransformerMixin):
@@ -305,6 +310,11 @@ def _new_features(lexicon: bool) -> FeatureUnion:
 # Chosen on the training rows alone: the threshold whose cross-validated false alarms stay under
 # 1 % (0.7 % at 0.80; 2.0 % at 0.70), since a false alarm wakes the crisis committee.
 LEARNED_EMERGENCY_THRESHOLD = 0.80
+# Below that, from this probability up (or when the rules held a match back), the resident is asked
+# whether it is happening now (`RouteGuess.hazard`): a question costs a glance, a missed emergency
+# two days. Chosen on the training rows (the benchmark's cross-validated table): it asks about
+# most emergencies the rules and the threshold above miss, and about few routine requests.
+HAZARD_PROBABILITY = 0.40
 
 
 class LearnedEmergencies:
@@ -363,14 +373,19 @@ class LearnedEmergencies:
     def second_opinion(self, text: str, assessment: Assessment) -> Assessment:
         """`assessment`, or an emergency when the rules found none, held none back and no
         handler decided, and the model is sure (LEARNED_EMERGENCY_THRESHOLD)."""
+        return self.opinion(text, assessment)[0]
+
+    def opinion(self, text: str, assessment: Assessment) -> tuple[Assessment, float | None]:
+        """`second_opinion`, and the model's probability when it was asked (None when the rules
+        or a handler had decided)."""
         if assessment.emergency or assessment.held_back or assessment.rule == "correction":
-            return assessment
+            return assessment, None
         probability = self.probability(text)
         if probability < LEARNED_EMERGENCY_THRESHOLD:
-            return assessment
+            return assessment, probability
         return Assessment(
             emergency=True, urgent=True, committee="crisis", rule=f"learned ({probability:.2f})"
-        )
+        ), probability
 
 
 def _new_svm() -> LinearSVC:
@@ -474,8 +489,18 @@ class RequestRouter:
 
     def assess(self, text: str) -> Assessment:
         """Is it an emergency (or urgent)? The rules first, then the learned second opinion."""
+        return self._assess(text)[0]
+
+    def _assess(self, text: str) -> tuple[Assessment, bool]:
+        """`assess`, and whether to ask the resident if it is happening now (`RouteGuess.hazard`)."""
         assessment = self.detector.assess(text)
-        return assessment if self.learned is None else self.learned.second_opinion(text, assessment)
+        probability = None
+        if self.learned is not None:
+            assessment, probability = self.learned.opinion(text, assessment)
+        hazard = not assessment.emergency and (
+            bool(assessment.held_back) or (probability is not None and probability >= HAZARD_PROBABILITY)
+        )
+        return assessment, hazard
 
     def route(self, text: str) -> RouteGuess:
         """The best committee for one request, with its confidence, the full ranking, whether it
@@ -497,31 +522,33 @@ class RequestRouter:
             scores += weights @ self._svm_weights[index + offset]
         keywords = self._keywords.row(normalised)
         scores += keywords @ self._svm_weights[self._keywords_offset : self._keywords_offset + len(keywords)]
-        assessment = self.assess(text)
+        assessment, hazard = self._assess(text)
         scores += (
             _verdict_row(assessment)
             @ self._svm_weights[self._verdict_offset : self._verdict_offset + _VERDICT_COLUMNS]
         )
         probabilities = _probabilities(scores @ self._calibrator_weights + self._calibrator_intercept)
-        return self._guess(probabilities, assessment)
+        return self._guess(probabilities, assessment, hazard)
 
     def route_many(self, texts: Iterable[str]) -> list[RouteGuess]:
         """Route several requests at once, through scikit-learn."""
         raw = list(texts)
         if not raw:
             return []
-        assessments = [self.assess(text) for text in raw]
+        assessments = [self._assess(text) for text in raw]
         matrix = sparse.hstack(
             [
                 self._features.transform([normalise_for_routing(text) for text in raw]),
-                sparse.csr_matrix(np.array([_verdict_row(a) for a in assessments])),
+                sparse.csr_matrix(np.array([_verdict_row(a) for a, _ in assessments])),
             ]
         ).tocsr()
         scores = self._svm.decision_function(matrix)
         probabilities = self._calibrator.predict_proba(_as_2d(scores))
-        return [self._guess(row, a) for row, a in zip(probabilities, assessments, strict=True)]
+        return [
+            self._guess(row, a, hazard) for row, (a, hazard) in zip(probabilities, assessments, strict=True)
+        ]
 
-    def _guess(self, row: np.ndarray, assessment: Assessment) -> RouteGuess:
+    def _guess(self, row: np.ndarray, assessment: Assessment, hazard: bool = False) -> RouteGuess:
         scored = [
             (committee, float(row[column]) if column >= 0 else 0.0)
             for committee, column in zip(COMMITTEES, self._columns, strict=True)
@@ -551,6 +578,7 @@ class RequestRouter:
             urgent=assessment.urgent,
             choices=choices,
             reason=assessment.rule,
+            hazard=hazard,
         )
 
 

@@ -117,13 +117,29 @@ async def route_request_text(
     if guess.emergency:
         await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
         return
-    await state.update_data(text=text, guess=[guess.committee, guess.confidence], urgent=guess.urgent)
+    await state.update_data(
+        text=text, guess=[guess.committee, guess.confidence], urgent=guess.urgent, hazard=guess.hazard
+    )
     await state.set_state(RequestForm.committee)
     await _propose_committee(message, t, guess)
 
 
+# The button under a committee question when the words mention a danger the router did not take
+# for an emergency (`RouteGuess.hazard`): one tap sends it as one.
+DANGER_NOW = "danger"
+
+
 async def _propose_committee(message: Message, t: BoundTranslator, guess: RouteGuess) -> None:
-    """Ask which committee: the two the router is torn between, the one it is sure of, or all."""
+    """Ask which committee: the two the router is torn between, the one it is sure of, or all;
+    first, when a danger is mentioned, whether it is happening now (one button sends it as an
+    emergency)."""
+    if guess.hazard:
+        await message.answer(
+            t("request-danger-now-question") + "\n" + emergency_numbers_text(t),
+            reply_markup=keyboard(
+                [[(t("request-button-danger-now"), CommitteePick(choice=DANGER_NOW).pack())]]
+            ),
+        )
     if len(guess.choices) == 2:
         # Torn between two committees: both as buttons, most likely first.
         first, second = guess.choices
@@ -239,12 +255,22 @@ async def committee_picked(
     session: AsyncSession,
     viewer: Viewer,
     t: BoundTranslator,
+    translator: Translator,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     message = await pressed(query, drop=True)
     if message is None:
         return
     data = await state.get_data()
+    if callback_data.choice == DANGER_NOW:
+        # Offered only when the words mention a danger (`_propose_committee`); a forged press
+        # without that offer is ignored.
+        if data.get("hazard") and data.get("text"):
+            await submit_emergency(
+                message, state, session, viewer, t, translator, clock, data["text"], settings
+            )
+        return
     if callback_data.choice == "other":
         await message.answer(
             t("request-choose-committee"),

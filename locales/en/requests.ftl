@@ -64,6 +64,8 @@ request-attachment-needs-text = Received. Now describe the problem in a sentence
 request-propose-committee = This looks like a matter for the {$committee} committee. Is that right?
 request-button-yes-committee = ✅ Yes, that committee
 request-button-other-committee = 🔀 Another committee
+request-danger-now-question = ⚠️ If a life or a home is in danger right now, press the button below and your report goes straight to the neighbourhood's crisis team; and call now:
+request-button-danger-now = 🚨 Yes, there is danger right now
 request-choose-committee = Which committee is this request for?
 request-similar-found = A similar request is open in your neighbourhood:
 

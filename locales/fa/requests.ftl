@@ -64,6 +64,8 @@ request-attachment-needs-text = دریافت شد. حالا در یکی دو ج�
 request-propose-committee = به نظر می‌رسد این درخواست به کمیتهٔ «{$committee}» مربوط است. درست است؟
 request-button-yes-committee = ✅ بله، همین کمیته
 request-button-other-committee = 🔀 کمیتهٔ دیگر
+request-danger-now-question = ⚠️ اگر همین حالا جان کسی یا خانه‌ای در خطر است، دکمهٔ زیر را بزنید تا گزارش شما فوری به مسئولان بحران محله برسد؛ و همین حالا تماس بگیرید:
+request-button-danger-now = 🚨 بله، همین حالا خطر هست
 request-choose-committee = این درخواست به کدام کمیته مربوط است؟
 request-similar-found = درخواست مشابهی در محلهٔ شما باز است:
 

@@ -245,6 +245,42 @@ async def test_an_emergency_gets_the_numbers_at_once_and_reaches_the_manager(har
     assert await outbox_to(harness, head.id) == []
 
 
+# Over, said later in the message: the rules hold the gas smell back, so it is not sent as an
+# emergency; a danger is in the words, so the resident is asked whether it is happening now.
+OVER_GAS = "بوی گاز از کنتور میومد ولی اداره گاز اومد درستش کرد، کنتور رو هم عوض کنید"
+
+
+async def test_a_danger_the_router_held_back_is_one_tap_from_an_emergency(harness: Harness) -> None:
+    _boss, _head, citizen = await setup_neighbourhood(harness)
+    await harness.send(harness.updates.message(citizen, text="/request"))
+    await harness.send(harness.updates.message(citizen, text=OVER_GAS))
+    texts = harness.tg_session.sent_texts(citizen.id)
+    question = next(text for text in texts if text.startswith(t(harness, "request-danger-now-question")))
+    assert "125" in question  # the numbers come with the question
+    assert await count(harness.session_factory, CitizenRequest) == 0
+    await harness.send(harness.updates.callback(citizen, "rqc:danger"))
+    request = await only_request(harness)
+    assert request.is_emergency and request.committee is CommitteeKey.CRISIS
+
+
+async def test_the_danger_button_is_honoured_only_where_it_was_offered(harness: Harness) -> None:
+    _boss, _head, citizen = await setup_neighbourhood(harness)
+    await harness.send(harness.updates.message(citizen, text="/request"))
+    await harness.send(harness.updates.message(citizen, text=HEALTH_TEXT))
+    assert not any(
+        text.startswith(t(harness, "request-danger-now-question"))
+        for text in harness.tg_session.sent_texts(citizen.id)
+    )
+    await harness.send(harness.updates.callback(citizen, "rqc:danger"))  # forged
+    assert await count(harness.session_factory, CitizenRequest) == 0
+    # The form goes on as if nothing had been pressed.
+    await harness.send(harness.updates.callback(citizen, "rqc:health"))
+    await harness.send(harness.updates.callback(citizen, "rqn"))
+    await harness.send(harness.updates.callback(citizen, "rqp:0"))
+    request = await only_request(harness)
+    assert not request.is_emergency and request.committee is CommitteeKey.HEALTH
+
+
 async def test_in_crisis_mode_an_emergency_goes_to_the_crisis_committee(harness: Harness) -> None:
     boss, _head, citizen = await setup_neighbourhood(harness)
     await seat_member(

@@ -400,3 +400,20 @@ def test_a_handlers_correction_outweighs_the_learned_model(examples: list[Labell
     assert not corrected.route(UNRULED_EMERGENCY).emergency
     plain = RequestRouter.train(examples, learned_emergencies=False)
     assert plain.learned is None and not plain.route(UNRULED_EMERGENCY).emergency
+
+
+# -- a danger in the words that is not taken for an emergency ----------------------------------
+
+
+def test_a_danger_held_back_by_the_rules_asks_the_resident(router: RequestRouter) -> None:
+    # The rules hold the smell of gas back (fixed, said later); the resident is asked all the same.
+    text = "بوی گاز از کنتور میومد ولی اداره گاز اومد درستش کرد، کنتور رو هم عوض کنید"
+    guess = router.route(text)
+    assert not guess.emergency and guess.hazard
+    assert router.route_many([text])[0].hazard
+
+
+def test_a_routine_request_asks_nothing_and_an_emergency_needs_no_question(router: RequestRouter) -> None:
+    assert not router.route("درمانگاه محله ما پزشک ندارد و بیماران باید تا شهر بروند").hazard
+    emergency = router.route("بوی گاز شدید تو راه پله ساختمان ما میاد")
+    assert emergency.emergency and not emergency.hazard
