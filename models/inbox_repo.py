@@ -67,7 +67,9 @@ async def mark_handled(session: AsyncSession, bot_id: int, update_ids: Sequence[
         update(InboxUpdate)
         .where(InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(list(update_ids)))
         .values(handled_at=now, payload=None),
-        execution_options={WRITE_FIRST: True},
+        # No ORM objects of these rows are loaded; matching the session's (the default) built
+        # an evaluator of the whole IN list for every batch, about a millisecond per update.
+        execution_options={WRITE_FIRST: True, "synchronize_session": False},
     )
 
 
@@ -91,6 +93,7 @@ async def count_recovery(session: AsyncSession, bot_id: int, update_ids: Sequenc
             update(InboxUpdate)
             .where(InboxUpdate.bot_id == bot_id, InboxUpdate.update_id.in_(list(update_ids)))
             .values(recoveries=InboxUpdate.recoveries + 1)
+            .execution_options(synchronize_session=False)
         )
 
 
