@@ -32,7 +32,8 @@ reassurance: «کلاس آموزش اطفای حریق»، «مانور زلزل
 conditional, thankful or forecasting frame without a word of now («سیل پارسال»، «اگه زلزله
 بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire in progress: «داره
 میریزه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
-صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), or a negation in or right after it
+صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), the sender's own word that nobody is
+in danger anywhere in the message («چیزی نشد»), or a negation in or right after it
 («بوی گاز نمیاد»); words that merely contain a
 concept, metaphors and similes are masked first («آتش‌نشانی»، «آتش‌بازی»، «دلم آتیش گرفت»،
 «مثل سیل»). A rule may name its own exceptions: burning rubbish is an environment complaint
@@ -207,6 +208,8 @@ class EmergencyLexicon:
     # Not-now words that reach from the match to the end of the text, sentences apart too: «بوی
     # گاز میومد ولی اداره گاز اومد، درستش کرد».
     not_now_after: tuple[str, ...] = ()
+    # Not-now words that reach the whole text: the sender's own «خطری نداره».
+    not_now_anywhere: tuple[str, ...] = ()
     context: int = 8
     negation_reach: int = 2
 
@@ -225,6 +228,7 @@ _LISTS = (
     "not-now",
     "not-now before",
     "not-now after",
+    "not-now anywhere",
     "now",
     "negation",
     "not negated after",
@@ -302,6 +306,7 @@ def _load_lexicon(path: Path) -> EmergencyLexicon:
         not_now=lists.get("not-now", ()),
         not_now_before=lists.get("not-now before", ()),
         not_now_after=lists.get("not-now after", ()),
+        not_now_anywhere=lists.get("not-now anywhere", ()),
         now=lists.get("now", ()),
         negation=lists.get("negation", ()),
         negation_exempt=lists.get("not negated after", ()),
@@ -497,7 +502,9 @@ class EmergencyDetector:
         if not_now is not None and around.near(lexicon.now) is None:
             return "not now " + not_now
         # Over, said later («…، اومدن درستش کردن»), unless it is back («ولی الان دوباره…»).
-        over = around.near(lexicon.not_now_after, after_anywhere=True)
+        over = around.near(lexicon.not_now_after, after_anywhere=True) or around.near(
+            lexicon.not_now_anywhere, anywhere=True
+        )
         if (
             over is not None
             and around.near(lexicon.now) is None
