@@ -8,7 +8,7 @@ Nothing here commits; the caller owns the transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -273,6 +273,31 @@ async def claimed_marks(session: AsyncSession, keys: Iterable[str]) -> set[str]:
             (await _core(session, select(ReminderMark.key).where(ReminderMark.key.in_(chunk)))).scalars()
         )
     return found
+
+
+async def insert_marks(session: AsyncSession, keys: Sequence[str], now: datetime) -> set[str] | None:
+    """Add a reminder mark for each of `keys` (in their order) unless it exists; the keys added.
+    On PostgreSQL one INSERT … SELECT unnest(array) per `_ARRAY_CHUNK` keys (a national run claims
+    a hundred thousand); None elsewhere, for the caller's multi-row INSERTs."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    added: set[str] = set()
+    for i in range(0, len(keys), _ARRAY_CHUNK):
+        wanted = bindparam("keys", list(keys[i : i + _ARRAY_CHUNK]), type_=postgresql.ARRAY(String))
+        stmt = (
+            postgresql.insert(ReminderMark)
+            .from_select(
+                ["key", "sent_at"],
+                select(
+                    func.unnest(wanted), bindparam("now", now, type_=ReminderMark.__table__.c.sent_at.type)
+                ),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ReminderMark.key)
+        )
+        await session.flush()
+        added.update((await _core(session, stmt)).scalars())
+    return added
 
 
 async def county_official_seats(session: AsyncSession) -> list[tuple[int, int]]:

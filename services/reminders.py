@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import reminders_repo as repo
 from models.identity import Account, Role, ScopeKind
 from models.resolutions import Resolution, ResponsibleKind
+from services.bulk import collector_paused
 from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
@@ -481,6 +482,13 @@ async def run_resolution_digest(
     """Send each responsible person one digest of their overdue and due-soon resolutions, once per
     Tehran day (`digest:<person>:<date>`). Who answers for what is read in bulk; the digests are
     claimed and queued a batch of people per transaction."""
+    with collector_paused():
+        return await _run_digest(session, translator, now=now, policy=policy, sms=sms)
+
+
+async def _run_digest(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy, sms: SmsPolicy
+) -> DigestSummary:
     today = tehran_today(now)
     # End the read before the batches' transactions (no snapshot held while others write).
     async with committing(session):
@@ -523,16 +531,25 @@ def render_escalation(
     t: BoundTranslator,
     by_level: dict[int, list[ResolutionLine]],
     policy: ReminderPolicy = DEFAULT_POLICY,
+    *,
+    rendered: dict[tuple[BoundTranslator, int], str] | None = None,
 ) -> list[str]:
     """One recipient's escalation message: the resolutions newly escalated to them, by level
-    (1: as the neighbourhood's manager, 2: as a county official), most overdue first."""
+    (1: as the neighbourhood's manager, 2: as a county official), most overdue first. A run
+    passes `rendered` to render each resolution's line once per language (a resolution is often
+    escalated at both levels at once)."""
     total = sum(len(lines) for lines in by_level.values())
     body: list[str] = []
+    cache = {} if rendered is None else rendered
     for level in sorted(by_level):
         days = policy.escalate_manager_days if level == 1 else policy.escalate_county_days
         lines = sorted(by_level[level], key=lambda x: (-x.days_overdue, x.resolution_id))
         body += ["", t(f"reminder-escalation-level-{level}", count=len(lines), days=days)]
-        body += [render_line(t, x, with_responsible=True) for x in lines]
+        for x in lines:
+            text = cache.get((t, x.resolution_id))
+            if text is None:
+                text = cache[(t, x.resolution_id)] = render_line(t, x, with_responsible=True)
+            body.append(text)
     body.append("")
 
     def header(part: int, parts: int) -> str:
@@ -617,12 +634,13 @@ class _EscalationRun:
     async def queue_messages(self, policy: ReminderPolicy) -> int:
         """Each recipient's message (or short series); how many were queued."""
         outgoing: list[Outgoing] = []
+        rendered: dict[tuple[BoundTranslator, int], str] = {}
         for person_id, by_level in sorted(self.recipients.items()):
             recipient = self._reachable[person_id]
             ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
             # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
             digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
-            parts = render_escalation(recipient.t, by_level, policy)
+            parts = render_escalation(recipient.t, by_level, policy, rendered=rendered)
             outgoing += _series(recipient, parts, f"{ESCALATION_PREFIX}{person_id}:{digest}")
         return await enqueue_many(self._session, outgoing, now=self._now)
 
@@ -654,6 +672,13 @@ async def run_resolution_escalations(
     listing all resolutions newly escalated to them. One transaction: the marks and the messages
     commit together. A level with nobody who has opened the bot yet is not claimed, so it is
     escalated once someone there can be reached."""
+    with collector_paused():
+        return await _run_escalations(session, translator, now=now, policy=policy, sms=sms)
+
+
+async def _run_escalations(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy, sms: SmsPolicy
+) -> EscalationSummary:
     today = tehran_today(now)
     async with committing(session):
         due = await _due_escalations(session, today, policy)
