@@ -567,8 +567,10 @@ def render_escalation(
             body.append(text)
     body.append("")
 
+    title = t("reminder-escalation-title", count=total)
+
     def header(part: int, parts: int) -> str:
-        return t("reminder-escalation-title", count=total) + _part_marker(t, part, parts)
+        return title + _part_marker(t, part, parts)
 
     return split_message(header, body, t("reminder-escalation-hint"))
 
