@@ -52,6 +52,12 @@ class SlaRunSummary:
     reminders: int
     messages: int
 
+    def line(self) -> str:
+        return (
+            f"checked {self.checked} open requests: {self.reminders} reminders/escalations, "
+            f"{self.messages} messages queued"
+        )
+
 
 async def run_sla_reminders(
     session: AsyncSession, translator: Translator, *, now: datetime, sms: SmsPolicy = SMS_OFF
