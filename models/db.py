@@ -161,6 +161,11 @@ def create_engine(database_url: str, *, concurrency: int | None = None, **kwargs
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT})
+    elif url.get_driver_name() == "asyncpg":
+        # PostgreSQL compiles a query whose estimated cost is high (any scan of a national table)
+        # to machine code first: measured, 0.7 s of a 1.1 s escalation rerun whose answer was
+        # "nothing". Our queries are short or set-based over indexed rows; none gains from it.
+        kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
     engine = create_async_engine(database_url, **kwargs)
     if url.get_backend_name() == "sqlite":
 

@@ -8,11 +8,11 @@ Nothing here commits; the caller owns the transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, any_, bindparam, case, cast, exists, func, literal, select
+from sqlalchemy import String, any_, bindparam, case, cast, exists, func, literal, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,13 +145,32 @@ def mark_key_expr(prefix: str, suffix: str):  # type: ignore[no-untyped-def]
 
 
 async def due_resolutions_unmarked(
-    session: AsyncSession, *, due_by: date, key_prefix: str, key_suffix: str
-) -> list[DueResolution]:
-    """Like `due_resolutions`, leaving out those whose mark `<key_prefix><id><key_suffix>` exists
-    (decided in the database: a rerun reads nothing it has done)."""
-    claimed = exists().where(ReminderMark.key == mark_key_expr(key_prefix, key_suffix))
-    rows = await _core(session, _due_resolution_query(due_by).where(~claimed).order_by(Resolution.id))
-    return [DueResolution(*row) for row in rows.all()]
+    session: AsyncSession, *, due_by: Mapping[int, date], key_prefix: str
+) -> list[tuple[DueResolution, list[int]]]:
+    """Open resolutions due by `due_by[level]` for some level whose mark `<key_prefix><id>:<level>`
+    does not exist, each read once with those levels, in the order of their ids (decided in the
+    database: a rerun reads nothing it has done)."""
+    levels = sorted(due_by)
+    owed = [
+        (Resolution.deadline <= due_by[level])
+        & ~exists().where(ReminderMark.key == mark_key_expr(key_prefix, f":{level}"))
+        for level in levels
+    ]
+    stmt = (
+        _due_resolution_query(max(due_by.values()))
+        .add_columns(*(case((flag, True), else_=False) for flag in owed))
+        .where(or_(*owed))
+        .order_by(Resolution.id)
+    )
+    rows = (await _core(session, stmt)).all()
+    width = len(DueResolution._fields)
+    return [
+        (
+            DueResolution(*row[:width]),
+            [level for level, flag in zip(levels, row[width:], strict=True) if flag],
+        )
+        for row in rows
+    ]
 
 
 # ---- who is where, for a whole run at once ----
@@ -273,6 +292,31 @@ async def claimed_marks(session: AsyncSession, keys: Iterable[str]) -> set[str]:
             (await _core(session, select(ReminderMark.key).where(ReminderMark.key.in_(chunk)))).scalars()
         )
     return found
+
+
+async def insert_marks(session: AsyncSession, keys: Sequence[str], now: datetime) -> set[str] | None:
+    """Add a reminder mark for each of `keys` (in their order) unless it exists; the keys added.
+    On PostgreSQL one INSERT … SELECT unnest(array) per `_ARRAY_CHUNK` keys (a national run claims
+    a hundred thousand); None elsewhere, for the caller's multi-row INSERTs."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    added: set[str] = set()
+    for i in range(0, len(keys), _ARRAY_CHUNK):
+        wanted = bindparam("keys", list(keys[i : i + _ARRAY_CHUNK]), type_=postgresql.ARRAY(String))
+        stmt = (
+            postgresql.insert(ReminderMark)
+            .from_select(
+                ["key", "sent_at"],
+                select(
+                    func.unnest(wanted), bindparam("now", now, type_=ReminderMark.__table__.c.sent_at.type)
+                ),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ReminderMark.key)
+        )
+        await session.flush()
+        added.update((await _core(session, stmt)).scalars())
+    return added
 
 
 async def county_official_seats(session: AsyncSession) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -361,14 +362,47 @@ async def committee_slas(session: AsyncSession) -> list[CommitteeSla]:
     return list(await session.scalars(select(CommitteeSla).order_by(CommitteeSla.committee)))
 
 
-async def open_request_ids(session: AsyncSession) -> list[int]:
-    return list(
-        await session.scalars(
-            select(CitizenRequest.id)
-            .where(CitizenRequest.status.in_(OPEN_STATUSES))
-            .order_by(CitizenRequest.id)
+class RequestClocks(NamedTuple):
+    """What decides an open request's SLA reminders (`services.requests.sla`), read without the
+    request itself."""
+
+    id: int
+    committee: CommitteeKey
+    urgent: bool
+    sla_started_at: datetime
+    sla_round: int
+    first_response_at: datetime | None
+
+
+async def open_request_clocks(session: AsyncSession) -> list[RequestClocks]:
+    """`RequestClocks` of every open request, in the order of their ids (plain rows: a national
+    run reads tens of thousands)."""
+    connection = await session.connection()
+    rows = await connection.execute(
+        select(
+            CitizenRequest.id,
+            CitizenRequest.committee,
+            CitizenRequest.urgent,
+            CitizenRequest.sla_started_at,
+            CitizenRequest.sla_round,
+            CitizenRequest.first_response_at,
         )
+        .where(CitizenRequest.status.in_(OPEN_STATUSES))
+        .order_by(CitizenRequest.id)
     )
+    return [RequestClocks(*row) for row in rows.all()]
+
+
+async def sla_reminders_sent(session: AsyncSession) -> set[tuple[int, str, int]]:
+    """(request id, clock, level) of every SLA reminder sent in the current round of a request
+    still open: one query, however many requests."""
+    connection = await session.connection()
+    rows = await connection.execute(
+        select(SlaReminder.request_id, SlaReminder.clock, SlaReminder.level)
+        .join(CitizenRequest, CitizenRequest.id == SlaReminder.request_id)
+        .where(CitizenRequest.status.in_(OPEN_STATUSES), SlaReminder.round == CitizenRequest.sla_round)
+    )
+    return {(request_id, clock, level) for request_id, clock, level in rows.all()}
 
 
 async def claim_sla_reminder(

@@ -109,7 +109,11 @@ class Template:
     names: tuple[str, ...]
 
     def __call__(self, **args: Any) -> str:
-        prepared = _prepare_args(self.locale, args)
+        return self.fill(**_prepare_args(self.locale, args))
+
+    def fill(self, **prepared: Any) -> str:
+        """The text with arguments already prepared (`prepare_value`): a caller rendering many
+        lines from few distinct names and dates prepares each of those once."""
         parts = [self.pieces[0]]
         for name, piece in zip(self.names, self.pieces[1:], strict=True):
             parts.append(str(prepared[name]))
@@ -149,6 +153,11 @@ _HOLDS_TOGETHER = re.compile(rf"[{_DIGIT}]+(?:[,./:\u066b][{_DIGIT}]+)*")
 # A decimal fraction («3.8», an average, a percentage): Persian writes its point as «٫» (U+066B).
 _DECIMAL = re.compile(rf"[{_DIGIT}]+\.[{_DIGIT}]+")
 PERSIAN_DECIMAL_POINT = "\u066b"
+
+
+def prepare_value(locale: str, value: Any) -> Any:
+    """One message argument as the catalog renders it (digits, isolation): see `_prepare_args`."""
+    return _prepare_args(locale, {"value": value})["value"]
 
 
 def _prepare_args(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:

@@ -84,10 +84,7 @@ async def request_sla(ctx: JobContext) -> str:
     """Remind committee heads of requests past their SLA; escalate at 2× and 3× the target."""
     async with ctx.session_factory() as session:
         summary = await run_sla_reminders(session, ctx.translator, now=ctx.now, sms=ctx.sms)
-    return (
-        f"checked {summary.checked} open requests: {summary.reminders} reminders/escalations, "
-        f"{summary.messages} messages queued"
-    )
+    return summary.line()
 
 
 async def crisis_reminder(ctx: JobContext) -> str:

@@ -23,13 +23,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import reminders_repo as repo
 from models.identity import Account, Role, ScopeKind
 from models.resolutions import Resolution, ResponsibleKind
-from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Translator
+from services.bulk import collector_paused
+from services.i18n import SUPPORTED_LOCALES, BoundTranslator, Template, Translator, prepare_value
 from services.jalali import format_jalali_date, tehran_today
 from services.notify import reachable_account
 from services.outbox import Outgoing, enqueue, enqueue_many
@@ -208,10 +210,17 @@ def _line_renderer(t: BoundTranslator, key: str) -> Callable[..., str]:
     return template if template(**sample) == t(key, **sample) else functools.partial(t, key)
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
+def _prepared(locale: str, value: str | int) -> str:
+    """An argument that recurs across a run's lines (a neighbourhood, a date, a note, a name, a
+    percentage), prepared for the catalog once."""
+    return str(prepare_value(locale, value))
+
+
 def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: bool = False) -> str:
     """`• Neighbourhood: text… — due 15 Mehr 1403 (3 day(s) overdue) — 30% done`, in t's language;
     officials also see who is responsible."""
-    args = {
+    args: dict[str, Any] = {
         "neighbourhood": line.neighbourhood,
         "text": shorten(line.text),
         "deadline": _jalali(line.deadline, t.locale),
@@ -219,9 +228,16 @@ def render_line(t: BoundTranslator, line: ResolutionLine, *, with_responsible: b
         "progress": line.progress,
     }
     responsible = _responsible_name(t, line.responsible) if with_responsible else None
+    key = "reminder-line"
     if responsible:
-        return _line_renderer(t, "reminder-line-with-responsible")(responsible=responsible, **args)
-    return _line_renderer(t, "reminder-line")(**args)
+        args["responsible"] = responsible
+        key = "reminder-line-with-responsible"
+    render = _line_renderer(t, key)
+    if not isinstance(render, Template):
+        return render(**args)
+    text = args.pop("text")
+    prepared = {name: _prepared(t.locale, value) for name, value in args.items()}
+    return render.fill(text=prepare_value(t.locale, text), **prepared)
 
 
 # ---- loading resolutions (the queries are in models.reminders_repo) ----
@@ -481,6 +497,13 @@ async def run_resolution_digest(
     """Send each responsible person one digest of their overdue and due-soon resolutions, once per
     Tehran day (`digest:<person>:<date>`). Who answers for what is read in bulk; the digests are
     claimed and queued a batch of people per transaction."""
+    with collector_paused():
+        return await _run_digest(session, translator, now=now, policy=policy, sms=sms)
+
+
+async def _run_digest(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy, sms: SmsPolicy
+) -> DigestSummary:
     today = tehran_today(now)
     # End the read before the batches' transactions (no snapshot held while others write).
     async with committing(session):
@@ -523,42 +546,51 @@ def render_escalation(
     t: BoundTranslator,
     by_level: dict[int, list[ResolutionLine]],
     policy: ReminderPolicy = DEFAULT_POLICY,
+    *,
+    rendered: dict[tuple[BoundTranslator, int], str] | None = None,
 ) -> list[str]:
     """One recipient's escalation message: the resolutions newly escalated to them, by level
-    (1: as the neighbourhood's manager, 2: as a county official), most overdue first."""
+    (1: as the neighbourhood's manager, 2: as a county official), most overdue first. A run
+    passes `rendered` to render each resolution's line once per language (a resolution is often
+    escalated at both levels at once)."""
     total = sum(len(lines) for lines in by_level.values())
     body: list[str] = []
+    cache = {} if rendered is None else rendered
     for level in sorted(by_level):
         days = policy.escalate_manager_days if level == 1 else policy.escalate_county_days
         lines = sorted(by_level[level], key=lambda x: (-x.days_overdue, x.resolution_id))
         body += ["", t(f"reminder-escalation-level-{level}", count=len(lines), days=days)]
-        body += [render_line(t, x, with_responsible=True) for x in lines]
+        for x in lines:
+            text = cache.get((t, x.resolution_id))
+            if text is None:
+                text = cache[(t, x.resolution_id)] = render_line(t, x, with_responsible=True)
+            body.append(text)
     body.append("")
 
+    title = t("reminder-escalation-title", count=total)
+
     def header(part: int, parts: int) -> str:
-        return t("reminder-escalation-title", count=total) + _part_marker(t, part, parts)
+        return title + _part_marker(t, part, parts)
 
     return split_message(header, body, t("reminder-escalation-hint"))
 
 
 async def _due_escalations(
     session: AsyncSession, today: date, policy: ReminderPolicy
-) -> list[tuple[repo.DueResolution, int, str]]:
-    """(resolution, level, mark key) of every escalation the overdue days call for and no mark
-    says was made, in the order of the resolutions' ids (claimed in one order: two instances
+) -> list[tuple[repo.DueResolution, list[int]]]:
+    """Every resolution with escalations the overdue days call for and no mark says were made,
+    with their levels, in the order of the resolutions' ids (claimed in one order: two instances
     never deadlock). The marks are checked in the query, so a rerun reads nothing it did."""
     thresholds = {1: policy.escalate_manager_days, 2: policy.escalate_county_days}
-    due: list[tuple[repo.DueResolution, int, str]] = []
-    for level in ESCALATION_LEVELS:
-        rows = await repo.due_resolutions_unmarked(
-            session,
-            due_by=today - timedelta(days=thresholds[level] + 1),
-            key_prefix=ESCALATION_PREFIX,
-            key_suffix=f":{level}",
-        )
-        due += [(row, level, f"{ESCALATION_PREFIX}{row.id}:{level}") for row in rows]
-    due.sort(key=lambda item: (item[0].id, item[1]))
-    return due
+    return await repo.due_resolutions_unmarked(
+        session,
+        due_by={level: today - timedelta(days=thresholds[level] + 1) for level in ESCALATION_LEVELS},
+        key_prefix=ESCALATION_PREFIX,
+    )
+
+
+def _escalation_key(resolution_id: int, level: int) -> str:
+    return f"{ESCALATION_PREFIX}{resolution_id}:{level}"
 
 
 ESCALATION_PREFIX = "resolution-escalation:"
@@ -585,44 +617,66 @@ class _EscalationRun:
         # Who an escalation is for but cannot be reached now: an SMS each (services.sms).
         self._sms_due: dict[int, list[str]] = defaultdict(list)
 
-    async def escalate(self, due: Sequence[tuple[repo.DueResolution, int, str]]) -> None:
+    async def escalate(self, due: Sequence[tuple[repo.DueResolution, list[int]]]) -> None:
         """Claim each escalation (in bulk) and list it for everyone reachable at its level; those
         who are not are due an SMS about it. A level with nobody reachable is not claimed: it goes
         out once someone there has opened the bot."""
-        people = {
-            p for row, level, _ in due for p in self._index.escalation_people(row.neighbourhood_id, level)
-        }
-        self._reachable = await _recipients(self._session, self._translator, people)
-        wanted: list[tuple[repo.DueResolution, int, str, list[int]]] = []
-        for row, level, key in due:
-            at_level = self._index.escalation_people(row.neighbourhood_id, level)
-            reachable = [p for p in at_level if p in self._reachable]
-            for person_id in at_level:
-                if person_id not in self._reachable:
-                    self._sms_due[person_id].append(f"resolution:{row.id}:{level}")
-            if reachable:
-                wanted.append((row, level, key, reachable))
-            else:
-                log.warning("resolution %s: nobody reachable to escalate to at level %s", row.id, level)
+        wanted = await self._wanted(due)
         claimed = await claim_marks(self._session, [key for _, _, key, _ in wanted], self._now)
         await self._responsibles.prepare(row for row, _, key, _ in wanted if key in claimed)
+        lines: dict[int, ResolutionLine] = {}
         for row, level, key, reachable in wanted:
             if key not in claimed:
                 continue  # another instance escalated it meanwhile
             self.escalated += 1
-            line = _line(row, row.neighbourhood, self._today, await self._responsibles.label(row))
+            line = lines.get(row.id)
+            if line is None:
+                line = lines[row.id] = _line(
+                    row, row.neighbourhood, self._today, await self._responsibles.label(row)
+                )
             for person_id in reachable:
                 self.recipients[person_id][level].append(line)
+
+    async def _wanted(
+        self, due: Sequence[tuple[repo.DueResolution, list[int]]]
+    ) -> list[tuple[repo.DueResolution, int, str, list[int]]]:
+        """(resolution, level, mark key, reachable people) of each escalation someone can get
+        now; who is at each level is found once per (neighbourhood, level)."""
+        at_level: dict[tuple[int, int], list[int]] = {}
+        for row, levels in due:
+            for level in levels:
+                place = (row.neighbourhood_id, level)
+                if place not in at_level:
+                    at_level[place] = self._index.escalation_people(*place)
+        people = {p for found in at_level.values() for p in found}
+        self._reachable = await _recipients(self._session, self._translator, people)
+        reachable_at = {
+            place: [p for p in found if p in self._reachable] for place, found in at_level.items()
+        }
+        wanted: list[tuple[repo.DueResolution, int, str, list[int]]] = []
+        for row, levels in due:
+            for level in levels:
+                place = (row.neighbourhood_id, level)
+                if len(reachable_at[place]) < len(at_level[place]):
+                    for person_id in at_level[place]:
+                        if person_id not in self._reachable:
+                            self._sms_due[person_id].append(f"resolution:{row.id}:{level}")
+                if reachable_at[place]:
+                    wanted.append((row, level, _escalation_key(row.id, level), reachable_at[place]))
+                else:
+                    log.warning("resolution %s: nobody reachable to escalate to at level %s", row.id, level)
+        return wanted
 
     async def queue_messages(self, policy: ReminderPolicy) -> int:
         """Each recipient's message (or short series); how many were queued."""
         outgoing: list[Outgoing] = []
+        rendered: dict[tuple[BoundTranslator, int], str] = {}
         for person_id, by_level in sorted(self.recipients.items()):
             recipient = self._reachable[person_id]
             ids = sorted((level, x.resolution_id) for level, lines in by_level.items() for x in lines)
             # Unique per set: the marks guarantee no (resolution, level) is in two runs' sets.
             digest = hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()[:16]
-            parts = render_escalation(recipient.t, by_level, policy)
+            parts = render_escalation(recipient.t, by_level, policy, rendered=rendered)
             outgoing += _series(recipient, parts, f"{ESCALATION_PREFIX}{person_id}:{digest}")
         return await enqueue_many(self._session, outgoing, now=self._now)
 
@@ -654,6 +708,13 @@ async def run_resolution_escalations(
     listing all resolutions newly escalated to them. One transaction: the marks and the messages
     commit together. A level with nobody who has opened the bot yet is not claimed, so it is
     escalated once someone there can be reached."""
+    with collector_paused():
+        return await _run_escalations(session, translator, now=now, policy=policy, sms=sms)
+
+
+async def _run_escalations(
+    session: AsyncSession, translator: Translator, *, now: datetime, policy: ReminderPolicy, sms: SmsPolicy
+) -> EscalationSummary:
     today = tehran_today(now)
     async with committing(session):
         due = await _due_escalations(session, today, policy)

@@ -98,7 +98,11 @@ async def claim_mark(session: AsyncSession, key: str, now: datetime) -> bool:
 async def claim_marks(session: AsyncSession, keys: Sequence[str], now: datetime) -> set[str]:
     """`claim_mark` for many keys at once (multi-row INSERTs, in the caller's transaction): those
     claimed now. Claim in one order (sorted keys) so that two racing runs never deadlock."""
-    rows = [{"key": key, "sent_at": now} for key in sorted(set(keys))]
+    ordered = sorted(set(keys))
+    added = await reminders_repo.insert_marks(session, ordered, now)
+    if added is not None:
+        return added
+    rows = [{"key": key, "sent_at": now} for key in ordered]
     return set(await insert_new_returning(session, ReminderMark, rows, unique=["key"], returning="key"))
 
 

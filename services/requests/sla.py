@@ -52,6 +52,12 @@ class SlaRunSummary:
     reminders: int
     messages: int
 
+    def line(self) -> str:
+        return (
+            f"checked {self.checked} open requests: {self.reminders} reminders/escalations, "
+            f"{self.messages} messages queued"
+        )
+
 
 async def run_sla_reminders(
     session: AsyncSession, translator: Translator, *, now: datetime, sms: SmsPolicy = SMS_OFF
@@ -64,25 +70,42 @@ async def run_sla_reminders(
     Commits once per request, so a crash part-way loses nothing already sent.
     """
     # The reads end their own transaction, so that each request below is locked and committed in
-    # one of its own.
+    # one of its own. Which requests owe a reminder is decided from two queries over all open
+    # requests; only those are loaded (a rerun loads none).
     async with committing(session):
         targets = {
             row.committee: (timedelta(hours=row.first_response_hours), timedelta(days=row.resolution_days))
             for row in await requests_repo.committee_slas(session)
         }
-        ids = await requests_repo.open_request_ids(session)
+        clocks = await requests_repo.open_request_clocks(session)
+        done = await requests_repo.sla_reminders_sent(session) if clocks else set()
+    owing = [row.id for row in clocks if _owed(row, targets, done, now)]
     reminders = messages = 0
-    for request_id in ids:
+    for request_id in owing:
         async with committing(session):
             request = await load_request(session, request_id, for_update=True)
             if request.status not in OPEN_STATUSES:
                 continue
             sent, told = await _remind_of(session, translator, request, targets, now=now, sms=sms)
             reminders, messages = reminders + sent, messages + told
-    return SlaRunSummary(checked=len(ids), reminders=reminders, messages=messages)
+    return SlaRunSummary(checked=len(clocks), reminders=reminders, messages=messages)
 
 
-def _running_clocks(request: CitizenRequest, targets: _Targets) -> list[tuple[str, timedelta]]:
+def _owed(
+    row: requests_repo.RequestClocks, targets: _Targets, sent: set[tuple[int, str, int]], now: datetime
+) -> bool:
+    """Whether a reminder the request's clocks call for is not in `sent` (its current round's)."""
+    elapsed = now - row.sla_started_at
+    return any(
+        elapsed >= target * level and (row.id, clock, level) not in sent
+        for clock, target in _running_clocks(row, targets)
+        for level in (1, 2, 3)
+    )
+
+
+def _running_clocks(
+    request: CitizenRequest | requests_repo.RequestClocks, targets: _Targets
+) -> list[tuple[str, timedelta]]:
     """The request's clocks still running, each with its target: the first response until a
     handler answered, the resolution until it is resolved or rejected."""
     response_target, resolution_target = targets.get(request.committee, _DEFAULT_TARGETS)

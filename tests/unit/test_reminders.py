@@ -47,6 +47,7 @@ from services.reminders import (
     week_start,
 )
 from services.resolutions import Responsible, add_resolution, update_progress
+from services.responsibility import claim_marks
 from tests.unit.seed import REGIONS, add_telegram_account, appoint, person_id_of, seat
 
 T0 = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)  # Sunday 10 Aban 1405, 09:30 in Tehran
@@ -693,3 +694,21 @@ async def test_a_done_resolution_is_left_alone(
         now = morning(DEADLINE + timedelta(days=20))
         assert (await run_resolution_digest(session, TRANSLATOR, now=now)).people == 0
         assert (await run_resolution_escalations(session, TRANSLATOR, now=now)).escalated == 0
+
+
+async def test_claiming_marks_in_bulk_claims_each_key_once(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        first = await claim_marks(session, ["b", "a", "a"], NOW_MARKS)
+        await session.commit()
+        second = await claim_marks(session, [f"k{i}" for i in range(1200)] + ["a"], NOW_MARKS)
+        await session.commit()
+        assert first == {"a", "b"}
+        assert second == {f"k{i}" for i in range(1200)}
+        assert await session.scalar(select(func.count(ReminderMark.id))) == 1202
+        sent_at = await session.scalar(select(ReminderMark.sent_at).where(ReminderMark.key == "k7"))
+        assert sent_at is not None and sent_at.replace(tzinfo=sent_at.tzinfo or UTC) == NOW_MARKS
+
+
+NOW_MARKS = datetime(2026, 11, 14, 5, 30, tzinfo=UTC)

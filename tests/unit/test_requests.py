@@ -49,6 +49,7 @@ from services.requests import (
     submit_request,
     track_request,
 )
+from services.requests import sla as sla_module
 from services.residents import join_neighbourhood
 from tests.unit.seed import REGIONS, add_telegram_account, appoint, seat
 
@@ -185,6 +186,29 @@ async def test_the_job_catches_up_every_level_at_once_and_survives_a_new_process
     await job.run(JobContext(session_factory=session_factory, now=T0 + timedelta(days=7, minutes=15)))
     async with session_factory() as session:
         assert await outbox_keys(session) == first
+
+
+async def test_a_rerun_loads_no_request_and_only_owing_ones_are_loaded(
+    session_factory: async_sessionmaker[AsyncSession], world: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later = T0 + timedelta(hours=49)
+    async with session_factory() as session:
+        late = await new_request(session, world)
+        # Only an hour old at the runs below: its clocks owe nothing yet.
+        await new_request(session, world, now=later, text="درخواست تازه درباره روشنایی کوچه محله")
+    loaded: list[int] = []
+    real_load = sla_module.load_request
+
+    async def counting_load(session: AsyncSession, request_id: int, **kwargs: Any) -> Any:
+        loaded.append(request_id)
+        return await real_load(session, request_id, **kwargs)
+
+    monkeypatch.setattr(sla_module, "load_request", counting_load)
+    async with session_factory() as session:
+        first = await run_sla_reminders(session, TRANSLATOR, now=later + timedelta(hours=1))
+        assert (first.checked, first.reminders, loaded) == (2, 1, [late])
+        again = await run_sla_reminders(session, TRANSLATOR, now=later + timedelta(hours=2))
+        assert (again.checked, again.reminders, loaded) == (2, 0, [late])
 
 
 async def test_answering_stops_the_response_clock_and_the_resolution_clock_runs_on(
