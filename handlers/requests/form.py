@@ -53,7 +53,7 @@ from services.requests import (
     resident_neighbourhood,
     submit_request,
 )
-from services.routing import CONFIDENCE_THRESHOLD, RouteGuess
+from services.routing_data import CONFIDENCE_THRESHOLD, RouteGuess
 
 
 async def start_request_form(
@@ -113,6 +113,7 @@ async def route_request_text(
         return
     assert viewer.person_id is not None  # only registered people reach the form
     # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
+    await routing.ready()
     guess = routing.guess(text)
     if guess.emergency:
         await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)

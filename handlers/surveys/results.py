@@ -35,7 +35,7 @@ from services.i18n import BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.reports.files import PHOTO_MAX_HEIGHT, png_height
 from services.requests import RoutingModel
-from services.routing import CONFIDENCE_THRESHOLD
+from services.routing_data import CONFIDENCE_THRESHOLD
 from services.surveys import (
     ResolutionDraft,
     SurveyClosed,
@@ -186,6 +186,7 @@ async def need_pressed(
     message = await pressed(query)
     if message is None:
         return
+    await routing.ready()  # the draft's committee is the router's suggestion
     # Not the neighbourhood's manager (`PermissionDenied`): answered in handlers.errors.
     draft = await resolution_draft(
         session,

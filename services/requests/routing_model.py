@@ -1,5 +1,9 @@
 """The routing model in use, retrained with the corrections handlers make: reroutes by managers and
-committees, and their verdicts on whether a request is an emergency, kept as labelled examples."""
+committees, and their verdicts on whether a request is an emergency, kept as labelled examples.
+
+The router itself (:mod:`services.routing`, :mod:`services.routing_cache`) is imported when it is
+first needed: NumPy, SciPy and scikit-learn take seconds to import, and a bot that defers its
+router (`RoutingModel.prepare_later`) answers everything else before it has loaded them."""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import requests_repo
-from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
-from services.routing_cache import RouterCache, router_key
+from services.routing_data import LabelledExample, RouteGuess, load_examples
+
+if TYPE_CHECKING:
+    from services.routing import RequestRouter
+    from services.routing_cache import RouterCache
 
 __all__ = [
     "MARKED_EMERGENCY",
@@ -57,6 +65,8 @@ def emergency_corrections(corrections: Iterable[LabelledExample]) -> list[tuple[
 @cache
 def _shipped_router() -> RequestRouter:
     # Trained once per process on the shipped examples only (tests, the CLI, a bot before retrain).
+    from services.routing import RequestRouter
+
     return RequestRouter.train(load_examples())
 
 
@@ -69,6 +79,8 @@ class _Training:
     key: str
 
     def train(self) -> RequestRouter:
+        from services.routing import RequestRouter
+
         return RequestRouter.train(self.examples, emergency_corrections=self.verdicts)
 
 
@@ -92,14 +104,41 @@ class RoutingModel:
         self._cache = cache
         self._key: str | None = None
         self._background: asyncio.Task[None] | None = None
+        # Set by `prepare_later`: where `ready` reads the corrections from, until it has prepared.
+        self._deferred: async_sessionmaker[AsyncSession] | None = None
+        self._preparing = asyncio.Lock()
 
     @property
     def router(self) -> RequestRouter:
+        if self._deferred is not None:
+            # Training here would block the event loop for seconds: callers await `ready` first.
+            raise RuntimeError("the request router is deferred: await RoutingModel.ready() first")
         if self._router is None:
             self._router = _shipped_router()
         return self._router
 
+    def prepare_later(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        """Leave `prepare` to the first `ready`, i.e. to the first request routed: a start then
+        imports and loads no router, and a bot that is never asked to route never does."""
+        self._deferred = session_factory
+
+    async def ready(self) -> None:
+        """Have the router deferred by `prepare_later` prepared (once, by the first caller; the
+        others wait for it). At once when nothing is deferred."""
+        if self._deferred is None:
+            return
+        async with self._preparing:
+            factory = self._deferred
+            if factory is None:  # prepared while this caller waited
+                return
+            async with factory() as session:
+                readiness = await self.prepare(session)
+            self._deferred = None
+        log.info("request router ready (%s) for %s examples", readiness.source, readiness.examples)
+
     async def _training(self, session: AsyncSession) -> _Training:
+        from services.routing_cache import router_key
+
         corrections = await routing_corrections(session)
         examples = load_examples() + corrections
         verdicts = emergency_corrections(corrections)
@@ -123,6 +162,7 @@ class RoutingModel:
         if training.key != self._key or self._router is None:
             self._router = await self._fit(training)
             self._key = training.key
+        self._deferred = None  # today's router is in place: nothing left for `ready` to prepare
         return len(training.examples)
 
     async def prepare(self, session: AsyncSession) -> Readiness:
@@ -161,4 +201,5 @@ class RoutingModel:
                 await self._background
 
     def guess(self, text: str) -> RouteGuess:
+        """The router's guess for `text`; with a deferred router, after `await ready()`."""
         return self.router.route(text)

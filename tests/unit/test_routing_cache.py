@@ -160,3 +160,35 @@ async def test_without_a_cache_every_start_trains(
         model = RoutingModel()
         assert (await model.prepare(session)).source == "trained"
         await model.close()
+
+
+async def test_a_deferred_router_is_prepared_once_by_the_first_request_routed(
+    session_factory: async_sessionmaker[AsyncSession],
+    small_training: list[LabelledExample],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The bot's start (bot.app.prepare) defers the router: nothing is loaded or trained until a
+    # request is routed; then the first callers share one preparation.
+    prepared: list[int] = []
+    real_prepare = RoutingModel.prepare
+
+    async def counting_prepare(self: RoutingModel, session: AsyncSession) -> object:
+        prepared.append(1)
+        return await real_prepare(self, session)
+
+    monkeypatch.setattr(RoutingModel, "prepare", counting_prepare)
+    model = RoutingModel(cache=RouterCache(tmp_path))
+    model.prepare_later(session_factory)
+    assert prepared == [] and stored(tmp_path) == []
+    with pytest.raises(RuntimeError, match="ready"):
+        model.guess(PROBES[0])  # never a training on the event loop behind the caller's back
+
+    await asyncio.gather(model.ready(), model.ready(), model.ready())
+    assert prepared == [1] and len(stored(tmp_path)) == 1
+    await model.ready()
+    assert prepared == [1]
+    reference = RequestRouter.train(small_training)
+    for text in PROBES:
+        assert model.guess(text) == reference.route(text)
+    await model.close()
