@@ -108,10 +108,11 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     translator = Translator(default_locale=settings.default_locale)
     cache_dir = settings.router_cache_path
     routing = RoutingModel(cache=RouterCache(cache_dir) if cache_dir is not None else None)
-    # Loaded (or trained) when the first request is routed, not here: its libraries take seconds
-    # to import, and a start answers everything else without them (services.requests.routing_model).
-    routing.prepare_later(session_factory)
     metrics = Metrics()
+    # A cached router is loaded when the first request is routed, not here: its libraries take
+    # seconds to import, and a start answers everything else without them; a first start trains
+    # one before answering (services.requests.routing_model).
+    await routing.prepare_at_start(session_factory)
     dispatcher = build_dispatcher(
         settings=settings,
         storage=storage,

@@ -117,6 +117,17 @@ class RoutingModel:
             self._router = _shipped_router()
         return self._router
 
+    async def prepare_at_start(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        """A bot's start: with a router already in the cache (today's or a stand-in) leave it to
+        the first request routed (`prepare_later`), a matter of a few seconds then; with none (a
+        first start, or no cache) train now, before answering, as `prepare` does."""
+        if self._cache is not None and self._cache.holds_any():
+            self.prepare_later(session_factory)
+            return
+        async with session_factory() as session:
+            readiness = await self.prepare(session)
+        log.info("request router ready (%s) for %s examples", readiness.source, readiness.examples)
+
     def prepare_later(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         """Leave `prepare` to the first `ready`, i.e. to the first request routed: a start then
         imports and loads no router, and a bot that is never asked to route never does."""

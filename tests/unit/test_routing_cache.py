@@ -168,8 +168,8 @@ async def test_a_deferred_router_is_prepared_once_by_the_first_request_routed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The bot's start (bot.app.prepare) defers the router: nothing is loaded or trained until a
-    # request is routed; then the first callers share one preparation.
+    # The bot's start (bot.app.prepare) defers a cached router: nothing is loaded or trained until
+    # a request is routed; then the first callers share one preparation.
     prepared: list[int] = []
     real_prepare = RoutingModel.prepare
 
@@ -178,16 +178,24 @@ async def test_a_deferred_router_is_prepared_once_by_the_first_request_routed(
         return await real_prepare(self, session)
 
     monkeypatch.setattr(RoutingModel, "prepare", counting_prepare)
+    # A first start (nothing cached) trains before answering, as before.
+    first = RoutingModel(cache=RouterCache(tmp_path))
+    await first.prepare_at_start(session_factory)
+    assert prepared == [1] and len(stored(tmp_path)) == 1
+    await first.ready()
+    assert prepared == [1]
+
+    # Later starts defer it.
     model = RoutingModel(cache=RouterCache(tmp_path))
-    model.prepare_later(session_factory)
-    assert prepared == [] and stored(tmp_path) == []
+    await model.prepare_at_start(session_factory)
+    assert prepared == [1]
     with pytest.raises(RuntimeError, match="ready"):
         model.guess(PROBES[0])  # never a training on the event loop behind the caller's back
 
     await asyncio.gather(model.ready(), model.ready(), model.ready())
-    assert prepared == [1] and len(stored(tmp_path)) == 1
+    assert prepared == [1, 1]
     await model.ready()
-    assert prepared == [1]
+    assert prepared == [1, 1]
     reference = RequestRouter.train(small_training)
     for text in PROBES:
         assert model.guess(text) == reference.route(text)
