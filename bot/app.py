@@ -109,10 +109,9 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     cache_dir = settings.router_cache_path
     routing = RoutingModel(cache=RouterCache(cache_dir) if cache_dir is not None else None)
     metrics = Metrics()
-    # A cached router is loaded when the first request is routed, not here: its libraries take
-    # seconds to import, and a start answers everything else without them; a first start trains
-    # one before answering (services.requests.routing_model).
-    await routing.prepare_at_start(session_factory)
+    async with session_factory() as session:
+        ready = await routing.prepare(session)
+    log.info("request router ready (%s) for %s examples", ready.source, ready.examples)
     dispatcher = build_dispatcher(
         settings=settings,
         storage=storage,

@@ -114,10 +114,6 @@ class RouterCache:
                 return router
         return None
 
-    def holds_any(self) -> bool:
-        """Whether any router is stored (without loading one, or importing what it needs)."""
-        return bool(self._artefacts())
-
     def store(self, key: str, router: RequestRouter) -> None:
         """Keep `router` under `key` (atomically), then remove all but the newest `keep`. A disk
         that refuses is logged, never raised: the router in memory still works."""

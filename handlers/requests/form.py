@@ -113,7 +113,6 @@ async def route_request_text(
         return
     assert viewer.person_id is not None  # only registered people reach the form
     # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
-    await routing.ready()
     guess = routing.guess(text)
     if guess.emergency:
         await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)

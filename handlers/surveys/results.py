@@ -186,7 +186,6 @@ async def need_pressed(
     message = await pressed(query)
     if message is None:
         return
-    await routing.ready()  # the draft's committee is the router's suggestion
     # Not the neighbourhood's manager (`PermissionDenied`): answered in handlers.errors.
     draft = await resolution_draft(
         session,

@@ -1,9 +1,9 @@
 """The routing model in use, retrained with the corrections handlers make: reroutes by managers and
 committees, and their verdicts on whether a request is an emergency, kept as labelled examples.
 
-The router itself (:mod:`services.routing`, :mod:`services.routing_cache`) is imported when it is
-first needed: NumPy, SciPy and scikit-learn take seconds to import, and a bot that defers its
-router (`RoutingModel.prepare_later`) answers everything else before it has loaded them."""
+The router's code (:mod:`services.routing`: NumPy, SciPy, scikit-learn, seconds to import) is
+imported when a router is trained or loaded, not with this module: the handlers import this, and
+the command-line tools that never route need not pay for it."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import requests_repo
+from services.routing_cache import RouterCache, router_key
 from services.routing_data import LabelledExample, RouteGuess, load_examples
 
 if TYPE_CHECKING:
     from services.routing import RequestRouter
-    from services.routing_cache import RouterCache
 
 __all__ = [
     "MARKED_EMERGENCY",
@@ -104,52 +104,14 @@ class RoutingModel:
         self._cache = cache
         self._key: str | None = None
         self._background: asyncio.Task[None] | None = None
-        # Set by `prepare_later`: where `ready` reads the corrections from, until it has prepared.
-        self._deferred: async_sessionmaker[AsyncSession] | None = None
-        self._preparing = asyncio.Lock()
 
     @property
     def router(self) -> RequestRouter:
-        if self._deferred is not None:
-            # Training here would block the event loop for seconds: callers await `ready` first.
-            raise RuntimeError("the request router is deferred: await RoutingModel.ready() first")
         if self._router is None:
             self._router = _shipped_router()
         return self._router
 
-    async def prepare_at_start(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        """A bot's start: with a router already in the cache (today's or a stand-in) leave it to
-        the first request routed (`prepare_later`), a matter of a few seconds then; with none (a
-        first start, or no cache) train now, before answering, as `prepare` does."""
-        if self._cache is not None and self._cache.holds_any():
-            self.prepare_later(session_factory)
-            return
-        async with session_factory() as session:
-            readiness = await self.prepare(session)
-        log.info("request router ready (%s) for %s examples", readiness.source, readiness.examples)
-
-    def prepare_later(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        """Leave `prepare` to the first `ready`, i.e. to the first request routed: a start then
-        imports and loads no router, and a bot that is never asked to route never does."""
-        self._deferred = session_factory
-
-    async def ready(self) -> None:
-        """Have the router deferred by `prepare_later` prepared (once, by the first caller; the
-        others wait for it). At once when nothing is deferred."""
-        if self._deferred is None:
-            return
-        async with self._preparing:
-            factory = self._deferred
-            if factory is None:  # prepared while this caller waited
-                return
-            async with factory() as session:
-                readiness = await self.prepare(session)
-            self._deferred = None
-        log.info("request router ready (%s) for %s examples", readiness.source, readiness.examples)
-
     async def _training(self, session: AsyncSession) -> _Training:
-        from services.routing_cache import router_key
-
         corrections = await routing_corrections(session)
         examples = load_examples() + corrections
         verdicts = emergency_corrections(corrections)
@@ -173,7 +135,6 @@ class RoutingModel:
         if training.key != self._key or self._router is None:
             self._router = await self._fit(training)
             self._key = training.key
-        self._deferred = None  # today's router is in place: nothing left for `ready` to prepare
         return len(training.examples)
 
     async def prepare(self, session: AsyncSession) -> Readiness:
@@ -212,5 +173,4 @@ class RoutingModel:
                 await self._background
 
     def guess(self, text: str) -> RouteGuess:
-        """The router's guess for `text`; with a deferred router, after `await ready()`."""
         return self.router.route(text)
