@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import os
 import pickle
@@ -32,13 +33,12 @@ import platform
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy
-import scipy
-import sklearn
+from services.routing_data import ROUTING_DATA_DIR, LabelledExample
 
-from services import emergency_detection, persian, routing
-from services.routing import ROUTING_DATA_DIR, LabelledExample, RequestRouter
+if TYPE_CHECKING:
+    from services.routing import RequestRouter
 
 __all__ = ["KEEP", "RouterCache", "router_key"]
 
@@ -46,7 +46,9 @@ log = logging.getLogger(__name__)
 
 KEEP = 4  # artefacts kept in the directory (the newest); older ones are removed on store
 _SUFFIX = ".router.pickle"
-_CODE = (routing, emergency_detection, persian)
+# Imported when a key is made, not with this module: `services.routing` brings NumPy, SciPy and
+# scikit-learn, which the bot's start need not wait for (services.routing_data).
+_CODE = ("services.routing", "services.routing_data", "services.emergency_detection", "services.persian")
 
 
 def _feed(digest: hashlib._Hash, *parts: str) -> None:
@@ -63,6 +65,10 @@ def router_key(
     data_dir: Path = ROUTING_DATA_DIR,
 ) -> str:
     """The key of the router `RequestRouter.train(examples, emergency_corrections=…)` would build."""
+    import numpy
+    import scipy
+    import sklearn
+
     digest = hashlib.sha256()
     _feed(
         digest,
@@ -72,7 +78,8 @@ def router_key(
         numpy.__version__,
         scipy.__version__,
     )
-    for module in _CODE:
+    for name in _CODE:
+        module = importlib.import_module(name)
         _feed(digest, "code", module.__name__, Path(str(module.__file__)).read_text(encoding="utf-8"))
     for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
         _feed(digest, "data", path.relative_to(data_dir).as_posix())
@@ -148,4 +155,6 @@ class RouterCache:
         except Exception as error:  # truncated, or written by other versions: train again
             log.warning("ignoring the unreadable router artefact %s: %s", path.name, error)
             return None
+        from services.routing import RequestRouter
+
         return router if isinstance(router, RequestRouter) else None

@@ -19,6 +19,16 @@ from models.db import create_engine, create_session_factory, upgrade_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# On the PostgreSQL + Redis pass (scripts/test), a test that can reach neither server is skipped:
+# it ran on the SQLite pass, and nothing it does depends on which servers the suite uses. It can
+# reach them only through these fixtures (every test database and Redis prefix comes from them) or
+# by naming the servers' settings in its module; TEST_EVERY_TEST=1 runs everything anyway.
+SERVER_FIXTURES = frozenset(
+    {"migrated_template", "database_url", "engine", "session_factory", "redis_prefix"}
+)
+SERVER_NAMES = ("POSTGRES_URL", "REDIS_URL", "TEST_DATABASE_URL", "TEST_REDIS_URL", "getfixturevalue")
+SERVER_FREE_REASON = "uses neither the database nor Redis: it ran on the SQLite pass"
+TESTS_DIR = Path(__file__).resolve().parent
 # What became of every notification in the end-to-end tests of this run (tests/e2e/conftest.py).
 OUTBOX_LEDGER = Path(__file__).resolve().parent.parent / "test-artifacts" / "e2e-outbox-ledger.jsonl"
 
@@ -28,8 +38,41 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         OUTBOX_LEDGER.unlink(missing_ok=True)
 
 
+def _names_the_servers(path: Path, seen: dict[Path, bool]) -> bool:
+    if path not in seen:
+        source = path.read_text(encoding="utf-8") if path.suffix == ".py" and path.exists() else ""
+        seen[path] = any(name in source for name in SERVER_NAMES)
+    return seen[path]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the server pass, skip the tests that cannot reach a server (SERVER_FIXTURES)."""
+    if not (POSTGRES_URL or REDIS_URL) or os.environ.get("TEST_EVERY_TEST") == "1":
+        return
+    skip = pytest.mark.skip(reason=SERVER_FREE_REASON)
+    seen: dict[Path, bool] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # Its module, and the conftest.py files between it and this one (whose fixtures it may use).
+        sources = [item.path, *(d / "conftest.py" for d in item.path.parents if TESTS_DIR in d.parents)]
+        if not fixtures & SERVER_FIXTURES and not any(_names_the_servers(s, seen) for s in sources):
+            item.add_marker(skip)
+
+
+def _report_server_free(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(1 for report in skipped if SERVER_FREE_REASON in str(report.longrepr))
+    if count:
+        terminalreporter.write_line(
+            f"{count} tests skipped on this pass: they use neither the database nor Redis and ran on "
+            "the SQLite pass (TEST_EVERY_TEST=1 runs them here too)"
+        )
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The notifications of the e2e tests: queued, delivered, waiting for a person, failed and why."""
+    """The notifications of the e2e tests: queued, delivered, waiting for a person, failed and why;
+    how many tests the server pass skipped (`pytest_collection_modifyitems`)."""
+    _report_server_free(terminalreporter)
     if not OUTBOX_LEDGER.exists():
         return
     statuses: dict[str, int] = {}

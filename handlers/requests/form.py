@@ -53,7 +53,7 @@ from services.requests import (
     resident_neighbourhood,
     submit_request,
 )
-from services.routing import CONFIDENCE_THRESHOLD, RouteGuess
+from services.routing_data import CONFIDENCE_THRESHOLD, RouteGuess
 
 
 async def start_request_form(

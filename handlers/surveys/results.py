@@ -35,7 +35,7 @@ from services.i18n import BoundTranslator, Translator
 from services.jalali import format_jalali_date, tehran_today
 from services.reports.files import PHOTO_MAX_HEIGHT, png_height
 from services.requests import RoutingModel
-from services.routing import CONFIDENCE_THRESHOLD
+from services.routing_data import CONFIDENCE_THRESHOLD
 from services.surveys import (
     ResolutionDraft,
     SurveyClosed,

@@ -9,7 +9,6 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -152,6 +151,8 @@ async def documents_of(session: AsyncSession, person_id: int) -> list[HeldDocume
 
 
 def _card_photo(image: bytes) -> bytes:
+    from PIL import Image, ImageOps, UnidentifiedImageError  # imported when a photo comes
+
     if len(image) > MAX_PHOTO_BYTES:
         raise NotAPhoto("the photo is too large")
     try:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 __all__ = ["MAX_IMAGE_BYTES", "qr_texts"]
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -16,6 +14,7 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 def qr_texts(image: bytes) -> list[str]:
     """The text of every QR code found in the image (none for an image that can't be read)."""
     import zxingcpp  # imported when a photo comes, not with the services
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     if len(image) > MAX_IMAGE_BYTES:
         return []

@@ -1,5 +1,9 @@
 """The routing model in use, retrained with the corrections handlers make: reroutes by managers and
-committees, and their verdicts on whether a request is an emergency, kept as labelled examples."""
+committees, and their verdicts on whether a request is an emergency, kept as labelled examples.
+
+The router's code (:mod:`services.routing`: NumPy, SciPy, scikit-learn, seconds to import) is
+imported when a router is trained or loaded, not with this module: the handlers import this, and
+the command-line tools that never route need not pay for it."""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import requests_repo
-from services.routing import LabelledExample, RequestRouter, RouteGuess, load_examples
 from services.routing_cache import RouterCache, router_key
+from services.routing_data import LabelledExample, RouteGuess, load_examples
+
+if TYPE_CHECKING:
+    from services.routing import RequestRouter
 
 __all__ = [
     "MARKED_EMERGENCY",
@@ -57,6 +65,8 @@ def emergency_corrections(corrections: Iterable[LabelledExample]) -> list[tuple[
 @cache
 def _shipped_router() -> RequestRouter:
     # Trained once per process on the shipped examples only (tests, the CLI, a bot before retrain).
+    from services.routing import RequestRouter
+
     return RequestRouter.train(load_examples())
 
 
@@ -69,6 +79,8 @@ class _Training:
     key: str
 
     def train(self) -> RequestRouter:
+        from services.routing import RequestRouter
+
         return RequestRouter.train(self.examples, emergency_corrections=self.verdicts)
 
 

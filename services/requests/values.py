@@ -11,7 +11,7 @@ from datetime import datetime
 from models.council import CommitteeKey
 from models.requests import OPEN_STATUSES, RequestStatus
 from services.requests.attachments import Photo
-from services.routing import RouteGuess
+from services.routing_data import RouteGuess
 
 __all__ = [
     "MAX_TEXT_LENGTH",
