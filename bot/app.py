@@ -26,7 +26,7 @@ from bot.ops import OpsContext, add_ops_routes, serve_ops
 from bot.platforms import CAPABILITIES, best_effort, make_bot, until_answered
 from bot.reply_journal import ReplyJournalMiddleware
 from bot.reply_retry import ReplyRetryMiddleware
-from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy, wait_for_running_jobs
+from bot.scheduler import build_scheduler, catch_up, job_schedules, reminder_policy, stop_scheduler
 from bot.settings import Settings
 from bot.sms_delivery import SmsWorker, build_gateway
 from bot.verify_page import add_verify_route
@@ -208,9 +208,8 @@ class BackgroundWork:
                 await asyncio.wait_for(self._sms_task, timeout=30)
         if self._sms_gateway is not None:
             await self._sms_gateway.close()
-        self._scheduler.shutdown(wait=False)
         # A job still running (a catch-up at start, say) ends before the pool is closed under it.
-        await wait_for_running_jobs(seconds=30)
+        await stop_scheduler(self._scheduler, seconds=30)
 
 
 def _retrain_routing(runtime: Runtime) -> Callable[[], Awaitable[None]]:
