@@ -79,6 +79,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the replies")
     parser.add_argument("--concurrency", type=int, default=None, help="UPDATE_CONCURRENCY for Mahalleyar")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        default=None,
+        help="run Mahalleyar under cProfile, its statistics written to FILE (read: python -m pstats FILE)",
+    )
     parser.add_argument("--only", choices=("echo", "mahalleyar"), default=None, help="run one bot only")
     return parser.parse_args(argv)
 
@@ -146,7 +152,10 @@ async def _mahalleyar(args: argparse.Namespace, users: list[int], workdir: Path)
     env_args = argparse.Namespace(concurrency=args.concurrency, redis=None)
     env = _bot_env(database_url, base_url, env_args, None)
     env["THROTTLE_BURST"] = "0"
-    run = _ProcessRun(["-m", "bot", "run"], env, workdir / "mahalleyar.log")
+    argv = ["-m", "bot", "run"]
+    if args.profile:
+        argv = ["-m", "cProfile", "-o", str(Path(args.profile).resolve()), *argv]
+    run = _ProcessRun(argv, env, workdir / "mahalleyar.log")
     try:
         await _seed(database_url, users)
         await run.start(emulator)

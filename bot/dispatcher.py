@@ -20,6 +20,7 @@ from models.identity import Platform
 from services.accounts import normalized_admin_phones
 from services.clock import Clock
 from services.i18n import SUPPORTED_LOCALES, Translator
+from services.identity_cache import IdentityCache
 from services.requests import RoutingModel
 
 COMMANDS = (
@@ -87,7 +88,13 @@ def build_dispatcher(
     # After the FSM's: keeps an open form's current question, to ask it again at the bottom.
     dispatcher.update.outer_middleware(PromptMemoryMiddleware())
     dispatcher.update.outer_middleware(
-        IdentityMiddleware(translator, clock, platforms, settings.default_locale)
+        IdentityMiddleware(
+            translator,
+            clock,
+            platforms,
+            settings.default_locale,
+            IdentityCache(settings.identity_cache_seconds),
+        )
     )
     dispatcher.include_routers(*get_routers())
     dispatcher.callback_query.outer_middleware(ButtonNumbersMiddleware(callback_data_classes()))

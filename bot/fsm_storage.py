@@ -6,6 +6,8 @@ the same person on both) never share a conversation state.
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -22,8 +24,11 @@ from models.plumbing import FsmRecord
 REDIS_POOL_TIMEOUT = 30.0
 
 
-# In an update's `session.info`: the FSM keys read in it that have no row (`SqlAlchemyStorage`).
-_NO_ROW = "fsm_keys_without_row"
+# Keys whose state this process remembers (`SqlAlchemyStorage`); the least recently used go first.
+CACHED_KEYS = 100_000
+
+# What a key holds: its state and data, or None for no row.
+_Held = tuple[str | None, dict[str, Any]] | None
 
 
 def storage_key_builder(prefix: str = "fsm") -> KeyBuilder:
@@ -38,10 +43,12 @@ class SqlAlchemyStorage(BaseStorage):
     per state read; a write commits at once (services commit or roll back their own work, so the
     session has nothing half-done in it then). Outside an update each call has a session of its own.
 
-    Within an update a row once read stays in the session (its identity map), and a key found to
-    have no row is remembered as such in the session (`_NO_ROW`, forgotten when the key is
-    written): the state is read once an update, however many times aiogram and the form toolkit
-    ask for it; most people are in no form, so most keys have no row.
+    The process remembers what each key holds once it has read or written it (`CACHED_KEYS`, least
+    recently used forgotten first): a write goes to the database and, once committed, to the
+    memory; a read comes from the memory when it can. Every update reads the state, most people
+    are in no form, and the database is this process's alone (several instances keep the state
+    in Redis), so a person talking to the bot costs no state read after their first update. A
+    write that fails leaves the key forgotten, to be read from the database next time.
     """
 
     def __init__(
@@ -53,21 +60,30 @@ class SqlAlchemyStorage(BaseStorage):
         self._session_factory = session_factory
         self._clock = clock
         self._key_builder = key_builder or storage_key_builder()
+        self._held: OrderedDict[str, _Held] = OrderedDict()
+
+    def _remember(self, record_key: str, held: _Held) -> None:
+        self._held[record_key] = held
+        self._held.move_to_end(record_key)
+        if len(self._held) > CACHED_KEYS:
+            self._held.popitem(last=False)
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
+        record_key = self._key_builder.build(key)
+        self._held.pop(record_key, None)  # until the write is committed
         session = update_session()
         if session is None:
             async with self._session_factory() as own, own.begin():
-                await self._apply(own, key, values)
-            return
-        if not session.is_active:
-            await session.rollback()  # a failed flush left it unusable; nothing there to keep
-        await self._apply(session, key, values)
-        await session.commit()
+                held = await self._apply(own, record_key, values)
+        else:
+            if not session.is_active:
+                await session.rollback()  # a failed flush left it unusable; nothing there to keep
+            held = await self._apply(session, record_key, values)
+            await session.commit()
+        self._remember(record_key, held)
 
-    async def _apply(self, session: AsyncSession, key: StorageKey, values: dict[str, Any]) -> None:
-        record_key = self._key_builder.build(key)
-        session.info.get(_NO_ROW, set()).discard(record_key)
+    async def _apply(self, session: AsyncSession, record_key: str, values: dict[str, Any]) -> _Held:
+        """Write `values` to the key's row (no commit); what the key holds then."""
         record = await session.get(FsmRecord, record_key, with_for_update=True)
         if record is None:
             record = FsmRecord(key=record_key, state=None, data={}, updated_at=self._clock())
@@ -81,35 +97,39 @@ class SqlAlchemyStorage(BaseStorage):
                 await session.delete(record)
             else:
                 session.expunge(record)
+            return None
+        return record.state, copy.deepcopy(record.data or {})
 
-    async def _read(self, key: StorageKey) -> FsmRecord | None:
+    async def _read(self, key: StorageKey) -> _Held:
+        record_key = self._key_builder.build(key)
+        if record_key in self._held:
+            self._held.move_to_end(record_key)
+            return self._held[record_key]
         session = update_session()
         if session is None:
             async with self._session_factory() as own:
-                return await own.get(FsmRecord, self._key_builder.build(key))
-        record_key = self._key_builder.build(key)
-        absent: set[str] = session.info.setdefault(_NO_ROW, set())
-        if record_key in absent:
-            return None
-        record = await session.get(FsmRecord, record_key)
-        if record is None:
-            absent.add(record_key)
-        return record
+                record = await own.get(FsmRecord, record_key)
+        else:
+            record = await session.get(FsmRecord, record_key)
+        held: _Held = (record.state, copy.deepcopy(record.data or {})) if record is not None else None
+        self._remember(record_key, held)
+        return held
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        record = await self._read(key)
-        return record.state if record else None
+        held = await self._read(key)
+        return held[0] if held else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._write(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        record = await self._read(key)
-        return dict(record.data) if record and record.data else {}
+        held = await self._read(key)
+        # A copy: what a handler does to it stays out of the memory until it is written.
+        return copy.deepcopy(held[1]) if held else {}
 
     async def close(self) -> None:
         # The engine belongs to the application, which disposes of it.

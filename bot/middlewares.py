@@ -19,6 +19,7 @@ from models.identity import Platform
 from services.accounts import identify
 from services.clock import Clock
 from services.i18n import Translator, resolve_locale
+from services.identity_cache import IdentityCache
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +74,23 @@ class DbSessionMiddleware(BaseMiddleware):
 
 
 class IdentityMiddleware(BaseMiddleware):
-    """Loads the account, person and roles of the sender and binds their language.
+    """Loads the account, person and roles of the sender (remembered between updates with a
+    `cache`, `services.identity_cache`) and binds their language.
 
     Sets `viewer`, `platform`, `locale`, `t` (a translator bound to the locale) and `deep_link`
     (an async function: payload → a /start link to this bot) in the data.
     """
 
     def __init__(
-        self, translator: Translator, clock: Clock, platforms: dict[int, Platform], default_locale: str
+        self,
+        translator: Translator,
+        clock: Clock,
+        platforms: dict[int, Platform],
+        default_locale: str,
+        cache: IdentityCache | None = None,
     ) -> None:
         self._translator = translator
+        self._cache = cache if cache is not None and cache.enabled else None
         self._clock = clock
         self._platforms = platforms
         self._default_locale = default_locale
@@ -105,6 +113,7 @@ class IdentityMiddleware(BaseMiddleware):
                 now=self._clock(),
                 translator=self._translator,
                 private_chat=is_private(chat),
+                cache=self._cache,
             )
             data["viewer"] = viewer
             locale = resolve_locale(viewer.stored_locale, user.language_code, self._default_locale)

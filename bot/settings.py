@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     # again, at most REPLY_RETRY_ATTEMPTS times within REPLY_RETRY_SECONDS.
     reply_retry_attempts: int = Field(default=4, ge=1)
     reply_retry_seconds: float = Field(default=15.0, ge=0)
+    # Who is talking is remembered per account for IDENTITY_CACHE_SECONDS (0: read every update;
+    # services/identity_cache.py): changes made in this process are seen at once, changes made
+    # by another (the command line, another instance) within that time.
+    identity_cache_seconds: float = Field(default=10.0, ge=0)
 
     # Appointment letters and ID cards (services/credentials): the secret that signs the token in
     # a card's QR code (the development default is warned about when the bot runs with real

@@ -20,6 +20,7 @@ from models.identity import (
 from models.inserts import insert_unless_present
 from models.repositories import account_by_platform_user, person_by_phone, roles_of
 from services.i18n import SUPPORTED_LOCALES, Translator
+from services.identity_cache import IdentityCache, Remembered
 from services.identity_validation import normalize_any_phone
 from services.notify import release_waiting
 from services.uow import committing
@@ -72,21 +73,35 @@ async def identify(
     now: datetime,
     translator: Translator | None = None,
     private_chat: bool = True,
+    cache: IdentityCache | None = None,
 ) -> Viewer:
     """Load (or, on first contact, create) the account and its person and roles; commits.
+
+    With a `cache` (`services.identity_cache`), a viewer read before and still true to this
+    update (same chat, names, and a last-seen time recent enough) is returned without a read.
 
     A person writing from an account that had blocked the bot is back: the block is forgotten
     and what waited for them is sent (given a `translator`). Only a private chat is a person's
     chat: from a group, supergroup or channel (`private_chat=False`) the account's chat is never
     changed (their notifications would go to the group) and a block is not taken as lifted."""
     first_name, username = fitted(first_name, NAME_LENGTH), fitted(username, USERNAME_LENGTH)
+    if cache is not None:
+        remembered = cache.get(platform, user_id)
+        if remembered is not None:
+            own_chat = chat_id if private_chat else remembered.chat_id
+            if not _stale(remembered, own_chat, first_name, username, now, private_chat):
+                return remembered.viewer
+        read_since = cache.generation
     account = await account_by_platform_user(session, platform, user_id)
     if not private_chat:
         # Keep the account's chat; a new account gets the private chat, whose id is the user's.
         chat_id = account.chat_id if account is not None else user_id
     if account is not None and not _stale(account, chat_id, first_name, username, now, private_chat):
         # The common case, a person writing again: a read, nothing to commit.
-        return await _viewer(session, account)
+        viewer = await _viewer(session, account)
+        if cache is not None:
+            cache.put(platform, account, viewer, read_since=read_since)
+        return viewer
     async with committing(session):
         if account is None:
             account = await _new_account(session, platform, user_id, chat_id, first_name, username, now)
@@ -103,7 +118,7 @@ async def identify(
 
 
 def _stale(
-    account: Account,
+    account: Account | Remembered,
     chat_id: int,
     first_name: str | None,
     username: str | None,

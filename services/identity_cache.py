@@ -1,0 +1,171 @@
+"""Who is talking, remembered between updates: the viewer of each messenger account, in memory.
+
+Every update needs its sender's account, person and roles (`services.accounts.identify`): three
+reads, most of an update's database work when the person is simply talking to the bot. An
+`IdentityCache` keeps the viewer of each account it has read for `seconds`, so a conversation
+costs one identification, not one per message.
+
+It is never wrong about a change made in this process: every session flush that adds, changes or
+deletes an account, a person or a role assignment forgets the viewers it touches, at the flush
+and again at the commit (a read between the two saw the old rows); a bulk UPDATE or DELETE of
+those tables, whose rows are unknown, forgets everything. A viewer read while anything was being
+forgotten is not kept. What another process changes (an operator's command line, another
+instance) is seen within `seconds`; `IDENTITY_CACHE_SECONDS=0` turns the memory off.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from models.identity import Account, Person, Platform, RoleAssignment
+
+if TYPE_CHECKING:
+    from services.accounts import Viewer
+
+# Accounts remembered at most; the least recently seen are forgotten first.
+CACHED_ACCOUNTS = 100_000
+
+_TABLES = frozenset({Account.__tablename__, Person.__tablename__, RoleAssignment.__tablename__})
+# In a session's `info`: what its flushes forgot, forgotten again when it commits.
+_FORGOTTEN = "identity_cache_forgotten"
+_EVERYTHING = "everything"
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """An account as it was read (what `identify` compares with the update) and its viewer."""
+
+    viewer: Viewer
+    chat_id: int
+    first_name: str | None
+    username: str | None
+    last_seen_at: datetime
+    blocked_at: datetime | None
+    expires: float  # on `time.monotonic`
+
+
+class IdentityCache:
+    """Viewers by (platform, messenger user id), for `seconds` each; see the module."""
+
+    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._entries: OrderedDict[tuple[Platform, int], Remembered] = OrderedDict()
+        # Moves whenever anything is forgotten: a viewer read across a move is not kept.
+        self.generation = 0
+        _live.add(self)
+
+    @property
+    def enabled(self) -> bool:
+        return self.seconds > 0
+
+    def get(self, platform: Platform, user_id: int) -> Remembered | None:
+        key = (platform, user_id)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires <= self._clock():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, platform: Platform, account: Account, viewer: Viewer, *, read_since: int) -> None:
+        """Keep `viewer`, read from `account`, unless something was forgotten since `read_since`
+        (the `generation` when the read began)."""
+        if not self.enabled or read_since != self.generation:
+            return
+        key = (platform, account.platform_user_id)
+        self._entries[key] = Remembered(
+            viewer=viewer,
+            chat_id=account.chat_id,
+            first_name=account.first_name,
+            username=account.username,
+            last_seen_at=account.last_seen_at,
+            blocked_at=account.blocked_at,
+            expires=self._clock() + self.seconds,
+        )
+        self._entries.move_to_end(key)
+        if len(self._entries) > CACHED_ACCOUNTS:
+            self._entries.popitem(last=False)
+
+    def forget(self, changes: set[Hashable]) -> None:
+        """Forget what `changes` touch: ("account", platform, user id), ("person", id) or
+        `_EVERYTHING`."""
+        self.generation += 1
+        if not self._entries:
+            return
+        if _EVERYTHING in changes:
+            self._entries.clear()
+            return
+        persons = {change[1] for change in changes if isinstance(change, tuple) and change[0] == "person"}
+        for change in changes:
+            if isinstance(change, tuple) and change[0] == "account":
+                self._entries.pop((change[1], change[2]), None)
+        if persons:
+            for key in [k for k, e in self._entries.items() if e.viewer.person_id in persons]:
+                del self._entries[key]
+
+
+_live: weakref.WeakSet[IdentityCache] = weakref.WeakSet()
+
+
+def _forget_everywhere(changes: set[Hashable]) -> None:
+    for cache in list(_live):
+        cache.forget(changes)
+
+
+def _changes_in(objects: Any) -> set[Hashable]:
+    changes: set[Hashable] = set()
+    for obj in objects:
+        if isinstance(obj, Account):
+            changes.add(("account", obj.platform, obj.platform_user_id))
+            if obj.person_id is not None:
+                changes.add(("person", obj.person_id))
+        elif isinstance(obj, Person) and obj.id is not None:
+            changes.add(("person", obj.id))
+        elif isinstance(obj, RoleAssignment):
+            changes.add(("person", obj.person_id))
+    return changes
+
+
+def _note(session: Session, changes: set[Hashable]) -> None:
+    if changes:
+        session.info.setdefault(_FORGOTTEN, set()).update(changes)
+        _forget_everywhere(changes)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    if _live:
+        _note(session, _changes_in([*session.new, *session.dirty, *session.deleted]))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if _live and (state.is_update or state.is_delete or state.is_insert):
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in _TABLES:
+            _note(state.session, {_EVERYTHING})
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    changes = session.info.pop(_FORGOTTEN, None)
+    if changes:
+        _forget_everywhere(changes)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    # What was flushed and rolled back was forgotten already; nothing to do again.
+    session.info.pop(_FORGOTTEN, None)
