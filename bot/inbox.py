@@ -31,7 +31,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
@@ -62,10 +62,12 @@ POLLING_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter
 
 class GetRawUpdates(GetUpdates):
     """getUpdates answered with each update as its JSON object, to be stored as it came (the
-    bot's session still completes missing fields and blanks unreadable updates,
-    `bot.platforms.TolerantSession`)."""
+    bot's session still completes missing fields, `bot.platforms.TolerantSession`). An update
+    aiogram cannot read is stored too, and handled as an update with nothing in it
+    (`Inbox._parse`): each is read once, here, not also by the session."""
 
     __returning__ = list[dict[str, Any]]  # type: ignore[assignment]
+    READS_EACH_UPDATE: ClassVar[bool] = True
 
 
 class _Stopped(Exception):

@@ -300,7 +300,11 @@ class TolerantSession(AiohttpSession):
         status_code, payload = normalise_reply(method, status_code, content)
         fill_missing_fields(payload, is_get_me=isinstance(method, GetMe))
         settle_edit_answer(method, payload)
-        if isinstance(method, GetUpdates) and isinstance(payload.get("result"), list):
+        if (
+            isinstance(method, GetUpdates)
+            and not getattr(method, "READS_EACH_UPDATE", False)
+            and isinstance(payload.get("result"), list)
+        ):
             payload["result"] = [readable_update(raw, bot) for raw in payload["result"]]
         _keep_response_type(method)
         try:
