@@ -83,6 +83,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile",
         metavar="FILE",
         default=None,
+        type=os.path.abspath,  # the bot runs in the project's directory
         help="run Mahalleyar under cProfile, its statistics written to FILE (read: python -m pstats FILE)",
     )
     parser.add_argument("--only", choices=("echo", "mahalleyar"), default=None, help="run one bot only")
@@ -154,7 +155,7 @@ async def _mahalleyar(args: argparse.Namespace, users: list[int], workdir: Path)
     env["THROTTLE_BURST"] = "0"
     argv = ["-m", "bot", "run"]
     if args.profile:
-        argv = ["-m", "cProfile", "-o", str(Path(args.profile).resolve()), *argv]
+        argv = ["-m", "cProfile", "-o", args.profile, *argv]
     run = _ProcessRun(argv, env, workdir / "mahalleyar.log")
     try:
         await _seed(database_url, users)

@@ -34,6 +34,7 @@ from models.db import create_engine, create_session_factory, upgrade_database
 from models.identity import Platform
 from services.clock import Clock, utc_now
 from services.i18n import Translator
+from services.identity_cache import IdentityCache
 from services.requests import RoutingModel
 from services.routing_cache import RouterCache
 
@@ -82,6 +83,8 @@ class Runtime:
     inbox: Inbox
     # GET /metrics (bot.metrics, bot.ops).
     metrics: Metrics
+    # Who is talking, remembered between updates (services.identity_cache).
+    identity_cache: IdentityCache
     # With REDIS_URL: the poll leases, job claims and shared outbox pace of several instances.
     cluster: Cluster | None = None
 
@@ -112,6 +115,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     async with session_factory() as session:
         ready = await routing.prepare(session)
     log.info("request router ready (%s) for %s examples", ready.source, ready.examples)
+    identity_cache = IdentityCache(settings.identity_cache_seconds)
     dispatcher = build_dispatcher(
         settings=settings,
         storage=storage,
@@ -121,6 +125,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         platforms={bot.id: platform for platform, bot in bots.items()},
         routing=routing,
         metrics=metrics,
+        identity_cache=identity_cache,
     )
     lanes = ChatLanes(settings.update_concurrency, settings.update_backlog)
     return Runtime(
@@ -133,6 +138,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         lanes=lanes,
         inbox=Inbox(dispatcher, session_factory, lanes, clock),
         metrics=metrics,
+        identity_cache=identity_cache,
         cluster=Cluster.from_settings(settings.redis_url, settings.redis_prefix, default_worker_id()),
     )
 
@@ -188,6 +194,14 @@ class BackgroundWork:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sms_task: asyncio.Task[None] | None = None
+        # Several instances tell each other who changed (bot.cluster.SharedForgetting).
+        self._forgetting = (
+            runtime.cluster.shared_forgetting(runtime.identity_cache)
+            if runtime.cluster is not None and runtime.identity_cache.enabled
+            else None
+        )
+        self._identity_cache = runtime.identity_cache
+        self._forgetting_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._scheduler.start()
@@ -196,6 +210,11 @@ class BackgroundWork:
         self._task = asyncio.create_task(self._worker.run(self._stop), name="outbox-delivery")
         if self._sms_worker is not None:
             self._sms_task = asyncio.create_task(self._sms_worker.run(self._stop), name="sms-delivery")
+        if self._forgetting is not None:
+            self._identity_cache.share(self._forgetting.tell)
+            self._forgetting_task = asyncio.create_task(
+                self._forgetting.listen(self._stop), name="identity-changes"
+            )
 
     async def stop(self) -> None:
         self._stop.set()
@@ -208,6 +227,10 @@ class BackgroundWork:
                 await asyncio.wait_for(self._sms_task, timeout=30)
         if self._sms_gateway is not None:
             await self._sms_gateway.close()
+        if self._forgetting_task is not None:
+            self._identity_cache.share(None)
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(self._forgetting_task, timeout=5)
         # A job still running (a catch-up at start, say) ends before the pool is closed under it.
         await stop_scheduler(self._scheduler, seconds=30)
 

@@ -20,6 +20,10 @@ through three things kept here (without Redis nothing here is used and one proce
   each key holds the theoretical time of the next allowed send), and a window of the requests'
   ends so that no second as the server counts it holds more than the rate, however late a
   process sends what it was granted.
+- `SharedForgetting`: what one process's commits changed about who is talking (accounts, persons,
+  roles) is published on `<prefix>:identity`, and every other process forgets it from its
+  `services.identity_cache.IdentityCache` as it arrives; a process whose subscription broke
+  forgets everything it remembered when it is back.
 """
 
 from __future__ import annotations
@@ -27,14 +31,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import logging
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from services.identity_cache import EVERYTHING, IdentityCache, decode_changes, encode_changes
 
 log = logging.getLogger(__name__)
 
@@ -417,6 +424,9 @@ class Cluster:
     def poll_lease(self, platform: str, bot_id: int, **timing: float) -> PollLease:
         return PollLease(self.redis, poll_lease_key(self.prefix, platform, bot_id), self.token, **timing)
 
+    def shared_forgetting(self, cache: IdentityCache) -> SharedForgetting:
+        return SharedForgetting(self.redis, self.prefix, self.token, cache)
+
     def job_locks(self) -> JobLocks:
         return JobLocks(self.redis, self.prefix, self.token)
 
@@ -428,3 +438,59 @@ class Cluster:
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             await self.redis.aclose()
+
+
+class SharedForgetting:
+    """Tells the other instances what this one's commits changed about who is talking, and
+    forgets what theirs changed (see the module docstring)."""
+
+    def __init__(self, redis: Any, prefix: str, token: str, cache: IdentityCache) -> None:
+        self._redis = redis
+        self.channel = f"{prefix}:identity"
+        self._token = token
+        self._cache = cache
+        self._sending: set[asyncio.Task[Any]] = set()
+
+    def tell(self, changes: set[Hashable]) -> None:
+        """Publish `changes` (called from a session's commit, on the event loop's thread)."""
+        message = json.dumps({"from": self._token, "changes": encode_changes(changes)})
+        task = asyncio.get_running_loop().create_task(self._redis.publish(self.channel, message))
+        self._sending.add(task)
+        task.add_done_callback(self._sent)
+
+    def _sent(self, task: asyncio.Task[Any]) -> None:
+        self._sending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not tell the other instances who changed: %s", task.exception())
+
+    async def listen(self, stop: asyncio.Event) -> None:
+        """Until `stop`: forget what other instances' commits changed."""
+        delay = 1.0
+        while not stop.is_set():
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                # Whatever changed while not listening is unknown.
+                self._cache.forget(EVERYTHING)
+                delay = 1.0
+                while not stop.is_set():
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is not None and message.get("type") == "message":
+                        self._receive(message["data"])
+            except Exception as error:
+                log.warning("identity changes from other instances: %s; again in %gs", error, delay)
+                await _sleep_unless(stop, delay)
+                delay = min(delay * 2, 30.0)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    def _receive(self, data: bytes | str) -> None:
+        try:
+            message = json.loads(data)
+            if message.get("from") == self._token:
+                return
+            changes = decode_changes(message["changes"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            changes = EVERYTHING
+        self._cache.forget(changes)

@@ -57,6 +57,7 @@ def build_dispatcher(
     platforms: dict[int, Platform],
     routing: RoutingModel | None = None,
     metrics: Metrics | None = None,
+    identity_cache: IdentityCache | None = None,
 ) -> Dispatcher:
     """One Dispatcher for both bots; middlewares in order: throttle → private chats only → people
     only → session → dedupe → FSM state → identity/locale; on buttons, then, numbers in range.
@@ -93,7 +94,7 @@ def build_dispatcher(
             clock,
             platforms,
             settings.default_locale,
-            IdentityCache(settings.identity_cache_seconds),
+            identity_cache or IdentityCache(settings.identity_cache_seconds),
         )
     )
     dispatcher.include_routers(*get_routers())

@@ -15,6 +15,7 @@ instance) is seen within `seconds`; `IDENTITY_CACHE_SECONDS=0` turns the memory 
 
 from __future__ import annotations
 
+import json
 import time
 import weakref
 from collections import OrderedDict
@@ -62,7 +63,13 @@ class IdentityCache:
         self._entries: OrderedDict[tuple[Platform, int], Remembered] = OrderedDict()
         # Moves whenever anything is forgotten: a viewer read across a move is not kept.
         self.generation = 0
+        # Told what each commit of this process forgot (`share`).
+        self._tell: Callable[[set[Hashable]], None] | None = None
         _live.add(self)
+
+    def share(self, tell: Callable[[set[Hashable]], None] | None) -> None:
+        """Have `tell` called with what each commit of this process forgot (for other instances)."""
+        self._tell = tell
 
     @property
     def enabled(self) -> bool:
@@ -119,6 +126,40 @@ class IdentityCache:
 _live: weakref.WeakSet[IdentityCache] = weakref.WeakSet()
 
 
+def encode_changes(changes: set[Hashable]) -> str:
+    """`changes` as JSON, to tell another process (`decode_changes` reads it)."""
+    items: list[Any] = []
+    for change in changes:
+        if change == _EVERYTHING:
+            items.append(_EVERYTHING)
+        elif isinstance(change, tuple) and change[0] == "account":
+            items.append(["account", Platform(change[1]).value, change[2]])
+        elif isinstance(change, tuple):
+            items.append(list(change))
+    return json.dumps(items)
+
+
+def decode_changes(text: str | bytes) -> set[Hashable]:
+    """What `encode_changes` wrote; anything unreadable means everything."""
+    try:
+        changes: set[Hashable] = set()
+        for item in json.loads(text):
+            if item == _EVERYTHING:
+                changes.add(_EVERYTHING)
+            elif item[0] == "account":
+                changes.add(("account", Platform(item[1]), int(item[2])))
+            elif item[0] == "person":
+                changes.add(("person", int(item[1])))
+            else:
+                return {_EVERYTHING}
+        return changes
+    except (ValueError, TypeError, IndexError, KeyError):
+        return {_EVERYTHING}
+
+
+EVERYTHING: set[Hashable] = {_EVERYTHING}
+
+
 def _forget_everywhere(changes: set[Hashable]) -> None:
     for cache in list(_live):
         cache.forget(changes)
@@ -163,6 +204,9 @@ def _after_commit(session: Session) -> None:
     changes = session.info.pop(_FORGOTTEN, None)
     if changes:
         _forget_everywhere(changes)
+        for cache in list(_live):
+            if cache._tell is not None:
+                cache._tell(changes)
 
 
 @event.listens_for(Session, "after_rollback")
