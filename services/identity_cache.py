@@ -169,9 +169,8 @@ def _changes_in(objects: Any) -> set[Hashable]:
     changes: set[Hashable] = set()
     for obj in objects:
         if isinstance(obj, Account):
+            # An account's viewer holds its own row only: the person's other accounts stay.
             changes.add(("account", obj.platform, obj.platform_user_id))
-            if obj.person_id is not None:
-                changes.add(("person", obj.person_id))
         elif isinstance(obj, Person) and obj.id is not None:
             changes.add(("person", obj.id))
         elif isinstance(obj, RoleAssignment):
