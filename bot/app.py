@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -248,7 +249,12 @@ def _retrain_routing(runtime: Runtime) -> Callable[[], Awaitable[None]]:
     return retrain
 
 
-def _log_started(bots: dict[Platform, Bot], mode: str) -> None:
+def _started(bots: dict[Platform, Bot], mode: str) -> None:
+    """Everything the process keeps for its life is loaded (modules, aiogram's and pydantic's
+    models, catalogs, the router): move it out of the garbage collector's sight. A full
+    collection otherwise walks those millions of objects again and again while updates are
+    handled (a fifth of the CPU per update under load), and once more at exit (two seconds)."""
+    gc.freeze()
     log.info("started (%s): %s", mode, ", ".join(f"{p.value} bot {b.id}" for p, b in bots.items()))
 
 
@@ -314,7 +320,7 @@ async def run_polling(settings: Settings, clock: Clock = utc_now) -> None:
             ops_context(runtime, settings, clock, "polling"),
             also=lambda app: add_verify_route(app, runtime.session_factory, settings, clock),
         )
-        _log_started(bots, "polling")
+        _started(bots, "polling")
         allowed_updates = dispatcher.resolve_used_update_types()
         pollers = [
             asyncio.create_task(
@@ -440,7 +446,7 @@ async def run_webhook(settings: Settings, clock: Clock = utc_now) -> None:
             asyncio.create_task(register_webhook(platform, bot), name=f"set-webhook-{platform.value}")
             for platform, bot in bots.items()
         ]
-        _log_started(bots, "webhook")
+        _started(bots, "webhook")
         await stop.wait()
     finally:
         stop.set()
