@@ -51,11 +51,15 @@ class Translator:
                 stat = path.stat()
                 bundle.add_resource(_parsed(path, stat.st_mtime_ns, stat.st_size))
             self._bundles[locale] = bundle
+        # A message without arguments always renders the same: rendered once (menus, help).
+        self._plain: dict[tuple[str, str], str] = {}
 
     def has(self, locale: str, key: str) -> bool:
         return self._bundles[locale].has_message(key)
 
     def get(self, locale: str, key: str, **args: Any) -> str:
+        if not args and (text := self._plain.get((locale, key))) is not None:
+            return text
         bundle = self._bundles.get(locale) or self._bundles[self.default_locale]
         if not bundle.has_message(key):
             log.error("missing message %s in %s", key, locale)
@@ -68,6 +72,8 @@ class Translator:
         text, errors = bundle.format_pattern(message.value, _prepare_args(locale, args))
         for error in errors:
             log.error("formatting %s/%s: %s", locale, key, error)
+        if not args and not errors:
+            self._plain[(locale, key)] = str(text)
         return str(text)
 
     def bind(self, locale: str) -> BoundTranslator:
