@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import deque
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
@@ -215,5 +216,44 @@ def downgrade_database_sync(database_url: str, revision: str) -> None:
 
 
 async def upgrade_database(database_url: str, revision: str = "head") -> None:
-    """Migrate from inside a running loop: Alembic's async env needs a loop of its own."""
+    """Migrate from inside a running loop: Alembic's async env needs a loop of its own. A
+    database already at the shipped head is left alone without loading Alembic (most of a
+    second at every start)."""
+    if revision == "head" and await _is_at(database_url, shipped_head()):
+        return
     await asyncio.to_thread(upgrade_database_sync, database_url, revision)
+
+
+_REVISION = re.compile(r"""^revision\b[^=\n]*=\s*["']([^"']+)["']""", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"""^down_revision\b[^=\n]*=(.*)$""", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The single head of the shipped migrations, read from their files (`revision = "…"`,
+    `down_revision = …`); None when they cannot be read that simply (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"""["']([^"']+)["']""", down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def _is_at(database_url: str, head: str | None) -> bool:
+    """Whether the database's Alembic version is `head` (False on any doubt, e.g. no table yet)."""
+    if head is None:
+        return False
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            versions = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars()
+            return list(versions) == [head]
+    except exc.SQLAlchemyError:
+        return False
+    finally:
+        await engine.dispose()
