@@ -160,11 +160,17 @@ def _aware_datetime(text: str) -> datetime:
 
 
 def _configure_logging(level: str) -> None:
+    chosen = getattr(logging, level.upper(), logging.INFO)
     logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
+        level=chosen,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if chosen > logging.DEBUG:
+        # aiogram's line per update ("Update id=… is handled. Duration … ms"): at a national
+        # bot's rate most of the log, and /metrics counts and times every update already. Its
+        # warnings and errors still show; LOG_LEVEL=DEBUG shows the lines too.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
 
 async def _run_job(settings: Settings, name: str, now: datetime | None) -> str:
