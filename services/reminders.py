@@ -5,7 +5,8 @@ weekly county digest. Scheduled jobs (services/jobs.py) call these; all dates ar
   message listing their overdue resolutions (most overdue first) and those due within a few days.
 - A resolution overdue by more than `escalate_manager_days` is escalated to the neighbourhood's
   managers, by more than `escalate_county_days` to the county's officials; each recipient gets one
-  message per run listing every resolution newly escalated to them.
+  message per run naming the most overdue of the resolutions newly escalated to them and counting
+  the rest.
 - Once a week each county official gets a digest of their county.
 
 Each reminder is claimed with `claim_mark` in the transaction that queues its message(s), so a
@@ -49,6 +50,13 @@ MESSAGE_LIMIT = 4000
 TEXT_PREVIEW = 80
 # The worst overdue resolutions named in a county digest.
 COUNTY_WORST = 5
+# Neighbourhoods named one by one in a county digest (most overdue first); the rest are counted
+# and /report lists them all. An official wants one message a week, not a page per neighbourhood:
+# a county of 2,000 neighbourhoods made a digest of 44 messages.
+COUNTY_NEIGHBOURHOODS_SHOWN = 10
+# Resolutions named in one escalation message, per level (most overdue first); the rest are
+# counted. A county official escalated a whole county's backlog at once got hundreds of messages.
+ESCALATIONS_SHOWN = 15
 # A request is overdue once open longer than its committee's resolution target (this by default).
 DEFAULT_REQUEST_DAYS = 14
 # APScheduler's day names, Monday first like Python's `date.weekday()`.
@@ -550,7 +558,8 @@ def render_escalation(
     rendered: dict[tuple[BoundTranslator, int], str] | None = None,
 ) -> list[str]:
     """One recipient's escalation message: the resolutions newly escalated to them, by level
-    (1: as the neighbourhood's manager, 2: as a county official), most overdue first. A run
+    (1: as the neighbourhood's manager, 2: as a county official), the `ESCALATIONS_SHOWN` most
+    overdue of each by name and the others counted. A run
     passes `rendered` to render each resolution's line once per language (a resolution is often
     escalated at both levels at once)."""
     total = sum(len(lines) for lines in by_level.values())
@@ -560,11 +569,13 @@ def render_escalation(
         days = policy.escalate_manager_days if level == 1 else policy.escalate_county_days
         lines = sorted(by_level[level], key=lambda x: (-x.days_overdue, x.resolution_id))
         body += ["", t(f"reminder-escalation-level-{level}", count=len(lines), days=days)]
-        for x in lines:
+        for x in lines[:ESCALATIONS_SHOWN]:
             text = cache.get((t, x.resolution_id))
             if text is None:
                 text = cache[(t, x.resolution_id)] = render_line(t, x, with_responsible=True)
             body.append(text)
+        if len(lines) > ESCALATIONS_SHOWN:
+            body.append(t("reminder-escalation-more", count=len(lines) - ESCALATIONS_SHOWN))
     body.append("")
 
     title = t("reminder-escalation-title", count=total)
@@ -833,8 +844,9 @@ NOT_JOINED_SHOWN = 15
 
 def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], week_of: date) -> list[str]:
     """One official's weekly digest: per county its totals, its plans' progress (when it or its
-    neighbourhoods have plans), every neighbourhood with something open or done (most overdue
-    first), and the worst overdue resolutions."""
+    neighbourhoods have plans), the neighbourhoods with something open or done (the
+    `COUNTY_NEIGHBOURHOODS_SHOWN` most overdue by name, the others counted), and the worst
+    overdue resolutions."""
     body: list[str] = []
     for stats in counties:
         body += [
@@ -877,8 +889,10 @@ def render_county_digest(t: BoundTranslator, counties: Iterable[CountyStats], we
                     requests=n.requests_open,
                     requests_overdue=n.requests_overdue,
                 )
-                for n in active
+                for n in active[:COUNTY_NEIGHBOURHOODS_SHOWN]
             ]
+            if len(active) > COUNTY_NEIGHBOURHOODS_SHOWN:
+                body.append(t("reminder-county-more", count=len(active) - COUNTY_NEIGHBOURHOODS_SHOWN))
         quiet = len(stats.neighbourhoods) - len(active)
         if quiet:
             body.append(t("reminder-county-quiet", count=quiet))

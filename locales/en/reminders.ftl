@@ -24,6 +24,7 @@ reminder-digest-hint = To record progress or change the status of a resolution: 
 reminder-escalation-title = ⚠️ Overdue resolutions escalated to you ({$count})
 reminder-escalation-level-1 = As the neighbourhood manager — more than {$days} days overdue ({$count}):
 reminder-escalation-level-2 = As a county official — more than {$days} days overdue ({$count}):
+reminder-escalation-more = …and {$count} more, none more overdue than these.
 reminder-escalation-hint = Those responsible have been reminded every day and the work is still not done. Please follow up; the resolutions: /resolutions
 
 ## The weekly county digest
@@ -35,6 +36,7 @@ reminder-county-requests = Residents' open requests: {$open} (past their target:
 reminder-county-plans = 🎯 Plans: {$plans}, mean progress {$progress}% — late projects: {$late} of {$projects}
 reminder-county-neighbourhoods-title = By neighbourhood:
 reminder-county-neighbourhood = • {$name}: {$open} open, {$overdue} overdue, {$done} done — requests: {$requests} open, {$requests_overdue} past target
+reminder-county-more = …and {$count} more neighbourhood(s) with open items: /report lists them all.
 reminder-county-quiet = {$count} other neighbourhood(s) have no open resolution or request.
 reminder-county-worst-title = 🔻 Most overdue ({$count}):
 reminder-county-hint = The county's full report: /report

@@ -24,6 +24,7 @@ reminder-digest-hint = برای ثبت پیشرفت یا تغییر وضعیت �
 reminder-escalation-title = ⚠️ ارجاع مصوبات عقب‌افتاده ({$count} مصوبه)
 reminder-escalation-level-1 = به‌عنوان مدیر محله — بیش از {$days} روز از موعد گذشته ({$count}):
 reminder-escalation-level-2 = به‌عنوان مسئول شهرستان — بیش از {$days} روز از موعد گذشته ({$count}):
+reminder-escalation-more = …و {$count} مصوبهٔ دیگر که هیچ‌کدام بیش از این‌ها عقب نیفتاده‌اند.
 reminder-escalation-hint = مسئولان این مصوبات هر روز یادآوری گرفته‌اند و کار هنوز انجام نشده است. لطفاً پیگیری کنید؛ فهرست مصوبات: ‎/resolutions
 
 ## The weekly county digest
@@ -35,6 +36,7 @@ reminder-county-requests = درخواست‌های باز مردم: {$open} (گ�
 reminder-county-plans = 🎯 برنامه‌ها: {$plans} برنامه، پیشرفت میانگین {$progress}٪ — پروژه‌های عقب‌افتاده: {$late} از {$projects}
 reminder-county-neighbourhoods-title = به تفکیک محله:
 reminder-county-neighbourhood = • {$name}: {$open} باز، {$overdue} عقب‌افتاده، {$done} انجام‌شده — درخواست‌ها: {$requests} باز، {$requests_overdue} گذشته از مهلت
+reminder-county-more = …و {$count} محلهٔ دیگر با موارد باز؛ فهرست کامل: /report
 reminder-county-quiet = {$count} محلهٔ دیگر مصوبه یا درخواست بازی ندارند.
 reminder-county-worst-title = 🔻 بیشترین تأخیر ({$count}):
 reminder-county-hint = گزارش کامل شهرستان: ‎/report

@@ -35,10 +35,16 @@ from services.jalali import MONTHS_FA
 from services.jobs import JOBS, JobContext, job_by_name
 from services.regions import import_regions
 from services.reminders import (
+    COUNTY_NEIGHBOURHOODS_SHOWN,
+    ESCALATIONS_SHOWN,
     MESSAGE_LIMIT,
+    CountyStats,
+    NeighbourhoodStats,
     ReminderPolicy,
+    ResolutionLine,
     county_stats,
     render_county_digest,
+    render_escalation,
     run_county_digest,
     run_resolution_digest,
     run_resolution_escalations,
@@ -436,6 +442,36 @@ async def test_the_county_digest_comes_once_a_week_to_each_official(
     await run(morning(saturday + timedelta(days=7), hour=6))
     async with session_factory() as session:
         assert len(await messages_to(session, world["county"], "county-digest")) == 2
+
+
+def test_a_county_escalated_all_at_once_gets_one_message_naming_the_most_overdue() -> None:
+    lines = [
+        ResolutionLine(n, f"محله {n % 40}", f"مصوبه شماره {n}", DEADLINE, 10, days_overdue=15 + n % 90)
+        for n in range(3000)
+    ]
+    [message] = render_escalation(TRANSLATOR.bind("fa"), {2: lines})
+    assert "(۳۰۰۰)" in message  # the count is all of them
+    named = [line for line in message.splitlines() if "مصوبه شماره" in line]
+    assert len(named) == ESCALATIONS_SHOWN == 15
+    assert all("۱۰۴ روز" in line for line in named)  # the most overdue first
+    assert "…و ۲۹۸۵ مصوبهٔ دیگر که هیچ‌کدام بیش از این‌ها عقب نیفتاده‌اند." in message
+
+
+def test_a_county_of_many_neighbourhoods_is_one_message_naming_the_most_overdue() -> None:
+    # 2,000 neighbourhoods, 300 with something open: one message, not a page per neighbourhood.
+    neighbourhoods = [
+        NeighbourhoodStats(name=f"محله {n}", open=n % 7 + 1, overdue=n % 5)
+        if n < 300
+        else NeighbourhoodStats(name=f"محله {n}")
+        for n in range(2000)
+    ]
+    stats = CountyStats(county="شهر ری", neighbourhoods=neighbourhoods, worst=[])
+    [digest] = render_county_digest(TRANSLATOR.bind("fa"), [stats], date(2026, 11, 14))
+    named = [line for line in digest.splitlines() if line.startswith("• ")]
+    assert len(named) == COUNTY_NEIGHBOURHOODS_SHOWN
+    assert all("۴ عقب‌افتاده" in line for line in named)  # the most overdue first
+    assert "…و ۲۹۰ محلهٔ دیگر با موارد باز" in digest and "/report" in digest
+    assert "۱۷۰۰ محلهٔ دیگر مصوبه یا درخواست بازی ندارند" in digest
 
 
 async def test_county_digest_counts_requests_and_respects_the_configured_week(
