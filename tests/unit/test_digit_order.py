@@ -100,6 +100,32 @@ def test_codes_phones_dates_and_ranges_keep_their_order_on_screen(locale: str, b
     assert problems == {}
 
 
+COMMAND = re.compile(r"(?<![\w/.:])/[a-z_]+")
+
+
+def misplaced_commands(text: str, base_dir: str | None) -> list[str]:
+    """The /commands of `text` that the bidi algorithm shows with the slash at the wrong end
+    («report/» at the end of a Persian sentence): the reader would type them backwards."""
+    wrong = []
+    for line in text.split("\n"):
+        visual = str(get_display(line, base_dir=base_dir)).translate(BIDI_CONTROLS)
+        for command in COMMAND.findall(line.translate(BIDI_CONTROLS)):
+            if command not in visual:
+                wrong.append(f"{command} shown as …{visual}…")
+    return wrong
+
+
+@pytest.mark.parametrize("base_dir", ["R", None])
+def test_commands_in_persian_text_read_the_right_way_round(base_dir: str | None) -> None:
+    problems = {key: wrong for key, text in rendered("fa") if (wrong := misplaced_commands(text, base_dir))}
+    assert problems == {}
+
+
+def test_the_check_sees_a_command_turned_around() -> None:
+    assert misplaced_commands("فهرست کامل: /report", "R") != []
+    assert misplaced_commands("فهرست کامل: \u200e/report", "R") == []
+
+
 def test_the_check_sees_a_code_turned_around() -> None:
     # Without isolation the right-to-left line shows ۵۶۵-۴۳۴-۷۷۸: the test above would notice.
     bare = "پیگیری درخواست " + format_tracking_code(CODE, "fa").translate(BIDI_CONTROLS)
