@@ -12,6 +12,7 @@ from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from models.base import Base
 
@@ -21,12 +22,37 @@ M = TypeVar("M", bound=Base)
 BATCH = 500
 
 
+# SQLAlchemy 2.0 never caches the compiled form of a dialect's INSERT (its ON CONFLICT clause has
+# no cache key: sqlalchemy#10445), so every INSERT … ON CONFLICT was compiled anew at each
+# execution: the inbox's and the reply journal's writes of every batch, each outbox message
+# queued. Here the only ON CONFLICT ever built is DO NOTHING on the `unique` columns, so those
+# columns stand for the whole clause in the cache key, and the rest is a plain INSERT's key.
+_IGNORING_TRAVERSAL = [
+    *((name, kind) for name, kind in Insert._traverse_internals if name != "_post_values_clause"),
+    ("_ignoring_on", InternalTraversal.dp_string_list),
+]
+
+
+class _PostgresqlInsertIgnoring(postgresql.Insert):
+    inherit_cache = True
+    _cache_key_traversal = _IGNORING_TRAVERSAL
+    _ignoring_on: tuple[str, ...] = ()
+
+
+class _SqliteInsertIgnoring(sqlite.Insert):
+    inherit_cache = True
+    _cache_key_traversal = _IGNORING_TRAVERSAL
+    _ignoring_on: tuple[str, ...] = ()
+
+
 def _insert_ignoring(session: AsyncSession, model: type[Base], unique: Sequence[str]) -> Insert | None:
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         return None
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert_fn(model).on_conflict_do_nothing(index_elements=list(unique))
+    cls = _PostgresqlInsertIgnoring if dialect == "postgresql" else _SqliteInsertIgnoring
+    stmt = cls(model)
+    stmt._ignoring_on = tuple(unique)
+    return stmt.on_conflict_do_nothing(index_elements=list(unique))
 
 
 def insert_ignoring(session: AsyncSession, model: type[Base], unique: Sequence[str]) -> Insert:
