@@ -122,6 +122,31 @@ THIRD_EMERGENCIES = [
 ]
 
 
+# Fourth round (residents_round3.csv): an event named as the setting of a loss, what is left after
+# it, getting ready for it, shaking that is not a quake; and alarms in new words. Not rows of the
+# dev set or the training files.
+FOURTH_NEAR_MISSES = [
+    "یه خانواده تو سیل اسباب و اثاثیه شون رو از دست دادن کمک کنید",
+    "بعد از رانش کوه جاده رو باز کردن ولی خاکی مونده",
+    "برای زلزله تو مدرسه آب و کنسرو ذخیره کنید",
+    "ساختمون بغلی رو دارن با بیل مکانیکی خراب میکنن، لرزشش تا خونه ما میاد",
+    "معدن بالای ده روزی دو بار انفجار میزنه",
+    "کانال سیلاب کنار مدرسه نرده نداره",
+    "آبگرفتگی جلوی در مدرسه از بارون دیروز مونده",
+    "تو اخبار گفتن تو شهر بغلی زلزله اومده، کمک جمع کنیم؟",
+]
+FOURTH_EMERGENCIES = [
+    "یه جوون رفته لب پشت بوم میخواد خودشو پرت کنه پایین",
+    "اتوبوس ترمز بریده داره میاد سمت مدرسه",
+    "آب رودخونه زده بالا داره میاد سمت خونه ها",
+    "شعله از پنجره آشپزخونه طبقه سوم زده بیرون",
+    "سگای ولگرد ریختن سر یه پیرزن دارن گازش میگیرن",
+    "یکی قمه کشیده رو صاحب مغازه",
+    "ماشین از جاده پرت شد ته دره",
+    "پل فلزی داره با آب میره",
+]
+
+
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:
     return EmergencyDetector()
@@ -357,3 +382,13 @@ def test_alarms_with_a_visit_request_or_an_old_repair_stay_alarms(
     detector: EmergencyDetector, text: str
 ) -> None:
     assert detector.assess(text).emergency
+
+
+@pytest.mark.parametrize("text", FOURTH_NEAR_MISSES)
+def test_fourth_round_near_misses_stay_routine(detector: EmergencyDetector, text: str) -> None:
+    assert not detector.assess(text).emergency, detector.assess(text)
+
+
+@pytest.mark.parametrize("text", FOURTH_EMERGENCIES)
+def test_fourth_round_emergencies(detector: EmergencyDetector, text: str) -> None:
+    assert detector.assess(text).emergency, text
