@@ -58,8 +58,8 @@ class Translator:
         return self._bundles[locale].has_message(key)
 
     def get(self, locale: str, key: str, **args: Any) -> str:
-        if not args and (text := self._plain.get((locale, key))) is not None:
-            return text
+        if not args and (plain := self._plain.get((locale, key))) is not None:
+            return plain
         bundle = self._bundles.get(locale) or self._bundles[self.default_locale]
         if not bundle.has_message(key):
             log.error("missing message %s in %s", key, locale)
