@@ -14,7 +14,7 @@ from tests.handlers.conftest import Harness
 from tests.handlers.test_requests import only_request, outbox_to, setup_neighbourhood, submit, t
 
 GAS = "بوی شدید گاز در کل کوچه پیچیده"
-TORN = "معتادای پارک آشغال و سرنگ میریزن"
+TORN = "معتادها تو پارک جمع میشن و همه جا آشغال و سرنگ ریختن"
 OUTAGE = "برق کل محله از دیروز در این سرما قطع است و سالمندان خیلی اذیت میشن"
 
 
