@@ -155,3 +155,22 @@ def test_sla_lists_and_sets_a_committees_targets(tmp_path) -> None:  # type: ign
         == 2
     )
     assert run_cli("sla", "nonsense", database_url=url).returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("level", "per_update_lines"), [("INFO", False), ("WARNING", False), ("DEBUG", True)]
+)
+def test_aiogram_line_per_update_shows_at_debug_only(level: str, per_update_lines: bool) -> None:
+    import logging
+
+    from bot.__main__ import _configure_logging
+
+    event = logging.getLogger("aiogram.event")
+    before = event.level
+    try:
+        event.setLevel(logging.NOTSET)
+        _configure_logging(level)
+        # Below WARNING only at DEBUG, where it follows the root logger; its warnings always show.
+        assert event.level == (logging.NOTSET if per_update_lines else logging.WARNING)
+    finally:
+        event.setLevel(before)
