@@ -425,20 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if command == "jobs":
-        from bot.scheduler import effective_cron, job_schedules
-        from services.jobs import JOBS
-
-        if args.jobs_command == "list":
-            for job in JOBS:
-                cron = effective_cron(job, job_schedules(settings))
-                schedule = " ".join(f"{k}={v}" for k, v in cron.items())
-                print(f"{job.name}\t{schedule}\t{job.description}")
-            return 0
-        if args.name not in {job.name for job in JOBS}:
-            print(f"unknown job {args.name!r}; see `python -m bot jobs list`", file=sys.stderr)
-            return 2
-        print(asyncio.run(_run_job(settings, args.name, args.now)))
-        return 0
+        return _jobs(settings, args)
 
     if command == "import-regions":
         return _import_regions(settings, args.file)
@@ -478,6 +465,28 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_sandbox(settings))
         return 0
 
+    return _run(settings)
+
+
+def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.scheduler import effective_cron, job_schedules
+    from services.jobs import JOBS
+
+    if args.jobs_command == "list":
+        for job in JOBS:
+            cron = effective_cron(job, job_schedules(settings))
+            schedule = " ".join(f"{k}={v}" for k, v in cron.items())
+            print(f"{job.name}\t{schedule}\t{job.description}")
+        return 0
+    if args.name not in {job.name for job in JOBS}:
+        print(f"unknown job {args.name!r}; see `python -m bot jobs list`", file=sys.stderr)
+        return 2
+    print(asyncio.run(_run_job(settings, args.name, args.now)))
+    return 0
+
+
+def _run(settings: Settings) -> int:
+    """The bot itself: polling, or webhooks when WEBHOOK_BASE_URL is set."""
     from bot.app import run_polling, run_webhook
 
     if settings.webhook_base_url and settings.webhook_secret is None:
