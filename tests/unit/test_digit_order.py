@@ -83,15 +83,20 @@ def rendered(locale: str) -> Iterator[tuple[str, str]]:
             yield key, translator.get(locale, key, **example_values(locale, variables, phone))
 
 
-def misplaced_numbers(text: str, base_dir: str | None) -> list[str]:
-    """The grouped numbers of `text` whose groups the bidi algorithm shows out of order."""
+def misplaced(pattern: re.Pattern[str], text: str, base_dir: str | None) -> list[str]:
+    """What `pattern` finds in `text` that the bidi algorithm does not show in its own order."""
     wrong = []
     for line in text.split("\n"):
         visual = str(get_display(line, base_dir=base_dir)).translate(BIDI_CONTROLS)
-        for number in GROUPED_NUMBER.findall(line.translate(BIDI_CONTROLS)):
-            if number not in visual:
-                wrong.append(f"{number} shown as …{visual}…")
+        for found in pattern.findall(line.translate(BIDI_CONTROLS)):
+            if found not in visual:
+                wrong.append(f"{found} shown as …{visual}…")
     return wrong
+
+
+def misplaced_numbers(text: str, base_dir: str | None) -> list[str]:
+    """The grouped numbers of `text` whose groups the bidi algorithm shows out of order."""
+    return misplaced(GROUPED_NUMBER, text, base_dir)
 
 
 @pytest.mark.parametrize(("locale", "base_dir"), [("fa", "R"), ("fa", None), ("en", "L"), ("en", None)])
@@ -106,13 +111,7 @@ COMMAND = re.compile(r"(?<![\w/.:])/[a-z_]+")
 def misplaced_commands(text: str, base_dir: str | None) -> list[str]:
     """The /commands of `text` that the bidi algorithm shows with the slash at the wrong end
     («report/» at the end of a Persian sentence): the reader would type them backwards."""
-    wrong = []
-    for line in text.split("\n"):
-        visual = str(get_display(line, base_dir=base_dir)).translate(BIDI_CONTROLS)
-        for command in COMMAND.findall(line.translate(BIDI_CONTROLS)):
-            if command not in visual:
-                wrong.append(f"{command} shown as …{visual}…")
-    return wrong
+    return misplaced(COMMAND, text, base_dir)
 
 
 @pytest.mark.parametrize("base_dir", ["R", None])
