@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.cluster import Cluster
 from bot.delivery import DeliveryWorker
 from bot.dispatcher import build_dispatcher, publish_commands
+from bot.durable_writes import DurableWrites
 from bot.fsm_storage import build_fsm_storage
 from bot.inbox import Inbox, webhook_handler
 from bot.lanes import ChatLanes
@@ -101,7 +102,8 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         # The embedded database migrates itself; a PostgreSQL deployment runs `migrate` explicitly.
         await upgrade_database(settings.database_url)
     session_factory = create_session_factory(engine)
-    bots = build_bots(settings, ReplyJournalMiddleware(session_factory, clock))
+    writes = DurableWrites(session_factory, clock)
+    bots = build_bots(settings, ReplyJournalMiddleware(writes, clock))
     storage = build_fsm_storage(
         settings.redis_url,
         settings.redis_prefix,
@@ -137,7 +139,7 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         translator=translator,
         routing=routing,
         lanes=lanes,
-        inbox=Inbox(dispatcher, session_factory, lanes, clock),
+        inbox=Inbox(dispatcher, session_factory, lanes, clock, writes),
         metrics=metrics,
         identity_cache=identity_cache,
         cluster=Cluster.from_settings(settings.redis_url, settings.redis_prefix, default_worker_id()),
@@ -375,6 +377,8 @@ async def _close(runtime: Runtime) -> None:
         await runtime.dispatcher.emit_shutdown(bots=list(runtime.bots.values()))
     for bot in runtime.bots.values():
         await bot.session.close()
+    # The records of replies sent by updates that were stopped mid-way.
+    await runtime.inbox.writes.flush()
     await runtime.engine.dispose()
 
 

@@ -9,10 +9,10 @@ An update already in the inbox (the server delivered it twice) is not handled ag
 Each new update goes to the lane of its chat (`bot.lanes.ChatLanes`): in order per chat, in
 parallel across chats up to UPDATE_CONCURRENCY. `Inbox.handle` gives the update one database
 session (the handlers' and the FSM storage's, `bot.update_scope`), feeds it to the dispatcher
-and then marks it handled (`HandledMarks`, many marks to a transaction). What was stored and not handled when the process
-died, or was stopped, is handled at the next start (`Inbox.recover`) before new updates; an
-update found unfinished by `MAX_RECOVERIES` starts is given up, since it may be what kills the
-process.
+and then marks it handled (`bot.durable_writes`: many marks, and the replies' records, to one
+transaction). What was stored and not handled when the process died, or was stopped, is handled
+at the next start (`Inbox.recover`) before new updates; an update found unfinished by
+`MAX_RECOVERIES` starts is given up, since it may be what kills the process.
 
 An update handled again after a crash does not send its replies twice: each reply is recorded
 as the server accepts it, and the second handling gets the recorded answer instead
@@ -43,6 +43,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.durable_writes import DurableWrites
 from bot.lanes import ChatLanes
 from bot.ops import Liveness
 from bot.platforms import readable_update, tolerant_json_loads
@@ -98,12 +99,15 @@ class Inbox:
         session_factory: async_sessionmaker[AsyncSession],
         lanes: ChatLanes,
         clock: Callable[[], datetime],
+        writes: DurableWrites | None = None,
     ) -> None:
         self._dispatcher = dispatcher
         self._session_factory = session_factory
         self._lanes = lanes
         self._clock = clock
-        self._marks = HandledMarks(session_factory, clock)
+        # The handled marks, written with the reply journal's records (the same object as the
+        # bots' `ReplyJournalMiddleware` has, so a mark follows its update's records).
+        self.writes = writes or DurableWrites(session_factory, clock)
         # When each bot last heard from its server, for /healthz (bot.ops).
         self.liveness = Liveness()
 
@@ -166,7 +170,7 @@ class Inbox:
                 log.info("update %s for bot %s has nothing to handle", update.update_id, bot.id)
             # Queued before the session closes (which rolls back whatever a handler left
             # uncommitted), so the mark follows the reply as closely as it can.
-            marked = self._marks.mark(bot.id, update.update_id)
+            marked = self.writes.mark_handled(bot.id, update.update_id)
         try:
             await asyncio.shield(marked)
         except Exception:
@@ -276,52 +280,6 @@ class Inbox:
                     "could not store %s updates for bot %s; not acknowledging them", len(payloads), bot.id
                 )
                 await _sleep_unless_stopped(stop, next(backoff))
-
-
-class HandledMarks:
-    """Marks updates handled, many in one transaction: each `mark` waits until its mark is
-    committed, and all the marks that arrive while one transaction runs go in the next.
-
-    The mark is what keeps an update from being handled again after a crash, so it should follow
-    the reply as closely as it can; one transaction per update would queue every mark behind all
-    the others (SQLite has one writer at a time), one for all that are ready does not.
-    """
-
-    def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
-    ) -> None:
-        self._session_factory = session_factory
-        self._clock = clock
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    def mark(self, bot_id: int, update_id: int) -> asyncio.Future[None]:
-        """Queue the mark at once; the future is done when it is committed."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((bot_id, update_id, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="inbox-marks")
-        return done
-
-    async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            async with self._session_factory() as session:
-                try:
-                    async with session.begin():
-                        now = self._clock()
-                        for bot_id in {b for b, _, _ in batch}:
-                            ids = [u for b, u, _ in batch if b == bot_id]
-                            await inbox_repo.mark_handled(session, bot_id, ids, now)
-                except Exception as error:
-                    for _, _, done in batch:
-                        if not done.done():
-                            done.set_exception(error)
-                else:
-                    # Committed: said at once, not after the session has closed too.
-                    for _, _, done in batch:
-                        if not done.done():
-                            done.set_result(None)
 
 
 def _is_update_id(value: Any) -> bool:

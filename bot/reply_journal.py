@@ -8,16 +8,17 @@ reply reached the messenger, the mark did not reach the database.
 `ReplyJournalMiddleware`, an aiogram request middleware on every Bot (`bot.platforms.make_bot`),
 writes down each message-creating call made while an inbox update is handled, the moment the
 server accepts it: which update, its place among that update's replies, the method, the chat and
-the server's answer (`models.plumbing.InboxReply`, one short write that goes ahead of other
-SQLite writers; the records made while one is written go together in the next, one commit
-for many replies). When the update is handled again after a restart, the handler makes the same
+the server's answer (`models.plumbing.InboxReply`). The record is queued with the updates'
+"handled" marks (`bot.durable_writes`: many records and marks to one transaction, which goes
+ahead of other SQLite writers); the handler goes on at once, and its update's mark is committed
+after the record. When the update is handled again after a restart, the handler makes the same
 calls in the same order; a call whose place was recorded, for the same method and chat, is not
 sent: the handler gets the recorded answer (the Message with its id, so later edits still find
 it) and goes on. A call that differs, or has no record, is sent as usual.
 
 What stays open: a reply the server accepted in the last milliseconds before the crash, before
-its record was written, is sent again (the Bot API has no idempotency key; the window is one
-small commit, not the whole handling). Only calls that put something new in a chat are journaled
+its record was committed, is sent again (the Bot API has no idempotency key; the window is the
+server's answer on its way back plus one small commit, not the whole handling). Only calls that put something new in a chat are journaled
 (`send*`, `copy*`, `forward*`); edits, deletions and callback answers do the same thing twice
 harmlessly. The records are removed a week later with the update's mark
 (`services.jobs.prune_processed_updates`).
@@ -25,10 +26,8 @@ harmlessly. The records are removed a week later with the update's mark
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -37,10 +36,9 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.durable_writes import DurableWrites
 from bot.update_scope import update_replies
-from models import inbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -67,30 +65,9 @@ def _as_json(result: Any) -> Any:
 class ReplyJournalMiddleware(BaseRequestMiddleware):
     """Record direct replies as they are accepted; hand back recorded ones (see the module)."""
 
-    def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
-    ) -> None:
-        self._session_factory = session_factory
+    def __init__(self, writes: DurableWrites, clock: Callable[[], datetime]) -> None:
+        self._writes = writes
         self._clock = clock
-        # Records waiting for the next write, and the task writing them (`_record`).
-        self._waiting: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    @asynccontextmanager
-    async def _recording_session(self) -> AsyncIterator[AsyncSession]:
-        """A session for one record. On PostgreSQL its connection autocommits: the INSERT is one
-        round trip, with no BEGIN and COMMIT to wait for, since every moment until it is written
-        is a moment in which a crash repeats the reply. SQLite's writes go through its writer
-        gate, which works on transactions (`models.db.SqliteWriteGate`)."""
-        engine = self._session_factory.kw["bind"]
-        if engine.dialect.name != "postgresql":
-            async with self._session_factory() as session:
-                yield session
-            return
-        async with engine.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            async with AsyncSession(bind=autocommit) as session:
-                yield session
 
     async def __call__(
         self,
@@ -128,44 +105,15 @@ class ReplyJournalMiddleware(BaseRequestMiddleware):
                 )
                 return cast(Response[TelegramType], recorded)
         result = await make_request(bot, method)
-        row = {
-            "bot_id": replies.bot_id,
-            "update_id": replies.update_id,
-            "seq": place,
-            "method": method.__api_method__,
-            "chat_id": _chat(method),
-            "result": _as_json(result),
-            "sent_at": self._clock(),
-        }
-        try:
-            await asyncio.shield(self._record(row))
-        except Exception:
-            # The reply went out; only its protection against a crash in the next moments is lost.
-            log.exception("could not record reply %s to update %s", place, replies.update_id)
+        self._writes.record_reply(
+            {
+                "bot_id": replies.bot_id,
+                "update_id": replies.update_id,
+                "seq": place,
+                "method": method.__api_method__,
+                "chat_id": _chat(method),
+                "result": _as_json(result),
+                "sent_at": self._clock(),
+            }
+        )
         return result
-
-    def _record(self, row: dict[str, Any]) -> asyncio.Future[None]:
-        """Queue a record; the future is done when it is committed. The records that arrive while
-        one write runs go together in the next: one commit for many replies, not one each (on
-        SQLite, where writers take turns, one each queued every reply behind all the others)."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((row, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="reply-journal")
-        return done
-
-    async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                async with self._recording_session() as session:
-                    await inbox_repo.record_replies(session, [row for row, _ in batch])
-                    await session.commit()
-            except Exception as error:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-            else:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_result(None)

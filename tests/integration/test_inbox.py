@@ -161,7 +161,7 @@ async def test_a_reply_sent_before_a_crash_is_not_sent_again(
     rig: Rig, session_factory: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "bot.reply_journal")
-    rig.bot.session.middleware(ReplyJournalMiddleware(session_factory, fixed_clock(NOW)))
+    rig.bot.session.middleware(ReplyJournalMiddleware(rig.inbox.writes, fixed_clock(NOW)))
     updates = UpdateFactory()
     received = payload(updates.message(person(31), text="/help"))
     (stored,) = await rig.inbox.store(rig.bot, [received])
@@ -184,7 +184,7 @@ async def test_a_reply_sent_before_a_crash_is_not_sent_again(
 async def test_a_reply_the_first_attempt_did_not_send_is_sent(
     rig: Rig, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    rig.bot.session.middleware(ReplyJournalMiddleware(session_factory, fixed_clock(NOW)))
+    rig.bot.session.middleware(ReplyJournalMiddleware(rig.inbox.writes, fixed_clock(NOW)))
     updates = UpdateFactory()
     (stored,) = await rig.inbox.store(rig.bot, [payload(updates.message(person(32), text="/help"))])
     # The first attempt recorded a different call at that place (another chat): not this reply.
