@@ -38,6 +38,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message, Update
+from pydantic import SecretStr
 
 from benchmarks.burst import FIRST_USER, TOKEN, _create_postgres, _drop_postgres, _seed
 
@@ -153,7 +154,7 @@ async def _mahalleyar_round(
 
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token=TOKEN,
+        telegram_bot_token=SecretStr(TOKEN),
         bale_bot_token=None,
         database_url=database_url,
         throttle_burst=0,
