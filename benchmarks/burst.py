@@ -47,6 +47,7 @@ from emulator import BotAPIEmulator, start_emulator
 from models import Account, County, Neighbourhood, NeighbourhoodKind, Platform, Province, Role, ScopeKind
 from models.db import create_engine, create_session_factory, upgrade_database
 from services.i18n import Translator
+from services.requests.routing_model import READY_LINE
 from services.roles import ensure_person, ensure_role
 
 TOKEN = "700301:burst-benchmark"
@@ -217,7 +218,8 @@ class BotRun:
                 [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
             )
         deadline = time.monotonic() + 60
-        while not emulator.calls_for("getUpdates", BOT_ID):
+        # Polling, and its request router loaded (in the background: not part of what is measured).
+        while not emulator.calls_for("getUpdates", BOT_ID) or READY_LINE not in self.log():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the bot did not start:\n{self.log()[-3000:]}")
             await asyncio.sleep(0.1)

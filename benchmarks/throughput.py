@@ -46,6 +46,7 @@ from benchmarks.burst import (
 )
 from bot.settings import PROJECT_ROOT
 from emulator import BotAPIEmulator, start_emulator
+from services.requests.routing_model import READY_LINE
 
 # Seconds a bot may take from its start to its first getUpdates.
 START_TIMEOUT = 240.0
@@ -167,7 +168,7 @@ async def _mahalleyar(args: argparse.Namespace, users: list[int], workdir: Path)
     argv = ["-m", "bot", "run"]
     if args.profile:
         argv = ["-m", "cProfile", "-o", args.profile, *argv]
-    run = _ProcessRun(argv, env, workdir / "mahalleyar.log")
+    run = _ProcessRun(argv, env, workdir / "mahalleyar.log", ready_line=READY_LINE)
     try:
         await _seed(database_url, users)
         await run.start(emulator)
@@ -185,11 +186,15 @@ async def _mahalleyar(args: argparse.Namespace, users: list[int], workdir: Path)
 
 class _ProcessRun(BotRun):
     """A `python ARGV` process, started and stopped like `benchmarks.burst.BotRun`; started when
-    it first polls (the bot trains its request router first: slow on a loaded machine)."""
+    it first polls and, given a `ready_line`, has written it to its log (Mahalleyar's request
+    router is loaded in the background: a first start trains it, slow on a loaded machine)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], log_path: Path, ready_line: str | None = None
+    ) -> None:
         super().__init__(env, log_path)
         self.argv = argv
+        self.ready_line = ready_line
 
     def cpu_seconds(self) -> float:
         """CPU time the process has used so far (Linux: /proc; 0 elsewhere). Unlike the rate, it
@@ -209,7 +214,9 @@ class _ProcessRun(BotRun):
                 [sys.executable, *self.argv], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
             )
         deadline = time.monotonic() + START_TIMEOUT
-        while not emulator.calls_for("getUpdates", BOT_ID):
+        while not emulator.calls_for("getUpdates", BOT_ID) or (
+            self.ready_line is not None and self.ready_line not in self.log()
+        ):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{' '.join(self.argv)} did not start:\n{self.log()[-3000:]}")
             await asyncio.sleep(0.1)

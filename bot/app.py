@@ -115,9 +115,8 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
     cache_dir = settings.router_cache_path
     routing = RoutingModel(cache=RouterCache(cache_dir) if cache_dir is not None else None)
     metrics = Metrics()
-    async with session_factory() as session:
-        ready = await routing.prepare(session)
-    log.info("request router ready (%s) for %s examples", ready.source, ready.examples)
+    # Loaded (or, at a first start, trained) while the bot already answers what needs no routing.
+    routing.prepare_in_background(session_factory)
     identity_cache = IdentityCache(settings.identity_cache_seconds)
     dispatcher = build_dispatcher(
         settings=settings,

@@ -113,7 +113,7 @@ async def route_request_text(
         return
     assert viewer.person_id is not None  # only registered people reach the form
     # The router's emergency verdict knows the handlers' corrections (services.emergency_detection).
-    guess = routing.guess(text)
+    guess = await routing.route(text)
     if guess.emergency:
         await submit_emergency(message, state, session, viewer, t, translator, clock, text, settings)
         return

@@ -186,6 +186,7 @@ async def need_pressed(
     message = await pressed(query)
     if message is None:
         return
+    await routing.ready()  # the suggestion below routes without waiting
     # Not the neighbourhood's manager (`PermissionDenied`): answered in handlers.errors.
     draft = await resolution_draft(
         session,

@@ -3,7 +3,12 @@ committees, and their verdicts on whether a request is an emergency, kept as lab
 
 The router's code (:mod:`services.routing`: NumPy, SciPy, scikit-learn, seconds to import) is
 imported when a router is trained or loaded, not with this module: the handlers import this, and
-the command-line tools that never route need not pay for it."""
+the command-line tools that never route need not pay for it.
+
+The bot prepares its router in the background (`RoutingModel.prepare_in_background`): it answers
+everything that needs no routing from its first second, and what routes a text (`route`) waits
+until the router is there (a warm start loads it in about a second, a first start trains it).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import requests_repo
 from services.routing_cache import RouterCache, router_key
@@ -38,6 +43,9 @@ MARKED_EMERGENCY = "marked_emergency"
 MARKED_NOT_EMERGENCY = "marked_not_emergency"
 
 log = logging.getLogger(__name__)
+
+# What the log says once the router is ready (scripts and tests that start the bot wait for it).
+READY_LINE = "request router ready"
 
 
 async def routing_corrections(session: AsyncSession) -> list[LabelledExample]:
@@ -104,6 +112,7 @@ class RoutingModel:
         self._cache = cache
         self._key: str | None = None
         self._background: asyncio.Task[None] | None = None
+        self._preparing: asyncio.Task[None] | None = None
 
     @property
     def router(self) -> RequestRouter:
@@ -165,12 +174,42 @@ class RoutingModel:
             "request router trained on %s examples (it was a stand-in until now)", len(training.examples)
         )
 
+    def prepare_in_background(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        """`prepare` without waiting for it; `ready` and `route` wait for it."""
+
+        async def prepare() -> None:
+            try:
+                async with session_factory() as session:
+                    ready = await self.prepare(session)
+            except Exception:
+                log.exception("preparing the request router failed; the shipped examples' router is used")
+                return
+            log.info("%s (%s) for %s examples", READY_LINE, ready.source, ready.examples)
+
+        self._preparing = asyncio.create_task(prepare(), name="router-preparing")
+
+    async def ready(self) -> RequestRouter:
+        """The router, once prepared (waits for `prepare_in_background`); without one, the
+        shipped examples' router, trained off the event loop."""
+        if self._preparing is not None:
+            await asyncio.shield(self._preparing)
+        if self._router is None:
+            self._router = await asyncio.to_thread(_shipped_router)
+        return self._router
+
+    async def route(self, text: str) -> RouteGuess:
+        """`guess`, once the router is ready: what the handlers call."""
+        return (await self.ready()).route(text)
+
     async def close(self) -> None:
-        """Stop a background training still running (at shutdown)."""
-        if self._background is not None and not self._background.done():
-            self._background.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._background
+        """Stop a preparation or a background training still running (at shutdown)."""
+        for task in (self._preparing, self._background):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     def guess(self, text: str) -> RouteGuess:
+        """The router's guess now (trains the shipped examples' router if none is loaded: tests
+        and tools; the handlers `route`)."""
         return self.router.route(text)

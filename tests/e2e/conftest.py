@@ -20,6 +20,7 @@ from bot.settings import PROJECT_ROOT
 from emulator import BotAPIEmulator, start_emulator
 from models.db import create_engine, create_session_factory
 from models.plumbing import OutboxMessage, OutboxStatus
+from services.requests.routing_model import READY_LINE
 from tests.conftest import OUTBOX_LEDGER, REDIS_URL
 
 TELEGRAM_TOKEN = "700001:tg-e2e"
@@ -44,20 +45,22 @@ class BotProcess:
         polls_before = {
             bot: len(self.emulator.calls_for(ready_method, bot)) for bot in (TELEGRAM_BOT, BALE_BOT)
         }
+        routers_before = self.log().count(READY_LINE)
         log = self.log_path.open("ab")
         self._log_files.append(log)
         self.process = subprocess.Popen(  # noqa: ASYNC220 (Popen returns at once)
             [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=log
         )
         self.starts += 1
-        # Ready when both bots are polling: seconds on a quiet machine; the wait allows for a machine
-        # busy with other work (imports alone can take a minute there).
+        # Ready when both bots are polling and the request router is loaded (in the background: a
+        # first start trains it): seconds on a quiet machine; the wait allows for a machine busy
+        # with other work (imports alone can take a minute there).
         for _ in range(1200):
             if self.process.poll() is not None:
                 raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if all(
                 len(self.emulator.calls_for(ready_method, bot)) > polls_before[bot] for bot in polls_before
-            ):
+            ) and (self.log().count(READY_LINE) > routers_before):
                 return
             await asyncio.sleep(0.1)
         raise TimeoutError(f"bot did not start polling:\n{self.log()}")

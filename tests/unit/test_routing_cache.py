@@ -160,3 +160,58 @@ async def test_without_a_cache_every_start_trains(
         model = RoutingModel()
         assert (await model.prepare(session)).source == "trained"
         await model.close()
+
+
+async def test_prepared_in_the_background_what_routes_waits_for_it(
+    session_factory: async_sessionmaker[AsyncSession],
+    small_training: list[LabelledExample],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cache = RouterCache(tmp_path)
+    async with session_factory() as session:
+        await RoutingModel(cache=cache).prepare(session)  # a router in the cache
+    loading = asyncio.Event()
+    real_load = RouterCache.load
+
+    def slow_load(self: RouterCache, key: str) -> RequestRouter | None:
+        # Routing is asked for while this load runs (off the loop).
+        asyncio.run_coroutine_threadsafe(_set(loading), loop).result()
+        return real_load(self, key)
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(RouterCache, "load", slow_load)
+
+    def not_this_one() -> RequestRouter:
+        raise AssertionError("routed before the preparation ended: the shipped router was trained")
+
+    monkeypatch.setattr(routing_model, "_shipped_router", not_this_one)
+    model = RoutingModel(cache=cache)
+    with caplog.at_level("INFO", "services.requests.routing_model"):
+        model.prepare_in_background(session_factory)  # returns at once
+        assert model._router is None
+        await loading.wait()
+        guess = await model.route(PROBES[0])  # waits for the load, never trains the shipped one
+    assert model._router is not None and guess == model.guess(PROBES[0])
+    assert f"{routing_model.READY_LINE} (cached)" in caplog.text
+    await model.close()
+
+
+async def test_a_preparation_that_fails_leaves_the_shipped_router(
+    small_training: list[LabelledExample], caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_factory() -> AsyncSession:
+        raise ConnectionError("database gone")
+
+    model = RoutingModel()
+    with caplog.at_level("ERROR", "services.requests.routing_model"):
+        model.prepare_in_background(broken_factory)  # type: ignore[arg-type]
+        guess = await model.route(PROBES[1])
+    assert guess.committee in {e.committee for e in small_training}
+    assert "preparing the request router failed" in caplog.text
+    await model.close()
+
+
+async def _set(event: asyncio.Event) -> None:
+    event.set()
