@@ -62,9 +62,15 @@ class OutboxCounts:
     merged: int = 0
 
 
+# Built once: an alias adapts each column it is asked for, and keeps what it adapted (a new alias
+# per claim spent most of the claim's 3 ms of CPU there, twice a second with nothing to send).
+_OLDER = aliased(OutboxMessage, name="older")
+_RECENT = aliased(OutboxMessage, name="recent")
+
+
 def _no_older_pending(msg: type[OutboxMessage]) -> ColumnElement[bool]:
     # FIFO per chat: a message waits until every older message to its chat is sent or failed.
-    older = aliased(OutboxMessage, name="older")
+    older = _OLDER
     return ~exists().where(
         older.platform == msg.platform,
         older.chat_id == msg.chat_id,
@@ -82,7 +88,7 @@ def _claimable(now: datetime, chat_interval: float) -> ColumnElement[bool]:
         _no_older_pending(msg),
     ]
     if chat_interval > 0:
-        recent = aliased(OutboxMessage, name="recent")
+        recent = _RECENT
         conditions.append(
             ~exists().where(
                 recent.platform == msg.platform,
