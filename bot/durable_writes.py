@@ -28,6 +28,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,7 +54,7 @@ class DurableWrites:
         """Queue a reply's record (the columns of `models.plumbing.InboxReply`); the future is done
         when it is committed. Nobody has to await it: a failure is logged here."""
         done = self._queued()
-        done.add_done_callback(_log_failed_record)
+        done.add_done_callback(partial(_log_failed_record, row.get("update_id"), row.get("seq")))
         self._records.append((row, done))
         return done
 
@@ -124,8 +125,8 @@ def _settle(futures: list[asyncio.Future[None]], error: Exception | None) -> Non
             done.set_exception(error)
 
 
-def _log_failed_record(done: asyncio.Future[None]) -> None:
+def _log_failed_record(update_id: Any, seq: Any, done: asyncio.Future[None]) -> None:
     if done.cancelled() or done.exception() is None:
         return
     # The reply went out; only its protection against a crash in the next moments is lost.
-    log.error("could not record a reply in the journal: %s", done.exception())
+    log.error("could not record reply %s to update %s in the journal: %s", seq, update_id, done.exception())

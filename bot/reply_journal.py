@@ -18,9 +18,9 @@ it) and goes on. A call that differs, or has no record, is sent as usual.
 
 What stays open: a reply the server accepted in the last milliseconds before the crash, before
 its record was committed, is sent again (the Bot API has no idempotency key; the window is the
-server's answer on its way back plus one small commit, not the whole handling). Only calls that put something new in a chat are journaled
-(`send*`, `copy*`, `forward*`); edits, deletions and callback answers do the same thing twice
-harmlessly. The records are removed a week later with the update's mark
+server's answer on its way back plus one small commit, not the whole handling). Only calls that
+put something new in a chat are journaled (`send*`, `copy*`, `forward*`); edits, deletions and
+callback answers do the same thing twice harmlessly. The records are removed a week later with the update's mark
 (`services.jobs.prune_processed_updates`).
 """
 

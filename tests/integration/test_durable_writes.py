@@ -111,7 +111,7 @@ async def test_a_record_that_cannot_be_written_leaves_no_update_unmarked(
     assert await handled(session_factory) == {1: True, 2: True}
     assert await recorded(session_factory, 1) == []
     assert "writing the marks alone" in caplog.text
-    assert "could not record a reply in the journal" in caplog.text
+    assert "could not record reply 0 to update 1 in the journal" in caplog.text
 
 
 async def test_flush_waits_for_records_nobody_awaited(
