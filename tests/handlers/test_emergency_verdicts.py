@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import CommitteeKey, RequestEvent, RoutingCorrection
 from services.requests import format_tracking_code
+from services.requests.routing_model import RoutingModel
 from tests.handlers.conftest import Harness
 from tests.handlers.test_requests import only_request, outbox_to, setup_neighbourhood, submit, t
 
@@ -35,20 +36,24 @@ async def test_a_strong_gas_smell_is_an_emergency(harness: Harness) -> None:
 async def test_a_torn_router_offers_both_committees_most_likely_first(harness: Harness) -> None:
     _boss, _head, citizen = await setup_neighbourhood(harness)
     await harness.send(harness.updates.message(citizen, text="/request"))
+    # The shipped model's own order (it moves as the training data grows); the text must stay torn.
+    torn = RoutingModel().guess(TORN).choices
+    assert len(torn) == 2 and set(torn) == {"environment", "security"}, f"pick a text still torn: {torn}"
+    first, second = torn
     await harness.send(harness.updates.message(citizen, text=TORN))
     sent = [r for r in harness.tg_session.requests if isinstance(r, SendMessage)][-1]
     assert sent.text == t(
         harness,
         "request-propose-two-committees",
-        first=t(harness, "committee-environment"),
-        second=t(harness, "committee-security"),
+        first=t(harness, f"committee-{first}"),
+        second=t(harness, f"committee-{second}"),
     )
-    assert callbacks(sent.reply_markup) == ["rqc:environment", "rqc:security", "rqc:other"]
-    await harness.send(harness.updates.callback(citizen, "rqc:security"))
+    assert callbacks(sent.reply_markup) == [f"rqc:{first}", f"rqc:{second}", "rqc:other"]
+    await harness.send(harness.updates.callback(citizen, f"rqc:{second}"))  # the less likely one
     await harness.send(harness.updates.callback(citizen, "rqn"))
     await harness.send(harness.updates.callback(citizen, "rqp:0"))
     request = await only_request(harness)
-    assert request.committee is CommitteeKey.SECURITY and not request.urgent
+    assert request.committee is CommitteeKey(second) and not request.urgent
 
 
 async def test_an_outage_in_the_cold_with_the_elderly_is_urgent_for_services(harness: Harness) -> None:

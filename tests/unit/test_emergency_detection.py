@@ -147,6 +147,23 @@ FOURTH_EMERGENCIES = [
 ]
 
 
+# Politeness is not a hypothetical: «اگه مشکلی نیست…»، «در صورت امکان…» ("if you would…") before an
+# emergency held it back as if it were «اگه زلزله بیاد…». Not rows of the dev set.
+POLITE_EMERGENCIES = [
+    "اگه مشکلی نیست زودتر بیاید بوی گاز خیلی شدیده تو کل ساختمون",
+    "خواهشمند است در صورت امکان سریعا نیرو اعزام نمایید ساختمان در حال ریزش است",
+    "اگه میتونین یکی رو بفرستین بوی گاز شدید کل راه پله رو گرفته",
+    "اگه زحمتی نیست یه آمبولانس بفرستید همسایه مون بیهوش شده بخاری روشن بوده",
+    "اگر ممکن است سریعتر اقدام کنید آب رودخانه وارد خانه ها شده",
+]
+POLITE_NEAR_MISSES = [
+    "در صورت وقوع زلزله ساختمان مدرسه فرو میریزد",
+    "اگه بشه کلاس آموزش زلزله بذارید",
+    "در صورت امکان مانور زلزله در مدرسه برگزار شود",
+    "اگه بوی گاز اومد به کجا زنگ بزنیم",
+]
+
+
 @pytest.fixture(scope="module")
 def detector() -> EmergencyDetector:
     return EmergencyDetector()
@@ -392,3 +409,13 @@ def test_fourth_round_near_misses_stay_routine(detector: EmergencyDetector, text
 @pytest.mark.parametrize("text", FOURTH_EMERGENCIES)
 def test_fourth_round_emergencies(detector: EmergencyDetector, text: str) -> None:
     assert detector.assess(text).emergency, text
+
+
+@pytest.mark.parametrize("text", POLITE_EMERGENCIES)
+def test_a_polite_if_does_not_make_an_emergency_hypothetical(detector: EmergencyDetector, text: str) -> None:
+    assert detector.assess(text).emergency, detector.assess(text)
+
+
+@pytest.mark.parametrize("text", POLITE_NEAR_MISSES)
+def test_a_real_if_still_does(detector: EmergencyDetector, text: str) -> None:
+    assert not detector.assess(text).emergency, detector.assess(text)
