@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,15 @@ def stored(directory: Path) -> list[Path]:
 
 
 @pytest.fixture
-def small_training(monkeypatch: pytest.MonkeyPatch) -> list[LabelledExample]:
+def small_training(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[LabelledExample]]:
     examples = small_examples()
+    # The shipped router is kept once per process: one trained on these few examples must not
+    # outlive the test (later tests in the same worker would route with it).
+    shipped = routing_model._shipped_router
+    shipped.cache_clear()
     monkeypatch.setattr(routing_model, "load_examples", lambda: list(examples))
-    return examples
+    yield examples
+    shipped.cache_clear()
 
 
 def test_the_key_follows_the_examples_the_verdicts_and_the_data_files(tmp_path: Path) -> None:
