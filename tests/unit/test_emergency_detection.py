@@ -419,3 +419,31 @@ def test_a_polite_if_does_not_make_an_emergency_hypothetical(detector: Emergency
 @pytest.mark.parametrize("text", POLITE_NEAR_MISSES)
 def test_a_real_if_still_does(detector: EmergencyDetector, text: str) -> None:
     assert not detector.assess(text).emergency, detector.assess(text)
+
+
+# The fifth round's phrasings (the probes in the dev set were written first; these are reworded).
+FIFTH_EMERGENCIES = [
+    "مادرم پیک نیک رو تو اتاق روشن کرده سرگیجه گرفته بالا میاره",
+    "شعله ها از انبار کاه زبونه میکشه",
+    "آتیش از تابلو برق شروع شده داره میره بالا",
+    "ترک دیوار اتاق هر دقیقه بازتر میشه",
+    "دخترم از لبه بالکن آویزون شده",
+    "برف تا کمره راه بسته است زنم درد زایمان داره",
+    "آب از سقف اومده تو پریزهای اتاق",
+]
+FIFTH_NEAR_MISSES = [
+    "کیت اضطراری زلزله به خانواده ها بدید",
+    "جوی کوچه پره آشغال آب بارون راه نداره",
+    "برای جشن از پنجره ها پرچم آویزون کردیم",
+    "شیر آب حیاط کنار پریز چکه میکنه",
+]
+
+
+@pytest.mark.parametrize("text", FIFTH_EMERGENCIES)
+def test_fifth_round_emergencies(detector: EmergencyDetector, text: str) -> None:
+    assert detector.assess(text).emergency, detector.assess(text)
+
+
+@pytest.mark.parametrize("text", FIFTH_NEAR_MISSES)
+def test_fifth_round_near_misses_stay_routine(detector: EmergencyDetector, text: str) -> None:
+    assert not detector.assess(text).emergency, detector.assess(text)
