@@ -15,7 +15,14 @@ from tests.handlers.conftest import Harness
 from tests.handlers.test_requests import only_request, outbox_to, setup_neighbourhood, submit, t
 
 GAS = "بوی شدید گاز در کل کوچه پیچیده"
-TORN = "معتادها تو پارک جمع میشن و همه جا آشغال و سرنگ ریختن"
+# Requests on the edge of environment (litter) and security (addicts): the test takes the first
+# the shipped model is torn on, since which one is torn moves as the training data grows.
+TORN_CANDIDATES = (
+    "معتادها تو پارک جمع میشن و همه جا آشغال و سرنگ ریختن",
+    "معتادا شبا تو پارک جمع میشن آشغال و سرنگ همه جا ریخته",
+    "چند تا معتاد تو زمین خالی آشغال جمع کردن و آتیش میزنن",
+    "تو پارک معتادها جمع میشن و سرنگ و زباله ریختن",
+)
 OUTAGE = "برق کل محله از دیروز در این سرما قطع است و سالمندان خیلی اذیت میشن"
 
 
@@ -36,11 +43,15 @@ async def test_a_strong_gas_smell_is_an_emergency(harness: Harness) -> None:
 async def test_a_torn_router_offers_both_committees_most_likely_first(harness: Harness) -> None:
     _boss, _head, citizen = await setup_neighbourhood(harness)
     await harness.send(harness.updates.message(citizen, text="/request"))
-    # The shipped model's own order (it moves as the training data grows); the text must stay torn.
-    torn = RoutingModel().guess(TORN).choices
-    assert len(torn) == 2 and set(torn) == {"environment", "security"}, f"pick a text still torn: {torn}"
+    # The shipped model's own order (it moves as the training data grows).
+    model = RoutingModel()
+    torn_texts = [text for text in TORN_CANDIDATES if len(model.guess(text).choices) == 2]
+    assert torn_texts, "add a text the model is torn on between environment and security"
+    text = torn_texts[0]
+    torn = model.guess(text).choices
+    assert set(torn) == {"environment", "security"}, torn
     first, second = torn
-    await harness.send(harness.updates.message(citizen, text=TORN))
+    await harness.send(harness.updates.message(citizen, text=text))
     sent = [r for r in harness.tg_session.requests if isinstance(r, SendMessage)][-1]
     assert sent.text == t(
         harness,
