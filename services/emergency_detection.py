@@ -498,7 +498,10 @@ class EmergencyDetector:
             return "unless " + hit
         if (hit := around.near(lexicon.harmless)) is not None:
             return "harmless " + hit
-        not_now = around.near(lexicon.not_now) or around.near(lexicon.not_now_before, before_only=True)
+        # A conditional counts before the match's last word group, so inside the match too:
+        # «خونه ساختن، اگه سیل بیاد آب میره تو خونه ها» (a match from the first «خونه»).
+        last_start = max(a for a, _, _ in combination)
+        not_now = around.near(lexicon.not_now) or around.near(lexicon.not_now_before, before=last_start)
         if not_now is not None and around.near(lexicon.now) is None:
             return "not now " + not_now
         # Over, said later («…، اومدن درستش کردن»), unless it is back («ولی الان دوباره…»).
@@ -573,14 +576,15 @@ class _Surroundings:
     def near(
         self,
         concepts: Sequence[str],
-        before_only: bool = False,
+        before: int | None = None,
         across: bool = False,
         anywhere: bool = False,
         after_anywhere: bool = False,
     ) -> str | None:
         """The first of ``concepts`` found around the match, as «concept «its words»», or None; ``across``
         sentences, ``anywhere`` in the text, ``after_anywhere`` from the match to the end of the
-        text, or ``before_only`` the match."""
+        text, or ``before`` word ``before`` (the words before the match and those of it that come
+        earlier)."""
         if after_anywhere:
             start, end = self.last + 1, len(self.words)
         elif anywhere:
@@ -589,8 +593,8 @@ class _Surroundings:
             start, end = max(0, self.first - self.context), self.last + self.context
         else:
             start, end = self.low, self.high
-        if before_only:
-            end = self.first - 1
+        if before is not None:
+            end = before - 1
         for concept in concepts:
             for a, b, _ in self.found.get(concept, ()):
                 if a >= start and b <= end:

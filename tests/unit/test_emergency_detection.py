@@ -232,7 +232,7 @@ def test_a_verdict_says_why(detector: EmergencyDetector) -> None:
     verdict = detector.assess("بوی خیلی خیلی شدید گاز میاد")
     assert verdict.rule == "gas + smell"
     assert set(verdict.words) == {"بوی", "کاز"}  # as normalised: گ folds to ک
-    held = detector.assess("کلاس آموزش اطفای حریق و مانور زلزله")
+    held = detector.assess("کلاس آموزش اطفای حریق و مانور آتش سوزی")
     assert not held.emergency and any("harmless" in reason for reason in held.held_back)
     assert any("negated" in reason for reason in detector.assess("بوی گاز اصلا نمیاد").held_back)
 
