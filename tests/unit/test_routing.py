@@ -20,7 +20,9 @@ from services.routing import (
     ROUTING_DATA_DIR,
     TORN_SECOND,
     LabelledExample,
+    LearnedEmergencies,
     RequestRouter,
+    _fit_learned,
     is_emergency,
     load_examples,
     normalise_for_routing,
@@ -385,6 +387,18 @@ def test_the_learned_model_adds_an_emergency_the_rules_missed(router: RequestRou
     guess = router.route(UNRULED_EMERGENCY)
     assert guess.emergency and guess.committee == "crisis" and (guess.reason or "").startswith("learned")
     assert router.route_many([UNRULED_EMERGENCY])[0].emergency
+
+
+def test_the_learned_models_fast_path_agrees_with_scikit_learn(examples: list[LabelledExample]) -> None:
+    rows = [e for e in examples if e.emergency is not None][:400]
+    texts, labels = [e.text for e in rows], [int(bool(e.emergency)) for e in rows]
+    features, model = _fit_learned(texts, labels)
+    learned = LearnedEmergencies(features, model)
+    probes = [*texts[:50], UNRULED_EMERGENCY, "سلام", "؟؟؟", "بوی گاز"]
+    expected = model.predict_proba(features.transform([normalise_for_routing(t) for t in probes]))
+    positive = list(model.classes_).index(1)
+    for text, row in zip(probes, expected, strict=True):
+        assert learned.probability(text) == pytest.approx(row[positive], abs=1e-9)
 
 
 def test_the_learned_model_never_overrules_what_the_rules_held_back(router: RequestRouter) -> None:
