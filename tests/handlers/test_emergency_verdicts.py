@@ -15,13 +15,18 @@ from tests.handlers.conftest import Harness
 from tests.handlers.test_requests import only_request, outbox_to, setup_neighbourhood, submit, t
 
 GAS = "بوی شدید گاز در کل کوچه پیچیده"
-# Requests on the edge of environment (litter) and security (addicts): the test takes the first
-# the shipped model is torn on, since which one is torn moves as the training data grows.
+# Requests on the edge of two committees (litter and addicts, food and medicine, a dark alley and
+# thieves): the test takes the first the shipped model is torn on, since which one is torn moves
+# as the training data grows.
 TORN_CANDIDATES = (
     "معتادها تو پارک جمع میشن و همه جا آشغال و سرنگ ریختن",
     "معتادا شبا تو پارک جمع میشن آشغال و سرنگ همه جا ریخته",
     "چند تا معتاد تو زمین خالی آشغال جمع کردن و آتیش میزنن",
     "تو پارک معتادها جمع میشن و سرنگ و زباله ریختن",
+    "پیرمرد تنها تو کوچه ما نه غذا داره نه دارو",
+    "پیرزن تنهای کوچه ما پول دارو و غذا نداره",
+    "کوچه تاریکه چراغا سوخته شبا دزد میاد",
+    "پارک محله شبا تاریکه و معتادا اونجا جمع میشن",
 )
 OUTAGE = "برق کل محله از دیروز در این سرما قطع است و سالمندان خیلی اذیت میشن"
 
@@ -46,11 +51,9 @@ async def test_a_torn_router_offers_both_committees_most_likely_first(harness: H
     # The shipped model's own order (it moves as the training data grows).
     model = RoutingModel()
     torn_texts = [text for text in TORN_CANDIDATES if len(model.guess(text).choices) == 2]
-    assert torn_texts, "add a text the model is torn on between environment and security"
+    assert torn_texts, "add a text on the edge of two committees that the model is torn on"
     text = torn_texts[0]
-    torn = model.guess(text).choices
-    assert set(torn) == {"environment", "security"}, torn
-    first, second = torn
+    first, second = model.guess(text).choices
     await harness.send(harness.updates.message(citizen, text=text))
     sent = [r for r in harness.tg_session.requests if isinstance(r, SendMessage)][-1]
     assert sent.text == t(
