@@ -38,6 +38,7 @@ from services.clock import Clock, utc_now
 from services.i18n import Translator
 from services.identity_cache import IdentityCache
 from services.requests import RoutingModel
+from services.requests.routing_model import ROUTER_START_DELAY
 from services.routing_cache import RouterCache
 
 log = logging.getLogger(__name__)
@@ -111,12 +112,13 @@ async def prepare(settings: Settings, clock: Clock = utc_now) -> Runtime:
         clock,
         max_connections=settings.update_concurrency + REDIS_POOL_SPARE,
     )
-    translator = Translator(default_locale=settings.default_locale)
+    translator = Translator(default_locale=settings.default_locale, cache_dir=settings.catalog_cache_path)
     cache_dir = settings.router_cache_path
     routing = RoutingModel(cache=RouterCache(cache_dir) if cache_dir is not None else None)
     metrics = Metrics()
-    # Loaded (or, at a first start, trained) while the bot already answers what needs no routing.
-    routing.prepare_in_background(session_factory)
+    # Loaded (or, at a first start, trained) while the bot already answers what needs no routing;
+    # a couple of seconds after the start, or at once when a request needs it.
+    routing.prepare_in_background(session_factory, delay=ROUTER_START_DELAY)
     identity_cache = IdentityCache(settings.identity_cache_seconds)
     dispatcher = build_dispatcher(
         settings=settings,

@@ -98,10 +98,20 @@ def scheduled_run(cron: Mapping[str, Any], now: datetime, timezone: str) -> date
     return None
 
 
+# A missed digest waits this long after a start, so that the first answers of a start are not
+# slowed by a national digest being written at the same time.
+CATCH_UP_DELAY = timedelta(seconds=5)
+
+
 def catch_up(
-    scheduler: AsyncIOScheduler, now: datetime, timezone: str, schedules: Schedules | None = None
+    scheduler: AsyncIOScheduler,
+    now: datetime,
+    timezone: str,
+    schedules: Schedules | None = None,
+    delay: timedelta = CATCH_UP_DELAY,
 ) -> list[str]:
-    """Make each `catch_up` job whose run was missed run once now; the names of those jobs."""
+    """Make each `catch_up` job whose run was missed run once, `delay` from now; the names of
+    those jobs."""
     names: list[str] = []
     for spec in JOBS:
         if not spec.catch_up or not should_catch_up(effective_cron(spec, schedules), now, timezone):
@@ -110,7 +120,7 @@ def catch_up(
         if job is None:
             continue
         # The scheduler's own clock (a test clock may be elsewhere); afterwards the cron resumes.
-        job.modify(next_run_time=datetime.now(ZoneInfo(timezone)))
+        job.modify(next_run_time=datetime.now(ZoneInfo(timezone)) + delay)
         names.append(spec.name)
     if names:
         log.info("catching up on missed runs: %s", ", ".join(names))

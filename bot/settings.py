@@ -36,7 +36,7 @@ class Settings(BaseSettings):
 
     # Where the trained request router is kept between starts (services/routing_cache.py); the
     # bot's own directory: the artefacts are pickles. Relative to the project; empty: retrain at
-    # every start.
+    # every start. The parsed message catalogs are kept next to it, in `catalogs/` (services/i18n.py).
     router_cache_dir: str = "data/cache/router"
 
     admin_phones: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -203,6 +203,13 @@ class Settings(BaseSettings):
         if not self.router_cache_dir.strip():
             return None
         return PROJECT_ROOT / Path(self.router_cache_dir).expanduser()  # an absolute path stays
+
+    @property
+    def catalog_cache_path(self) -> Path | None:
+        """Where parsed message catalogs are kept between starts: beside the router's cache, and
+        off with it."""
+        router = self.router_cache_path
+        return None if router is None else router.parent / "catalogs"
 
     @property
     def is_sqlite(self) -> bool:

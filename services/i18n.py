@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +47,29 @@ def resolve_locale(stored: str | None, language_code: str | None, default: str =
 class Translator:
     """Loads every catalog once; `get(locale, key, **args)` renders a message."""
 
-    def __init__(self, locales_dir: Path = LOCALES_DIR, default_locale: str = DEFAULT_LOCALE) -> None:
+    def __init__(
+        self,
+        locales_dir: Path = LOCALES_DIR,
+        default_locale: str = DEFAULT_LOCALE,
+        *,
+        cache_dir: Path | None = None,
+    ) -> None:
+        """`cache_dir`: where parsed catalogs are kept between starts (see `_parsed`); none by
+        default, the bot passes its own."""
         self.default_locale = default_locale
         self._bundles: dict[str, FluentBundle] = {}
+        files = 0
         for locale in SUPPORTED_LOCALES:
             # Fluent would wrap every argument in FSI…PDI; only numbers need isolating (done in
             # `_prepare_args`), and fewer invisible marks in names and texts is safer on old fonts.
             bundle = FluentBundle([locale], use_isolating=False)
             for path in sorted((locales_dir / locale).glob("*.ftl")):
+                files += 1
                 stat = path.stat()
-                bundle.add_resource(_parsed(path, stat.st_mtime_ns, stat.st_size))
+                bundle.add_resource(_parsed(path, stat.st_mtime_ns, stat.st_size, cache_dir))
             self._bundles[locale] = bundle
+        if cache_dir is not None:
+            _prune(cache_dir, keep=3 * files)
         # A message without arguments always renders the same: rendered once (menus, help).
         self._plain: dict[tuple[str, str], str] = {}
 
@@ -98,11 +117,66 @@ class Translator:
 
 
 @lru_cache(maxsize=512)
-def _parsed(path: Path, mtime_ns: int, size: int) -> Resource:
-    """A catalog file parsed once per process (Fluent's parser is pure Python: about a second for
-    all of them); the bot and its scheduler each make a Translator. An edited file (another
-    mtime or size) is parsed again. Bundles only read a resource, so sharing one is safe."""
-    return FluentResource(path.read_text(encoding="utf-8"))
+def _parsed(path: Path, mtime_ns: int, size: int, cache_dir: Path | None = None) -> Resource:
+    """A catalog file parsed once per process (Fluent's parser is pure Python: a quarter to half
+    a second for all of them, at every start); the bot and its scheduler each make a Translator.
+    An edited file (another mtime or size) is parsed again. Bundles only read a resource, so
+    sharing one is safe.
+
+    With `cache_dir`, the parsed file is also kept there between starts, as a pickle named after
+    the SHA-256 of its text and of the Python and fluent.syntax versions (loading them all takes
+    a third of the parsing). A pickle runs code when loaded: the directory must be the bot's own,
+    as the router cache's (services.routing_cache). A file that does not load is parsed again."""
+    text = path.read_text(encoding="utf-8")
+    if cache_dir is None:
+        return FluentResource(text)
+    digest = hashlib.sha256(f"{_PARSER}\0{text}".encode()).hexdigest()
+    stored = cache_dir / f"{digest}{_PARSED_SUFFIX}"
+    try:
+        with stored.open("rb") as file:
+            resource = pickle.load(file)  # the bot's own directory only (above)
+        if isinstance(resource, Resource):
+            return resource
+    except FileNotFoundError:
+        pass
+    except Exception as error:  # truncated, or another version's: parse again
+        log.warning("ignoring the unreadable parsed catalog %s: %s", stored.name, error)
+    resource = FluentResource(text)
+    _store(stored, resource)
+    return resource
+
+
+_PARSER = f"python {sys.version_info[0]}.{sys.version_info[1]} fluent.syntax {version('fluent.syntax')}"
+_PARSED_SUFFIX = ".ftl.pickle"
+
+
+def _prune(cache_dir: Path, keep: int) -> None:
+    """Remove all but the `keep` newest parsed catalogs (those of edited files pile up)."""
+    stamped: list[tuple[int, Path]] = []
+    with contextlib.suppress(OSError):
+        for path in cache_dir.glob(f"*{_PARSED_SUFFIX}"):
+            with contextlib.suppress(OSError):  # removed meanwhile by another process
+                stamped.append((path.stat().st_mtime_ns, path))
+    for _, stale in sorted(stamped, key=lambda pair: pair[0], reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _store(path: Path, resource: Resource) -> None:
+    """Write atomically (a reader sees a whole file or none); a disk that refuses is logged."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_PARSED_SUFFIX)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(resource, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as error:
+        log.warning("cannot keep the parsed catalog in %s: %s", path.parent, error)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MARKED_EMERGENCY",
     "MARKED_NOT_EMERGENCY",
+    "ROUTER_START_DELAY",
     "Readiness",
     "RoutingModel",
     "emergency_corrections",
@@ -102,6 +103,11 @@ class Readiness:
     source: str
 
 
+# How long a start leaves the request router alone unless a request needs it sooner (see
+# `RoutingModel.prepare_in_background`).
+ROUTER_START_DELAY = 2.0
+
+
 class RoutingModel:
     """The request router in use; `retrain` rebuilds it from the shipped examples plus the
     corrections stored so far (seconds of CPU, run off the event loop). With a `cache`, a router
@@ -113,6 +119,7 @@ class RoutingModel:
         self._key: str | None = None
         self._background: asyncio.Task[None] | None = None
         self._preparing: asyncio.Task[None] | None = None
+        self._wanted = asyncio.Event()
 
     @property
     def router(self) -> RequestRouter:
@@ -174,10 +181,18 @@ class RoutingModel:
             "request router trained on %s examples (it was a stand-in until now)", len(training.examples)
         )
 
-    def prepare_in_background(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        """`prepare` without waiting for it; `ready` and `route` wait for it."""
+    def prepare_in_background(
+        self, session_factory: async_sessionmaker[AsyncSession], *, delay: float = 0.0
+    ) -> None:
+        """`prepare` without waiting for it; `ready` and `route` wait for it. It starts after
+        `delay` seconds, or as soon as something asks for the router (`ready`): loading a router
+        imports scikit-learn, most of a second of CPU, which a start need not spend before its
+        first answers (ROUTER_START_DELAY)."""
 
         async def prepare() -> None:
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wanted.wait(), delay)
             try:
                 async with session_factory() as session:
                     ready = await self.prepare(session)
@@ -191,6 +206,7 @@ class RoutingModel:
     async def ready(self) -> RequestRouter:
         """The router, once prepared (waits for `prepare_in_background`); without one, the
         shipped examples' router, trained off the event loop."""
+        self._wanted.set()
         if self._preparing is not None:
             await asyncio.shield(self._preparing)
         if self._router is None:

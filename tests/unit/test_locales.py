@@ -81,3 +81,25 @@ def test_lists_are_joined_the_way_each_language_writes_them() -> None:
     translator = Translator()
     assert translator.bind("fa").join(["الف", "ب"]) == "الف، ب"
     assert translator.bind("en").join(["a", "b"]) == "a, b"
+
+
+# -- parsed catalogs kept between starts -------------------------------------------------------
+
+
+def test_parsed_catalogs_are_kept_between_starts_and_a_broken_one_is_parsed_again(tmp_path: Path) -> None:
+    from services import i18n
+
+    i18n._parsed.cache_clear()  # as a new process would
+    first = Translator(cache_dir=tmp_path)
+    stored = sorted(tmp_path.glob("*.ftl.pickle"))
+    files = len(list((i18n.LOCALES_DIR / "fa").glob("*.ftl"))) + len(
+        list((i18n.LOCALES_DIR / "en").glob("*.ftl"))
+    )
+    assert len(stored) == files
+    stored[0].write_bytes(b"not a pickle")  # truncated, or written by another version
+    i18n._parsed.cache_clear()
+    second = Translator(cache_dir=tmp_path)
+    for locale in ("fa", "en"):
+        assert second.get(locale, "help-text") == first.get(locale, "help-text")
+    assert stored[0].read_bytes() != b"not a pickle"  # parsed again and stored whole
+    i18n._parsed.cache_clear()

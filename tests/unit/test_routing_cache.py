@@ -204,6 +204,24 @@ async def test_prepared_in_the_background_what_routes_waits_for_it(
     await model.close()
 
 
+async def test_a_delayed_preparation_starts_at_once_when_a_request_needs_the_router(
+    small_training: list[LabelledExample],
+) -> None:
+    started = asyncio.Event()
+
+    def watching_factory() -> AsyncSession:
+        started.set()
+        raise ConnectionError("database gone")  # the shipped router is used (next test)
+
+    model = RoutingModel()
+    model.prepare_in_background(watching_factory, delay=3600)  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    assert not started.is_set()  # left alone while nothing needs it
+    guess = await asyncio.wait_for(model.route(PROBES[1]), timeout=120)
+    assert started.is_set() and guess.committee in {e.committee for e in small_training}
+    await model.close()
+
+
 async def test_a_preparation_that_fails_leaves_the_shipped_router(
     small_training: list[LabelledExample], caplog: pytest.LogCaptureFixture
 ) -> None:
