@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +18,7 @@ from typing import Any
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax.ast import Resource
 
+from services import pickle_files
 from services.persian import isolate_ltr
 
 log = logging.getLogger(__name__)
@@ -152,29 +151,15 @@ _PARSED_SUFFIX = ".ftl.pickle"
 
 def _prune(cache_dir: Path, keep: int) -> None:
     """Remove all but the `keep` newest parsed catalogs (those of edited files pile up)."""
-    stamped: list[tuple[int, Path]] = []
-    with contextlib.suppress(OSError):
-        for path in cache_dir.glob(f"*{_PARSED_SUFFIX}"):
-            with contextlib.suppress(OSError):  # removed meanwhile by another process
-                stamped.append((path.stat().st_mtime_ns, path))
-    for _, stale in sorted(stamped, key=lambda pair: pair[0], reverse=True)[keep:]:
+    for stale in pickle_files.newest(cache_dir, _PARSED_SUFFIX)[keep:]:
         with contextlib.suppress(OSError):
             stale.unlink()
 
 
 def _store(path: Path, resource: Resource) -> None:
-    """Write atomically (a reader sees a whole file or none); a disk that refuses is logged."""
+    """Keep `resource` in `path`; a disk that refuses is logged, never raised."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_PARSED_SUFFIX)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(resource, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        pickle_files.store(path, resource)
     except OSError as error:
         log.warning("cannot keep the parsed catalog in %s: %s", path.parent, error)
 

@@ -27,14 +27,13 @@ import contextlib
 import hashlib
 import importlib
 import logging
-import os
 import pickle
 import platform
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from services import pickle_files
 from services.routing_data import ROUTING_DATA_DIR, LabelledExample
 
 if TYPE_CHECKING:
@@ -118,16 +117,7 @@ class RouterCache:
         """Keep `router` under `key` (atomically), then remove all but the newest `keep`. A disk
         that refuses is logged, never raised: the router in memory still works."""
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=_SUFFIX)
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    pickle.dump(router, file, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.path(key))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            pickle_files.store(self.path(key), router)
         except OSError as error:
             log.warning("cannot keep the trained router in %s: %s", self.directory, error)
             return
@@ -137,13 +127,7 @@ class RouterCache:
 
     def _artefacts(self) -> list[Path]:
         """The stored routers, newest first."""
-        stamped: list[tuple[int, Path]] = []
-        with contextlib.suppress(OSError):
-            for path in self.directory.glob(f"*{_SUFFIX}"):
-                if not path.name.startswith(".tmp-"):
-                    with contextlib.suppress(OSError):  # removed meanwhile by another process
-                        stamped.append((path.stat().st_mtime_ns, path))
-        return [p for _, p in sorted(stamped, key=lambda pair: pair[0], reverse=True)]
+        return pickle_files.newest(self.directory, _SUFFIX)
 
     @staticmethod
     def _read(path: Path) -> RequestRouter | None:
