@@ -498,10 +498,11 @@ class EmergencyDetector:
             return "unless " + hit
         if (hit := around.near(lexicon.harmless)) is not None:
             return "harmless " + hit
-        # A conditional counts before the match's last word group, so inside the match too:
-        # «خونه ساختن، اگه سیل بیاد آب میره تو خونه ها» (a match from the first «خونه»).
-        last_start = max(a for a, _, _ in combination)
-        not_now = around.near(lexicon.not_now) or around.near(lexicon.not_now_before, before=last_start)
+        not_now = (
+            around.near(lexicon.not_now)
+            or around.near(lexicon.not_now_before, before=first)
+            or _conditional_inside(combination, first, found, sentences, words, lexicon.not_now_before)
+        )
         if not_now is not None and around.near(lexicon.now) is None:
             return "not now " + not_now
         # Over, said later («…، اومدن درستش کردن»), unless it is back («ولی الان دوباره…»).
@@ -551,6 +552,26 @@ class EmergencyDetector:
         return None
 
 
+def _conditional_inside(
+    combination: tuple[_Span, ...],
+    first: int,
+    found: dict[str, list[_Span]],
+    sentences: list[int],
+    words: list[str],
+    concepts: Sequence[str],
+) -> str | None:
+    """A conditional inside the match, in the same sentence as its last words: what follows it is
+    hypothetical («خونه ساختن اگه سیل بیاد آب میره تو خونه ها», «از پل رد میشن میترسیم یه روز خراب
+    بشه»). One in an earlier sentence is about something else («شیلنگ گاز بریده، اگه کسی کبریت
+    بزنه …، نشت داره»)."""
+    last_start = max(a for a, _, _ in combination)
+    for concept in concepts:
+        for a, b, _ in found.get(concept, ()):
+            if first <= a and b < last_start and sentences[a] == sentences[last_start]:
+                return f"{concept} «{' '.join(words[a : b + 1])}»"
+    return None
+
+
 class _Surroundings:
     """The words around a match from word ``first`` to ``last``: ``context`` words either side,
     within the match's sentences unless asked otherwise."""
@@ -583,8 +604,7 @@ class _Surroundings:
     ) -> str | None:
         """The first of ``concepts`` found around the match, as «concept «its words»», or None; ``across``
         sentences, ``anywhere`` in the text, ``after_anywhere`` from the match to the end of the
-        text, or ``before`` word ``before`` (the words before the match and those of it that come
-        earlier)."""
+        text, or ``before`` word ``before``."""
         if after_anywhere:
             start, end = self.last + 1, len(self.words)
         elif anywhere:

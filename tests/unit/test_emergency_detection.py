@@ -449,3 +449,30 @@ def test_fifth_round_emergencies(detector: EmergencyDetector, text: str) -> None
 @pytest.mark.parametrize("text", FIFTH_NEAR_MISSES)
 def test_fifth_round_near_misses_stay_routine(detector: EmergencyDetector, text: str) -> None:
     assert not detector.assess(text).emergency, detector.assess(text)
+
+
+# Rounds 11–13 (2026-12-04), in my own words: one table, (text, is it an emergency).
+ROUNDS_11_TO_13 = [
+    ("شیلنگ گاز بریده، اگه کسی کبریت بزنه منفجر میشه، نشت داره", True),  # the «if» is another clause
+    ("از وقتی برق رفته بچم تب کرده و بیحاله", True),  # «از وقتی» is since, not when
+    ("بوی تخم مرغ گندیده کل راه پله رو گرفته", True),  # the smell given to town gas
+    ("کنتور گاز داره فیس فیس میکنه", True),
+    ("دود از زیرزمین", True),
+    ("آبگرمکن بو میده همه سرگیجه داریم", True),  # a water heater is no longer masked as water
+    ("زلزله اومد دیوار اتاق ترک برداشت", True),
+    ("پیرمرد همسایه رفته ته چاه دیگه جواب نمیده", True),
+    ("داشت آنتن نصب میکرد برق گرفتش افتاد", True),  # «نصب» is equipment only as a request
+    ("پس لرزه ها کی تموم میشه؟ شبا خوابمون نمیبره", False),  # a quake alone, no sign of now
+    ("خطر آتش سوزی تو انبار پاساژ زیاده", False),
+    ("آب بارون میاد تو حیاط و جمع میشه", False),
+    ("از ماشین های سنگین که از پل قدیمی رد میشن میترسیم یه روز خراب بشه", False),
+    ("دیروز فکر کردیم انفجار شده ولی صدای تخریب ساختمون بود", False),
+    ("یادمه بچه بودیم بازار آتیش گرفت", False),
+    ("تو تلگرام دیدم ترکیه زلزله اومده دلم ریخت", False),
+    ("خفه شدیم از دست صدای این کارگاه", False),
+]
+
+
+@pytest.mark.parametrize(("text", "emergency"), ROUNDS_11_TO_13)
+def test_rounds_eleven_to_thirteen(detector: EmergencyDetector, text: str, emergency: bool) -> None:
+    assert detector.assess(text).emergency is emergency, detector.assess(text)
