@@ -104,6 +104,10 @@ class RouterCache:
         """The router stored under `key`, or None (none stored, or unreadable)."""
         return self._read(self.path(key))
 
+    def has_any(self) -> bool:
+        """Whether any router is stored (without loading one)."""
+        return bool(self._artefacts())
+
     def latest(self) -> RequestRouter | None:
         """The most recently stored router that loads, whatever its key (a stand-in while the
         right one trains)."""

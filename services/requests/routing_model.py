@@ -184,10 +184,13 @@ class RoutingModel:
     def prepare_in_background(
         self, session_factory: async_sessionmaker[AsyncSession], *, delay: float = 0.0
     ) -> None:
-        """`prepare` without waiting for it; `ready` and `route` wait for it. It starts after
-        `delay` seconds, or as soon as something asks for the router (`ready`): loading a router
-        imports scikit-learn, most of a second of CPU, which a start need not spend before its
-        first answers (ROUTER_START_DELAY)."""
+        """`prepare` without waiting for it; `ready` and `route` wait for it. When a trained
+        router is on disk, it starts after `delay` seconds, or as soon as something asks for the
+        router (`ready`): loading one imports scikit-learn, most of a second of CPU, which a start
+        need not spend before its first answers (ROUTER_START_DELAY). With none on disk (a first
+        start), training takes seconds and starts at once, as a request may soon need it."""
+        if self._cache is None or not self._cache.has_any():
+            delay = 0.0
 
         async def prepare() -> None:
             if delay > 0:

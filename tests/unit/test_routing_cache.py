@@ -204,8 +204,8 @@ async def test_prepared_in_the_background_what_routes_waits_for_it(
     await model.close()
 
 
-async def test_a_delayed_preparation_starts_at_once_when_a_request_needs_the_router(
-    small_training: list[LabelledExample],
+async def test_a_delayed_preparation_waits_only_when_a_router_is_on_disk(
+    session_factory: async_sessionmaker[AsyncSession], small_training: list[LabelledExample], tmp_path: Path
 ) -> None:
     started = asyncio.Event()
 
@@ -213,11 +213,20 @@ async def test_a_delayed_preparation_starts_at_once_when_a_request_needs_the_rou
         started.set()
         raise ConnectionError("database gone")  # the shipped router is used (next test)
 
-    model = RoutingModel()
+    cache = RouterCache(tmp_path)
+    empty = RoutingModel(cache=cache)
+    empty.prepare_in_background(watching_factory, delay=3600)  # type: ignore[arg-type]
+    await asyncio.wait_for(started.wait(), timeout=5)  # nothing on disk: training starts at once
+    await empty.close()
+
+    async with session_factory() as session:
+        await RoutingModel(cache=cache).prepare(session)  # now a router is on disk
+    started.clear()
+    model = RoutingModel(cache=cache)
     model.prepare_in_background(watching_factory, delay=3600)  # type: ignore[arg-type]
     await asyncio.sleep(0.05)
     assert not started.is_set()  # left alone while nothing needs it
-    guess = await asyncio.wait_for(model.route(PROBES[1]), timeout=120)
+    guess = await asyncio.wait_for(model.route(PROBES[1]), timeout=120)  # a request needs it: now
     assert started.is_set() and guess.committee in {e.committee for e in small_training}
     await model.close()
 
