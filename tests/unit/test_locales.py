@@ -86,7 +86,9 @@ def test_lists_are_joined_the_way_each_language_writes_them() -> None:
 # -- parsed catalogs kept between starts -------------------------------------------------------
 
 
-def test_parsed_catalogs_are_kept_between_starts_and_a_broken_one_is_parsed_again(tmp_path: Path) -> None:
+def test_parsed_catalogs_are_kept_between_starts_and_a_broken_one_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from services import i18n
 
     i18n._parsed.cache_clear()  # as a new process would
@@ -102,4 +104,12 @@ def test_parsed_catalogs_are_kept_between_starts_and_a_broken_one_is_parsed_agai
     for locale in ("fa", "en"):
         assert second.get(locale, "help-text") == first.get(locale, "help-text")
     assert stored[0].read_bytes() != b"not a pickle"  # parsed again and stored whole
+
+    def no_parsing(text: str) -> None:
+        raise AssertionError("parsed although a whole pickle was on disk")
+
+    i18n._parsed.cache_clear()
+    monkeypatch.setattr(i18n, "FluentResource", no_parsing)
+    third = Translator(cache_dir=tmp_path)  # every catalog from its pickle
+    assert third.get("fa", "help-text") == first.get("fa", "help-text")
     i18n._parsed.cache_clear()
