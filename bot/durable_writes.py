@@ -8,6 +8,12 @@ then marks, in the order they came, so an update's mark is never committed befor
 the replies it sent. Under load that is one transaction for tens of updates, not two or three for
 each; on SQLite, where writers take turns, that was most of the database's time per update.
 
+A reply's record matters only while its update is not marked: when the update's mark goes into
+the same transaction as the record, the record is not written at all (both would be committed
+or lost together, and a marked update is never handled again). Under load that is most records:
+the writer is busy, so an update's reply and its mark wait for the next transaction together.
+The server's answer is turned into JSON only for a record that is written.
+
 Who waits for what:
 - the inbox waits for an update's mark before its lane goes on (the next update of that chat
   starts once the one before is settled, and a stop that lets the running updates finish leaves
@@ -31,6 +37,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import inbox_repo
@@ -51,8 +58,10 @@ class DurableWrites:
         self._writer: asyncio.Task[None] | None = None
 
     def record_reply(self, row: dict[str, Any]) -> asyncio.Future[None]:
-        """Queue a reply's record (the columns of `models.plumbing.InboxReply`); the future is done
-        when it is committed. Nobody has to await it: a failure is logged here."""
+        """Queue a reply's record (the columns of `models.plumbing.InboxReply`; `result` may be
+        the server's answer as aiogram read it); the future is done when it is committed, or
+        when its update's mark is (then it is not needed). Nobody has to await it: a failure is
+        logged here."""
         done = self._queued()
         done.add_done_callback(partial(_log_failed_record, row.get("update_id"), row.get("seq")))
         self._records.append((row, done))
@@ -84,7 +93,7 @@ class DurableWrites:
             written = [done for _, done in records]
             marked = [done for _, _, done in marks]
             try:
-                await self._write([row for row, _ in records], marks)
+                await self._write(_still_needed(records, marks), marks)
             except Exception as error:
                 _settle(written, error)
                 if records and marks:
@@ -113,6 +122,27 @@ class DurableWrites:
                 for bot_id in dict.fromkeys(bot for bot, _, _ in marks):
                     ids = [update for bot, update, _ in marks if bot == bot_id]
                     await inbox_repo.mark_handled(session, bot_id, ids, now)
+
+
+def _still_needed(
+    records: list[tuple[dict[str, Any], asyncio.Future[None]]], marks: list[tuple[int, int, Any]]
+) -> list[dict[str, Any]]:
+    """The rows of the records whose update is not marked in the same transaction, their
+    results as JSON."""
+    marked = {(bot_id, update_id) for bot_id, update_id, _ in marks}
+    return [
+        {**row, "result": _as_json(row.get("result"))}
+        for row, _ in records
+        if (row.get("bot_id"), row.get("update_id")) not in marked
+    ]
+
+
+def _as_json(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json", exclude_none=True)
+    if isinstance(result, list):
+        return [_as_json(item) for item in result]
+    return result
 
 
 def _settle(futures: list[asyncio.Future[None]], error: Exception | None) -> None:

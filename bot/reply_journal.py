@@ -11,7 +11,8 @@ server accepts it: which update, its place among that update's replies, the meth
 the server's answer (`models.plumbing.InboxReply`). The record is queued with the updates'
 "handled" marks (`bot.durable_writes`: many records and marks to one transaction, which goes
 ahead of other SQLite writers); the handler goes on at once, and its update's mark is committed
-after the record. When the update is handled again after a restart, the handler makes the same
+after the record, or with it: then the record is not written, since a marked update is never
+handled again. When the update is handled again after a restart, the handler makes the same
 calls in the same order; a call whose place was recorded, for the same method and chat, is not
 sent: the handler gets the recorded answer (the Message with its id, so later edits still find
 it) and goes on. A call that differs, or has no record, is sent as usual.
@@ -35,7 +36,7 @@ from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bot.durable_writes import DurableWrites
 from bot.update_scope import update_replies
@@ -52,14 +53,6 @@ def journaled(method: TelegramMethod[Any]) -> bool:
 def _chat(method: TelegramMethod[Any]) -> str | None:
     chat_id = getattr(method, "chat_id", None)
     return None if chat_id is None else str(chat_id)
-
-
-def _as_json(result: Any) -> Any:
-    if isinstance(result, BaseModel):
-        return result.model_dump(mode="json", exclude_none=True)
-    if isinstance(result, list):
-        return [_as_json(item) for item in result]
-    return result
 
 
 class ReplyJournalMiddleware(BaseRequestMiddleware):
@@ -112,7 +105,7 @@ class ReplyJournalMiddleware(BaseRequestMiddleware):
                 "seq": place,
                 "method": method.__api_method__,
                 "chat_id": _chat(method),
-                "result": _as_json(result),
+                "result": result,
                 "sent_at": self._clock(),
             }
         )

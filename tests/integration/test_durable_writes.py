@@ -1,5 +1,6 @@
 """The reply records and handled marks go to the database together, many to a transaction, and a
-mark is never committed before the records queued ahead of it (`bot.durable_writes`)."""
+mark is never committed before the records queued ahead of it; a record committed with its update's
+mark is left out (`bot.durable_writes`)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def count_commits(factory: async_sessionmaker[AsyncSession]) -> list[int]:
 async def test_what_is_queued_together_is_written_in_one_transaction(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    await received(session_factory, *range(1, 21))
+    await received(session_factory, *range(1, 22))
     writes = DurableWrites(session_factory, fixed_clock(NOW))
     commits = count_commits(session_factory)
     marks = []
@@ -73,10 +74,13 @@ async def test_what_is_queued_together_is_written_in_one_transaction(
         writes.record_reply(reply(update_id, 0))
         writes.record_reply(reply(update_id, 1))
         marks.append(writes.mark_handled(BOT_ID, update_id))
+    writes.record_reply(reply(21, 0))  # its update is still being handled
     await asyncio.gather(*marks)
     assert commits[0] == 1
-    assert await handled(session_factory) == dict.fromkeys(range(1, 21), True)
-    assert await recorded(session_factory, 7) == [0, 1]
+    assert await handled(session_factory) == dict.fromkeys(range(1, 21), True) | {21: False}
+    # A record whose update is marked in the same transaction would never be read: not written.
+    assert await recorded(session_factory, 7) == []
+    assert await recorded(session_factory, 21) == [0]
 
 
 async def test_a_mark_is_committed_with_the_records_queued_before_it(
@@ -84,34 +88,35 @@ async def test_a_mark_is_committed_with_the_records_queued_before_it(
 ) -> None:
     await received(session_factory, 1, 2)
     writes = DurableWrites(session_factory, fixed_clock(NOW))
-    writes.record_reply(reply(1))
-    first = writes.mark_handled(BOT_ID, 1)
+    early = writes.record_reply(reply(1))
     await asyncio.sleep(0)  # the first transaction starts with what was queued so far
+    first = writes.mark_handled(BOT_ID, 1)
     late = writes.record_reply(reply(2))
     second = writes.mark_handled(BOT_ID, 2)
     await first
-    assert await recorded(session_factory, 1) == [0]
+    assert early.done() and early.exception() is None
+    assert await recorded(session_factory, 1) == [0]  # written before its mark was queued
     await second
     assert late.done() and late.exception() is None
-    assert await recorded(session_factory, 2) == [0]
+    assert await recorded(session_factory, 2) == []  # committed with its mark: not needed
     assert await handled(session_factory) == {1: True, 2: True}
 
 
 async def test_a_record_that_cannot_be_written_leaves_no_update_unmarked(
     session_factory: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
 ) -> None:
-    await received(session_factory, 1, 2)
+    await received(session_factory, 1, 2, 3)
     writes = DurableWrites(session_factory, fixed_clock(NOW))
-    bad = writes.record_reply(reply(1, method=None))  # method is NOT NULL
+    bad = writes.record_reply(reply(3, method=None))  # method is NOT NULL
     marks = [writes.mark_handled(BOT_ID, 1), writes.mark_handled(BOT_ID, 2)]
     with caplog.at_level(logging.WARNING, "bot.durable_writes"):
         await asyncio.gather(*marks)
         await writes.flush()
     assert isinstance(bad.exception(), Exception)
-    assert await handled(session_factory) == {1: True, 2: True}
-    assert await recorded(session_factory, 1) == []
+    assert await handled(session_factory) == {1: True, 2: True, 3: False}
+    assert await recorded(session_factory, 3) == []
     assert "writing the marks alone" in caplog.text
-    assert "could not record reply 0 to update 1 in the journal" in caplog.text
+    assert "could not record reply 0 to update 3 in the journal" in caplog.text
 
 
 async def test_flush_waits_for_records_nobody_awaited(
