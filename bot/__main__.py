@@ -407,11 +407,22 @@ def _route(settings: Settings) -> int:
     return 0
 
 
+# gc.set_threshold for the process: young generation, then how many young and middle collections
+# before the next older one (see `main`).
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def main(argv: list[str] | None = None) -> int:
     # At exit nothing needs collecting: without this the interpreter's last collection walks
     # every object the imports made (1–2 s after each command, each stop of the bot).
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
+    # A young-object collection every 50,000 allocations, not every 700 (CPython's default): most
+    # of an update's objects are gone by then (freed by reference counting), so far fewer live
+    # ones are walked and promoted, and full collections become rare. Measured with
+    # `benchmarks.throughput`: the garbage collector's time went from 1.3 s to 0.2 s of a run,
+    # the start-up's imports included; the CPU per update from about 1.6 ms to 1.3 ms.
+    gc.set_threshold(*GC_THRESHOLDS)
     args = _parser().parse_args(argv)
     settings = Settings()
     _configure_logging(settings.log_level)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -182,13 +182,18 @@ class RoutingModel:
         )
 
     def prepare_in_background(
-        self, session_factory: async_sessionmaker[AsyncSession], *, delay: float = 0.0
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        delay: float = 0.0,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         """`prepare` without waiting for it; `ready` and `route` wait for it. When a trained
         router is on disk, it starts after `delay` seconds, or as soon as something asks for the
         router (`ready`): loading one imports scikit-learn, most of a second of CPU, which a start
         need not spend before its first answers (ROUTER_START_DELAY). With none on disk (a first
-        start), training takes seconds and starts at once, as a request may soon need it."""
+        start), training takes seconds and starts at once, as a request may soon need it.
+        `on_ready` is called once the router is ready (not when preparing it failed)."""
         if self._cache is None or not self._cache.has_any():
             delay = 0.0
 
@@ -203,6 +208,8 @@ class RoutingModel:
                 log.exception("preparing the request router failed; the shipped examples' router is used")
                 return
             log.info("%s (%s) for %s examples", READY_LINE, ready.source, ready.examples)
+            if on_ready is not None:
+                on_ready()
 
         self._preparing = asyncio.create_task(prepare(), name="router-preparing")
 

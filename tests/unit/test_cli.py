@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,18 @@ def test_help_lists_the_subcommands() -> None:
     for command in ("run", "sandbox", "migrate", "jobs"):
         assert command in result.stdout
     assert run_cli("jobs", "run", "--help").returncode == 0
+
+
+def test_every_command_collects_young_garbage_less_often() -> None:
+    from bot import __main__ as cli
+
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["--help"])
+        assert gc.get_threshold() == cli.GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_migrate_and_jobs(tmp_path) -> None:  # type: ignore[no-untyped-def]

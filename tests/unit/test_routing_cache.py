@@ -194,12 +194,17 @@ async def test_prepared_in_the_background_what_routes_waits_for_it(
 
     monkeypatch.setattr(routing_model, "_shipped_router", not_this_one)
     model = RoutingModel(cache=cache)
+    readied: list[bool] = []
     with caplog.at_level("INFO", "services.requests.routing_model"):
-        model.prepare_in_background(session_factory)  # returns at once
+        # returns at once; `on_ready` once the router is ready (the bot freezes its heap then)
+        model.prepare_in_background(
+            session_factory, on_ready=lambda: readied.append(model._router is not None)
+        )
         assert model._router is None
         await loading.wait()
         guess = await model.route(PROBES[0])  # waits for the load, never trains the shipped one
     assert model._router is not None and guess == model.guess(PROBES[0])
+    assert readied == [True]
     assert f"{routing_model.READY_LINE} (cached)" in caplog.text
     await model.close()
 
@@ -238,10 +243,12 @@ async def test_a_preparation_that_fails_leaves_the_shipped_router(
         raise ConnectionError("database gone")
 
     model = RoutingModel()
+    readied: list[bool] = []
     with caplog.at_level("ERROR", "services.requests.routing_model"):
-        model.prepare_in_background(broken_factory)  # type: ignore[arg-type]
+        model.prepare_in_background(broken_factory, on_ready=lambda: readied.append(True))  # type: ignore[arg-type]
         guess = await model.route(PROBES[1])
     assert guess.committee in {e.committee for e in small_training}
+    assert readied == []
     assert "preparing the request router failed" in caplog.text
     await model.close()
 
