@@ -185,6 +185,9 @@ class Rule:
     committee: str | None = None
     # `unless` words count anywhere in the text, not only in the match's context.
     unless_anywhere: bool = False
+    # Harmless concepts that do not hold this rule back («despite upkeep»: a worker unconscious
+    # while dredging a well is an emergency, though dredging is upkeep).
+    despite: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -321,7 +324,8 @@ def _parse_rule(
     match = _RULE_RE.match(line)
     if match is None:
         raise ValueError(f"{path}:{number}: expected 'emergency: …' or 'urgent COMMITTEE: …'")
-    body, _, unless = match["body"].partition(" unless ")
+    rest, _, despite = match["body"].partition(" despite ")
+    body, _, unless = rest.partition(" unless ")
     unless_words = unless.split()
     anywhere = bool(unless_words) and unless_words[-1] == "anywhere"
     if anywhere:
@@ -334,7 +338,8 @@ def _parse_rule(
         window = int(words[at + 1])
         words = words[:at] + words[at + 2 :]
     groups = tuple(tuple(word.split("|")) for word in words)
-    names = [name for group in groups for name in group] + unless_words
+    despite_words = despite.split()
+    names = [name for group in groups for name in group] + unless_words + despite_words
     unknown = [name for name in names if name not in concepts]
     if unknown or not groups:
         raise ValueError(f"{path}:{number}: unknown concept(s) {', '.join(unknown) or '(none given)'}")
@@ -345,6 +350,7 @@ def _parse_rule(
         unless=tuple(unless_words),
         committee=match["committee"] or None,
         unless_anywhere=anywhere,
+        despite=tuple(despite_words),
     )
 
 
@@ -496,7 +502,8 @@ class EmergencyDetector:
         # harmless and not-now words only within the sentence.
         if (hit := around.near(rule.unless, across=True, anywhere=rule.unless_anywhere)) is not None:
             return "unless " + hit
-        if (hit := around.near(lexicon.harmless)) is not None:
+        harmless = [concept for concept in lexicon.harmless if concept not in rule.despite]
+        if (hit := around.near(harmless)) is not None:
             return "harmless " + hit
         not_now = (
             around.near(lexicon.not_now)

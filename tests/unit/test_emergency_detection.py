@@ -364,6 +364,18 @@ def test_a_small_lexicon_of_ones_own(tmp_path: Path) -> None:
     assert not detector.assess("آتش نشانی گرفت").emergency
 
 
+def test_a_rule_may_be_held_back_by_only_some_harmless_words(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.txt"
+    path.write_text(
+        "[concept out]\nبیهوش*\n[concept upkeep]\nلایروبی*\n[concept class]\nکلاس*\n"
+        "[rules]\nemergency: out despite upkeep\nharmless: upkeep class\n",
+        encoding="utf-8",
+    )
+    detector = EmergencyDetector(EmergencyLexicon.load(path))
+    assert detector.assess("کارگر موقع لایروبی چاه بیهوش شده").emergency
+    assert not detector.assess("کلاس کمک به کسی که بیهوش شده").emergency
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -452,7 +464,7 @@ def test_fifth_round_near_misses_stay_routine(detector: EmergencyDetector, text:
 
 
 # Rounds 11–13 (2026-12-04), in my own words: one table, (text, is it an emergency).
-ROUNDS_11_TO_13 = [
+ROUNDS_11_TO_15 = [
     ("شیلنگ گاز بریده، اگه کسی کبریت بزنه منفجر میشه، نشت داره", True),  # the «if» is another clause
     ("از وقتی برق رفته بچم تب کرده و بیحاله", True),  # «از وقتی» is since, not when
     ("بوی تخم مرغ گندیده کل راه پله رو گرفته", True),  # the smell given to town gas
@@ -470,9 +482,21 @@ ROUNDS_11_TO_13 = [
     ("یادمه بچه بودیم بازار آتیش گرفت", False),
     ("تو تلگرام دیدم ترکیه زلزله اومده دلم ریخت", False),
     ("خفه شدیم از دست صدای این کارگاه", False),
+    # round 15
+    ("یه کارگر حین لایروبی چاه فاضلاب بیهوش شده", True),  # upkeep does not hold a life back
+    ("به ۱۲۵ زنگ زدم اشغاله، دود از پنجره طبقه سوم بیرون میزنه", True),  # busy, not rubbish
+    ("کپسول گاز وسط شعله هاست هنوز نترکیده", True),
+    ("پکیج خونه بغلی ترکید شیشه ها ریخت", True),
+    ("بهمن ریخت رو گردنه دو تا ماشین زیر برفن", True),
+    ("پسرم میگه دوستش رفت زیر آب پیدا نیست", True),
+    ("دزده هنوز تو خونست من تو کمد قایم شدم", True),
+    ("از دست صدای جوشکاری مغزم داره منفجر میشه", False),
+    ("موش کش ریختن تو پارک دو تا گربه مسموم شدن، بچه ها اونجا بازی میکنن", False),
+    ("نشتی گاز رو شرکت گاز اومد درست کرد ولی آسفالت کوچه رو کندن", False),
+    ("۲۲ بهمن راهپیمایی داریم مسیر رو تمیز کنید", False),
 ]
 
 
-@pytest.mark.parametrize(("text", "emergency"), ROUNDS_11_TO_13)
-def test_rounds_eleven_to_thirteen(detector: EmergencyDetector, text: str, emergency: bool) -> None:
+@pytest.mark.parametrize(("text", "emergency"), ROUNDS_11_TO_15)
+def test_rounds_eleven_to_fifteen(detector: EmergencyDetector, text: str, emergency: bool) -> None:
     assert detector.assess(text).emergency is emergency, detector.assess(text)
