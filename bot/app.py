@@ -259,8 +259,9 @@ def _freeze_heap() -> None:
     otherwise be walked by every full collection, again and again while updates are handled: a
     fifth of the CPU per update under load, and two seconds more at exit. Called once the bots
     have started, and again each time the router is ready: it is prepared after the start, and
-    its vocabularies alone made each full collection take 70 ms, a dozen times a minute under
-    load. Frozen objects are still freed when nothing refers to them (a replaced router is)."""
+    its vocabularies alone made each full collection take 70 ms (14 of them while 3,000 updates
+    were handled). Frozen objects are still freed when nothing refers to them (a replaced router
+    is)."""
     gc.freeze()
 
 

@@ -350,12 +350,17 @@ def test_the_shipped_lexicon_loads() -> None:
     assert lexicon.harmless and lexicon.not_now and lexicon.negation and lexicon.now
 
 
-def test_a_small_lexicon_of_ones_own(tmp_path: Path) -> None:
+def lexicon_file(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "lexicon.txt"
-    path.write_text(
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_small_lexicon_of_ones_own(tmp_path: Path) -> None:
+    path = lexicon_file(
+        tmp_path,
         "[settings]\nwindow 3\n[mask]\nآتش نشانی\n[concept fire]\nآتش*\n[concept catch]\nگرفت*\n"
         "[concept class]\nکلاس*\n[rules]\nemergency: fire catch\nharmless: class\n",
-        encoding="utf-8",
     )
     detector = EmergencyDetector(EmergencyLexicon.load(path))
     assert detector.assess("انبار آتش گرفت").emergency
@@ -365,11 +370,10 @@ def test_a_small_lexicon_of_ones_own(tmp_path: Path) -> None:
 
 
 def test_a_rule_may_be_held_back_by_only_some_harmless_words(tmp_path: Path) -> None:
-    path = tmp_path / "lexicon.txt"
-    path.write_text(
+    path = lexicon_file(
+        tmp_path,
         "[concept out]\nبیهوش*\n[concept upkeep]\nلایروبی*\n[concept class]\nکلاس*\n"
         "[rules]\nemergency: out despite upkeep\nharmless: upkeep class\n",
-        encoding="utf-8",
     )
     detector = EmergencyDetector(EmergencyLexicon.load(path))
     assert detector.assess("کارگر موقع لایروبی چاه بیهوش شده").emergency
@@ -384,13 +388,12 @@ def test_a_rule_may_be_held_back_by_only_some_harmless_words(tmp_path: Path) -> 
         ("x\n", r"lexicon\.txt:1: a line outside any section"),
         ("[concept a]\nx\n[rules]\nemergency: a within\n", "'within' needs a number"),
         ("[concept a]\nx\n[rules]\nharmless: b\n", "names an unknown concept 'b'"),
+        ("[concept a]\nx\n[rules]\nemergency: a despite b\n", r"unknown concept\(s\) b"),
     ],
 )
 def test_lexicon_mistakes_name_their_line(tmp_path: Path, body: str, message: str) -> None:
-    path = tmp_path / "lexicon.txt"
-    path.write_text(body, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        EmergencyLexicon.load(path)
+        EmergencyLexicon.load(lexicon_file(tmp_path, body))
 
 
 def test_empty_and_odd_input(detector: EmergencyDetector) -> None:
