@@ -419,9 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     atexit.register(gc.freeze)
     # A young-object collection every 50,000 allocations, not every 700 (CPython's default): most
     # of an update's objects are gone by then (freed by reference counting), so far fewer live
-    # ones are walked and promoted, and full collections become rare. Measured with
-    # `benchmarks.throughput`: the garbage collector's time went from 1.3 s to 0.2 s of a run,
-    # the start-up's imports included; the CPU per update from about 1.6 ms to 1.3 ms.
+    # ones are walked and promoted, and full collections become rare. Measured in the bot during
+    # `benchmarks.throughput`: the garbage collector's time went from 1.3 s to 0.25 s of a run,
+    # the start-up's imports included.
     gc.set_threshold(*GC_THRESHOLDS)
     args = _parser().parse_args(argv)
     settings = Settings()
