@@ -114,7 +114,12 @@ async def identify(
         else:
             account.chat_id, account.first_name, account.username = chat_id, first_name, username
             account.last_seen_at = now
-    return await _viewer(session, account)
+    # Committed: the account as written is what the next updates compare with.
+    read_since = cache.generation if cache is not None else 0
+    viewer = await _viewer(session, account)
+    if cache is not None:
+        cache.put(platform, account, viewer, read_since=read_since)
+    return viewer
 
 
 def _stale(

@@ -8,8 +8,10 @@ costs one identification, not one per message.
 It is never wrong about a change made in this process: every session flush that adds, changes or
 deletes an account, a person or a role assignment forgets the viewers it touches, at the flush
 and again at the commit (a read between the two saw the old rows); a bulk UPDATE or DELETE of
-those tables, whose rows are unknown, forgets everything. A viewer read while anything was being
-forgotten is not kept. What another process changes (an operator's command line, another
+those tables, whose rows are unknown, forgets everything. A viewer read while something it was
+read from was forgotten (its account, its person or their roles, or everything) is not kept;
+other accounts' changes meanwhile do not stop it (under load, someone's account is always being
+written). What another process changes (an operator's command line, another
 instance) is seen within `seconds`; `IDENTITY_CACHE_SECONDS=0` turns the memory off.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import json
 import time
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 CACHED_ACCOUNTS = 100_000
 
 _TABLES = frozenset({Account.__tablename__, Person.__tablename__, RoleAssignment.__tablename__})
+# Forgettings remembered, so a read overtaken by one is judged by what it touched: a read that
+# began further back than this is not kept.
+FORGETTINGS_KEPT = 1024
 # In a session's `info`: what its flushes forgot, forgotten again when it commits.
 _FORGOTTEN = "identity_cache_forgotten"
 _EVERYTHING = "everything"
@@ -61,8 +66,10 @@ class IdentityCache:
         self.seconds = seconds
         self._clock = clock
         self._entries: OrderedDict[tuple[Platform, int], Remembered] = OrderedDict()
-        # Moves whenever anything is forgotten: a viewer read across a move is not kept.
+        # Moves whenever anything is forgotten; with what each move forgot, the last ones: a
+        # viewer read across a move that touched it is not kept.
         self.generation = 0
+        self._forgotten: deque[tuple[int, frozenset[Hashable]]] = deque(maxlen=FORGETTINGS_KEPT)
         # Told what each commit of this process forgot (`share`).
         self._tell: Callable[[set[Hashable]], None] | None = None
         _live.add(self)
@@ -87,9 +94,9 @@ class IdentityCache:
         return entry
 
     def put(self, platform: Platform, account: Account, viewer: Viewer, *, read_since: int) -> None:
-        """Keep `viewer`, read from `account`, unless something was forgotten since `read_since`
-        (the `generation` when the read began)."""
-        if not self.enabled or read_since != self.generation:
+        """Keep `viewer`, read from `account`, unless what was forgotten since `read_since` (the
+        `generation` when the read began) touched this account or its person."""
+        if not self.enabled or self._overtaken(platform, account.platform_user_id, viewer, read_since):
             return
         key = (platform, account.platform_user_id)
         self._entries[key] = Remembered(
@@ -105,10 +112,26 @@ class IdentityCache:
         if len(self._entries) > CACHED_ACCOUNTS:
             self._entries.popitem(last=False)
 
+    def _overtaken(self, platform: Platform, user_id: int, viewer: Viewer, read_since: int) -> bool:
+        """Whether a forgetting since `read_since` may have changed what the read saw: one that
+        touched the account, its person (and roles) or everything, or one too far back to tell."""
+        if read_since == self.generation:
+            return False
+        if not self._forgotten or self._forgotten[0][0] > read_since + 1:
+            return True
+        touching: set[Hashable] = {_EVERYTHING, ("account", platform, user_id)}
+        if viewer.person_id is not None:
+            touching.add(("person", viewer.person_id))
+        return any(
+            generation > read_since and not touching.isdisjoint(changes)
+            for generation, changes in self._forgotten
+        )
+
     def forget(self, changes: set[Hashable]) -> None:
         """Forget what `changes` touch: ("account", platform, user id), ("person", id) or
         `_EVERYTHING`."""
         self.generation += 1
+        self._forgotten.append((self.generation, frozenset(changes)))
         if not self._entries:
             return
         if _EVERYTHING in changes:
@@ -193,9 +216,22 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
     if _live and (state.is_update or state.is_delete or state.is_insert):
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in _TABLES:
+        name = getattr(getattr(state.statement, "table", None), "name", None)
+        if name in _TABLES and not (name in _NEW_ROWS_ONLY and _adds_rows_only(state)):
             _note(state.session, {_EVERYTHING})
+
+
+# Tables whose new rows change no viewer read before: a new account or person is nobody's yet (a
+# new role assignment does change its person's viewer).
+_NEW_ROWS_ONLY = frozenset({Account.__tablename__, Person.__tablename__})
+
+
+def _adds_rows_only(state: ORMExecuteState) -> bool:
+    """An INSERT that changes no existing row: plain, or ON CONFLICT DO NOTHING (not an upsert)."""
+    if not state.is_insert:
+        return False
+    on_conflict = getattr(state.statement, "_post_values_clause", None)
+    return on_conflict is None or type(on_conflict).__name__ == "OnConflictDoNothing"
 
 
 @event.listens_for(Session, "after_commit")
