@@ -49,6 +49,7 @@ from bot.ops import Liveness
 from bot.platforms import readable_update, tolerant_json_loads
 from bot.update_scope import FROM_INBOX, UpdateReplies, update_scope
 from models import inbox_repo
+from models.db import session_of
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ class Inbox:
         if again:
             async with self._session_factory() as session:
                 replies.earlier = await inbox_repo.recorded_replies(session, bot.id, update.update_id)
-        async with self._session_factory() as session:
+        async with session_of(self._session_factory) as session:
             if _has_event(update):
                 with update_scope(session, replies):
                     try:

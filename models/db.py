@@ -6,6 +6,8 @@ import asyncio
 import logging
 import re
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -195,6 +197,25 @@ def create_engine(database_url: str, *, concurrency: int | None = None, **kwargs
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_of(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """`async with factory() as session`, for a session that often ends with nothing open.
+
+    AsyncSession closes through a greenlet, whatever there is to close: measured, 29 µs for a
+    session that did nothing. Most updates find their sender and state in memory and never
+    touch the database; their session holds no transaction (so no connection) and is closed
+    here directly, which does no I/O (7.5 µs). One that holds a transaction is closed as
+    `AsyncSession` closes it (rolling back what was left uncommitted)."""
+    session = factory()
+    try:
+        yield session
+    finally:
+        if session.sync_session.in_transaction():
+            await asyncio.shield(session.close())
+        else:
+            session.sync_session.close()
 
 
 def alembic_config(database_url: str) -> Any:
