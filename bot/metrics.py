@@ -92,6 +92,7 @@ class Metrics:
             "how long the oldest due pending outbox row has been due (0 when none is)",
             registry=self.registry,
         )
+        self._by_kind: dict[str, tuple[Any, Any]] = {}
         self._delivery = _DeliveryCollector()
         self.registry.register(self._delivery)
 
@@ -100,8 +101,11 @@ class Metrics:
         self._delivery.stats = stats
 
     def observe_update(self, kind: str, seconds: float) -> None:
-        self.updates.labels(kind).inc()
-        self.latency.labels(kind).observe(seconds)
+        children = self._by_kind.get(kind)
+        if children is None:  # `labels` looks the child up under a lock: once a type is enough
+            children = self._by_kind[kind] = (self.updates.labels(kind), self.latency.labels(kind))
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         """The text exposition format, as Prometheus scrapes it."""

@@ -124,7 +124,8 @@ def fill_missing_fields(payload: Any, *, is_get_me: bool = False) -> Any:
 def _walk(node: Any, parent_key: str | None) -> None:
     if isinstance(node, list):
         for item in node:
-            _walk(item, parent_key)
+            if isinstance(item, dict | list):
+                _walk(item, parent_key)
         return
     if not isinstance(node, dict):
         return
@@ -140,7 +141,8 @@ def _walk(node: Any, parent_key: str | None) -> None:
     if "message_id" in node and "chat" in node:
         node.setdefault("date", 0)
     for key, value in node.items():
-        _walk(value, key)
+        if isinstance(value, dict | list):  # only these hold objects to complete
+            _walk(value, key)
 
 
 def tolerant_json_loads(content: str | bytes) -> Any:

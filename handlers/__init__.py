@@ -34,14 +34,14 @@ from handlers import (
 )
 
 
-def _group(name: str, *features: Router) -> Router:
-    router = Router(name=name)
-    router.include_routers(*features)
-    return router
+def _group(_name: str, *features: Router) -> list[Router]:
+    # A group names a place in the order; its features go straight under the dispatcher, since
+    # every router level a message passes through costs aiogram a propagation of its own.
+    return list(features)
 
 
 def get_routers() -> list[Router]:
-    """The router tree. A message goes to the first handler whose filters match, in this order;
+    """The routers, in order. A message goes to the first handler whose filters match;
     the groups say why each feature stands where it does:
 
     1. **errors**: the error boundary (it handles no updates, only what handlers raise);
@@ -57,8 +57,8 @@ def get_routers() -> list[Router]:
     """
     return [
         errors.setup(),
-        _group("always", common.setup(), jalali_calendar.setup(), start.setup()),
-        _group(
+        *_group("always", common.setup(), jalali_calendar.setup(), start.setup()),
+        *_group(
             "officials",
             council.setup(),
             report.setup(),
@@ -69,7 +69,7 @@ def get_routers() -> list[Router]:
             actions.setup(),
             feed.setup(),
         ),
-        _group(
+        *_group(
             "forms",
             meetings.setup(),
             resolutions.setup(),
@@ -84,5 +84,5 @@ def get_routers() -> list[Router]:
             courses.setup(),
             credentials.setup(),
         ),
-        _group("fallback", talk.setup(), fallback.setup()),
+        *_group("fallback", talk.setup(), fallback.setup()),
     ]
