@@ -77,6 +77,26 @@ async def registered(factory: Factory) -> int:
         return person.id
 
 
+async def grant_resident(factory: Factory, person_id: int) -> None:
+    """Another update makes `person_id` a resident of neighbourhood 7 and commits."""
+    async with factory() as session, session.begin():
+        await ensure_role(
+            session,
+            person_id=person_id,
+            role=Role.RESIDENT,
+            scope_kind=ScopeKind.NEIGHBOURHOOD,
+            scope_id=7,
+            now=T0,
+        )
+
+
+async def read_account(session: AsyncSession, person_id: int, name: str) -> tuple[Account, Viewer]:
+    """USER's account as a read found it, and a viewer made from that read."""
+    account = await session.get(Account, 1)
+    assert account is not None
+    return account, Viewer(account.id, Platform.TELEGRAM, USER, person_id, None, name, None, ())
+
+
 async def test_a_person_talking_is_read_once(engine: AsyncEngine, session_factory: Factory) -> None:
     await registered(session_factory)
     cache = IdentityCache(10, clock=Ticks())
@@ -100,15 +120,7 @@ async def test_changes_made_here_are_seen_at_the_next_update(session_factory: Fa
     assert (await who(session_factory, cache)).roles == ()
 
     # A role given (an ORM insert), then taken away (a bulk DELETE).
-    async with session_factory() as session, session.begin():
-        await ensure_role(
-            session,
-            person_id=person_id,
-            role=Role.RESIDENT,
-            scope_kind=ScopeKind.NEIGHBOURHOOD,
-            scope_id=7,
-            now=T0,
-        )
+    await grant_resident(session_factory, person_id)
     assert [g.role for g in (await who(session_factory, cache)).roles] == [Role.RESIDENT]
     async with session_factory() as session, session.begin():
         await remove_role(
@@ -173,36 +185,22 @@ async def test_a_read_overtaken_by_a_change_is_not_kept(session_factory: Factory
     cache = IdentityCache(10, clock=Ticks())
     async with session_factory() as session:
         started = cache.generation
-        account = await session.get(Account, 1)
-        assert account is not None
-        stale = Viewer(account.id, Platform.TELEGRAM, USER, person_id, None, "old", None, ())
+        account, stale = await read_account(session, person_id, "old")
         # Meanwhile another update grants a role and commits.
-        async with session_factory() as other, other.begin():
-            await ensure_role(
-                other,
-                person_id=person_id,
-                role=Role.RESIDENT,
-                scope_kind=ScopeKind.NEIGHBOURHOOD,
-                scope_id=7,
-                now=T0,
-            )
+        await grant_resident(session_factory, person_id)
         cache.put(Platform.TELEGRAM, account, stale, read_since=started)
     assert cache.get(Platform.TELEGRAM, USER) is None
     assert [g.role for g in (await who(session_factory, cache)).roles] == [Role.RESIDENT]
 
 
-async def test_a_read_is_kept_though_other_accounts_changed_meanwhile(
-    engine: AsyncEngine, session_factory: Factory
-) -> None:
+async def test_a_read_is_kept_though_other_accounts_changed_meanwhile(session_factory: Factory) -> None:
     """Under load someone's account is always being written (a new name, the last-seen time): that
     must not keep everyone else's viewer out of the memory."""
     person_id = await registered(session_factory)
     cache = IdentityCache(10, clock=Ticks())
     async with session_factory() as session:
         started = cache.generation
-        account = await session.get(Account, 1)
-        assert account is not None
-        viewer = Viewer(account.id, Platform.TELEGRAM, USER, person_id, None, "Maryam", None, ())
+        account, viewer = await read_account(session, person_id, "Maryam")
         # Meanwhile another person's first message creates their account, and a third person's
         # roles change.
         async with session_factory() as other:
@@ -217,14 +215,7 @@ async def test_a_read_is_kept_though_other_accounts_changed_meanwhile(
             )
         async with session_factory() as other, other.begin():
             third, _ = await ensure_person(other, "09120000003", full_name="سوم", now=T0)
-            await ensure_role(
-                other,
-                person_id=third.id,
-                role=Role.RESIDENT,
-                scope_kind=ScopeKind.NEIGHBOURHOOD,
-                scope_id=7,
-                now=T0,
-            )
+        await grant_resident(session_factory, third.id)
         assert cache.generation > started
         cache.put(Platform.TELEGRAM, account, viewer, read_since=started)
     remembered = cache.get(Platform.TELEGRAM, USER)
@@ -235,9 +226,7 @@ async def test_a_read_from_too_far_back_is_not_kept(session_factory: Factory) ->
     person_id = await registered(session_factory)
     cache = IdentityCache(10, clock=Ticks())
     async with session_factory() as session:
-        account = await session.get(Account, 1)
-        assert account is not None
-        viewer = Viewer(account.id, Platform.TELEGRAM, USER, person_id, None, "Maryam", None, ())
+        account, viewer = await read_account(session, person_id, "Maryam")
         started = cache.generation
         for n in range(FORGETTINGS_KEPT + 1):  # more than are remembered: cannot tell what changed
             cache.forget({("person", 10_000 + n)})
