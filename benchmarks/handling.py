@@ -4,7 +4,7 @@
     python -m benchmarks.handling [--users 100 --messages 30 --batch 100] [--database-url URL]
 
 Both bots get the same payloads (each of `--users` onboarded residents sends `--messages`
-/help, round robin, in getUpdates batches of `--batch`) and answer through the same fake server:
+messages saying `--text`, /help unless told, round robin, in getUpdates batches of `--batch`) and answer through the same fake server:
 the aiohttp session's `make_request` builds the request's form as aiogram does and reads a
 canned Bot API reply with the session's own `check_response`, so everything but the socket runs.
 
@@ -55,6 +55,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=100, help="users sending (default 100)")
     parser.add_argument("--messages", type=int, default=30, help="messages each user sends (default 30)")
     parser.add_argument("--batch", type=int, default=100, help="updates per getUpdates batch (default 100)")
+    parser.add_argument(
+        "--text",
+        default="/help",
+        help="what each message says (default /help; free text goes the way a resident's request does)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each bot (default 3)")
     parser.add_argument(
         "--database-url",
@@ -67,7 +72,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _payloads(users: list[int], messages: int, first_id: int) -> list[dict[str, Any]]:
+def _payloads(users: list[int], messages: int, first_id: int, text: str = "/help") -> list[dict[str, Any]]:
     payloads = []
     update_id = first_id
     for n in range(messages):
@@ -78,9 +83,11 @@ def _payloads(users: list[int], messages: int, first_id: int) -> list[dict[str, 
                 "date": START + n,
                 "chat": {"id": uid, "type": "private", "first_name": f"User{uid}"},
                 "from": user,
-                "text": "/help",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                "text": text,
             }
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
             payloads.append({"update_id": update_id, "message": message})
             update_id += 1
     return payloads
@@ -204,7 +211,7 @@ async def _run(args: argparse.Namespace) -> int:
             echo, ours = [], []
             first = 1
             for round_ in range(args.rounds):
-                payloads = _payloads(users, args.messages, first)
+                payloads = _payloads(users, args.messages, first, args.text)
                 first += len(payloads)
                 batches = [payloads[i : i + args.batch] for i in range(0, len(payloads), args.batch)]
                 echo.append(await _echo_round(batches))
@@ -216,7 +223,7 @@ async def _run(args: argparse.Namespace) -> int:
     backend = "PostgreSQL" if args.database_url else "SQLite"
     count = args.users * args.messages
     print(
-        f"{args.users} users × {args.messages} /help in batches of {args.batch}, no network; Mahalleyar on {backend}"
+        f"{args.users} users × {args.messages} {args.text!r} in batches of {args.batch}, no network; Mahalleyar on {backend}"
     )
     print(
         f"  echo bot     CPU per update: {' '.join(f'{v:.3f}' for v in echo)} ms (median {statistics.median(echo):.3f})"
