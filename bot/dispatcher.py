@@ -14,7 +14,7 @@ from bot.middlewares import DbSessionMiddleware, DeduplicateUpdatesMiddleware, I
 from bot.platforms import CAPABILITIES, best_effort
 from bot.privacy import PrivateChatsOnlyMiddleware
 from bot.settings import Settings
-from handlers import get_routers
+from handlers import get_routers, merged
 from handlers.forms import PromptMemoryMiddleware
 from models.identity import Platform
 from services.accounts import normalized_admin_phones
@@ -97,7 +97,7 @@ def build_dispatcher(
             identity_cache or IdentityCache(settings.identity_cache_seconds),
         )
     )
-    dispatcher.include_routers(*get_routers())
+    dispatcher.include_router(merged(get_routers()))
     dispatcher.callback_query.outer_middleware(ButtonNumbersMiddleware(callback_data_classes()))
     return dispatcher
 
