@@ -3,9 +3,14 @@ and `merged()` gives the dispatcher their handlers as one router."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
+from typing import Any
 
 from aiogram import Router
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.filters import Filter
+from aiogram.filters.logic import _AndFilter, _InvertFilter, _OrFilter
 
 from handlers import (
     actions,
@@ -98,6 +103,9 @@ def merged(routers: Iterable[Router], name: str = "handlers") -> Router:
     middlewares resolved), and a resident's free text passed some sixty of them on its way to
     `talk` (`python -m benchmarks.handling --text`).
 
+    Synchronous filters (`F.text` and other magic filters) are called on the event loop
+    (:class:`OnTheLoop`), and a filter that aiogram would take as always true is refused.
+
     A router with filters or middlewares of its own cannot be merged (they hold for its handlers
     only): refused."""
     into = Router(name=name)
@@ -106,6 +114,8 @@ def merged(routers: Iterable[Router], name: str = "handlers") -> Router:
         for kind, observer in router.observers.items():
             if observer._handler.filters or len(observer.outer_middleware) or len(observer.middleware):
                 raise ValueError(f"router {router.name!r} has {kind} filters or middlewares of its own")
+            for handler in observer.handlers:
+                handler.filters = [on_the_loop(f, where=router.name) for f in handler.filters or ()] or None
             into.observers[kind].handlers.extend(observer.handlers)
         for sub in router.sub_routers:
             take(sub)
@@ -113,3 +123,39 @@ def merged(routers: Iterable[Router], name: str = "handlers") -> Router:
     for router in routers:
         take(router)
     return into
+
+
+class OnTheLoop(Filter):
+    """A synchronous filter (a magic filter such as `F.text`, or a plain function) called on the
+    event loop's thread. aiogram calls a filter it cannot await in a worker thread
+    (`asyncio.to_thread`): a thread hop, about as costly as the whole check of a command, for a
+    test that takes microseconds; a resident's free text met one or two on every message."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: FilterObject) -> None:
+        self.source = source
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        source = self.source
+        return source.callback(*args, **source._prepare_kwargs(kwargs))
+
+
+def on_the_loop(check: FilterObject, where: str = "?") -> FilterObject:
+    """`check`, with every synchronous filter in it (inside `~`, `&` and `|` too) made one that
+    is called on the event loop. An object with an async `__call__` that is not an aiogram
+    `Filter` is refused: aiogram would call it in a thread and take the coroutine it gets back
+    as a pass, so the filter would silently always match."""
+    callback = check.callback
+    if isinstance(callback, _InvertFilter):
+        callback.target = on_the_loop(callback.target, where)
+    elif isinstance(callback, (_AndFilter, _OrFilter)):
+        callback.targets = tuple(on_the_loop(target, where) for target in callback.targets)
+    if check.awaitable:
+        return check
+    if inspect.iscoroutinefunction(type(callback).__call__):
+        raise ValueError(
+            f"router {where!r}: filter {callback!r} is async but not an aiogram Filter; "
+            "aiogram would take it as always true"
+        )
+    return FilterObject(OnTheLoop(check))
