@@ -16,9 +16,12 @@ a match for a reason a person can read (a drill, a class, a past event). But rul
 meet phrasings written by others: on texts the lexicon had not seen they caught about four
 emergencies in five. So the router adds a learned second opinion
 (:class:`services.routing.LearnedEmergencies`, character n-grams and a logistic regression over
-the labelled rows and the handlers' corrections), for recall only: it may add an emergency the
-rules found nothing in, above a threshold chosen for ≤ 1 % cross-validated false alarms; it never
-silences one, and never overrules a match the rules held back or a handler's correction. The
+the labelled rows and the handlers' corrections): it may add an emergency the rules found
+nothing in, above a threshold chosen for ≤ 1 % false alarms on training files it had not seen; it
+never overrules a match the rules held back or a handler's correction. Where the two disagree
+sharply the resident decides: a rule's emergency that the model all but rules out, in a message
+long enough not to be a bare alarm, is held back and the resident is asked, with one button,
+whether it is happening now (a chemistry class's «explosion» experiment, «سیل زباله»). The
 committee model learns everything else and uses the verdict as one of its features.
 
 Phrasing that is not in the lists is met by the normalisation (:func:`matcher_tokens`): Arabic

@@ -16,6 +16,7 @@ from models.council import CommitteeKey
 from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
+    LEARNED_DOUBT_PROBABILITY,
     LEARNED_EMERGENCY_THRESHOLD,
     ROUTING_DATA_DIR,
     TORN_SECOND,
@@ -407,6 +408,38 @@ def test_the_learned_model_never_overrules_what_the_rules_held_back(router: Requ
     assert router.detector.assess(past).held_back
     assert not router.route(past).emergency
     assert not router.route("مانور آتش نشانی فردا تو مدرسه").emergency
+
+
+def test_a_rule_alarm_the_model_all_but_rules_out_is_asked_about_not_raised(router: RequestRouter) -> None:
+    # «انفجار» in a science class and «سیل» of rubbish: the rules match, the model has seen better.
+    science_class = (
+        "بچه‌ها تو کلاس علوم یه آزمایش انفجار کوچولو دیدن و کلی ذوق کردن، بازم از این کلاسا بذارید لطفا"
+    )
+    rubbish = "بعد از جشن عروسی همسایه سیل زباله تو کوچه مونده کسی جمع نمیکنه"
+    assert router.learned is not None
+    for text in (science_class, rubbish):
+        assert router.detector.assess(text).emergency
+        assert router.learned.probability(text) < LEARNED_DOUBT_PROBABILITY
+        guess = router.route(text)
+        assert not guess.emergency and guess.hazard and guess.committee != "crisis", guess
+        assert any("doubts" in reason for reason in router.assess(text).held_back)
+    assert router.route(science_class).committee == "culture"
+
+
+def test_a_short_alarm_is_believed_whatever_the_model_says(
+    router: RequestRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert router.learned is not None
+    monkeypatch.setattr(router.learned, "probability", lambda _text: 0.0)
+    short = "بوی گاز میاد"  # fewer than MIN_WORDS_TO_SILENCE words
+    assert router.route(short).emergency
+    long = "بوی گاز خیلی شدید تو راه پله پیچیده همه ترسیدیم"
+    guess = router.route(long)
+    assert not guess.emergency and guess.hazard  # asked, one tap from an emergency
+    handled = RequestRouter.train(load_examples()[::10], emergency_corrections=[(long, True)])
+    assert handled.learned is not None
+    monkeypatch.setattr(handled.learned, "probability", lambda _text: 0.0)
+    assert handled.route(long).emergency  # a handler's verdict is never doubted
 
 
 def test_a_handlers_correction_outweighs_the_learned_model(examples: list[LabelledExample]) -> None:
