@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import PROJECT_ROOT
+from services.requests.routing_model import READY_LINE
 
 
 def free_port() -> int:
@@ -57,8 +58,10 @@ class SandboxProcess:
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def start(self, timeout: float = 60) -> str:
-        """Start and wait until both bots poll; return the base URL."""
+    def start(self, timeout: float = 120) -> str:
+        """Start and wait until both bots poll and the request router is there (a first start
+        trains it: seconds on a quiet machine, much longer on a busy one, and a test that types a
+        request would otherwise time out waiting for its answer); return the base URL."""
         self.starts += 1
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BALE_", "REDIS_"))}
         env.update(
@@ -81,7 +84,13 @@ class SandboxProcess:
                 raise RuntimeError(f"sandbox exited with {self.process.returncode}:\n{self.log_text()}")
             try:
                 bots = get_json(f"{self.base_url}/_emu/bots")["result"]
-                if len(bots) == 2 and all(bot["polling"] for bot in bots) and "Web chat:" in self.log_text():
+                log = self.log_text()
+                if (
+                    len(bots) == 2
+                    and all(bot["polling"] for bot in bots)
+                    and "Web chat:" in log
+                    and READY_LINE in log
+                ):
                     return self.base_url
             except OSError:
                 pass
