@@ -29,9 +29,12 @@ from services.requests import (
 )
 from tests.unit.test_requests import T0, TRANSLATOR, build
 
-FALSE_ALARM = "نمایشگاه عکس از آتش سوزی های جنگل های شمال در فرهنگسرای محله برپاست"
-# Routine to the rules and to the learned model (0.58 < 0.80): only a handler can tell.
-MISSED = "چند روزه یه صدای عجیبی از زیر زمین پارک میاد"
+# The river has risen and the fishermen are glad: «water + rising» fires, and the learned model
+# (0.70) is not sure enough to doubt it; only a handler can tell.
+FALSE_ALARM = "آب رودخونه بالا اومده ماهیگیرا خوشحالن"
+# A strange smell from the yard's well for days: routine to the rules and to the learned model
+# (0.45 < 0.70; the resident is asked): only a handler can tell.
+MISSED = "یه بوی عجیبی از چاه حیاط میاد چند روزه"
 OUTAGE = "برق کل کوچه از دیشب قطعه تو این سرما مادربزرگم مریضه"
 
 
@@ -58,7 +61,7 @@ async def test_marking_not_an_emergency_is_a_correction_the_next_training_learns
 ) -> None:
     async with session_factory() as session:
         people = await build(session)
-        request_id = await submit(session, people, FALSE_ALARM, CommitteeKey.CULTURE, emergency=True)
+        request_id = await submit(session, people, FALSE_ALARM, CommitteeKey.ENVIRONMENT, emergency=True)
         manager = await load_actor(session, people["manager"])
         view = await mark_emergency(
             session,
@@ -66,10 +69,10 @@ async def test_marking_not_an_emergency_is_a_correction_the_next_training_learns
             actor=manager,
             request_id=request_id,
             emergency=False,
-            committee=CommitteeKey.CULTURE,
+            committee=CommitteeKey.ENVIRONMENT,
             now=T0 + timedelta(minutes=5),
         )
-        assert not view.is_emergency and not view.urgent and view.committee is CommitteeKey.CULTURE
+        assert not view.is_emergency and not view.urgent and view.committee is CommitteeKey.ENVIRONMENT
         request = await session.get(CitizenRequest, request_id)
         assert request is not None and request.status is RequestStatus.NEW and request.sla_round == 1
         kinds = list(
@@ -78,7 +81,9 @@ async def test_marking_not_an_emergency_is_a_correction_the_next_training_learns
         assert kinds[-2:] == ["rerouted", "marked_not_emergency"]
 
         corrections = await routing_corrections(session)
-        assert [(c.text, c.committee, c.emergency) for c in corrections] == [(FALSE_ALARM, "culture", False)]
+        assert [(c.text, c.committee, c.emergency) for c in corrections] == [
+            (FALSE_ALARM, "environment", False)
+        ]
         assert emergency_corrections(corrections) == [(FALSE_ALARM, False)]
         model = RoutingModel()
         assert model.guess(FALSE_ALARM).emergency
