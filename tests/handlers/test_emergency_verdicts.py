@@ -79,8 +79,8 @@ async def test_an_outage_in_the_cold_with_the_elderly_is_urgent_for_services(har
 
 async def test_the_manager_says_not_an_emergency_and_picks_the_committee(harness: Harness) -> None:
     boss, _head, citizen = await setup_neighbourhood(harness)
-    # A false alarm: a photo exhibition about forest fires.
-    text = "نمایشگاه عکس از آتش سوزی های جنگل های شمال در فرهنگسرای محله برپاست"
+    # A false alarm: the river has risen and the fishermen are glad («water + rising»).
+    text = "آب رودخونه بالا اومده ماهیگیرا خوشحالن"
     await harness.send(harness.updates.message(citizen, text="/request"))
     await harness.send(harness.updates.message(citizen, text=text))
     request = await only_request(harness)
@@ -90,23 +90,24 @@ async def test_the_manager_says_not_an_emergency_and_picks_the_committee(harness
     await harness.send(harness.updates.callback(boss, f"rq:calm:{request.id}"))
     code = format_tracking_code(request.code, "fa")
     assert harness.last_text() == t(harness, "inbox-choose-committee-not-emergency", code=code)
-    await harness.send(harness.updates.callback(boss, f"rqy:culture:{request.id}"))
+    await harness.send(harness.updates.callback(boss, f"rqy:environment:{request.id}"))
     assert harness.last_text() == t(
-        harness, "inbox-marked-not-emergency", code=code, committee=t(harness, "committee-culture")
+        harness, "inbox-marked-not-emergency", code=code, committee=t(harness, "committee-environment")
     )
     request = await only_request(harness)
-    assert not request.is_emergency and not request.urgent and request.committee is CommitteeKey.CULTURE
+    assert not request.is_emergency and not request.urgent and request.committee is CommitteeKey.ENVIRONMENT
     async with harness.session_factory() as session:
         correction = (await session.scalars(select(RoutingCorrection))).one()
         kinds = list(await session.scalars(select(RequestEvent.kind).order_by(RequestEvent.id)))
-    assert correction.committee is CommitteeKey.CULTURE and correction.text == text
+    assert correction.committee is CommitteeKey.ENVIRONMENT and correction.text == text
     assert kinds[-1] == "marked_not_emergency"
 
 
 async def test_the_head_says_it_is_an_emergency(harness: Harness) -> None:
     boss, head, citizen = await setup_neighbourhood(harness)
-    # Routine to the rules and to the learned model (0.58 < 0.80): the head knows better.
-    await submit(harness, citizen, "چند روزه یه صدای عجیبی از زیر زمین پارک میاد", "health")
+    # A strange smell from the yard's well for days: routine to the rules and to the learned model
+    # (0.45 < 0.70; the resident is asked): the head knows better.
+    await submit(harness, citizen, "یه بوی عجیبی از چاه حیاط میاد چند روزه", "health")
     request = await only_request(harness)
     assert not request.is_emergency
     assert f"rq:alarm:{request.id}" in callbacks((await outbox_to(harness, head.id))[-1].reply_markup)
