@@ -223,8 +223,8 @@ LEARNED_EMERGENCY_THRESHOLD = 0.70
 # resident asked, when the learned model gives it less than this. Leaving each file out in turn
 # (5,905 rows), 14 of the rules' 57 false alarms were below 0.05, and 3 of their 1,359
 # emergencies, two of them short alarms («پدرم نبض نداره») that the word count keeps believed. On
-# 6,864 rows with the sharper model below, 0.10 would take 7 more false alarms and 3 emergencies,
-# 0.03 would leave 13 more false alarms: 0.05 stays.
+# 6,864 rows with the sharper model below, 0.10 would hold back 7 more false alarms and 3 more
+# emergencies, and 0.03 would let 13 more false alarms through: 0.05 stays.
 LEARNED_DOUBT_PROBABILITY = 0.05
 # Below that, from this probability up (or when the rules held a match back), the resident is asked
 # whether it is happening now (`RouteGuess.hazard`): a question costs a glance, a missed emergency
