@@ -30,11 +30,11 @@ letters, digits, ZWNJ present, absent or doubled, stretched letters («بووو�
 ق/غ, and گ/پ/چ/ژ typed as ک/ب/ج/ز) all fold to one form, in the text and in the lexicon alike.
 
 **Near-misses stay routine.** A match is held back when, in the same sentence and a few words
-around it, there is a harmless context (a class, a drill, equipment, money or upkeep, a
-reassurance: «کلاس آموزش اطفای حریق»، «مانور زلزله»، «خسارت سیل»، «خطری نداره»), a past,
-conditional, thankful or forecasting frame without a word of now («سیل پارسال»، «اگه زلزله
-بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire in progress: «داره
-میریزه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
+around it (before it, only since the last «ولی»/«اما»), there is a harmless context (a class, a
+drill, equipment, money or upkeep, a reassurance: «کلاس آموزش اطفای حریق»، «مانور زلزله»، «خسارت
+سیل»، «خطری نداره»), a past, conditional, thankful or forecasting frame without a word of now
+(«سیل پارسال»، «اگه زلزله بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire
+in progress: «داره میریزه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
 صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), the sender's own word that nobody is
 in danger anywhere in the message («چیزی نشد»), or a negation in or right after it
 («بوی گاز نمیاد»); words that merely contain a
@@ -239,6 +239,9 @@ class EmergencyLexicon:
     negation: tuple[str, ...]
     # A negation right after one of these does not negate the match («آمبولانس نمیاد»).
     negation_exempt: tuple[str, ...] = ()
+    # A harmless word before one of these does not reach a match after it: «…درباره اجاره بپرسم
+    # ولی الان بوی گاز میاد».
+    contrast: tuple[str, ...] = ()
     # Not-now words that reach from the match to the end of the text, sentences apart too: «بوی
     # گاز میومد ولی اداره گاز اومد، درستش کرد».
     not_now_after: tuple[str, ...] = ()
@@ -269,6 +272,7 @@ _LISTS = (
     "now",
     "negation",
     "not negated after",
+    "harmless ends at",
 )
 
 
@@ -349,6 +353,7 @@ def _load_lexicon(path: Path) -> EmergencyLexicon:
         now=lists.get("now", ()),
         negation=lists.get("negation", ()),
         negation_exempt=lists.get("not negated after", ()),
+        contrast=lists.get("harmless ends at", ()),
         context=settings["context"],
         negation_reach=settings["negation"],
     )
@@ -545,7 +550,10 @@ class EmergencyDetector:
         if (hit := around.near(rule.unless, across=True, anywhere=rule.unless_anywhere)) is not None:
             return "unless " + hit
         harmless = [concept for concept in lexicon.harmless if concept not in rule.despite]
-        if (hit := around.near(harmless)) is not None:
+        # …unless a «ولی»/«اما» between them starts a new clause («میخواستم درباره اجاره بپرسم ولی
+        # الان یه بوی گاز تندی میاد»); one after the match does not («آتیش گرفت ولی خسارتی نداشت»).
+        turn = around.last_before(lexicon.contrast, first)
+        if (hit := around.near(harmless, after=turn)) is not None:
             return "harmless " + hit
         not_now = (
             around.near(lexicon.not_now)
@@ -643,6 +651,16 @@ class _Surroundings:
             high -= 1
         self.low, self.high = low, high
 
+    def last_before(self, concepts: Sequence[str], first: int) -> int | None:
+        """The word after the last of ``concepts`` between the context's start and word ``first``."""
+        ends = [
+            b
+            for concept in concepts
+            for a, b, _ in self.found.get(concept, ())
+            if self.low <= a and b < first
+        ]
+        return max(ends) + 1 if ends else None
+
     def near(
         self,
         concepts: Sequence[str],
@@ -650,10 +668,11 @@ class _Surroundings:
         across: bool = False,
         anywhere: bool = False,
         after_anywhere: bool = False,
+        after: int | None = None,
     ) -> str | None:
         """The first of ``concepts`` found around the match, as «concept «its words»», or None; ``across``
         sentences, ``anywhere`` in the text, ``after_anywhere`` from the match to the end of the
-        text, or ``before`` word ``before``."""
+        text, or ``before`` word ``before``; none before word ``after``."""
         if after_anywhere:
             start, end = self.last + 1, len(self.words)
         elif anywhere:
@@ -664,6 +683,8 @@ class _Surroundings:
             start, end = self.low, self.high
         if before is not None:
             end = before - 1
+        if after is not None:
+            start = max(start, after)
         for concept in concepts:
             for a, b, _ in self.found.get(concept, ()):
                 if a >= start and b <= end:

@@ -492,7 +492,7 @@ def test_fifth_round_near_misses_stay_routine(detector: EmergencyDetector, text:
     assert not detector.assess(text).emergency, detector.assess(text)
 
 
-# Rounds 11–13 (2026-12-04), in my own words: one table, (text, is it an emergency).
+# Rounds 11–15 (2026-12-04), in my own words: one table, (text, is it an emergency).
 ROUNDS_11_TO_15 = [
     ("شیلنگ گاز بریده، اگه کسی کبریت بزنه منفجر میشه، نشت داره", True),  # the «if» is another clause
     ("از وقتی برق رفته بچم تب کرده و بیحاله", True),  # «از وقتی» is since, not when
@@ -528,4 +528,23 @@ ROUNDS_11_TO_15 = [
 
 @pytest.mark.parametrize(("text", "emergency"), ROUNDS_11_TO_15)
 def test_rounds_eleven_to_fifteen(detector: EmergencyDetector, text: str, emergency: bool) -> None:
+    assert detector.assess(text).emergency is emergency, detector.assess(text)
+
+
+# Round 16 (2026-12-04), in my own words: «موقع» with a time of day, an alarm that sounds or stays
+# silent, and a harmless word in a clause of its own before «ولی».
+ROUND_16 = [
+    ("موقع افطار بوی گاز زیادی تو آشپزخونه پیچیده", True),  # when, not if
+    ("موقع زلزله باید کجا بریم؟", False),  # still if
+    ("دود از انبار بیرون میزنه و آژیر حریق داره میزنه", True),
+    ("دود غلیظ از زیرزمین میاد بالا و آژیر هم نمیزنه", True),
+    ("آژیر حریق مدرسه خرابه، اگه آتیش بگیره کسی نمیفهمه", False),  # the alarm as equipment
+    ("زنگ زدم درباره قبض گاز بپرسم ولی الان بوی گاز شدیدی تو راه پله هست", True),
+    ("بوی گاز اومد، اومدن درستش کردن ولی هزینه‌اش خیلی زیاد شد", False),
+    ("کلاس آموزش اطفای حریق داریم ولی کسی نمیاد", False),
+]
+
+
+@pytest.mark.parametrize(("text", "emergency"), ROUND_16)
+def test_round_sixteen(detector: EmergencyDetector, text: str, emergency: bool) -> None:
     assert detector.assess(text).emergency is emergency, detector.assess(text)
