@@ -17,7 +17,8 @@
    the router meets a new author's phrasing without spending a blind set (the random split above
    mixes every author into both halves). It also prints the learned emergency model's false
    alarms and finds by threshold on the rows the rules neither flagged nor held back, the basis for
-   `LEARNED_EMERGENCY_THRESHOLD`. (The lexicon was written reading every training file, so the
+   `LEARNED_EMERGENCY_THRESHOLD`, and on the rows they held back, the basis for
+   `LEARNED_OVERRIDE_PROBABILITY`. (The lexicon was written reading every training file, so the
    rules' recall here is better than on an unseen text.)
 
 Prints figures only; exit 0.
@@ -43,6 +44,7 @@ from services.routing import (
     CONFIDENCE_THRESHOLD,
     HAZARD_PROBABILITY,
     LEARNED_EMERGENCY_THRESHOLD,
+    LEARNED_OVERRIDE_PROBABILITY,
     ROUTING_DATA_DIR,
     LabelledExample,
     LearnedEmergencies,
@@ -368,6 +370,7 @@ def _by_file() -> None:
     labels: list[bool | None] = []
     guesses: list[RouteGuess] = []
     learned: list[tuple[bool, float]] = []  # (emergency, probability) where the rules said nothing
+    overruled: list[tuple[bool, float]] = []  # the same where the rules held a match back
     for name, left_out in files.items():
         router = RequestRouter.train(
             [e for other, examples in files.items() if other != name for e in examples]
@@ -375,8 +378,9 @@ def _by_file() -> None:
         routed = [router.route(e.text) for e in left_out]
         for example in left_out:
             verdict = router.detector.assess(example.text)
-            if router.learned is not None and not verdict.emergency and not verdict.held_back:
-                learned.append((example.emergency is True, router.learned.probability(example.text)))
+            if router.learned is not None and not verdict.emergency:
+                probability = router.learned.probability(example.text)
+                (overruled if verdict.held_back else learned).append((example.emergency is True, probability))
         rows.append([name, *_file_figures(left_out, routed)])
         truth += [e.committee for e in left_out]
         labels += [_emergency_label(e) for e in left_out]
@@ -386,18 +390,45 @@ def _by_file() -> None:
     ]
     rows.append(["all", *_file_figures(everything, guesses)])
     print(_table(rows))
-    emergencies = [p for emergency, p in learned if emergency]
-    others = [p for emergency, p in learned if not emergency]
+    _sweep(
+        "neither flagged nor held back",
+        learned,
+        labels,
+        {0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9},
+        LEARNED_EMERGENCY_THRESHOLD,
+        "LEARNED_EMERGENCY_THRESHOLD",
+    )
+    _sweep(
+        "held back",
+        overruled,
+        labels,
+        {0.8, 0.9, 0.95, 0.97, 0.98, 0.99},
+        LEARNED_OVERRIDE_PROBABILITY,
+        "LEARNED_OVERRIDE_PROBABILITY",
+    )
+
+
+def _sweep(
+    title: str,
+    scored: list[tuple[bool, float]],
+    labels: list[bool | None],
+    thresholds: set[float],
+    chosen: float,
+    name: str,
+) -> None:
+    """Emergencies found and false alarms made at each threshold, among `scored` (emergency, p)."""
+    emergencies = [p for emergency, p in scored if emergency]
+    others = [p for emergency, p in scored if not emergency]
     non_emergencies = sum(label is False for label in labels)
     print(
-        f"\n  learned model on what the rules neither flagged nor held back ({len(emergencies)} emergencies, "
+        f"\n  learned model on what the rules {title} ({len(emergencies)} emergencies, "
         f"{len(others)} others), as a share of all {sum(label is True for label in labels)} emergencies "
         f"and {non_emergencies} non-emergencies:"
     )
-    for threshold in sorted({0.5, 0.6, 0.65, 0.7, 0.75, 0.8, LEARNED_EMERGENCY_THRESHOLD, 0.85, 0.9}):
+    for threshold in sorted(thresholds | {chosen}):
         found = sum(p >= threshold for p in emergencies)
         alarms = sum(p >= threshold for p in others)
-        mark = "  <- LEARNED_EMERGENCY_THRESHOLD" if threshold == LEARNED_EMERGENCY_THRESHOLD else ""
+        mark = f"  <- {name}" if threshold == chosen else ""
         print(
             f"    >= {threshold:.2f}: finds {found}, false alarms {alarms} "
             f"({alarms / max(1, non_emergencies):.2%}){mark}"

@@ -17,9 +17,10 @@ meet phrasings written by others: on texts the lexicon had not seen they caught 
 emergencies in five. So the router adds a learned second opinion
 (:class:`services.routing.LearnedEmergencies`, character n-grams and a logistic regression over
 the labelled rows and the handlers' corrections): it may add an emergency the rules found
-nothing in, above a threshold chosen for ≤ 1 % false alarms on training files it had not seen; it
-never overrules a match the rules held back or a handler's correction. Where the two disagree
-sharply the resident decides: a rule's emergency that the model all but rules out, in a message
+nothing in, above a threshold chosen for ≤ 1 % false alarms on training files it had not seen,
+and it overrules a match the rules held back only when it is all but certain («پارسال سیل اومد …
+الان دوباره آب داره میاد تو», a past frame to the rules); never a handler's correction. Where
+the two disagree sharply the resident decides: a rule's emergency that the model all but rules out, in a message
 long enough not to be a bare alarm, is held back and the resident is asked, with one button,
 whether it is happening now (a chemistry class's «explosion» experiment, «سیل زباله»). The
 committee model learns everything else and uses the verdict as one of its features.

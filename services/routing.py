@@ -226,6 +226,16 @@ LEARNED_EMERGENCY_THRESHOLD = 0.70
 # 6,864 rows with the sharper model below, 0.10 would hold back 7 more false alarms and 3 more
 # emergencies, and 0.03 would let 13 more false alarms through: 0.05 stays.
 LEARNED_DOUBT_PROBABILITY = 0.05
+# A match the rules held back (a past or hypothetical frame, a harmless context) is an emergency
+# all the same when the learned model gives it at least this: its reasons are readable, but a
+# resident who says «پارسال سیل اومد … الان دوباره آب داره میاد تو» or «اگه کپسول فش فش کنه چیکار
+# کنیم؟ همین الان داره همین اتفاق میفته» is in danger now. Leaving each training file out (24
+# files, 7,586 rows), among the texts the rules held back and did not flag: ≥ 0.99 found 10 more
+# emergencies with 1 false alarm, ≥ 0.97 15 with 2, ≥ 0.95 16 with 3, ≥ 0.90 18 with 7 (of 2,150
+# emergencies and 5,436 non-emergencies; on 23 files, ≥ 0.97 13 with 1 and ≥ 0.95 15 with 2). A
+# missed emergency costs more than a false alarm, so 0.95, before false alarms climb. Handlers'
+# corrections still decide: the rules return them before this is asked.
+LEARNED_OVERRIDE_PROBABILITY = 0.95
 # Below that, from this probability up (or when the rules held a match back), the resident is asked
 # whether it is happening now (`RouteGuess.hazard`): a question costs a glance, a missed emergency
 # two days. Chosen on the training rows (the benchmark's cross-validated table): it asks about
@@ -266,9 +276,9 @@ class LearnedEmergencies:
     was added when cross-validation on the training rows showed it: at 1 % false alarms the model
     alone finds 81 % of the emergencies with it, 77 % without. It can add an emergency the rules
     missed («آب تا کمر اومده تو خونه» in a phrasing no rule knows); a match the rules held back
-    on purpose (a drill, a class, a past event) or a handler's correction stays as they decided.
-    A rule's emergency it all but rules out is held back and the resident asked (`opinion`); a
-    short alarm never is. See :mod:`services.emergency_detection` for the rules."""
+    on purpose (a drill, a class, a past event) stays held back unless the model is all but
+    certain of it, and a handler's correction stays as they decided. A rule's emergency it all but
+    rules out is held back and the resident asked (`opinion`); a short alarm never is. See :mod:`services.emergency_detection` for the rules."""
 
     def __init__(self, features: FeatureUnion, model: LogisticRegression) -> None:
         # Per block: its analyzer, vocabulary, idf and first column in the union.
@@ -325,13 +335,16 @@ class LearnedEmergencies:
         return self.opinion(text, assessment)[0]
 
     def opinion(self, text: str, assessment: Assessment) -> tuple[Assessment, float | None]:
-        """`second_opinion`, and the model's probability when it was asked (None when the rules
-        held a match back or a handler had decided).
+        """`second_opinion`, and the model's probability when it was asked (None when a handler
+        had decided, or for a rule's emergency in a short alarm).
 
         A rule's emergency the model all but rules out (below LEARNED_DOUBT_PROBABILITY) in a
         message of at least MIN_WORDS_TO_SILENCE words is held back instead: the resident is
         asked whether it is happening now (`RouteGuess.hazard`), and one tap makes it an
-        emergency. A short alarm is always believed."""
+        emergency. A short alarm is always believed. A match the rules held back stays held back
+        unless the model is all but certain of it (LEARNED_OVERRIDE_PROBABILITY): «پارسال سیل
+        اومد … الان دوباره آب داره میاد تو» is a past frame to the rules, and the verdict then names
+        both («learned (0.98) over a hold-back», with the rules' reasons in `held_back`)."""
         if assessment.rule == "correction":
             return assessment, None
         if assessment.emergency:
@@ -342,9 +355,18 @@ class LearnedEmergencies:
                 return assessment, probability
             doubted = f"{assessment.rule}: the learned model doubts it"
             return Assessment(words=assessment.words, held_back=(*assessment.held_back, doubted)), probability
-        if assessment.held_back:
-            return assessment, None
         probability = self.probability(text)
+        if assessment.held_back:
+            if probability < LEARNED_OVERRIDE_PROBABILITY:
+                return assessment, probability
+            return Assessment(
+                emergency=True,
+                urgent=True,
+                committee="crisis",
+                rule=f"learned ({probability:.2f}) over a hold-back",
+                words=assessment.words,
+                held_back=assessment.held_back,
+            ), probability
         if probability < LEARNED_EMERGENCY_THRESHOLD:
             return assessment, probability
         return Assessment(

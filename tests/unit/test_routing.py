@@ -18,6 +18,7 @@ from services.routing import (
     CONFIDENCE_THRESHOLD,
     LEARNED_DOUBT_PROBABILITY,
     LEARNED_EMERGENCY_THRESHOLD,
+    LEARNED_OVERRIDE_PROBABILITY,
     ROUTING_DATA_DIR,
     TORN_SECOND,
     LabelledExample,
@@ -402,12 +403,36 @@ def test_the_learned_models_fast_path_agrees_with_scikit_learn(examples: list[La
         assert learned.probability(text) == pytest.approx(row[positive], abs=1e-9)
 
 
-def test_the_learned_model_never_overrules_what_the_rules_held_back(router: RequestRouter) -> None:
-    # A past flood: the rules matched «flood» and held it back on purpose.
+def test_what_the_rules_held_back_stays_held_back_unless_the_model_is_all_but_certain(
+    router: RequestRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A past flood: the rules matched «flood» and held it back on purpose; the model agrees.
     past = "پارسال سیل اومد همه چی خراب شد"
     assert router.detector.assess(past).held_back
     assert not router.route(past).emergency
     assert not router.route("مانور آتش نشانی فردا تو مدرسه").emergency
+    # The same frame with water coming in again now: the rules still see «پارسال».
+    again = "پارسال سیل اومد زیرزمین رفت زیر آب الان دوباره آب داره از در حیاط میاد تو"
+    assert router.detector.assess(again).held_back and not router.detector.assess(again).emergency
+    assert router.learned is not None
+    monkeypatch.setattr(router.learned, "probability", lambda _text: LEARNED_OVERRIDE_PROBABILITY - 0.01)
+    guess = router.route(again)
+    assert not guess.emergency and guess.hazard  # asked, not raised
+    monkeypatch.setattr(router.learned, "probability", lambda _text: LEARNED_OVERRIDE_PROBABILITY)
+    guess = router.route(again)
+    assert guess.emergency and guess.committee == "crisis"
+    assert guess.reason == f"learned ({LEARNED_OVERRIDE_PROBABILITY:.2f}) over a hold-back"
+    assert any("past" in reason for reason in router.assess(again).held_back)  # the rules' reasons stay
+
+
+def test_a_handlers_not_an_emergency_outweighs_a_certain_model(
+    examples: list[LabelledExample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "پارسال سیل اومد زیرزمین رفت زیر آب الان دوباره آب داره از در حیاط میاد تو"
+    handled = RequestRouter.train(examples[::10], emergency_corrections=[(text, False)])
+    assert handled.learned is not None
+    monkeypatch.setattr(handled.learned, "probability", lambda _text: 1.0)
+    assert not handled.route(text).emergency
 
 
 def test_a_rule_alarm_the_model_all_but_rules_out_is_asked_about_not_raised(router: RequestRouter) -> None:
