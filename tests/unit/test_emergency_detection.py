@@ -532,7 +532,7 @@ def test_rounds_eleven_to_fifteen(detector: EmergencyDetector, text: str, emerge
 
 
 # Round 16 (2026-12-04), in my own words: «موقع» with a time of day, an alarm that sounds or stays
-# silent, and a harmless word in a clause of its own before «ولی».
+# silent, a harmless word in a clause of its own before «ولی», and the rest below.
 ROUND_16 = [
     ("موقع افطار بوی گاز زیادی تو آشپزخونه پیچیده", True),  # when, not if
     ("موقع زلزله باید کجا بریم؟", False),  # still if
@@ -542,6 +542,19 @@ ROUND_16 = [
     ("زنگ زدم درباره قبض گاز بپرسم ولی الان بوی گاز شدیدی تو راه پله هست", True),
     ("بوی گاز اومد، اومدن درستش کردن ولی هزینه‌اش خیلی زیاد شد", False),
     ("کلاس آموزش اطفای حریق داریم ولی کسی نمیاد", False),
+    # round 16, violence and terse messages: a blade at a throat, a threat to kill, gunfire named
+    # with a street, someone armed in the street; a typo and «پر دوده»; «دوره» that is far
+    ("یه مرد کارد گذاشته زیر گلوی مغازه دار", True),
+    ("دامادمون با چاقو اومده در خونه میگه میخواد بکشتش", True),
+    ("تیراندازی سر خیابون", True),
+    ("دیشب تیراندازی تو خیابون شد", False),
+    ("کلاس تیراندازی با کمان برای بچه ها بذارید", False),
+    ("یه نفر با قمه تو کوچه وایساده", True),
+    ("یکی تو محله چاقو میفروشه", False),
+    ("بوی گار میاد تو راهرو", True),
+    ("انباری پر دوده", True),
+    ("سیگار میکشن کل راهرو پر دوده", False),
+    ("یه جوون رو با چاقو زدن خون ازش میره بیمارستان دوره", True),
 ]
 
 
