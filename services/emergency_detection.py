@@ -35,7 +35,8 @@ around it (before it, only since the last «ولی»/«اما»), there is a har
 drill, equipment, money or upkeep, a reassurance: «کلاس آموزش اطفای حریق»، «مانور زلزله»، «خسارت
 سیل»، «خطری نداره»), a past, conditional, thankful or forecasting frame without a word of now
 («سیل پارسال»، «اگه زلزله بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire
-in progress: «داره میریزه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
+in progress: «داره میریزه»; a hypothetical is undone also by «الان داره…» anywhere later: «اگه
+… چیکار کنیم؟ الان داره کج میشه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
 صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), the sender's own word that nobody is
 in danger anywhere in the message («چیزی نشد»), or a negation in or right after it
 («بوی گاز نمیاد»); words that merely contain a
@@ -243,6 +244,8 @@ class EmergencyLexicon:
     # A harmless word before one of these does not reach a match after it: «…درباره اجاره بپرسم
     # ولی الان بوی گاز میاد».
     contrast: tuple[str, ...] = ()
+    # Words of «happening right now» that undo a hypothetical from anywhere later in the message.
+    happening: tuple[str, ...] = ()
     # Not-now words that reach from the match to the end of the text, sentences apart too: «بوی
     # گاز میومد ولی اداره گاز اومد، درستش کرد».
     not_now_after: tuple[str, ...] = ()
@@ -274,6 +277,7 @@ _LISTS = (
     "negation",
     "not negated after",
     "harmless ends at",
+    "happening now",
 )
 
 
@@ -355,6 +359,7 @@ def _load_lexicon(path: Path) -> EmergencyLexicon:
         negation=lists.get("negation", ()),
         negation_exempt=lists.get("not negated after", ()),
         contrast=lists.get("harmless ends at", ()),
+        happening=lists.get("happening now", ()),
         context=settings["context"],
         negation_reach=settings["negation"],
     )
@@ -556,13 +561,21 @@ class EmergencyDetector:
         turn = around.last_before(lexicon.contrast, first)
         if (hit := around.near(harmless, after=turn)) is not None:
             return "harmless " + hit
-        not_now = (
-            around.near(lexicon.not_now)
-            or around.near(lexicon.not_now_before, before=first)
-            or _conditional_inside(combination, first, found, sentences, words, lexicon.not_now_before)
+        past = around.near(lexicon.not_now)
+        if past is not None and around.near(lexicon.now) is None:
+            return "not now " + past
+        # A hypothetical is also undone by «it is happening right now» later in the message: «کسی
+        # میدونه وقتی … چیکار باید کرد؟ الان داره همین میشه»; a plea is not enough there («اگه
+        # بارون بیاد آب میره تو خونه ها، سریع بیاین لایروبی کنید»).
+        supposed = around.near(lexicon.not_now_before, before=first) or _conditional_inside(
+            combination, first, found, sentences, words, lexicon.not_now_before
         )
-        if not_now is not None and around.near(lexicon.now) is None:
-            return "not now " + not_now
+        if (
+            supposed is not None
+            and around.near(lexicon.now) is None
+            and around.near(lexicon.happening, after_anywhere=True) is None
+        ):
+            return "not now " + supposed
         # Over, said later («…، اومدن درستش کردن»), unless it is back («ولی الان دوباره…»).
         over = around.near(lexicon.not_now_after, after_anywhere=True) or around.near(
             lexicon.not_now_anywhere, anywhere=True
