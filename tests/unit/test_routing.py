@@ -10,9 +10,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from models.council import CommitteeKey
+from services.emergency_detection import Assessment
 from services.routing import (
     COMMITTEES,
     CONFIDENCE_THRESHOLD,
@@ -209,16 +211,40 @@ TWO_PROBLEMS = [
     "بچه ها جایی برای بازی ندارن پارک هم تاب نداره",
     "فاضلاب کوچه زده بالا پشه هم زیاد شده",
     "مدرسه روستا معلم نداره بچه ها هم سرویس ندارن",
+    "هم برق کوچه رفته هم آشغالا مونده",
+    "مادرم دیابت داره پول داروشم نداریم",
 ]
 
 
 def test_a_torn_model_offers_two_committees(router: RequestRouter) -> None:
+    # Which of these the shipped model is torn on moves as the data grows; that it offers two
+    # exactly when the second holds TORN_SECOND is pinned below, and on a made-up ranking.
     guesses = router.route_many(TWO_PROBLEMS)
     assert any(len(g.choices) == 2 for g in guesses), [g.ranking[:2] for g in guesses]
     for guess in guesses:
         (first, _), (second, p2) = guess.ranking[:2]
         assert guess.choices == ((first, second) if p2 >= TORN_SECOND else (first,)), guess
         assert guess.committee == guess.choices[0] and guess.confidence == dict(guess.ranking)[first]
+
+
+def test_two_committees_are_offered_exactly_from_torn_second(router: RequestRouter) -> None:
+    def probabilities(first: str, p1: float, second: str, p2: float) -> np.ndarray:
+        # In the calibrator's column order, as route() hands it to _guess.
+        row = np.full(len(COMMITTEES), (1.0 - p1 - p2) / (len(COMMITTEES) - 2))
+        columns = dict(zip(COMMITTEES, router._columns, strict=True))
+        row[columns[first]], row[columns[second]] = p1, p2
+        return row
+
+    torn = router._guess(probabilities("services", 0.85, "environment", TORN_SECOND), Assessment())
+    assert torn.choices == ("services", "environment") and torn.committee == "services"
+    sure = router._guess(probabilities("services", 0.90, "environment", TORN_SECOND - 0.01), Assessment())
+    assert sure.choices == ("services",)
+    # An emergency offers only crisis, however torn the committee model is.
+    alarm = router._guess(
+        probabilities("services", 0.55, "crisis", 0.40),
+        Assessment(emergency=True, urgent=True, committee="crisis"),
+    )
+    assert alarm.choices == ("crisis",)
 
 
 def test_route_guess_shape(router: RequestRouter) -> None:
