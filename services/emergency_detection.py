@@ -20,9 +20,9 @@ the labelled rows and the handlers' corrections): it may add an emergency the ru
 nothing in, above a threshold chosen for ≤ 1 % false alarms on training files it had not seen,
 and it overrules a match the rules held back only when it is all but certain («پارسال سیل اومد …
 الان دوباره آب داره میاد تو», a past frame to the rules); never a handler's correction. Where
-the two disagree sharply the resident decides: a rule's emergency that the model all but rules out, in a message
-long enough not to be a bare alarm, is held back and the resident is asked, with one button,
-whether it is happening now (a chemistry class's «explosion» experiment, «سیل زباله»). The
+the two disagree sharply the resident decides: a rule's emergency that the model all but rules
+out, in a message long enough not to be a bare alarm, is held back and the resident is asked,
+with one button, whether it is happening now (a chemistry class's «explosion» experiment, «سیل زباله»). The
 committee model learns everything else and uses the verdict as one of its features.
 
 Phrasing that is not in the lists is met by the normalisation (:func:`matcher_tokens`): Arabic
@@ -36,13 +36,12 @@ drill, equipment, money or upkeep, a reassurance: «کلاس آموزش اطفا
 سیل»، «خطری نداره»), a past, conditional, thankful or forecasting frame without a word of now
 («سیل پارسال»، «اگه زلزله بیاد…»، «ممنون از آتش‌نشانا»; words of now include a collapse or a fire
 in progress: «داره میریزه»; a hypothetical is undone also by «الان داره…» anywhere later: «اگه
-… چیکار کنیم؟ الان داره کج میشه»), a repair or an end said anywhere later in the message unless it is back («بوی گاز میومد،
-صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), the sender's own word that nobody is
-in danger anywhere in the message («چیزی نشد»), or a negation in or right after it
-(«بوی گاز نمیاد»); words that merely contain a
-concept, metaphors and similes are masked first («آتش‌نشانی»، «آتش‌بازی»، «دلم آتیش گرفت»،
-«مثل سیل»). A rule may name its own exceptions: burning rubbish is an environment complaint
-unless the fire is spreading; and the harmless contexts that do not hold it back: a worker
+… چیکار کنیم؟ الان داره کج میشه»), a repair or an end said anywhere later in the message unless
+it is back («بوی گاز میومد، صبح اومدن درستش کردن»; «… ولی الان دوباره …» is an emergency), the
+sender's own word that nobody is in danger anywhere in the message («چیزی نشد»), or a negation in
+or right after it («بوی گاز نمیاد»); words that merely contain a concept, metaphors and similes
+are masked first («آتش‌نشانی»، «آتش‌بازی»، «دلم آتیش گرفت»، «مثل سیل»). A rule may name its own
+exceptions: burning rubbish is an environment complaint unless the fire is spreading; and the harmless contexts that do not hold it back: a worker
 unconscious in a well is an emergency though the well was being dredged (upkeep).
 
 **Urgent, or an emergency: the labelling rule.** A power, gas or water outage together with

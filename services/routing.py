@@ -237,9 +237,9 @@ LEARNED_DOUBT_PROBABILITY = 0.05
 # 33 files (9,745 rows, 2,959 emergencies): ≥ 0.99 +22/+1, ≥ 0.95 +32/+2, ≥ 0.90 +38/+6. Handlers'
 # corrections still decide: the rules return them before this is asked.
 LEARNED_OVERRIDE_PROBABILITY = 0.95
-# Below that, from this probability up (or when the rules held a match back), the resident is asked
-# whether it is happening now (`RouteGuess.hazard`): a question costs a glance, a missed emergency
-# two days. Chosen on the training rows (the benchmark's cross-validated table): it asks about
+# Below LEARNED_EMERGENCY_THRESHOLD, from this probability up (or when the rules held a match back
+# and the override above did not apply), the resident is asked whether it is happening now
+# (`RouteGuess.hazard`): a question costs a glance, a missed emergency two days. Chosen on the training rows (the benchmark's cross-validated table): it asks about
 # most emergencies the rules and the threshold above miss, and about few routine requests.
 HAZARD_PROBABILITY = 0.40
 # The learned model's regularisation and its character n-grams (2–6 within words), chosen by
@@ -279,7 +279,8 @@ class LearnedEmergencies:
     missed («آب تا کمر اومده تو خونه» in a phrasing no rule knows); a match the rules held back
     on purpose (a drill, a class, a past event) stays held back unless the model is all but
     certain of it, and a handler's correction stays as they decided. A rule's emergency it all but
-    rules out is held back and the resident asked (`opinion`); a short alarm never is. See :mod:`services.emergency_detection` for the rules."""
+    rules out is held back and the resident asked (`opinion`); a short alarm never is. See
+    :mod:`services.emergency_detection` for the rules."""
 
     def __init__(self, features: FeatureUnion, model: LogisticRegression) -> None:
         # Per block: its analyzer, vocabulary, idf and first column in the union.
