@@ -41,8 +41,9 @@ it is back («بوی گاز میومد، صبح اومدن درستش کردن»
 sender's own word that nobody is in danger anywhere in the message («چیزی نشد»), or a negation in
 or right after it («بوی گاز نمیاد»); words that merely contain a concept, metaphors and similes
 are masked first («آتش‌نشانی»، «آتش‌بازی»، «دلم آتیش گرفت»، «مثل سیل»). A rule may name its own
-exceptions: burning rubbish is an environment complaint unless the fire is spreading; and the harmless contexts that do not hold it back: a worker
-unconscious in a well is an emergency though the well was being dredged (upkeep).
+exceptions: burning rubbish is an environment complaint unless the fire is spreading; and the
+harmless contexts that do not hold it back: a worker unconscious in a well is an emergency though
+the well was being dredged (upkeep).
 
 **Urgent, or an emergency: the labelling rule.** A power, gas or water outage together with
 extreme cold or heat, or the elderly, the sick or babies, is *urgent* for the services committee
