@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from services.finglish import to_persian_script
+
 __all__ = [
     "LRI",
     "PDI",
@@ -179,6 +181,29 @@ def fold_for_search(s: str) -> str:
 # --- request routing and emergency matching ---
 
 _NON_WORD_RE = re.compile(r"[\W_]+")
+# Emojis that say what a message is about («🔥🔥 پلاک ۹»، «🆘»، «⚡ قطعه»): each becomes a word of
+# its own, in Latin letters so that it never meets a Persian word, for the models to weigh and the
+# emergency lexicon to name (a term «🔥» there is this same word). A fire emoji is not the word
+# «آتش»: «وام گرفتم 🔥» is praise, not a fire. Other emojis go with the punctuation.
+_EMOJI_WORDS = str.maketrans(
+    {
+        "🔥": " emojifire ",
+        "🧯": " emojiextinguisher ",
+        "🚒": " emojibrigade ",
+        "🚑": " emojiambulance ",
+        "🚨": " emojisiren ",
+        "🆘": " emojisos ",
+        "⚠": " emojiwarning ",
+        "💥": " emojiboom ",
+        "⚡": " emojilightning ",
+        "💧": " emojidroplet ",
+        "🌊": " emojiwave ",
+        "💨": " emojigust ",
+        "😱": " emojiscream ",
+        "😭": " emojicrying ",
+        "🙏": " emojiplease ",
+    }
+)
 _ROUTING_WHITESPACE_RE = re.compile(r"\s+")
 # Colloquial stretching: "سلاااام", "خرابهههه" (letters only; "1000" keeps its zeros).
 _STRETCHED_RE = re.compile(r"([^\W\d_])\1{2,}")
@@ -194,11 +219,13 @@ def normalise_for_routing(text: str) -> str:
 
     On top of :func:`normalize_text` (Arabic ي/ك → Persian, digits → ASCII,
     diacritics, tatweel and invisible characters gone) every word is folded as in
-    :func:`fold_for_search` (آ/أ/إ → ا, ة/ۀ → ه, ئ → ی, ؤ → و, lower case);
-    ZWNJ and punctuation become spaces, stretched letters shrink to one, the bound morphemes
-    می/نمی and ها/های/تر/ترین/… are joined to their word, and whitespace is collapsed.
+    :func:`fold_for_search` (آ/أ/إ → ا, ة/ۀ → ه, ئ → ی, ؤ → و, lower case); a message in
+    Finglish is first put in Persian script (:mod:`services.finglish`); a few emojis
+    become words («🔥» → ``emojifire``), ZWNJ, other emojis and punctuation become spaces,
+    stretched letters shrink to one, the bound morphemes می/نمی and ها/های/تر/ترین/… are joined
+    to their word, and whitespace is collapsed.
     """
-    words = normalize_text(text).replace(ZWNJ, " ").split()
+    words = to_persian_script(normalize_text(text)).translate(_EMOJI_WORDS).replace(ZWNJ, " ").split()
     folded = " ".join(fold_for_search(word) for word in words)
     folded = _NON_WORD_RE.sub(" ", folded)
     folded = _STRETCHED_RE.sub(r"\1", folded)
