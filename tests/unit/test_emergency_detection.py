@@ -289,6 +289,34 @@ def test_burning_rubbish_is_routine_unless_it_spreads(detector: EmergencyDetecto
     assert detector.assess("زباله های پشت پارک آتیش گرفته داره به خونه ها سرایت میکنه").emergency
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "همسایه برگای باغو آتیش زد حالا سقف انباری ما آتیش گرفته",
+        "آتیش زباله ها پرید رو ماشین همسایه",
+        "انبار ترقه فروش سر بازارچه منفجر شد",
+        "دیگ بخار حموم عمومی ترکید",
+    ],
+)
+def test_a_harmless_fire_that_reaches_a_roof_a_car_or_blows_up(
+    detector: EmergencyDetector, text: str
+) -> None:
+    assert detector.assess(text).emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "آب ناودون همسایه میریزه تو حیاط ما",
+        "مغازه ترقه فروشی غیرمجاز سر کوچه باز شده",
+        "برگای خشک پارکو هر شب آتیش میزنن دودش میاد رو دیوار خونه ها",
+        "آسانسور وایساده خداروشکر کسی توش نبود فقط تعمیرش کنید",
+    ],
+)
+def test_round_17_near_misses(detector: EmergencyDetector, text: str) -> None:
+    assert not detector.assess(text).emergency
+
+
 def test_past_and_conditional_frames(detector: EmergencyDetector) -> None:
     assert not detector.assess("پارسال سیل اومد").emergency
     assert detector.assess("پارسال هم سیل اومد ولی الان داره آب میاد تو خونه ها").emergency
