@@ -296,11 +296,10 @@ def test_burning_rubbish_is_routine_unless_it_spreads(detector: EmergencyDetecto
         "آتیش زباله ها پرید رو ماشین همسایه",
         "انبار ترقه فروش سر بازارچه منفجر شد",
         "دیگ بخار حموم عمومی ترکید",
+        "روغن داغ ریخت رو پای مادرم پاش سوخته تاول زده",
     ],
 )
-def test_a_harmless_fire_that_reaches_a_roof_a_car_or_blows_up(
-    detector: EmergencyDetector, text: str
-) -> None:
+def test_round_17_emergencies(detector: EmergencyDetector, text: str) -> None:
     assert detector.assess(text).emergency
 
 
@@ -311,6 +310,8 @@ def test_a_harmless_fire_that_reaches_a_roof_a_car_or_blows_up(
         "مغازه ترقه فروشی غیرمجاز سر کوچه باز شده",
         "برگای خشک پارکو هر شب آتیش میزنن دودش میاد رو دیوار خونه ها",
         "آسانسور وایساده خداروشکر کسی توش نبود فقط تعمیرش کنید",
+        "بچم دستش با اتو سوخت پماد کجا بخرم",
+        "پارسال صورتش سوخت هنوز جاش تاول داره",
     ],
 )
 def test_round_17_near_misses(detector: EmergencyDetector, text: str) -> None:
