@@ -126,14 +126,14 @@ def _fold(normalised: str) -> str:
 def matcher_tokens(text: str) -> tuple[list[str], list[int]]:
     """The words of ``text`` as the matcher compares them, and the sentence of each word.
 
-    :func:`services.persian.normalise_for_routing` (Arabic letters, digits, ZWNJ, diacritics,
-    stretched letters, bound morphemes) then sound-alike letters folded and doubled letters made
-    single. Sentences (clauses) end at . ! ? ; , and line breaks.
+    :func:`services.persian.normalise_for_routing` with emojis as words (Arabic letters, digits,
+    ZWNJ, diacritics, stretched letters, bound morphemes, Finglish, «🔥» → ``emojifire``) then
+    sound-alike letters folded and doubled letters made single. Sentences (clauses) end at . ! ? ; , and line breaks.
     """
     tokens: list[str] = []
     sentences: list[int] = []
     for number, sentence in enumerate(_SENTENCE_END_RE.split(text)):
-        words = _fold(normalise_for_routing(sentence)).split()
+        words = _fold(normalise_for_routing(sentence, emojis=True)).split()
         tokens += words
         sentences += [number] * len(words)
     return tokens, sentences
@@ -154,7 +154,7 @@ def _term_pattern(raw: str) -> tuple[str, set[str]] | None:
     whole = term.startswith("=")
     prefix = term.endswith("*")
     term = term.strip("=*").strip()
-    tokens = _fold(normalise_for_routing(term)).split()
+    tokens = _fold(normalise_for_routing(term, emojis=True)).split()
     if not tokens:
         return None
     last = tokens[-1]

@@ -181,10 +181,12 @@ def fold_for_search(s: str) -> str:
 # --- request routing and emergency matching ---
 
 _NON_WORD_RE = re.compile(r"[\W_]+")
-# Emojis that say what a message is about («🔥🔥 پلاک ۹»، «🆘»، «⚡ قطعه»): each becomes a word of
-# its own, in Latin letters so that it never meets a Persian word, for the models to weigh and the
-# emergency lexicon to name (a term «🔥» there is this same word). A fire emoji is not the word
-# «آتش»: «وام گرفتم 🔥» is praise, not a fire. Other emojis go with the punctuation.
+# Emojis that say what a message is about («🔥🔥 پلاک ۹»، «🆘»): for the emergency rules
+# (`normalise_for_routing(…, emojis=True)`), each becomes a word of its own, in Latin letters so
+# that it never meets a Persian word, which the lexicon names by the emoji itself. A fire emoji is
+# not the word «آتش»: «وام گرفتم 🔥» is praise, not a fire. The models do not see them: trained on
+# a few rows where 🔥 was mostly a fire, the learned model took «وام گرفتم 🔥» for one (0.76). Other
+# emojis go with the punctuation.
 _EMOJI_WORDS = str.maketrans(
     {
         "🔥": " emojifire ",
@@ -214,18 +216,21 @@ _PREFIX_RE = re.compile(r"(?<!\w)(ن?می) (?=\w)")
 _SUFFIX_RE = re.compile(r"(?<=\w) (ها|های|هایی|هایمان|هایشان|هام|هات|هاش|تر|ترین|ای|ام|اش|اید|ایم|اند)(?!\w)")
 
 
-def normalise_for_routing(text: str) -> str:
+def normalise_for_routing(text: str, *, emojis: bool = False) -> str:
     """Normalise request text for routing and keyword matching.
 
     On top of :func:`normalize_text` (Arabic ي/ك → Persian, digits → ASCII,
     diacritics, tatweel and invisible characters gone) every word is folded as in
     :func:`fold_for_search` (آ/أ/إ → ا, ة/ۀ → ه, ئ → ی, ؤ → و, lower case); a message in
-    Finglish is first put in Persian script (:mod:`services.finglish`); a few emojis
-    become words («🔥» → ``emojifire``), ZWNJ, other emojis and punctuation become spaces,
+    Finglish is first put in Persian script (:mod:`services.finglish`); with ``emojis``, a few
+    emojis become words («🔥» → ``emojifire``); ZWNJ, other emojis and punctuation become spaces,
     stretched letters shrink to one, the bound morphemes می/نمی and ها/های/تر/ترین/… are joined
     to their word, and whitespace is collapsed.
     """
-    words = to_persian_script(normalize_text(text)).translate(_EMOJI_WORDS).replace(ZWNJ, " ").split()
+    text = to_persian_script(normalize_text(text))
+    if emojis:
+        text = text.translate(_EMOJI_WORDS)
+    words = text.replace(ZWNJ, " ").split()
     folded = " ".join(fold_for_search(word) for word in words)
     folded = _NON_WORD_RE.sub(" ", folded)
     folded = _STRETCHED_RE.sub(r"\1", folded)

@@ -63,8 +63,10 @@ def test_spellings_are_counted_without_searching() -> None:
 
 
 def test_emojis_that_carry_meaning_become_words() -> None:
-    assert normalise_for_routing("🔥🔥 پلاک ۹ 🔥") == "emojifire emojifire پلاک 9 emojifire"
-    assert normalise_for_routing("سلام 😊") == "سلام"
+    assert normalise_for_routing("🔥🔥 پلاک ۹ 🔥", emojis=True) == "emojifire emojifire پلاک 9 emojifire"
+    assert normalise_for_routing("سلام 😊", emojis=True) == "سلام"
+    # The models do not see them.
+    assert normalise_for_routing("🔥🔥 پلاک ۹ 🔥") == "پلاک 9"
     # A fire emoji beside an address is a fire; as praise it is not.
     assert assess("🔥🔥 پلاک ۹ 🔥").emergency
     assert assess("🔥🔥 انبار لاستیک بغل خونمون").emergency
