@@ -79,6 +79,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from services.finglish import to_persian_script
 from services.persian import normalise_for_routing
 
 __all__ = [
@@ -126,13 +127,16 @@ def _fold(normalised: str) -> str:
 def matcher_tokens(text: str) -> tuple[list[str], list[int]]:
     """The words of ``text`` as the matcher compares them, and the sentence of each word.
 
+    A message in Finglish is put in Persian script as a whole (:mod:`services.finglish`: a short
+    sentence of it, «bia!», is Finglish too), then each sentence goes through
     :func:`services.persian.normalise_for_routing` with emojis as words (Arabic letters, digits,
-    ZWNJ, diacritics, stretched letters, bound morphemes, Finglish, «🔥» → ``emojifire``) then
-    sound-alike letters folded and doubled letters made single. Sentences (clauses) end at . ! ? ; , and line breaks.
+    ZWNJ, diacritics, stretched letters, bound morphemes, «🔥» → ``emojifire``), then sound-alike
+    letters are folded and doubled letters made single. Sentences (clauses) end at . ! ? ; , and
+    line breaks.
     """
     tokens: list[str] = []
     sentences: list[int] = []
-    for number, sentence in enumerate(_SENTENCE_END_RE.split(text)):
+    for number, sentence in enumerate(_SENTENCE_END_RE.split(to_persian_script(text))):
         words = _fold(normalise_for_routing(sentence, emojis=True)).split()
         tokens += words
         sentences += [number] * len(words)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from services import finglish
-from services.emergency_detection import assess
+from services.emergency_detection import assess, matcher_tokens
 from services.finglish import MAX_WORDS, to_persian_script
 from services.persian import normalise_for_routing
 
@@ -44,6 +44,11 @@ def test_finglish_alarms_are_emergencies() -> None:
     assert assess("boye gaz kole rahro ro gerefte").emergency
     assert assess("atish gerefte bia kuche 5 pelak 14").emergency
     assert not assess("salam baraye vam chi kar konam").emergency
+
+
+def test_a_finglish_message_is_converted_whole_not_sentence_by_sentence() -> None:
+    # «bia!» alone is one Latin word, but it belongs to a message in Finglish.
+    assert matcher_tokens("atish gerefte! bia!")[0][-1] == "بیا"
 
 
 def test_hostile_latin_words_are_left_alone() -> None:
