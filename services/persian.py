@@ -185,25 +185,14 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 # (`normalise_for_routing(…, emojis=True)`), each becomes a word of its own, in Latin letters so
 # that it never meets a Persian word, which the lexicon names by the emoji itself. A fire emoji is
 # not the word «آتش»: «وام گرفتم 🔥» is praise, not a fire. The models do not see them: trained on
-# a few rows where 🔥 was mostly a fire, the learned model took «وام گرفتم 🔥» for one (0.76). Other
-# emojis go with the punctuation.
+# a few rows where 🔥 was mostly a fire, the learned model took «وام گرفتم 🔥» for one (0.76). Only
+# the emojis the lexicon names are here; the others go with the punctuation.
 _EMOJI_WORDS = str.maketrans(
     {
         "🔥": " emojifire ",
-        "🧯": " emojiextinguisher ",
         "🚒": " emojibrigade ",
         "🚑": " emojiambulance ",
-        "🚨": " emojisiren ",
         "🆘": " emojisos ",
-        "⚠": " emojiwarning ",
-        "💥": " emojiboom ",
-        "⚡": " emojilightning ",
-        "💧": " emojidroplet ",
-        "🌊": " emojiwave ",
-        "💨": " emojigust ",
-        "😱": " emojiscream ",
-        "😭": " emojicrying ",
-        "🙏": " emojiplease ",
     }
 )
 _ROUTING_WHITESPACE_RE = re.compile(r"\s+")

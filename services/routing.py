@@ -275,14 +275,14 @@ class LearnedEmergencies:
     """A second opinion on emergencies, for recall only: character n-grams (2–7, across word
     boundaries) and word n-grams (1–2), each block TF-IDF weighted and normalised on its own as
     scikit-learn's FeatureUnion does, and a logistic regression trained on the rows labelled
-    emergency or not (rows of the other committees count as not), plus the handlers' corrections. The word block
-    was added when cross-validation on the training rows showed it: at 1 % false alarms the model
-    alone finds 81 % of the emergencies with it, 77 % without. It can add an emergency the rules
-    missed («آب تا کمر اومده تو خونه» in a phrasing no rule knows); a match the rules held back
-    on purpose (a drill, a class, a past event) stays held back unless the model is all but
-    certain of it, and a handler's correction stays as they decided. A rule's emergency it all but
-    rules out is held back and the resident asked (`opinion`); a short alarm never is. See
-    :mod:`services.emergency_detection` for the rules."""
+    emergency or not (rows of the other committees count as not), plus the handlers' corrections.
+    The word block was added when cross-validation on the training rows showed it: at 1 % false
+    alarms the model alone finds 81 % of the emergencies with it, 77 % without. It can add an
+    emergency the rules missed («آب تا کمر اومده تو خونه» in a phrasing no rule knows); a match
+    the rules held back on purpose (a drill, a class, a past event) stays held back unless the
+    model is all but certain of it, and a handler's correction stays as they decided. A rule's
+    emergency it all but rules out is held back and the resident asked (`opinion`); a short alarm
+    never is. See :mod:`services.emergency_detection` for the rules."""
 
     def __init__(self, features: FeatureUnion, model: LogisticRegression) -> None:
         # Per block: its analyzer, vocabulary, idf and first column in the union.
