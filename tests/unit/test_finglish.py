@@ -29,7 +29,8 @@ def test_finglish_is_put_in_persian_script(latin: str, persian: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "آلارم fire alarm ساختمون خرابه",  # as many Persian words as Latin ones
+        "آلارم fire alarm ساختمون خرابه",  # fewer Latin words than Persian ones
+        "آلارم fire alarm ساختمون",  # as many: still a Persian message
         "wifi کتابخونه قطعه",
         "پلاک 12 کوچه 3",
         "salam",  # one Latin word is not a message in Finglish
